@@ -1,0 +1,115 @@
+#pragma once
+/// \file
+/// The one interface both PostgreSQL backends (native, libpq) implement.
+///
+/// Threading: a connection is used by one coroutine at a time (the pool's lease
+/// guarantees it). Every operation takes a deadline; on expiry the backend sends
+/// a CancelRequest, reports errc::timeout and either returns the connection to a
+/// clean state or marks it broken().
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include "fraiseql/pg/error.hpp"
+#include "fraiseql/pg/row.hpp"
+
+namespace fraiseql::pg {
+
+namespace asio = boost::asio;
+using clock = std::chrono::steady_clock;
+using deadline = clock::time_point;
+
+/// Receives the results of one statement. Row views are valid only during the
+/// on_rows call (they point into the backend's receive buffer); copy what must
+/// outlive it.
+class row_sink {
+public:
+    virtual ~row_sink() = default;
+    /// Once per statement that returns rows, before the first on_rows.
+    virtual void on_columns(std::span<const column_desc> /*columns*/) {}
+    /// Consecutive rows (one or more). Return false to abandon the statement
+    /// (the consumer is gone): the backend then cancels/drains and the
+    /// operation reports errc::cancelled. Awaiting here is the backpressure.
+    virtual asio::awaitable<bool> on_rows(std::span<const row_view> rows) = 0;
+    /// When the statement completes, with the CommandComplete tag ("SELECT 3").
+    virtual void on_complete(std::string_view /*command_tag*/) {}
+};
+
+/// One statement of a pipeline.
+struct statement {
+    std::string_view sql;
+    std::span<const param> params;
+    row_sink* sink = nullptr;            ///< nullptr: rows are discarded
+    format result_format = format::text; ///< format requested for every result column
+    bool cache = true;                   ///< use the per-connection prepared-statement cache
+};
+
+/// Counters a backend keeps per connection (for metrics and tests).
+struct connection_stats {
+    std::uint64_t statements = 0;
+    std::uint64_t prepared_cache_hits = 0;
+    std::uint64_t prepared_cache_misses = 0;
+    std::uint64_t bytes_received = 0;
+};
+
+/// A live session with the server.
+class connection {
+public:
+    virtual ~connection() = default;
+
+    /// Runs the statements in order, pipelined in one round trip and as one
+    /// implicit transaction (extended protocol, a single Sync): either all
+    /// succeed or none has an effect. The first failing statement stops the
+    /// rest and its error is returned (code server_error with the fields).
+    virtual asio::awaitable<result<void>> run(std::span<const statement> statements,
+                                              deadline dl) = 0;
+
+    /// Runs a script through the simple query protocol (several statements,
+    /// no parameters). Rows, if any, go to `sink` (may be nullptr).
+    virtual asio::awaitable<result<void>> simple_query(std::string_view sql, deadline dl,
+                                                       row_sink* sink = nullptr) = 0;
+
+    /// True when the connection must not be reused (lost, protocol error,
+    /// cancelled mid-flight without resynchronising, left inside a transaction).
+    virtual bool broken() const noexcept = 0;
+
+    /// A server parameter reported by ParameterStatus ("server_version", ...).
+    virtual std::string parameter(std::string_view name) const = 0;
+
+    /// The server process id (BackendKeyData), e.g. for pg_terminate_backend in tests.
+    virtual std::int32_t backend_pid() const noexcept = 0;
+
+    virtual const connection_stats& stats() const noexcept = 0;
+
+    /// "native" or "libpq".
+    virtual std::string_view backend_name() const noexcept = 0;
+};
+
+/// Makes connections: one per backend kind, holding the parsed connection settings.
+class connector {
+public:
+    virtual ~connector() = default;
+    virtual asio::awaitable<result<std::unique_ptr<connection>>> connect(deadline dl) = 0;
+    virtual std::string_view backend_name() const noexcept = 0;
+};
+
+/// The backend kinds; `rust` and `psycopg` are accepted as aliases of native and libpq.
+enum class backend_kind { native, libpq };
+
+/// Parses "native" | "libpq" | "rust" | "psycopg"; fails with a message listing the valid values.
+fraiseql::result<backend_kind, std::string> parse_backend_kind(std::string_view s);
+std::string_view to_string(backend_kind) noexcept;
+
+/// Creates the connector for `kind`. Fails on a malformed connection string
+/// (errc::bad_connection_string, the message names the bad part).
+result<std::unique_ptr<connector>> make_connector(backend_kind kind, asio::any_io_executor ex,
+                                                  std::string_view connection_string);
+
+} // namespace fraiseql::pg

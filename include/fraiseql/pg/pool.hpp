@@ -1,0 +1,101 @@
+#pragma once
+/// \file
+/// A connection pool over any pg::connector (native or libpq).
+///
+/// Fair FIFO waiting, acquire timeout (errc::pool_exhausted, never a hang), idle
+/// timeout, max lifetime, health check on checkout after idle, broken connections
+/// dropped and replaced, reconnect with backoff. Thread-safe: acquire may be
+/// called from any thread running the executor.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "fraiseql/pg/connection.hpp"
+
+namespace fraiseql::pg {
+
+struct pool_options {
+    std::size_t min_size = 0;
+    std::size_t max_size = 10;
+    std::chrono::milliseconds acquire_timeout{5000};
+    std::chrono::milliseconds connect_timeout{5000};
+    std::chrono::milliseconds idle_timeout{std::chrono::minutes(10)};
+    std::chrono::milliseconds max_lifetime{std::chrono::hours(1)};
+    /// A connection idle for longer than this is pinged before being handed out.
+    std::chrono::milliseconds health_check_after{std::chrono::seconds(30)};
+};
+
+struct pool_metrics {
+    std::size_t in_use = 0;
+    std::size_t idle = 0;
+    std::size_t waiting = 0;
+    std::uint64_t created = 0;
+    std::uint64_t failed = 0;   ///< connection attempts that failed
+    std::uint64_t discarded = 0; ///< broken or expired connections dropped
+    std::uint64_t acquired = 0;
+    std::uint64_t timeouts = 0; ///< acquires that ended in pool_exhausted
+};
+
+class pool;
+
+/// Exclusive use of one connection. Move-only; returns the connection to the
+/// pool on destruction (or drops it when broken()).
+class lease {
+public:
+    lease() = default;
+    lease(lease&&) noexcept;
+    lease& operator=(lease&&) noexcept;
+    lease(const lease&) = delete;
+    lease& operator=(const lease&) = delete;
+    ~lease();
+
+    connection* operator->() const noexcept { return conn_.get(); }
+    connection& operator*() const noexcept { return *conn_; }
+    explicit operator bool() const noexcept { return conn_ != nullptr; }
+
+    /// Drops the connection instead of returning it to the pool.
+    void discard() noexcept;
+
+private:
+    friend class pool;
+    struct slot;
+    lease(std::shared_ptr<pool> p, std::unique_ptr<connection> c, clock::time_point created);
+    void release() noexcept;
+
+    std::shared_ptr<pool> pool_;
+    std::unique_ptr<connection> conn_;
+    clock::time_point created_{};
+};
+
+/// Create with pool::create; keep the shared_ptr for the pool's lifetime.
+class pool : public std::enable_shared_from_this<pool> {
+public:
+    static std::shared_ptr<pool> create(asio::any_io_executor ex,
+                                        std::unique_ptr<connector> conn, pool_options opts);
+    ~pool();
+
+    /// Waits for a connection until `dl` (bounded by acquire_timeout too).
+    asio::awaitable<result<lease>> acquire(deadline dl);
+
+    /// Opens min_size connections; optional (acquire connects lazily).
+    asio::awaitable<result<void>> warm_up();
+
+    /// Stops handing out connections, fails waiters with pool_closed, closes idle ones.
+    void close();
+
+    pool_metrics metrics() const;
+    std::string_view backend_name() const noexcept;
+    const pool_options& options() const noexcept;
+
+    struct impl;
+
+private:
+    friend class lease;
+    explicit pool(std::unique_ptr<impl> i);
+    void give_back(std::unique_ptr<connection> c, clock::time_point created) noexcept;
+    std::unique_ptr<impl> impl_;
+};
+
+} // namespace fraiseql::pg
