@@ -1,0 +1,36 @@
+// Backend selection (product spec §1 and §6): `native` (default) or `libpq`; `rust` and
+// `psycopg` are the original release plan's names for the same two backends.
+#include <string>
+
+#include "fraiseql/pg/connection.hpp"
+#include "fraiseql/pg/libpq.hpp"
+#include "fraiseql/pg/native.hpp"
+
+namespace fraiseql::pg {
+
+fraiseql::result<backend_kind, std::string> parse_backend_kind(std::string_view s) {
+    if (s == "native" || s == "rust") return backend_kind::native;
+    if (s == "libpq" || s == "psycopg") return backend_kind::libpq;
+    return failure{"invalid backend '" + std::string(s) +
+                   "': valid values are native, libpq (aliases: rust = native, "
+                   "psycopg = libpq)"};
+}
+
+std::string_view to_string(backend_kind k) noexcept {
+    switch (k) {
+    case backend_kind::native: return "native";
+    case backend_kind::libpq: return "libpq";
+    }
+    return "unknown";
+}
+
+result<std::unique_ptr<connector>> make_connector(backend_kind kind, asio::any_io_executor ex,
+                                                  std::string_view connection_string) {
+    switch (kind) {
+    case backend_kind::native: return make_native_connector(std::move(ex), connection_string);
+    case backend_kind::libpq: return make_libpq_connector(std::move(ex), connection_string);
+    }
+    return make_error(errc::unsupported, "unknown backend kind");
+}
+
+} // namespace fraiseql::pg
