@@ -1,0 +1,42 @@
+# FraiseQL — the two-command quick start: `make demo`, `make test`.
+# Every target installs what is missing and builds first.
+
+PRESET      ?= ci
+BUILD_DIR   := build/$(PRESET)
+JOBS        ?= 2
+PORT        ?= 8080
+CTEST_ARGS  ?=
+
+.PHONY: all deps configure build test demo bench format clean unit
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+configure: deps
+	@cmake --preset $(PRESET) >/dev/null
+
+build: configure
+	@cmake --build --preset $(PRESET) -j $(JOBS)
+
+# Every test tier (unit, golden, pg, e2e) on both backends; CTest starts and
+# stops the throwaway cluster (tools/pg-test-cluster.sh) as a fixture.
+test: build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+
+unit: build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -L unit
+
+demo: build
+	@$(BUILD_DIR)/apps/fraiseql/fraiseql demo --port $(PORT)
+
+bench: deps
+	@cmake --preset release >/dev/null && cmake --build --preset release -j $(JOBS)
+	@bench/run-short.sh build/release
+
+format:
+	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+clean:
+	rm -rf build

@@ -1,0 +1,102 @@
+#pragma once
+/// \file
+/// Server configuration: every key, its default, and loading with the spec's
+/// precedence — command-line flag > environment `FRAISEQL_<NAME>` >
+/// `fraiseql.toml` > default. Unknown keys and invalid values are refused with a
+/// message that names the key.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fraiseql/result.hpp"
+
+namespace fraiseql::exec {
+
+enum class environment_kind { development, production };
+enum class introspection_policy { public_, authenticated, disabled };
+enum class apq_mode { optional, required, disabled };
+
+/// One `setting=source` entry of `session_variables`.
+struct session_variable {
+    std::string setting; ///< e.g. "app.tenant_id"
+    enum class source_kind { claim, header } source;
+    std::string name;    ///< claim or header name
+};
+
+struct config {
+    std::string schema_file;
+    std::string database_url;
+    std::string backend = "native"; ///< normalised: "native" | "libpq"
+    std::uint32_t pool_size = 10;
+    std::chrono::milliseconds pool_timeout{5000};
+    std::chrono::milliseconds statement_timeout{30000};
+    std::chrono::milliseconds request_timeout{30000};
+    std::chrono::milliseconds shutdown_timeout{10000};
+    std::uint16_t port = 8080;
+    std::string host = "127.0.0.1";
+    std::uint32_t threads = 1;
+    environment_kind environment = environment_kind::development;
+    introspection_policy introspection = introspection_policy::public_;
+    std::uint32_t max_query_depth = 15;
+    std::uint32_t max_aliases = 30;
+    std::uint32_t max_page_size = 1000;
+    std::uint64_t max_body_size = 1 << 20;
+    std::uint32_t max_batch_size = 20;
+    apq_mode apq = apq_mode::optional;
+    std::uint32_t plan_cache_size = 1000;
+    std::vector<std::string> cors_origins;
+    std::string jwt_secret;
+    std::string jwt_public_key_file;
+    std::string jwt_jwks_file;
+    std::string jwt_issuer;
+    std::string jwt_audience;
+    std::chrono::seconds jwt_leeway{0};
+    bool allow_anonymous = true;
+    std::vector<session_variable> session_variables;
+    std::string log_level = "info";
+    std::string log_format = "auto"; ///< auto | text | json
+};
+
+/// Describes one configuration key (for --help, docs and validation).
+struct key_info {
+    std::string_view name;
+    std::string_view default_text;
+    std::string_view description;
+};
+
+/// Every key, in documentation order.
+const std::vector<key_info>& config_keys();
+
+/// The sources, already split by origin. Values are raw text; `toml_file` is a
+/// path (empty: look for ./fraiseql.toml only if it exists).
+struct config_sources {
+    std::map<std::string, std::string> flags;        ///< key -> value, from the command line
+    std::map<std::string, std::string> environment;  ///< FRAISEQL_* variables (full names)
+    std::string toml_file;
+    bool toml_file_required = false;
+};
+
+/// Collects FRAISEQL_* variables from the process environment.
+std::map<std::string, std::string> environment_variables();
+
+/// Loads and validates. The error names the key and the source.
+fraiseql::result<config, std::string> load_config(const config_sources& sources);
+
+/// Applies one key=value (text) to `cfg`; the error names the key.
+fraiseql::result<void, std::string> apply_setting(config& cfg, std::string_view key,
+                                                  std::string_view value);
+
+/// Parses "app.tenant_id=claim:tenant_id,app.user_id=header:X-User".
+fraiseql::result<std::vector<session_variable>, std::string>
+parse_session_variables(std::string_view text);
+
+std::string_view to_string(environment_kind) noexcept;
+std::string_view to_string(introspection_policy) noexcept;
+std::string_view to_string(apq_mode) noexcept;
+
+} // namespace fraiseql::exec

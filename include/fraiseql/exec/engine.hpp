@@ -1,0 +1,72 @@
+#pragma once
+/// \file
+/// The request pipeline: parse -> validate -> plan -> sql -> backend -> transform.
+/// The only component that knows both the GraphQL side and the database side.
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/value.hpp>
+
+#include "fraiseql/exec/config.hpp"
+#include "fraiseql/graphql/schema.hpp"
+#include "fraiseql/pg/pool.hpp"
+
+namespace fraiseql::exec {
+
+/// One GraphQL request, transport-independent.
+struct request {
+    std::string query;
+    boost::json::value variables;  ///< null or an object
+    std::string operation_name;
+    boost::json::value extensions; ///< null or an object
+    std::string authorization;     ///< the Authorization header, verbatim
+    std::vector<std::pair<std::string, std::string>> headers; ///< lower-case names
+    bool via_get = false;          ///< GET requests may only run queries
+    std::string request_id;
+};
+
+/// A complete response: HTTP status and the JSON body.
+struct response {
+    unsigned status = 200;
+    std::string body;
+    bool mutation_over_get = false; ///< HTTP layer answers 405
+};
+
+class engine {
+public:
+    /// Builds an engine over a schema and a pool. The schema must outlive it.
+    engine(std::shared_ptr<const graphql::schema> schema, std::shared_ptr<pg::pool> pool,
+           config cfg);
+    ~engine();
+    engine(const engine&) = delete;
+    engine& operator=(const engine&) = delete;
+
+    /// Executes one request. Never throws: every failure becomes a GraphQL error.
+    boost::asio::awaitable<response> execute(request req);
+
+    /// Compiles without running: the SQL and parameters of each root field, as
+    /// text (for `fraiseql explain`). Errors come back as a GraphQL error body.
+    std::string explain(const std::string& query, const boost::json::value& variables,
+                        const std::string& operation_name) const;
+
+    /// True when a connection can be acquired and answers `SELECT 1`.
+    boost::asio::awaitable<bool> ready();
+
+    /// Prometheus text exposition of the engine's and pool's metrics.
+    std::string metrics_text() const;
+
+    const config& settings() const noexcept;
+    const graphql::schema& schema() const noexcept;
+
+    struct impl;
+
+private:
+    std::unique_ptr<impl> impl_;
+};
+
+} // namespace fraiseql::exec

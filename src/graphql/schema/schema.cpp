@@ -1,0 +1,157 @@
+#include "fraiseql/graphql/schema.hpp"
+
+#include <cctype>
+#include <cstdio>
+
+#include "fraiseql/graphql/error.hpp"
+
+namespace fraiseql::graphql {
+
+std::string type_expr::to_string() const {
+    std::string out = name;
+    for (auto it = wrappers.rbegin(); it != wrappers.rend(); ++it) {
+        if (*it == wrap::non_null) out += '!';
+        else out = "[" + out + "]";
+    }
+    return out;
+}
+
+const type_def* schema::find_type(std::string_view name) const noexcept {
+    auto it = by_name_.find(name);
+    return it == by_name_.end() ? nullptr : it->second;
+}
+
+type_def* schema::find_type_mut(std::string_view name) noexcept {
+    auto it = by_name_.find(name);
+    return it == by_name_.end() ? nullptr : it->second;
+}
+
+const directive_def* schema::find_directive(std::string_view name) const noexcept {
+    for (const auto& d : directives_)
+        if (d.name == name) return &d;
+    return nullptr;
+}
+
+type_def& schema::add_type(type_def t) {
+    auto p = std::make_unique<type_def>(std::move(t));
+    type_def& ref = *p;
+    by_name_[ref.name] = p.get();
+    types_.push_back(std::move(p));
+    return ref;
+}
+
+bool schema::is_builtin_scalar(std::string_view n) noexcept {
+    static constexpr std::string_view names[] = {
+        "Int",  "Float",   "String", "Boolean",   "ID",   "UUID",       "DateTime",
+        "Date", "Time",    "JSON",   "Decimal",   "BigInt", "IpAddress", "CIDR",
+        "MacAddress", "LTree", "DateRange", "Vector"};
+    for (auto x : names)
+        if (x == n) return true;
+    return false;
+}
+
+std::string field_key(std::string_view name) {
+    std::string out;
+    out.reserve(name.size() + 4);
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        char c = name[i];
+        if (c >= 'A' && c <= 'Z') {
+            if (i != 0) out += '_';
+            out += static_cast<char>(c - 'A' + 'a');
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+    out += '"';
+    for (unsigned char c : s) {
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        default:
+            if (c < 0x20) {
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "\\u%04x", c);
+                out += buf;
+            } else {
+                out += static_cast<char>(c);
+            }
+        }
+    }
+    out += '"';
+}
+
+void append_error_json(std::string& out, const error& e) {
+    out += "{\"message\":";
+    append_json_string(out, e.message);
+    if (!e.locations.empty()) {
+        out += ",\"locations\":[";
+        for (std::size_t i = 0; i < e.locations.size(); ++i) {
+            if (i) out += ',';
+            out += "{\"line\":" + std::to_string(e.locations[i].line) +
+                   ",\"column\":" + std::to_string(e.locations[i].column) + "}";
+        }
+        out += ']';
+    }
+    if (!e.path.empty()) {
+        out += ",\"path\":[";
+        for (std::size_t i = 0; i < e.path.size(); ++i) {
+            if (i) out += ',';
+            if (const auto* s = std::get_if<std::string>(&e.path[i])) append_json_string(out, *s);
+            else out += std::to_string(std::get<std::int64_t>(e.path[i]));
+        }
+        out += ']';
+    }
+    if (!e.code.empty()) {
+        out += ",\"extensions\":{\"code\":";
+        append_json_string(out, e.code);
+        out += '}';
+    }
+    out += '}';
+}
+
+std::string input_value::to_json() const {
+    std::string out;
+    switch (k_) {
+    case kind::null: out = "null"; break;
+    case kind::boolean: out = b_ ? "true" : "false"; break;
+    case kind::integer: out = std::to_string(i_); break;
+    case kind::floating: {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.17g", d_);
+        out = buf;
+        break;
+    }
+    case kind::string:
+    case kind::enum_: append_json_string(out, s_); break;
+    case kind::list:
+        out = "[";
+        for (std::size_t i = 0; i < as_list().size(); ++i) {
+            if (i) out += ',';
+            out += as_list()[i].to_json();
+        }
+        out += ']';
+        break;
+    case kind::object:
+        out = "{";
+        for (std::size_t i = 0; i < as_object().size(); ++i) {
+            if (i) out += ',';
+            append_json_string(out, as_object()[i].first);
+            out += ':';
+            out += as_object()[i].second.to_json();
+        }
+        out += '}';
+        break;
+    }
+    return out;
+}
+
+} // namespace fraiseql::graphql

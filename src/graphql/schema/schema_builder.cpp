@@ -1,0 +1,832 @@
+// SDL -> schema model, plus FraiseQL's generated inputs and root fields.
+// GraphQL spec §3 (Type System); FraiseQL directives: product.md §2-§4.
+
+#include "fraiseql/graphql/schema_builder.hpp"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "fraiseql/graphql/parser.hpp"
+
+namespace fraiseql::graphql {
+namespace {
+
+using errors_t = std::vector<error>;
+
+struct builder {
+    errors_t errors;
+    std::shared_ptr<schema> s = std::make_shared<schema>();
+    schema_build_options opts;
+
+    void fail(std::string msg, source_location loc) {
+        errors.push_back(error::at(std::move(msg), loc, code::validation_failed));
+    }
+
+    // ---- conversions ----------------------------------------------------
+
+    type_expr convert(const type_ref& t) {
+        type_expr out;
+        const type_ref* cur = &t;
+        while (cur->kind != type_kind::named) {
+            out.wrappers.push_back(cur->kind == type_kind::list ? type_expr::wrap::list
+                                                                 : type_expr::wrap::non_null);
+            cur = cur->of.get();
+        }
+        out.name = std::string(cur->name);
+        return out;
+    }
+
+    static input_value convert_const(const value& v) {
+        switch (v.kind) {
+        case value_kind::int_value: {
+            errno = 0;
+            long long x = std::strtoll(std::string(v.text).c_str(), nullptr, 10);
+            if (errno == ERANGE) return input_value::floating(std::strtod(std::string(v.text).c_str(), nullptr));
+            return input_value::integer(x);
+        }
+        case value_kind::float_value:
+            return input_value::floating(std::strtod(std::string(v.text).c_str(), nullptr));
+        case value_kind::string_value: return input_value::string(std::string(v.text));
+        case value_kind::boolean_value: return input_value::boolean(v.boolean);
+        case value_kind::null_value: return input_value::null();
+        case value_kind::enum_value: return input_value::enum_(std::string(v.text));
+        case value_kind::list_value: {
+            input_value::list_t items;
+            for (const auto& x : v.list) items.push_back(convert_const(x));
+            return input_value::list(std::move(items));
+        }
+        case value_kind::object_value: {
+            input_value::object_t fields;
+            for (const auto& f : v.fields) fields.emplace_back(std::string(f.name), convert_const(f.value));
+            return input_value::object(std::move(fields));
+        }
+        case value_kind::variable: return input_value::null();
+        }
+        return input_value::null();
+    }
+
+    std::string desc(const std::optional<description>& d) {
+        return d ? std::string(d->text) : std::string();
+    }
+
+    static const directive* find_dir(const std::vector<directive>& ds, std::string_view name) {
+        for (const auto& d : ds)
+            if (d.name == name) return &d;
+        return nullptr;
+    }
+    static const value* find_arg(const directive& d, std::string_view name) {
+        for (const auto& a : d.arguments)
+            if (a.name == name) return &a.value;
+        return nullptr;
+    }
+
+    std::optional<std::string> deprecation(const std::vector<directive>& ds) {
+        if (const auto* d = find_dir(ds, "deprecated")) {
+            if (const auto* r = find_arg(*d, "reason"); r && r->kind == value_kind::string_value)
+                return std::string(r->text);
+            return std::string("No longer supported");
+        }
+        return std::nullopt;
+    }
+
+    std::optional<std::string> string_arg(const directive& d, std::string_view name,
+                                          bool required) {
+        const value* v = find_arg(d, name);
+        if (!v || v->kind == value_kind::null_value) {
+            if (required)
+                fail("Directive \"@" + std::string(d.name) + "\" argument \"" + std::string(name) +
+                         "\" of type \"String!\" is required, but it was not provided.",
+                     d.loc);
+            return std::nullopt;
+        }
+        if (v->kind != value_kind::string_value) {
+            fail("Directive \"@" + std::string(d.name) + "\" argument \"" + std::string(name) +
+                     "\" must be a string.",
+                 v->loc);
+            return std::nullopt;
+        }
+        return std::string(v->text);
+    }
+
+    std::vector<std::string> string_list_arg(const directive& d, std::string_view name) {
+        std::vector<std::string> out;
+        const value* v = find_arg(d, name);
+        if (!v || v->kind == value_kind::null_value) return out;
+        auto one = [&](const value& x) {
+            if (x.kind != value_kind::string_value)
+                fail("Directive \"@" + std::string(d.name) + "\" argument \"" + std::string(name) +
+                         "\" must be a list of strings.",
+                     x.loc);
+            else
+                out.emplace_back(x.text);
+        };
+        if (v->kind == value_kind::list_value)
+            for (const auto& x : v->list) one(x);
+        else
+            one(*v); // single value -> list (spec §3.11 input coercion)
+        return out;
+    }
+
+    argument_def convert_input_value(const input_value_definition& iv) {
+        argument_def a;
+        a.name = std::string(iv.name);
+        a.description = desc(iv.description);
+        a.type = convert(iv.type);
+        if (iv.default_value) a.default_value = convert_const(*iv.default_value);
+        a.deprecation_reason = deprecation(iv.directives);
+        a.loc = iv.loc;
+        return a;
+    }
+
+    field_def convert_field(const field_definition& fd) {
+        field_def f;
+        f.name = std::string(fd.name);
+        f.description = desc(fd.description);
+        f.type = convert(fd.type);
+        f.loc = fd.loc;
+        for (const auto& a : fd.arguments) f.args.push_back(convert_input_value(a));
+        f.deprecation_reason = deprecation(fd.directives);
+        f.key = field_key(f.name);
+        if (const auto* k = find_dir(fd.directives, "key"))
+            if (auto n = string_arg(*k, "name", true)) f.key = *n;
+        if (find_dir(fd.directives, "search")) f.search = true;
+        if (const auto* a = find_dir(fd.directives, "auth")) f.auth_roles = string_list_arg(*a, "roles");
+        if (const auto* v = find_dir(fd.directives, "view"))
+            if (auto n = string_arg(*v, "name", true)) f.view_override = *n;
+        if (const auto* fn = find_dir(fd.directives, "function")) {
+            function_def def;
+            if (auto n = string_arg(*fn, "name", true)) def.name = *n;
+            if (auto sc = string_arg(*fn, "schema", false)) def.schema = *sc;
+            def.context = string_list_arg(*fn, "context");
+            f.function = std::move(def);
+        }
+        return f;
+    }
+
+    // ---- built-ins --------------------------------------------------------
+
+    void add_scalar(std::string name, std::string description) {
+        type_def t;
+        t.kind = named_kind::scalar;
+        t.name = std::move(name);
+        t.description = std::move(description);
+        t.builtin = true;
+        s->add_type(std::move(t));
+    }
+
+    void add_builtins() {
+        add_scalar("Int", "The `Int` scalar type represents non-fractional signed whole numeric "
+                          "values. Int can represent values between -(2^31) and 2^31 - 1.");
+        add_scalar("Float", "The `Float` scalar type represents signed double-precision fractional "
+                            "values as specified by [IEEE 754](https://en.wikipedia.org/wiki/IEEE_floating_point).");
+        add_scalar("String", "The `String` scalar type represents textual data, represented as "
+                             "UTF-8 character sequences. The String type is most often used by "
+                             "GraphQL to represent free-form human-readable text.");
+        add_scalar("Boolean", "The `Boolean` scalar type represents `true` or `false`.");
+        add_scalar("ID", "The `ID` scalar type represents a unique identifier, often used to "
+                         "refetch an object or as key for a cache. The ID type appears in a JSON "
+                         "response as a String; however, it is not intended to be human-readable. "
+                         "When expected as an input type, any string (such as `\"4\"`) or integer "
+                         "(such as `4`) input value will be accepted as an ID.");
+        add_scalar("UUID", "A UUID (RFC 4122), as a string.");
+        add_scalar("DateTime", "An ISO 8601 timestamp with time zone.");
+        add_scalar("Date", "An ISO 8601 calendar date (YYYY-MM-DD).");
+        add_scalar("Time", "An ISO 8601 time of day.");
+        add_scalar("JSON", "Any JSON value, passed through verbatim.");
+        add_scalar("Decimal", "An exact decimal number (PostgreSQL numeric), as a string or number.");
+        add_scalar("BigInt", "A 64-bit integer.");
+        add_scalar("IpAddress", "An IPv4 or IPv6 address.");
+        add_scalar("CIDR", "An IPv4 or IPv6 network in CIDR notation.");
+        add_scalar("MacAddress", "A MAC address.");
+        add_scalar("LTree", "A PostgreSQL ltree label path (a.b.c).");
+        add_scalar("DateRange", "A PostgreSQL daterange ([2024-01-01,2024-02-01)).");
+        add_scalar("Vector", "A pgvector embedding, as a list of floats.");
+
+        auto arg = [](std::string n, type_expr t, std::string d = {},
+                      std::optional<input_value> def = std::nullopt) {
+            argument_def a;
+            a.name = std::move(n);
+            a.type = std::move(t);
+            a.description = std::move(d);
+            a.default_value = std::move(def);
+            return a;
+        };
+        auto T = [](std::string n) { return type_expr::named(std::move(n)); };
+        auto dir = [&](std::string name, std::string d, std::vector<argument_def> args,
+                       std::vector<std::string> locs) {
+            directive_def x;
+            x.name = std::move(name);
+            x.description = std::move(d);
+            x.args = std::move(args);
+            x.locations = std::move(locs);
+            x.builtin = true;
+            s->add_directive(std::move(x));
+        };
+        dir("include", "Directs the executor to include this field or fragment only when the `if` argument is true.",
+            {arg("if", T("Boolean").non_null_of(), "Included when true.")},
+            {"FIELD", "FRAGMENT_SPREAD", "INLINE_FRAGMENT"});
+        dir("skip", "Directs the executor to skip this field or fragment when the `if` argument is true.",
+            {arg("if", T("Boolean").non_null_of(), "Skipped when true.")},
+            {"FIELD", "FRAGMENT_SPREAD", "INLINE_FRAGMENT"});
+        dir("deprecated", "Marks an element of a GraphQL schema as no longer supported.",
+            {arg("reason", T("String"),
+                 "Explains why this element was deprecated, usually also including a suggestion for how to access supported similar data. Formatted using the Markdown syntax, as specified by [CommonMark](https://commonmark.org/).",
+                 input_value::string("No longer supported"))},
+            {"FIELD_DEFINITION", "ARGUMENT_DEFINITION", "INPUT_FIELD_DEFINITION", "ENUM_VALUE"});
+        dir("specifiedBy", "Exposes a URL that specifies the behavior of this scalar.",
+            {arg("url", T("String").non_null_of(), "The URL that specifies the behavior of this scalar.")},
+            {"SCALAR"});
+        dir("view", "FraiseQL: the relation (view or table) a type or root field reads.",
+            {arg("name", T("String").non_null_of()),
+             arg("jsonbColumn", T("String"), "", input_value::string("data")),
+             arg("columns", T("String").non_null_of().list_of())},
+            {"OBJECT", "FIELD_DEFINITION"});
+        dir("key", "FraiseQL: the JSONB key a field reads, when the naming rule does not fit.",
+            {arg("name", T("String").non_null_of())}, {"FIELD_DEFINITION"});
+        dir("function", "FraiseQL: the PostgreSQL function a mutation calls.",
+            {arg("name", T("String").non_null_of()),
+             arg("schema", T("String"), "", input_value::string("public")),
+             arg("context", T("String").non_null_of().list_of())},
+            {"FIELD_DEFINITION"});
+        dir("search", "FraiseQL: a tsvector field, filtered with full-text operators.", {},
+            {"FIELD_DEFINITION"});
+        dir("auth", "FraiseQL: roles allowed to read this type or field.",
+            {arg("roles", T("String").non_null_of().list_of().non_null_of())},
+            {"OBJECT", "FIELD_DEFINITION"});
+    }
+
+    // ---- declared types ------------------------------------------------------
+
+    static named_kind convert_kind(type_definition_kind k) {
+        switch (k) {
+        case type_definition_kind::scalar: return named_kind::scalar;
+        case type_definition_kind::object: return named_kind::object;
+        case type_definition_kind::interface: return named_kind::interface;
+        case type_definition_kind::union_type: return named_kind::union_;
+        case type_definition_kind::enum_type: return named_kind::enum_;
+        case type_definition_kind::input_object: return named_kind::input_object;
+        }
+        return named_kind::scalar;
+    }
+
+    void fill(type_def& t, const type_definition& d) {
+        for (const auto& i : d.interfaces) t.interfaces.emplace_back(i.value);
+        for (const auto& f : d.fields) {
+            if (t.find_field(f.name)) {
+                fail("Field \"" + t.name + "." + std::string(f.name) + "\" can only be defined once.", f.loc);
+                continue;
+            }
+            t.fields.push_back(convert_field(f));
+        }
+        for (const auto& m : d.union_members) t.possible_types.emplace_back(m.value);
+        for (const auto& e : d.enum_values) {
+            enum_value_def ev;
+            ev.name = std::string(e.name);
+            ev.description = desc(e.description);
+            ev.deprecation_reason = deprecation(e.directives);
+            if (ev.name == "true" || ev.name == "false" || ev.name == "null")
+                fail("Enum \"" + t.name + "\" cannot include value: " + ev.name + ".", e.loc);
+            t.enum_values.push_back(std::move(ev));
+        }
+        for (const auto& f : d.input_fields) {
+            if (t.find_input_field(f.name)) {
+                fail("Field \"" + t.name + "." + std::string(f.name) + "\" can only be defined once.", f.loc);
+                continue;
+            }
+            t.input_fields.push_back(convert_input_value(f));
+        }
+        if (const auto* v = find_dir(d.directives, "view")) {
+            if (t.kind != named_kind::object) {
+                fail("@view is only allowed on object types; \"" + t.name + "\" is not one.", v->loc);
+            } else {
+                view_def view;
+                if (auto n = string_arg(*v, "name", true)) view.name = *n;
+                if (const auto* jc = find_arg(*v, "jsonbColumn")) {
+                    if (jc->kind == value_kind::null_value) view.jsonb_column.reset();
+                    else if (jc->kind == value_kind::string_value) view.jsonb_column = std::string(jc->text);
+                    else fail("@view(jsonbColumn:) must be a string or null.", jc->loc);
+                }
+                if (find_arg(*v, "columns")) {
+                    view.columns = string_list_arg(*v, "columns");
+                    view.columns_declared = true;
+                }
+                t.view = std::move(view);
+            }
+        }
+        if (const auto* a = find_dir(d.directives, "auth")) t.auth_roles = string_list_arg(*a, "roles");
+        if (const auto* sb = find_dir(d.directives, "specifiedBy"))
+            t.specified_by_url = string_arg(*sb, "url", true);
+    }
+
+    void check_type_exists(const type_expr& t, source_location loc, bool want_input,
+                           const std::string& where) {
+        const type_def* td = s->find_type(t.name);
+        if (!td) {
+            fail("Unknown type \"" + t.name + "\" (in " + where + ").", loc);
+            return;
+        }
+        bool is_input = td->kind == named_kind::scalar || td->kind == named_kind::enum_ ||
+                        td->kind == named_kind::input_object;
+        bool is_output = td->kind != named_kind::input_object;
+        if (want_input && !is_input)
+            fail("The type of " + where + " must be Input Type but got: " + t.to_string() + ".", loc);
+        if (!want_input && !is_output)
+            fail("The type of " + where + " must be Output Type but got: " + t.to_string() + ".", loc);
+    }
+
+    void check_references() {
+        for (const auto& tp : s->types()) {
+            const type_def& t = *tp;
+            if (t.builtin || t.generated) continue;
+            for (const auto& f : t.fields) {
+                check_type_exists(f.type, f.loc, false, t.name + "." + f.name);
+                for (const auto& a : f.args)
+                    check_type_exists(a.type, a.loc, true, t.name + "." + f.name + "(" + a.name + ":)");
+            }
+            for (const auto& f : t.input_fields)
+                check_type_exists(f.type, f.loc, true, t.name + "." + f.name);
+            for (const auto& i : t.interfaces) {
+                const auto* it = s->find_type(i);
+                if (!it) fail("Unknown type \"" + i + "\" (implemented by " + t.name + ").", t.loc);
+                else if (it->kind != named_kind::interface)
+                    fail("Type " + t.name + " must only implement Interface types, it cannot implement " + i + ".", t.loc);
+            }
+            if (t.kind == named_kind::union_)
+                for (const auto& m : t.possible_types) {
+                    const auto* mt = s->find_type(m);
+                    if (!mt) fail("Unknown type \"" + m + "\" (member of union " + t.name + ").", t.loc);
+                    else if (mt->kind != named_kind::object)
+                        fail("Union type " + t.name + " can only include Object types, it cannot include " + m + ".", t.loc);
+                }
+            if ((t.kind == named_kind::object || t.kind == named_kind::interface) && t.fields.empty())
+                fail("Type " + t.name + " must define one or more fields.", t.loc);
+            if (t.kind == named_kind::input_object && t.input_fields.empty())
+                fail("Input Object type " + t.name + " must define one or more fields.", t.loc);
+            if (t.kind == named_kind::enum_ && t.enum_values.empty())
+                fail("Enum type " + t.name + " must define one or more values.", t.loc);
+        }
+    }
+
+    void compute_possible_types() {
+        for (const auto& tp : s->types()) {
+            if (tp->kind != named_kind::object) continue;
+            for (const auto& i : tp->interfaces)
+                if (auto* it = s->find_type_mut(i); it && it->kind == named_kind::interface)
+                    it->possible_types.push_back(tp->name);
+        }
+    }
+
+    // ---- generated inputs (product.md §3.1, §3.2) -----------------------------
+
+    type_def& input_type(const std::string& name, const std::string& description) {
+        if (auto* t = s->find_type_mut(name)) return *t;
+        type_def t;
+        t.kind = named_kind::input_object;
+        t.name = name;
+        t.description = description;
+        t.generated = true;
+        return s->add_type(std::move(t));
+    }
+
+    static argument_def in(std::string n, type_expr t, std::string d = {}) {
+        argument_def a;
+        a.name = std::move(n);
+        a.type = std::move(t);
+        a.description = std::move(d);
+        return a;
+    }
+
+    void ensure_order_direction() {
+        if (s->find_type("OrderDirection")) return;
+        type_def t;
+        t.kind = named_kind::enum_;
+        t.name = "OrderDirection";
+        t.description = "Sort direction, with explicit placement of nulls.";
+        t.generated = true;
+        for (const char* v : {"ASC", "DESC", "ASC_NULLS_FIRST", "ASC_NULLS_LAST", "DESC_NULLS_FIRST",
+                              "DESC_NULLS_LAST"})
+            t.enum_values.push_back({v, {}, std::nullopt});
+        s->add_type(std::move(t));
+    }
+
+    /// Filter input for scalar/enum type `name` (list = the field is a list of it).
+    std::string ensure_filter(const std::string& name, bool list, bool search) {
+        const auto N = [](std::string n) { return type_expr::named(std::move(n)); };
+        const type_def* td = s->find_type(name);
+        if (!td) return {};
+        if (search) {
+            std::string fname = "FullTextFilter";
+            if (!s->find_type(fname)) {
+                auto& f = input_type(fname, "Full-text search operators on a tsvector field.");
+                f.input_fields = {in("matches", N("String"), "to_tsquery"),
+                                  in("plainQuery", N("String"), "plainto_tsquery"),
+                                  in("phraseQuery", N("String"), "phraseto_tsquery"),
+                                  in("websearchQuery", N("String"), "websearch_to_tsquery")};
+            }
+            return fname;
+        }
+        if (list) {
+            if (td->kind != named_kind::scalar && td->kind != named_kind::enum_) return {};
+            std::string fname = name + "ListFilter";
+            if (!s->find_type(fname)) {
+                auto& f = input_type(fname, "Operators on a list of " + name + ".");
+                type_expr l = N(name).non_null_of().list_of();
+                f.input_fields = {in("eq", l), in("neq", l), in("isnull", N("Boolean")),
+                                  in("contains", l), in("containedBy", l),
+                                  in("strictlyContains", l), in("overlaps", l),
+                                  in("lenEq", N("Int")), in("lenNeq", N("Int")),
+                                  in("lenGt", N("Int")), in("lenGte", N("Int")),
+                                  in("lenLt", N("Int")), in("lenLte", N("Int")),
+                                  in("anyEq", N(name)), in("allEq", N(name))};
+            }
+            return fname;
+        }
+        if (td->kind == named_kind::enum_) {
+            std::string fname = name + "Filter";
+            if (!s->find_type(fname)) {
+                auto& f = input_type(fname, "Operators on the " + name + " enum.");
+                type_expr l = N(name).non_null_of().list_of();
+                f.input_fields = {in("eq", N(name)), in("neq", N(name)), in("in", l), in("nin", l),
+                                  in("isnull", N("Boolean"))};
+            }
+            return fname;
+        }
+        if (td->kind != named_kind::scalar) return {};
+        std::string fname = name + "Filter";
+        if (s->find_type(fname)) return fname;
+        type_expr one = N(name);
+        type_expr many = N(name).non_null_of().list_of();
+        std::vector<argument_def> ops;
+        auto cmp = [&] {
+            for (const char* op : {"gt", "gte", "lt", "lte"}) ops.push_back(in(op, one));
+        };
+        auto eq_in = [&] {
+            ops.push_back(in("eq", one));
+            ops.push_back(in("neq", one));
+            ops.push_back(in("in", many));
+            ops.push_back(in("nin", many));
+        };
+        if (name == "String" || name == "ID" ) {
+            eq_in();
+            ops.push_back(in("isnull", N("Boolean")));
+            for (const char* op : {"contains", "icontains", "startswith", "istartswith", "endswith",
+                                   "iendswith", "like", "ilike", "matches", "imatches", "notMatches"})
+                ops.push_back(in(op, N("String")));
+        } else if (name == "Int" || name == "Float" || name == "Decimal" || name == "BigInt" ||
+                   name == "Date" || name == "DateTime" || name == "Time") {
+            eq_in();
+            cmp();
+            ops.push_back(in("isnull", N("Boolean")));
+        } else if (name == "Boolean") {
+            ops = {in("eq", one), in("neq", one), in("isnull", N("Boolean"))};
+        } else if (name == "UUID" || name == "MacAddress") {
+            eq_in();
+            ops.push_back(in("isnull", N("Boolean")));
+        } else if (name == "JSON") {
+            ops = {in("eq", one), in("neq", one), in("isnull", N("Boolean")),
+                   in("hasKey", N("String")), in("hasAnyKeys", N("String").non_null_of().list_of()),
+                   in("hasAllKeys", N("String").non_null_of().list_of()), in("contains", one),
+                   in("containedBy", one), in("pathExists", N("String")), in("pathMatch", N("String"))};
+        } else if (name == "IpAddress" || name == "CIDR") {
+            if (!s->find_type("IpRangeInput")) {
+                auto& r = input_type("IpRangeInput", "An inclusive range of IP addresses.");
+                r.input_fields = {in("from", N("IpAddress").non_null_of()),
+                                  in("to", N("IpAddress").non_null_of())};
+            }
+            eq_in();
+            ops.push_back(in("isnull", N("Boolean")));
+            ops.push_back(in("inSubnet", N("CIDR")));
+            ops.push_back(in("inRange", N("IpRangeInput")));
+            for (const char* op : {"isPrivate", "isPublic", "isIPv4", "isIPv6"})
+                ops.push_back(in(op, N("Boolean")));
+        } else if (name == "LTree") {
+            eq_in();
+            cmp();
+            ops.push_back(in("isnull", N("Boolean")));
+            ops.push_back(in("ancestorOf", N("LTree")));
+            ops.push_back(in("descendantOf", N("LTree")));
+            ops.push_back(in("matchesLquery", N("String")));
+            ops.push_back(in("matchesLtxtquery", N("String")));
+            for (const char* op : {"nlevelEq", "nlevelGt", "nlevelGte", "nlevelLt", "nlevelLte"})
+                ops.push_back(in(op, N("Int")));
+        } else if (name == "DateRange") {
+            ops = {in("eq", one), in("neq", one), in("isnull", N("Boolean")),
+                   in("containsDate", N("Date"))};
+            for (const char* op : {"overlaps", "adjacent", "strictlyLeft", "strictlyRight", "notLeft",
+                                   "notRight"})
+                ops.push_back(in(op, one));
+        } else if (name == "Vector") {
+            if (!s->find_type("VectorDistanceInput")) {
+                auto& r = input_type("VectorDistanceInput",
+                                     "A distance to a vector, compared with lt / lte / gt.");
+                r.input_fields = {in("vector", N("Float").non_null_of().list_of().non_null_of()),
+                                  in("lt", N("Float")), in("lte", N("Float")), in("gt", N("Float"))};
+            }
+            for (const char* op : {"cosineDistance", "l2Distance", "l1Distance", "innerProduct"})
+                ops.push_back(in(op, N("VectorDistanceInput")));
+        } else {
+            // A user-declared custom scalar: equality and membership.
+            eq_in();
+            ops.push_back(in("isnull", N("Boolean")));
+        }
+        auto& f = input_type(fname, "Operators on " + name + " values.");
+        f.input_fields = std::move(ops);
+        return fname;
+    }
+
+    /// TWhereInput / TOrderByInput for an object type (recursing into embedded objects).
+    void ensure_where_and_order(const std::string& type_name, std::set<std::string>& seen) {
+        if (!seen.insert(type_name).second) return;
+        const type_def* t = s->find_type(type_name);
+        if (!t || t->kind != named_kind::object) return;
+        std::string where = type_name + "WhereInput";
+        std::string order = type_name + "OrderByInput";
+        input_type(where, "Filter on " + type_name + " (fields ANDed; AND / OR / NOT combine).");
+        input_type(order, "Order " + type_name + " by one field (give a list for several keys).");
+        std::vector<argument_def> wf, of;
+        // Copy the fields first: recursion may add types (and reallocate nothing in
+        // the schema's vector of pointers, but keep the logic simple).
+        std::vector<field_def> fields = t->fields;
+        for (const auto& f : fields) {
+            const type_def* ft = s->find_type(f.type.name);
+            if (!ft) continue;
+            bool list = f.type.is_list();
+            if (ft->kind == named_kind::object) {
+                if (list) continue; // arrays of objects: no filter operators (documented)
+                ensure_where_and_order(ft->name, seen);
+                wf.push_back(in(f.name, type_expr::named(ft->name + "WhereInput"), f.description));
+                of.push_back(in(f.name, type_expr::named(ft->name + "OrderByInput"), f.description));
+                continue;
+            }
+            if (ft->kind != named_kind::scalar && ft->kind != named_kind::enum_) continue;
+            std::string filter = ensure_filter(ft->name, list && !f.search, f.search);
+            if (!filter.empty()) wf.push_back(in(f.name, type_expr::named(filter), f.description));
+            if (!list && !f.search && ft->name != "JSON" && ft->name != "Vector")
+                of.push_back(in(f.name, type_expr::named("OrderDirection"), f.description));
+        }
+        wf.push_back(in("AND", type_expr::named(where).non_null_of().list_of(), "All must match."));
+        wf.push_back(in("OR", type_expr::named(where).non_null_of().list_of(), "At least one must match."));
+        wf.push_back(in("NOT", type_expr::named(where), "Must not match."));
+        s->find_type_mut(where)->input_fields = std::move(wf);
+        if (of.empty()) {
+            // An input object needs a field; a type with nothing orderable still gets one
+            // harmless entry so that the schema stays valid.
+            of.push_back(in("_", type_expr::named("OrderDirection"), "Unused: nothing orderable."));
+        }
+        s->find_type_mut(order)->input_fields = std::move(of);
+    }
+
+    const type_def* view_type_of(const field_def& f) {
+        const type_def* t = s->find_type(f.type.name);
+        if (!t || t->kind != named_kind::object) return nullptr;
+        if (t->view || !f.view_override.empty()) return t;
+        return nullptr;
+    }
+
+    void ensure_connection_types(const type_def& node) {
+        const auto N = [](std::string n) { return type_expr::named(std::move(n)); };
+        if (!s->find_type("PageInfo")) {
+            type_def p;
+            p.kind = named_kind::object;
+            p.name = "PageInfo";
+            p.description = "Relay page information.";
+            p.generated = true;
+            auto fld = [](std::string n, type_expr t) {
+                field_def f;
+                f.name = std::move(n);
+                f.type = std::move(t);
+                f.key = field_key(f.name);
+                return f;
+            };
+            p.fields = {fld("hasNextPage", N("Boolean").non_null_of()),
+                        fld("hasPreviousPage", N("Boolean").non_null_of()),
+                        fld("startCursor", N("String")), fld("endCursor", N("String"))};
+            s->add_type(std::move(p));
+        }
+        std::string edge = node.name + "Edge", conn = node.name + "Connection";
+        if (!s->find_type(edge)) {
+            type_def e;
+            e.kind = named_kind::object;
+            e.name = edge;
+            e.description = "An edge of a " + conn + ".";
+            e.generated = true;
+            field_def c; c.name = "cursor"; c.type = N("String").non_null_of(); c.key = "cursor";
+            field_def n; n.name = "node"; n.type = N(node.name).non_null_of(); n.key = "node";
+            e.fields = {c, n};
+            s->add_type(std::move(e));
+        }
+        if (!s->find_type(conn)) {
+            type_def c;
+            c.kind = named_kind::object;
+            c.name = conn;
+            c.description = "A Relay connection of " + node.name + ".";
+            c.generated = true;
+            field_def e; e.name = "edges"; e.type = N(edge).non_null_of().list_of().non_null_of(); e.key = "edges";
+            field_def p; p.name = "pageInfo"; p.type = N("PageInfo").non_null_of(); p.key = "page_info";
+            field_def t; t.name = "totalCount"; t.type = N("Int").non_null_of(); t.key = "total_count";
+            c.fields = {e, p, t};
+            s->add_type(std::move(c));
+        }
+    }
+
+    void generate_root_fields() {
+        type_def* q = s->find_type_mut(s->query_type_name());
+        if (!q) {
+            fail("The schema has no Query type.", {});
+            return;
+        }
+        std::set<std::string> seen;
+        std::vector<field_def> extra;
+        const auto N = [](std::string n) { return type_expr::named(std::move(n)); };
+        for (auto& f : q->fields) {
+            const type_def* vt = view_type_of(f);
+            const type_def* named = s->find_type(f.type.name);
+            if (!vt) {
+                if (named && named->kind == named_kind::object && f.type.is_list())
+                    fail("Root field \"" + f.name + "\" returns a list of \"" + named->name +
+                             "\", which has no @view: add @view(name: \"...\") to the type or "
+                             "the field.",
+                         f.loc);
+                else if (named && named->kind == named_kind::object)
+                    fail("Root field \"" + f.name + "\" returns \"" + named->name +
+                             "\", which has no @view.",
+                         f.loc);
+                continue;
+            }
+            ensure_where_and_order(vt->name, seen);
+            ensure_order_direction();
+            if (f.type.is_list()) {
+                f.root = field_def::root_kind::list;
+                if (!f.find_arg("where")) f.args.push_back(in("where", N(vt->name + "WhereInput"), "Filter."));
+                if (!f.find_arg("orderBy"))
+                    f.args.push_back(in("orderBy", N(vt->name + "OrderByInput").non_null_of().list_of(),
+                                        "Sort keys, most significant first."));
+                if (!f.find_arg("limit")) f.args.push_back(in("limit", N("Int"), "At most this many (capped by max_page_size)."));
+                if (!f.find_arg("offset")) f.args.push_back(in("offset", N("Int"), "Skip this many."));
+                if (opts.generate_connections) {
+                    std::string cname = f.name + "Connection";
+                    if (!q->find_field(cname)) {
+                        ensure_connection_types(*vt);
+                        field_def c;
+                        c.name = cname;
+                        c.description = "Relay connection over " + f.name + ".";
+                        c.type = N(vt->name + "Connection").non_null_of();
+                        c.key = field_key(cname);
+                        c.view_override = f.view_override;
+                        c.root = field_def::root_kind::connection;
+                        c.auth_roles = f.auth_roles;
+                        c.args = {in("first", N("Int")), in("after", N("String")),
+                                  in("last", N("Int")), in("before", N("String")),
+                                  in("where", N(vt->name + "WhereInput")),
+                                  in("orderBy", N(vt->name + "OrderByInput").non_null_of().list_of())};
+                        c.loc = f.loc;
+                        extra.push_back(std::move(c));
+                    }
+                }
+            } else {
+                f.root = field_def::root_kind::single;
+                for (const auto& a : f.args) {
+                    if (!vt->find_field(a.name))
+                        fail("Argument \"" + a.name + "\" of root field \"" + f.name +
+                                 "\" is not a field of \"" + vt->name +
+                                 "\" (single-object arguments are equality filters).",
+                             a.loc);
+                }
+            }
+        }
+        for (auto& e : extra) q->fields.push_back(std::move(e));
+        if (auto* m = s->find_type_mut(s->mutation_type_name()); m && !s->mutation_type_name().empty()) {
+            for (const auto& f : m->fields)
+                if (!f.function)
+                    fail("Mutation field \"" + f.name + "\" needs @function(name: \"...\").", f.loc);
+        }
+    }
+
+    void run(const document& doc) {
+        add_builtins();
+        std::vector<const type_definition*> defs, exts;
+        const schema_definition* schema_def = nullptr;
+        for (const auto& d : doc.definitions) {
+            if (const auto* t = std::get_if<type_definition>(&d)) {
+                (t->extension ? exts : defs).push_back(t);
+            } else if (const auto* sd = std::get_if<schema_definition>(&d)) {
+                if (!sd->extension) {
+                    if (schema_def) fail("Must provide only one schema definition.", sd->loc);
+                    schema_def = sd;
+                }
+                for (const auto& op : sd->operation_types) {
+                    if (op.operation == operation_type::query) s->set_query_type(std::string(op.type.value));
+                    else if (op.operation == operation_type::mutation) s->set_mutation_type(std::string(op.type.value));
+                }
+                if (sd->description) s->set_description(std::string(sd->description->text));
+            } else if (const auto* dd = std::get_if<directive_definition>(&d)) {
+                directive_def x;
+                x.name = std::string(dd->name);
+                if (s->find_directive(x.name)) {
+                    fail("Directive \"@" + x.name + "\" already exists in the schema.", dd->loc);
+                    continue;
+                }
+                x.description = desc(dd->description);
+                for (const auto& a : dd->arguments) x.args.push_back(convert_input_value(a));
+                for (const auto& l : dd->locations) x.locations.emplace_back(l.value);
+                x.repeatable = dd->repeatable;
+                s->add_directive(std::move(x));
+            }
+        }
+        for (const auto* d : defs) {
+            std::string name(d->name);
+            if (name.rfind("__", 0) == 0) {
+                fail("Name \"" + name + "\" must not begin with \"__\", which is reserved by GraphQL introspection.", d->loc);
+                continue;
+            }
+            if (const auto* existing = s->find_type(name)) {
+                // Re-declaring one of FraiseQL's built-in scalars is harmless.
+                if (existing->builtin && d->kind == type_definition_kind::scalar &&
+                    !(name == "Int" || name == "Float" || name == "String" || name == "Boolean" || name == "ID"))
+                    continue;
+                fail("There can be only one type named \"" + name + "\".", d->loc);
+                continue;
+            }
+            type_def t;
+            t.kind = convert_kind(d->kind);
+            t.name = name;
+            t.description = desc(d->description);
+            t.loc = d->loc;
+            s->add_type(std::move(t));
+        }
+        for (const auto* d : defs) {
+            type_def* t = s->find_type_mut(d->name);
+            if (t && !t->builtin && t->loc == d->loc) fill(*t, *d);
+        }
+        for (const auto* d : exts) {
+            type_def* t = s->find_type_mut(d->name);
+            if (!t) {
+                fail("Cannot extend type \"" + std::string(d->name) + "\" because it is not defined.", d->loc);
+                continue;
+            }
+            if (t->kind != convert_kind(d->kind)) {
+                fail("Cannot extend non-matching type \"" + t->name + "\".", d->loc);
+                continue;
+            }
+            fill(*t, *d);
+        }
+        if (!schema_def) {
+            if (s->find_type("Mutation")) s->set_mutation_type("Mutation");
+        }
+        if (!s->mutation_type_name().empty() && !s->find_type(s->mutation_type_name()))
+            fail("Unknown mutation type \"" + s->mutation_type_name() + "\".", {});
+        check_references();
+        if (!errors.empty()) return;
+        compute_possible_types();
+        generate_root_fields();
+    }
+};
+
+} // namespace
+
+fraiseql::result<std::shared_ptr<schema>, std::vector<error>>
+build_schema(std::string sdl, const schema_build_options& opts) {
+    auto doc = parse_schema(std::move(sdl));
+    if (!doc) {
+        error e;
+        e.message = "Syntax Error: " + doc.error().message;
+        e.locations.push_back({doc.error().line, doc.error().column});
+        e.code = code::parse_failed;
+        return failure{std::vector<error>{std::move(e)}};
+    }
+    builder b;
+    b.opts = opts;
+    b.run(*doc);
+    if (!b.errors.empty()) return failure{std::move(b.errors)};
+    return b.s;
+}
+
+fraiseql::result<std::shared_ptr<schema>, std::vector<std::string>>
+load_schema_file(const std::string& path, const schema_build_options& opts) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return failure{std::vector<std::string>{path + ": cannot read the schema file"}};
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    auto r = build_schema(ss.str(), opts);
+    if (r) return std::move(*r);
+    std::vector<std::string> msgs;
+    for (const auto& e : r.error()) {
+        std::string loc = path;
+        if (!e.locations.empty())
+            loc += ":" + std::to_string(e.locations[0].line) + ":" + std::to_string(e.locations[0].column);
+        msgs.push_back(loc + ": " + e.message);
+    }
+    return failure{std::move(msgs)};
+}
+
+std::string filter_type_name(const schema& s, const type_expr& t, bool search) {
+    const type_def* td = s.find_type(t.name);
+    if (!td) return {};
+    if (search) return "FullTextFilter";
+    if (t.is_list()) return t.name + "ListFilter";
+    if (td->kind == named_kind::object) return t.name + "WhereInput";
+    return t.name + "Filter";
+}
+
+} // namespace fraiseql::graphql

@@ -1,0 +1,117 @@
+#include "request_parsing.hpp"
+
+#include <boost/beast/http/field.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/url/parse_query.hpp>
+
+#include "fraiseql/graphql/error.hpp"
+
+namespace fraiseql::http {
+
+namespace bhttp = boost::beast::http;
+namespace json = boost::json;
+
+namespace {
+
+fraiseql::result<exec::request, std::string> request_from_object(const json::value& v) {
+    if (!v.is_object()) return failure<std::string>{"a GraphQL request must be a JSON object"};
+    const auto& o = v.get_object();
+    exec::request r;
+    const auto* q = o.if_contains("query");
+    const auto* ext = o.if_contains("extensions");
+    if (q && q->is_string()) r.query = std::string(q->get_string());
+    else if (q && !q->is_null()) return failure<std::string>{"\"query\" must be a string"};
+    if (ext && !ext->is_null() && !ext->is_object())
+        return failure<std::string>{"\"extensions\" must be an object"};
+    if (ext) r.extensions = *ext;
+    if (!q || q->is_null()) {
+        // A persisted-query request may omit the text (APQ); otherwise it is required.
+        bool has_pq = ext && ext->is_object() && ext->get_object().contains("persistedQuery");
+        if (!has_pq) return failure<std::string>{"missing \"query\""};
+    }
+    if (const auto* vars = o.if_contains("variables")) {
+        if (!vars->is_null() && !vars->is_object())
+            return failure<std::string>{"\"variables\" must be an object"};
+        r.variables = *vars;
+    }
+    if (const auto* op = o.if_contains("operationName")) {
+        if (op->is_string()) r.operation_name = std::string(op->get_string());
+        else if (!op->is_null()) return failure<std::string>{"\"operationName\" must be a string"};
+    }
+    return r;
+}
+
+} // namespace
+
+fraiseql::result<parsed_body, std::string> parse_post_body(std::string_view body,
+                                                           std::size_t max_batch) {
+    boost::system::error_code ec;
+    json::parse_options opts;
+    opts.max_depth = 64;
+    json::value v = json::parse(body, ec, {}, opts);
+    if (ec) return failure<std::string>{"request body is not valid JSON: " + ec.message()};
+    parsed_body out;
+    if (v.is_array()) {
+        const auto& a = v.get_array();
+        if (a.empty()) return failure<std::string>{"empty batch"};
+        if (a.size() > max_batch)
+            return failure<std::string>{"batch of " + std::to_string(a.size()) +
+                                        " operations exceeds max_batch_size " +
+                                        std::to_string(max_batch)};
+        out.is_batch = true;
+        for (const auto& item : a) {
+            auto r = request_from_object(item);
+            if (!r) return failure{std::move(r).error()};
+            out.requests.push_back(std::move(*r));
+        }
+        return out;
+    }
+    auto r = request_from_object(v);
+    if (!r) return failure{std::move(r).error()};
+    out.requests.push_back(std::move(*r));
+    return out;
+}
+
+fraiseql::result<exec::request, std::string> parse_get_request(std::string_view query_string) {
+    auto params = boost::urls::parse_query(query_string);
+    if (!params) return failure<std::string>{"malformed query string"};
+    json::object o;
+    for (auto p : *params) {
+        std::string key = p.key;
+        if (!p.has_value) continue;
+        if (key == "query" || key == "operationName") {
+            o[key] = p.value;
+        } else if (key == "variables" || key == "extensions") {
+            boost::system::error_code ec;
+            json::value v = json::parse(p.value, ec);
+            if (ec) return failure<std::string>{"\"" + key + "\" is not valid JSON"};
+            o[key] = std::move(v);
+        }
+    }
+    return request_from_object(o);
+}
+
+std::string graphql_error_body(std::string_view message, std::string_view code) {
+    graphql::error e;
+    e.message = std::string(message);
+    e.code = std::string(code);
+    std::string out = R"({"errors":[)";
+    graphql::append_error_json(out, e);
+    out += "]}";
+    return out;
+}
+
+bhttp::response<bhttp::string_body> json_response(bhttp::status status, std::string body,
+                                                  unsigned version) {
+    bhttp::response<bhttp::string_body> res(status, version);
+    res.set(bhttp::field::content_type, "application/json; charset=utf-8");
+    res.body() = std::move(body);
+    return res;
+}
+
+bhttp::response<bhttp::string_body> error_response(bhttp::status status, std::string_view message,
+                                                   unsigned version) {
+    return json_response(status, graphql_error_body(message, "BAD_REQUEST"), version);
+}
+
+} // namespace fraiseql::http

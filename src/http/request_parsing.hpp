@@ -1,0 +1,37 @@
+#pragma once
+// Turning HTTP requests into exec::requests, and small response builders.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include "fraiseql/exec/engine.hpp"
+#include "fraiseql/result.hpp"
+
+namespace fraiseql::http {
+
+struct parsed_body {
+    std::vector<exec::request> requests;
+    bool is_batch = false;
+};
+
+/// Parses a POST body: one request object or a JSON array of them (batching).
+fraiseql::result<parsed_body, std::string> parse_post_body(std::string_view body,
+                                                           std::size_t max_batch);
+
+/// Parses `query`, `variables` (JSON text), `operationName`, `extensions` from a query string.
+fraiseql::result<exec::request, std::string> parse_get_request(std::string_view query_string);
+
+/// `{"errors":[{"message":…,"extensions":{"code":…}}]}`.
+std::string graphql_error_body(std::string_view message, std::string_view code);
+
+boost::beast::http::response<boost::beast::http::string_body>
+json_response(boost::beast::http::status status, std::string body, unsigned version);
+
+boost::beast::http::response<boost::beast::http::string_body>
+error_response(boost::beast::http::status status, std::string_view message, unsigned version);
+
+} // namespace fraiseql::http

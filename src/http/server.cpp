@@ -1,0 +1,360 @@
+// HTTP front end: one coroutine per connection (Beast), GraphQL over HTTP
+// (https://graphql.github.io/graphql-over-http/draft/), health, readiness, metrics.
+
+#include "fraiseql/http/server.hpp"
+
+#include <atomic>
+#include <list>
+#include <mutex>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/url/parse.hpp>
+#include <spdlog/spdlog.h>
+
+#include "graphiql.hpp"
+#include "request_parsing.hpp"
+
+namespace fraiseql::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using asio::use_awaitable;
+constexpr auto as_tuple_awaitable = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+
+constexpr std::chrono::seconds idle_timeout{60};
+constexpr std::chrono::seconds read_timeout{30};
+constexpr std::uint32_t header_limit = 16 * 1024;
+
+bool accepts(std::string_view accept_header, std::string_view media) {
+    return accept_header.find(media) != std::string_view::npos;
+}
+
+std::string next_request_id() {
+    static std::atomic<std::uint64_t> counter{0};
+    static const auto seed = static_cast<std::uint64_t>(
+        std::chrono::steady_clock::now().time_since_epoch().count());
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%08llx-%06llx",
+                  static_cast<unsigned long long>(seed & 0xffffffffu),
+                  static_cast<unsigned long long>(++counter));
+    return buf;
+}
+
+} // namespace
+
+struct connection_entry {
+    beast::tcp_stream* stream = nullptr;
+    bool busy = false;
+};
+
+struct server::impl : std::enable_shared_from_this<impl> {
+    impl(asio::io_context& ctx, exec::engine& eng) : ioc(ctx), engine(eng), acceptor(ctx) {}
+
+    asio::io_context& ioc;
+    exec::engine& engine;
+    tcp::acceptor acceptor;
+    std::atomic<bool> stopping{false};
+    std::mutex mu;
+    std::list<connection_entry> connections;
+
+    asio::awaitable<void> accept_loop();
+    asio::awaitable<void> session(tcp::socket socket);
+    asio::awaitable<bhttp::response<bhttp::string_body>>
+    handle(const bhttp::request<bhttp::string_body>& req);
+    asio::awaitable<bhttp::response<bhttp::string_body>>
+    handle_graphql(const bhttp::request<bhttp::string_body>& req, std::string_view query_string,
+                   const std::string& request_id);
+};
+
+server::server(asio::io_context& ioc, exec::engine& engine)
+    : impl_(std::make_shared<impl>(ioc, engine)) {}
+
+server::~server() {
+    boost::system::error_code ec;
+    impl_->acceptor.close(ec);
+}
+
+fraiseql::result<std::uint16_t, std::string> server::listen() {
+    const auto& cfg = impl_->engine.settings();
+    boost::system::error_code ec;
+    auto addr = asio::ip::make_address(cfg.host, ec);
+    if (ec) return failure<std::string>{"host: invalid address \"" + cfg.host + "\""};
+    tcp::endpoint ep(addr, cfg.port);
+    auto& a = impl_->acceptor;
+    a.open(ep.protocol(), ec);
+    if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) a.bind(ep, ec);
+    if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec)
+        return failure<std::string>{"cannot listen on " + cfg.host + ":" +
+                                    std::to_string(cfg.port) + ": " + ec.message()};
+    return a.local_endpoint().port();
+}
+
+void server::start() {
+    asio::co_spawn(impl_->ioc, [self = impl_]() { return self->accept_loop(); }, asio::detached);
+}
+
+asio::awaitable<void> server::shutdown(std::chrono::milliseconds grace) {
+    auto self = impl_;
+    self->stopping = true;
+    boost::system::error_code ec;
+    self->acceptor.close(ec);
+    // Idle keep-alive connections are closed now; busy ones finish their request
+    // (the session closes after writing because `stopping` is set).
+    auto close_idle = [&](bool all) {
+        std::lock_guard lk(self->mu);
+        for (auto& c : self->connections)
+            if (all || !c.busy) c.stream->socket().cancel(ec);
+        return self->connections.size();
+    };
+    close_idle(false);
+    asio::steady_timer t(co_await asio::this_coro::executor);
+    auto until = std::chrono::steady_clock::now() + grace;
+    while (std::chrono::steady_clock::now() < until) {
+        {
+            std::lock_guard lk(self->mu);
+            if (self->connections.empty()) break;
+        }
+        close_idle(false);
+        t.expires_after(std::chrono::milliseconds(20));
+        co_await t.async_wait(as_tuple_awaitable);
+    }
+    close_idle(true);
+}
+
+asio::awaitable<void> server::impl::accept_loop() {
+    auto self = shared_from_this();
+    while (!stopping) {
+        auto [ec, socket] = co_await acceptor.async_accept(as_tuple_awaitable);
+        if (ec) {
+            if (stopping || ec == asio::error::operation_aborted) break;
+            spdlog::warn("accept failed: {}", ec.message());
+            continue;
+        }
+        socket.set_option(tcp::no_delay(true), ec);
+        asio::co_spawn(acceptor.get_executor(),
+                       [self, s = std::move(socket)]() mutable { return self->session(std::move(s)); },
+                       asio::detached);
+    }
+}
+
+asio::awaitable<void> server::impl::session(tcp::socket socket) {
+    auto self = shared_from_this();
+    beast::tcp_stream stream(std::move(socket));
+    std::list<connection_entry>::iterator entry;
+    {
+        std::lock_guard lk(mu);
+        entry = connections.insert(connections.end(), connection_entry{&stream, false});
+    }
+    beast::flat_buffer buffer;
+    const auto max_body = engine.settings().max_body_size;
+    for (;;) {
+        bhttp::request_parser<bhttp::string_body> parser;
+        parser.body_limit(max_body);
+        parser.header_limit(header_limit);
+        stream.expires_after(idle_timeout);
+        auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, as_tuple_awaitable);
+        if (!ec) {
+            {
+                std::lock_guard lk(mu);
+                entry->busy = true;
+            }
+            stream.expires_after(read_timeout);
+            std::tie(ec, n) = co_await bhttp::async_read(stream, buffer, parser, as_tuple_awaitable);
+        }
+        if (ec) {
+            std::optional<bhttp::status> status;
+            std::string why;
+            if (ec == bhttp::error::body_limit) {
+                status = bhttp::status::payload_too_large;
+                why = "request body larger than max_body_size";
+            } else if (ec == bhttp::error::header_limit) {
+                status = bhttp::status::request_header_fields_too_large;
+                why = "request headers too large";
+            } else if (ec != bhttp::error::end_of_stream && ec != asio::error::operation_aborted &&
+                       ec != beast::error::timeout && ec != asio::error::eof &&
+                       ec != asio::error::connection_reset && ec != bhttp::error::partial_message) {
+                status = bhttp::status::bad_request;
+                why = "malformed HTTP request: " + ec.message();
+            }
+            if (status) {
+                auto res = error_response(*status, why, 11);
+                res.keep_alive(false);
+                res.prepare_payload();
+                stream.expires_after(read_timeout);
+                co_await bhttp::async_write(stream, res, as_tuple_awaitable);
+            }
+            break;
+        }
+        auto req = parser.release();
+        auto res = co_await handle(req);
+        bool keep = req.keep_alive() && !stopping;
+        res.keep_alive(keep);
+        res.prepare_payload();
+        stream.expires_after(read_timeout);
+        auto [wec, wn] = co_await bhttp::async_write(stream, res, as_tuple_awaitable);
+        {
+            std::lock_guard lk(mu);
+            entry->busy = false;
+        }
+        if (wec || !keep) break;
+    }
+    boost::system::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    std::lock_guard lk(mu);
+    connections.erase(entry);
+}
+
+asio::awaitable<bhttp::response<bhttp::string_body>>
+server::impl::handle(const bhttp::request<bhttp::string_body>& req) {
+    const auto started = std::chrono::steady_clock::now();
+    const std::string request_id = next_request_id();
+    std::string_view target(req.target().data(), req.target().size());
+    auto qpos = target.find('?');
+    std::string_view path = target.substr(0, qpos);
+    std::string_view query_string = qpos == std::string_view::npos ? "" : target.substr(qpos + 1);
+
+    bhttp::response<bhttp::string_body> res;
+    if (path == "/graphql") {
+        res = co_await handle_graphql(req, query_string, request_id);
+    } else if (path == "/health" && req.method() == bhttp::verb::get) {
+        res = json_response(bhttp::status::ok,
+                            std::string(R"({"status":"ok","backend":")") +
+                                std::string(engine.settings().backend) + "\"}",
+                            req.version());
+    } else if (path == "/ready" && req.method() == bhttp::verb::get) {
+        bool ok = co_await engine.ready();
+        res = json_response(ok ? bhttp::status::ok : bhttp::status::service_unavailable,
+                            ok ? R"({"status":"ready"})" : R"({"status":"database unreachable"})",
+                            req.version());
+    } else if (path == "/metrics" && req.method() == bhttp::verb::get) {
+        res = bhttp::response<bhttp::string_body>(bhttp::status::ok, req.version());
+        res.set(bhttp::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+        res.body() = engine.metrics_text();
+    } else if (path == "/health" || path == "/ready" || path == "/metrics") {
+        res = error_response(bhttp::status::method_not_allowed, "method not allowed", req.version());
+        res.set(bhttp::field::allow, "GET");
+    } else {
+        res = error_response(bhttp::status::not_found, "not found", req.version());
+    }
+    res.set("X-Request-Id", request_id);
+    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                        std::chrono::steady_clock::now() - started)
+                        .count();
+    spdlog::info("{} {} {} {}us id={}", std::string_view(req.method_string()), path,
+                 res.result_int(), us, request_id);
+    co_return res;
+}
+
+asio::awaitable<bhttp::response<bhttp::string_body>>
+server::impl::handle_graphql(const bhttp::request<bhttp::string_body>& req,
+                             std::string_view query_string, const std::string& request_id) {
+    const auto& cfg = engine.settings();
+    std::string_view accept_header(req[bhttp::field::accept].data(), req[bhttp::field::accept].size());
+    const bool graphql_response_json = accepts(accept_header, "application/graphql-response+json");
+    const char* media = graphql_response_json ? "application/graphql-response+json; charset=utf-8"
+                                              : "application/json; charset=utf-8";
+
+    std::vector<exec::request> batch;
+    bool is_batch = false;
+    std::string parse_problem;
+
+    if (req.method() == bhttp::verb::get) {
+        if (query_string.find("query=") == std::string_view::npos &&
+            query_string.find("query%") == std::string_view::npos) {
+            if (cfg.environment == exec::environment_kind::development &&
+                accepts(accept_header, "text/html")) {
+                bhttp::response<bhttp::string_body> page(bhttp::status::ok, req.version());
+                page.set(bhttp::field::content_type, "text/html; charset=utf-8");
+                page.body() = graphiql_page("/graphql");
+                co_return page;
+            }
+        }
+        auto r = parse_get_request(query_string);
+        if (!r) parse_problem = r.error();
+        else batch.push_back(std::move(*r));
+    } else if (req.method() == bhttp::verb::post) {
+        std::string_view ctype(req[bhttp::field::content_type].data(),
+                               req[bhttp::field::content_type].size());
+        if (ctype.find("application/json") == std::string_view::npos &&
+            ctype.find("application/graphql-response+json") == std::string_view::npos) {
+            co_return error_response(bhttp::status::unsupported_media_type,
+                                     "Content-Type must be application/json", req.version());
+        }
+        auto r = parse_post_body(req.body(), cfg.max_batch_size);
+        if (!r) parse_problem = r.error();
+        else {
+            is_batch = r->is_batch;
+            batch = std::move(r->requests);
+        }
+    } else {
+        auto res = error_response(bhttp::status::method_not_allowed,
+                                  "only GET and POST are supported on /graphql", req.version());
+        res.set(bhttp::field::allow, "GET, POST");
+        co_return res;
+    }
+    if (!parse_problem.empty()) {
+        bhttp::response<bhttp::string_body> res(bhttp::status::bad_request, req.version());
+        res.set(bhttp::field::content_type, media);
+        res.body() = graphql_error_body(parse_problem, "BAD_REQUEST");
+        co_return res;
+    }
+
+    std::string auth(req[bhttp::field::authorization].data(),
+                     req[bhttp::field::authorization].size());
+    std::vector<std::pair<std::string, std::string>> headers;
+    for (const auto& h : req) {
+        std::string name(h.name_string().data(), h.name_string().size());
+        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        headers.emplace_back(std::move(name), std::string(h.value().data(), h.value().size()));
+    }
+
+    std::vector<exec::response> results;
+    results.reserve(batch.size());
+    for (auto& one : batch) {
+        one.authorization = auth;
+        one.headers = headers;
+        one.via_get = req.method() == bhttp::verb::get;
+        one.request_id = request_id;
+        results.push_back(co_await engine.execute(std::move(one)));
+    }
+
+    bhttp::response<bhttp::string_body> res(bhttp::status::ok, req.version());
+    res.set(bhttp::field::content_type, media);
+    if (!is_batch) {
+        auto& r = results.front();
+        if (r.mutation_over_get) {
+            res.result(bhttp::status::method_not_allowed);
+            res.set(bhttp::field::allow, "POST");
+        } else {
+            res.result(static_cast<bhttp::status>(r.status));
+        }
+        res.body() = std::move(r.body);
+    } else {
+        std::string body = "[";
+        for (std::size_t i = 0; i < results.size(); ++i) {
+            if (i) body += ',';
+            body += results[i].body;
+        }
+        body += ']';
+        res.body() = std::move(body);
+    }
+    co_return res;
+}
+
+} // namespace fraiseql::http
