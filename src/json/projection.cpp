@@ -1,0 +1,134 @@
+#include "fraiseql/json/projection.hpp"
+
+#include "fraiseql/json/writer.hpp"
+
+#include <bit>
+#include <cassert>
+#include <cstring>
+#include <unordered_map>
+
+namespace fraiseql::json {
+
+projection::projection(std::string type_name, std::vector<projected_field> fields)
+    : type_name_(std::move(type_name)), fields_(std::move(fields)) {
+    assert(fields_.size() < npos);
+    meta_.resize(fields_.size());
+
+    // Escaped response-key prefixes and typename literals are computed once here so that the
+    // per-row path only appends precomputed bytes.
+    std::string tmp;
+    for (std::size_t i = 0; i < fields_.size(); ++i) {
+        projected_field& f = fields_[i];
+        if (f.field_name.empty()) f.field_name = f.response_key;
+        assert((f.k != projected_field::kind::object && f.k != projected_field::kind::object_list)
+               || f.child != nullptr);
+        tmp.assign(1, ',');
+        append_json_key(tmp, f.response_key);
+        meta_[i].prefix_off = static_cast<std::uint32_t>(blob_.size());
+        meta_[i].prefix_len = static_cast<std::uint32_t>(tmp.size());
+        blob_ += tmp;
+        fixed_output_bytes_ += tmp.size();
+        if (f.k == projected_field::kind::typename_literal) {
+            tmp.clear();
+            append_json_string(tmp, f.literal);
+            meta_[i].literal_off = static_cast<std::uint32_t>(blob_.size());
+            meta_[i].literal_len = static_cast<std::uint32_t>(tmp.size());
+            blob_ += tmp;
+            fixed_output_bytes_ += tmp.size();
+        } else {
+            fixed_output_bytes_ += 4; // "null"
+        }
+    }
+    fixed_output_bytes_ += 2; // braces
+
+    // Unique source keys; fields reading the same key (aliases) are chained in selection
+    // order so that one scan position serves all of them.
+    std::unordered_map<std::string_view, std::uint16_t> last;
+    std::vector<std::uint16_t> firsts;
+    for (std::size_t i = 0; i < fields_.size(); ++i) {
+        if (fields_[i].k == projected_field::kind::typename_literal) continue;
+        auto [it, inserted] = last.try_emplace(fields_[i].source_key, static_cast<std::uint16_t>(i));
+        if (inserted) {
+            firsts.push_back(static_cast<std::uint16_t>(i));
+        } else {
+            meta_[it->second].next_same_key = static_cast<std::uint16_t>(i);
+            it->second = static_cast<std::uint16_t>(i);
+        }
+    }
+
+    // Open addressing, load factor <= 1/4: a probe for an unselected key almost always ends
+    // on the first empty slot.
+    std::size_t size = 8;
+    while (size < firsts.size() * 4) size *= 2;
+    table_.assign(size, slot{});
+    table_shift_ = 32u - static_cast<unsigned>(std::countr_zero(size));
+    for (std::uint16_t fi : firsts) {
+        const std::string& key = fields_[fi].source_key;
+        assert(key.size() < 0xFFFF);
+        slot s;
+        s.key_off = static_cast<std::uint32_t>(blob_.size());
+        s.key_len = static_cast<std::uint16_t>(key.size());
+        s.field = fi;
+        blob_ += key;
+        std::uint32_t h = key_hash(key.data(), key.size()) >> table_shift_;
+        while (table_[h].field != npos) h = (h + 1) & (size - 1);
+        table_[h] = s;
+    }
+}
+
+std::uint16_t projection::find(std::string_view key) const noexcept {
+    const std::size_t mask = table_.size() - 1;
+    std::uint32_t h = key_hash(key.data(), key.size()) >> table_shift_;
+    for (;;) {
+        const slot& s = table_[h];
+        if (s.field == npos) return npos;
+        if (s.key_len == key.size() && std::memcmp(blob_.data() + s.key_off, key.data(),
+                                                   key.size()) == 0)
+            return s.field;
+        h = (h + 1) & mask;
+    }
+}
+
+projected_field value_field(std::string source_key, std::string response_key, bool non_null) {
+    projected_field f;
+    f.source_key = std::move(source_key);
+    f.response_key = std::move(response_key);
+    f.k = projected_field::kind::value;
+    f.non_null = non_null;
+    return f;
+}
+
+projected_field object_field(std::string source_key, std::string response_key,
+                             std::shared_ptr<const projection> child, bool non_null) {
+    projected_field f;
+    f.source_key = std::move(source_key);
+    f.response_key = std::move(response_key);
+    f.k = projected_field::kind::object;
+    f.non_null = non_null;
+    f.child = std::move(child);
+    return f;
+}
+
+projected_field object_list_field(std::string source_key, std::string response_key,
+                                  std::shared_ptr<const projection> child, bool non_null,
+                                  bool items_non_null) {
+    projected_field f;
+    f.source_key = std::move(source_key);
+    f.response_key = std::move(response_key);
+    f.k = projected_field::kind::object_list;
+    f.non_null = non_null;
+    f.items_non_null = items_non_null;
+    f.child = std::move(child);
+    return f;
+}
+
+projected_field typename_field(std::string type_name, std::string response_key) {
+    projected_field f;
+    f.response_key = std::move(response_key);
+    f.k = projected_field::kind::typename_literal;
+    f.literal = std::move(type_name);
+    f.non_null = true;
+    return f;
+}
+
+} // namespace fraiseql::json

@@ -1,0 +1,653 @@
+// The response transform. Design (see transform.hpp for the contract):
+//
+// * One forward scan per object level. Each key is looked up in the projection's hash table;
+//   unselected values are skipped by the validating, iterative skipper (scan.cpp); selected
+//   scalar values only have their byte span recorded; selected nested objects and lists are
+//   projected immediately, into a scratch buffer that belongs to the next depth, so that no
+//   byte of the document is parsed twice.
+// * Then the level is emitted in selection order: precomputed `,"key":` prefixes, verbatim
+//   value spans, and slices of the scratch buffer.
+// * Null propagation (GraphQL spec §6.4.4): a level that meets a null (or missing) non-null
+//   field truncates what it wrote and reports `propagated` to its parent, which writes `null`
+//   if the position is nullable or propagates further. The error is recorded once, where the
+//   null was found. As in a sequential executor, the first violation in selection order wins,
+//   and errors raised under fields that come after it are dropped.
+// * No recursion on the document, only on the projection (whose depth the planner bounds);
+//   every nesting level is checked against max_depth.
+
+#include "fraiseql/json/transform.hpp"
+
+#include "json/scan.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <cstring>
+
+namespace fraiseql::json {
+
+using detail::scan_error;
+using detail::skip_ws;
+
+namespace {
+
+enum class child_status : std::uint8_t {
+    ok,         ///< projected into the scratch buffer
+    null_value, ///< literal null (no error recorded yet)
+    propagated, ///< became null because of an error that is already recorded
+};
+
+constexpr std::uint32_t no_item = 0xFFFFFFFFu;
+
+struct field_state {
+    const char* begin; ///< value start in the document; nullptr = key not seen
+    const char* end;
+    std::uint32_t out_off;
+    std::uint32_t out_len;
+    std::uint32_t err_begin;
+    std::uint32_t err_end;
+    std::uint32_t null_item; ///< value fields with items_non_null: first null item, or no_item
+    child_status st;
+};
+
+struct path_entry {
+    const projected_field* field; ///< nullptr for the root list
+    const projection* parent;
+    std::size_t index;
+    bool has_index;
+};
+
+inline std::uint16_t lookup(const projection& pr, const char* k, std::size_t n) noexcept {
+    const auto tab = pr.table();
+    const std::size_t mask = tab.size() - 1;
+    std::uint32_t h = projection::key_hash(k, n) >> pr.table_shift();
+    for (;;) {
+        const projection::slot& s = tab[h];
+        if (s.field == projection::npos) return projection::npos;
+        if (s.key_len == n && std::memcmp(pr.blob() + s.key_off, k, n) == 0) return s.field;
+        h = (h + 1) & mask;
+    }
+}
+
+unsigned hex_value(char c) noexcept {
+    if (c >= '0' && c <= '9') return static_cast<unsigned>(c - '0');
+    return static_cast<unsigned>((c | 0x20) - 'a' + 10);
+}
+
+void append_utf8(std::string& out, std::uint32_t cp) {
+    if (cp < 0x80) {
+        out.push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+        out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+}
+
+/// Decodes an already validated string body (between the quotes) into `out`. Lone surrogates
+/// become U+FFFD: such a key cannot equal any projection key, which is valid UTF-8.
+void unescape(const char* p, const char* end, std::string& out) {
+    out.clear();
+    while (p != end) {
+        if (*p != '\\') {
+            out.push_back(*p++);
+            continue;
+        }
+        const char c = p[1];
+        p += 2;
+        switch (c) {
+        case 'b': out.push_back('\b'); break;
+        case 'f': out.push_back('\f'); break;
+        case 'n': out.push_back('\n'); break;
+        case 'r': out.push_back('\r'); break;
+        case 't': out.push_back('\t'); break;
+        case 'u': {
+            std::uint32_t cp = (hex_value(p[0]) << 12) | (hex_value(p[1]) << 8) |
+                               (hex_value(p[2]) << 4) | hex_value(p[3]);
+            p += 4;
+            if (cp >= 0xD800 && cp < 0xDC00 && end - p >= 6 && p[0] == '\\' && p[1] == 'u') {
+                const std::uint32_t lo = (hex_value(p[2]) << 12) | (hex_value(p[3]) << 8) |
+                                         (hex_value(p[4]) << 4) | hex_value(p[5]);
+                if (lo >= 0xDC00 && lo < 0xE000) {
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                    p += 6;
+                }
+            }
+            if (cp >= 0xD800 && cp < 0xE000) cp = 0xFFFD;
+            append_utf8(out, cp);
+            break;
+        }
+        default: out.push_back(c); break; // " \ /
+        }
+    }
+}
+
+} // namespace
+
+struct transformer::impl {
+    // Indexed by depth; sized once so that references into them stay valid while deeper
+    // levels grow their own entries.
+    std::vector<std::string> scratch = std::vector<std::string>(max_depth + 2);
+    std::vector<std::vector<field_state>> states =
+        std::vector<std::vector<field_state>>(max_depth + 2);
+    std::vector<path_entry> path;
+    std::string key_buf;
+    std::vector<field_error>* errors = nullptr;
+    scan_error err = scan_error::none;
+    const char* err_at = nullptr;
+    std::size_t error_offset = 0;
+
+    /// After a failure the scratch buffers hold partial output of abandoned levels.
+    void reset_scratch() {
+        for (std::string& s : scratch) s.clear();
+    }
+
+    const char* fail(const char* at, scan_error e = scan_error::malformed) {
+        err = e;
+        err_at = at;
+        return nullptr;
+    }
+
+    const char* skip(const char* p, const char* end, std::size_t depth) {
+        const char* q = detail::skip_value(p, end, depth, max_depth, err, err_at);
+        return q;
+    }
+
+    void add_error(std::string message, const projected_field* f, bool with_index,
+                   std::size_t index) {
+        field_error e;
+        e.message = std::move(message);
+        for (const path_entry& pe : path) {
+            if (pe.field != nullptr) e.path.emplace_back(pe.field->response_key);
+            if (pe.has_index) e.path.emplace_back(pe.index);
+        }
+        if (f != nullptr) {
+            e.path.emplace_back(f->response_key);
+            e.line = f->line;
+            e.column = f->column;
+        }
+        if (with_index) e.path.emplace_back(index);
+        if (f == nullptr && !path.empty() && path.back().field != nullptr) {
+            e.line = path.back().field->line;
+            e.column = path.back().field->column;
+        }
+        errors->push_back(std::move(e));
+    }
+
+    static std::string null_message(const projection& parent, const projected_field& f) {
+        std::string m = "Cannot return null for non-nullable field ";
+        m += parent.type_name();
+        m += '.';
+        m += f.field_name;
+        m += '.';
+        return m;
+    }
+
+    /// Value field with items_non_null whose value is an array: skip it, noting the first
+    /// null item (for `[T!]` scalar lists).
+    const char* skip_checking_null_items(const char* p, const char* end, std::size_t depth,
+                                         std::uint32_t& null_item) {
+        null_item = no_item;
+        if (depth + 1 > max_depth) return fail(p, scan_error::too_deep);
+        p = skip_ws(p + 1, end);
+        if (p == end) return fail(p);
+        if (*p == ']') return p + 1;
+        for (std::uint32_t i = 0;; ++i) {
+            if (*p == 'n' && null_item == no_item) null_item = i;
+            p = skip(p, end, depth + 1);
+            if (p == nullptr) return nullptr;
+            p = skip_ws(p, end);
+            if (p == end) return fail(p);
+            if (*p == ']') return p + 1;
+            if (*p != ',') return fail(p);
+            p = skip_ws(p + 1, end);
+            if (p == end) return fail(p);
+        }
+    }
+
+    const char* project_obj(const char* p, const char* end, const projection& proj,
+                            std::size_t depth, std::string& dst, child_status& st);
+    const char* project_arr(const char* p, const char* end, const projected_field& f,
+                            std::size_t depth, std::string& dst, child_status& st);
+    const char* project_field_value(const char* p, const char* end, const projection& proj,
+                                    std::uint16_t fi, field_state& s, std::size_t depth,
+                                    std::string& child_buf);
+};
+
+// Projects one selected object or list field whose value starts at p (the level's depth is
+// `depth`); returns the end of the value.
+const char* transformer::impl::project_field_value(const char* p, const char* end,
+                                                   const projection& proj, std::uint16_t fi,
+                                                   field_state& s, std::size_t depth,
+                                                   std::string& child_buf) {
+    const projected_field& f = proj.fields()[fi];
+    const bool want_obj = f.k == projected_field::kind::object;
+    const char open = want_obj ? '{' : '[';
+    if (*p == open) {
+        if (depth + 1 > max_depth) return fail(p, scan_error::too_deep);
+        s.err_begin = static_cast<std::uint32_t>(errors->size());
+        s.out_off = static_cast<std::uint32_t>(child_buf.size());
+        path.push_back({&f, &proj, 0, false});
+        const char* e = want_obj ? project_obj(p, end, *f.child, depth + 1, child_buf, s.st)
+                                 : project_arr(p, end, f, depth + 1, child_buf, s.st);
+        path.pop_back();
+        s.out_len = static_cast<std::uint32_t>(child_buf.size() - s.out_off);
+        s.err_end = static_cast<std::uint32_t>(errors->size());
+        return e;
+    }
+    if (*p == 'n') {
+        s.st = child_status::null_value;
+        const char* e = detail::scan_literal(p, end, "null", 4);
+        return e != nullptr ? e : fail(p);
+    }
+    // A value of the wrong shape: the schema and the view disagree. A field error (like a
+    // resolver error), the field becomes null.
+    const char* e = skip(p, end, depth);
+    if (e == nullptr) return nullptr;
+    s.err_begin = static_cast<std::uint32_t>(errors->size());
+    std::string m = want_obj ? "Expected an object for field " : "Expected a list for field ";
+    m += proj.type_name();
+    m += '.';
+    m += f.field_name;
+    m += '.';
+    add_error(std::move(m), &f, false, 0);
+    s.err_end = static_cast<std::uint32_t>(errors->size());
+    s.st = child_status::propagated;
+    return e;
+}
+
+const char* transformer::impl::project_obj(const char* p, const char* end,
+                                           const projection& proj, std::size_t depth,
+                                           std::string& dst, child_status& st) {
+    const auto fields = proj.fields();
+    const std::size_t n = fields.size();
+    std::vector<field_state>& sv = states[depth];
+    if (sv.size() < n) sv.resize(n);
+    field_state* const states_ = sv.data();
+    for (std::size_t i = 0; i < n; ++i) states_[i].begin = nullptr;
+    std::string& child_buf = scratch[depth + 1];
+    const std::size_t child_mark = child_buf.size();
+
+    // ---- Scan: one pass over the object's members. ----
+    p = skip_ws(p + 1, end);
+    if (p == end) return fail(p);
+    if (*p == '}') {
+        ++p;
+    } else {
+        for (;;) {
+            if (*p != '"') return fail(p);
+            const char* kb = p + 1;
+            bool esc = false;
+            const char* ke = detail::scan_string(kb, end, esc);
+            if (ke == nullptr) return fail(kb);
+            p = skip_ws(ke + 1, end);
+            if (p == end || *p != ':') return fail(p);
+            p = skip_ws(p + 1, end);
+            if (p == end) return fail(p);
+            std::uint16_t fi;
+            if (!esc) {
+                fi = lookup(proj, kb, static_cast<std::size_t>(ke - kb));
+            } else {
+                unescape(kb, ke, key_buf);
+                fi = proj.find(key_buf);
+            }
+            if (fi == projection::npos) {
+                p = skip(p, end, depth);
+                if (p == nullptr) return nullptr;
+            } else {
+                const char* shared_end = nullptr; // end of the value once a value field skipped it
+                const char* vend = nullptr;
+                for (; fi != projection::npos; fi = proj.next_same_key(fi)) {
+                    field_state& s = states_[fi];
+                    const projected_field& f = fields[fi];
+                    s.begin = p;
+                    if (f.k == projected_field::kind::value) {
+                        s.null_item = no_item;
+                        if (f.items_non_null && *p == '[') {
+                            s.end = skip_checking_null_items(p, end, depth, s.null_item);
+                        } else {
+                            if (shared_end == nullptr) shared_end = skip(p, end, depth);
+                            s.end = shared_end;
+                        }
+                    } else {
+                        s.end = project_field_value(p, end, proj, fi, s, depth, child_buf);
+                    }
+                    if (s.end == nullptr) return nullptr;
+                    vend = s.end;
+                }
+                p = vend;
+            }
+            p = skip_ws(p, end);
+            if (p == end) return fail(p);
+            if (*p == ',') {
+                p = skip_ws(p + 1, end);
+                if (p == end) return fail(p);
+                continue;
+            }
+            if (*p == '}') {
+                ++p;
+                break;
+            }
+            return fail(p);
+        }
+    }
+
+    // ---- Emit in selection order. ----
+    const std::size_t start = dst.size();
+    std::size_t violation = n; // index of the first field that nulls this object
+    bool violation_new_error = false;
+    for (std::size_t i = 0; i < n && violation == n; ++i) {
+        const projected_field& f = fields[i];
+        const field_state& s = states_[i];
+        dst.append(proj.key_prefix(i));
+        bool is_null = false;
+        bool needs_error = true; // a null here has no error recorded yet
+        switch (f.k) {
+        case projected_field::kind::typename_literal:
+            dst.append(proj.literal_json(i));
+            continue;
+        case projected_field::kind::value:
+            if (s.begin == nullptr || *s.begin == 'n') {
+                is_null = true; // missing key or JSON null (validated, so 'n' means null)
+            } else if (s.null_item != no_item) {
+                // `[T!]` with a null item: the list is null, with the error at the item.
+                add_error(null_message(proj, f), &f, true, s.null_item);
+                is_null = true;
+                needs_error = false;
+            } else {
+                dst.append(s.begin, static_cast<std::size_t>(s.end - s.begin));
+            }
+            break;
+        case projected_field::kind::object:
+        case projected_field::kind::object_list:
+            if (s.begin == nullptr || s.st == child_status::null_value) {
+                is_null = true;
+            } else if (s.st == child_status::propagated) {
+                is_null = true;
+                needs_error = false;
+            } else {
+                dst.append(child_buf, s.out_off, s.out_len);
+            }
+            break;
+        }
+        if (is_null) {
+            if (f.non_null) {
+                violation = i;
+                violation_new_error = needs_error;
+            } else {
+                dst.append("null", 4);
+            }
+        }
+    }
+    child_buf.resize(child_mark);
+
+    if (violation != n) {
+        dst.resize(start);
+        // Errors raised under fields after the violating one would not exist in a sequential
+        // executor (it stops completing the object at the first violation): drop them. Ranges
+        // are disjoint and were appended in document order; erase from the highest.
+        for (;;) {
+            std::size_t best = n;
+            for (std::size_t j = violation + 1; j < n; ++j) {
+                const field_state& s = states_[j];
+                const auto k = fields[j].k;
+                if (s.begin == nullptr || k == projected_field::kind::value ||
+                    k == projected_field::kind::typename_literal || s.err_end == s.err_begin)
+                    continue;
+                if (best == n || s.err_begin > states_[best].err_begin) best = j;
+            }
+            if (best == n) break;
+            field_state& s = states_[best];
+            errors->erase(errors->begin() + s.err_begin, errors->begin() + s.err_end);
+            s.err_end = s.err_begin;
+        }
+        if (violation_new_error) add_error(null_message(proj, fields[violation]),
+                                           &fields[violation], false, 0);
+        st = child_status::propagated;
+        return p;
+    }
+    if (n == 0) {
+        dst.append("{}", 2);
+    } else {
+        dst[start] = '{';
+        dst.push_back('}');
+    }
+    st = child_status::ok;
+    return p;
+}
+
+// `f` is the object_list field (its path entry is on top of `path`); the array is at `depth`.
+const char* transformer::impl::project_arr(const char* p, const char* end,
+                                           const projected_field& f, std::size_t depth,
+                                           std::string& dst, child_status& st) {
+    const std::size_t start = dst.size();
+    const projection* parent = path.back().parent;
+    bool dead = false; // an item nulled the list: keep scanning (validation, end), stop writing
+    dst.push_back('[');
+    p = skip_ws(p + 1, end);
+    if (p == end) return fail(p);
+    if (*p != ']') {
+        for (std::size_t i = 0;; ++i) {
+            if (dead) {
+                p = skip(p, end, depth);
+                if (p == nullptr) return nullptr;
+            } else {
+                if (i != 0) dst.push_back(',');
+                path.back().index = i;
+                path.back().has_index = true;
+                bool item_null = false;
+                bool needs_error = true;
+                if (*p == '{') {
+                    if (depth + 1 > max_depth) return fail(p, scan_error::too_deep);
+                    child_status ist = child_status::ok;
+                    p = project_obj(p, end, *f.child, depth + 1, dst, ist);
+                    if (p == nullptr) return nullptr;
+                    if (ist == child_status::propagated) {
+                        item_null = true;
+                        needs_error = false;
+                    }
+                } else if (*p == 'n') {
+                    const char* lit = p;
+                    p = detail::scan_literal(p, end, "null", 4);
+                    if (p == nullptr) return fail(lit);
+                    item_null = true;
+                } else {
+                    p = skip(p, end, depth);
+                    if (p == nullptr) return nullptr;
+                    std::string m = "Expected an object as list item of type ";
+                    m += f.child->type_name();
+                    if (parent != nullptr) {
+                        m += " in field ";
+                        m += parent->type_name();
+                        m += '.';
+                        m += f.field_name;
+                    }
+                    m += '.';
+                    add_error(std::move(m), nullptr, false, 0);
+                    item_null = true;
+                    needs_error = false;
+                }
+                if (item_null) {
+                    if (f.items_non_null) {
+                        if (needs_error) {
+                            add_error(parent != nullptr
+                                          ? null_message(*parent, f)
+                                          : "Cannot return null for non-nullable list item of "
+                                            "type " + f.child->type_name() + ".",
+                                      nullptr, false, 0);
+                        }
+                        dead = true;
+                    } else {
+                        dst.append("null", 4);
+                    }
+                }
+            }
+            p = skip_ws(p, end);
+            if (p == end) return fail(p);
+            if (*p == ']') {
+                ++p;
+                break;
+            }
+            if (*p != ',') return fail(p);
+            p = skip_ws(p + 1, end);
+            if (p == end) return fail(p);
+        }
+    }
+    path.back().has_index = false;
+    if (dead) {
+        dst.resize(start);
+        st = child_status::propagated;
+    } else {
+        dst.push_back(']');
+        st = child_status::ok;
+    }
+    return p;
+}
+
+transformer::transformer() : impl_(new impl) {}
+transformer::~transformer() { delete impl_; }
+transformer::transformer(transformer&& o) noexcept : impl_(o.impl_) { o.impl_ = nullptr; }
+transformer& transformer::operator=(transformer&& o) noexcept {
+    std::swap(impl_, o.impl_);
+    return *this;
+}
+
+std::size_t transformer::error_offset() const noexcept { return impl_->error_offset; }
+
+namespace {
+
+/// Handles the `null` document and trailing whitespace around a top-level value.
+enum class top_kind { value, null_doc, bad };
+
+top_kind classify_top(const char*& p, const char* end, char open) {
+    p = skip_ws(p, end);
+    if (p == end) return top_kind::bad;
+    if (*p == open) return top_kind::value;
+    if (*p == 'n') {
+        const char* q = detail::scan_literal(p, end, "null", 4);
+        if (q != nullptr && skip_ws(q, end) == end) return top_kind::null_doc;
+    }
+    return top_kind::bad;
+}
+
+} // namespace
+
+transform_status transformer::project_object(std::string_view doc, const projection& proj,
+                                             std::string& out, std::vector<field_error>& errors) {
+    impl& m = *impl_;
+    const char* const begin = doc.data();
+    const char* const end = begin + doc.size();
+    const char* p = begin;
+    switch (classify_top(p, end, '{')) {
+    case top_kind::null_doc: return transform_status::null_document;
+    case top_kind::bad: m.error_offset = static_cast<std::size_t>(p - begin);
+                        return transform_status::malformed;
+    case top_kind::value: break;
+    }
+    const std::size_t out_mark = out.size();
+    const std::size_t err_mark = errors.size();
+    m.errors = &errors;
+    m.path.clear();
+    m.err = scan_error::none;
+    child_status st = child_status::ok;
+    const char* e = m.project_obj(p, end, proj, 1, out, st);
+    if (e != nullptr && skip_ws(e, end) != end) e = m.fail(skip_ws(e, end));
+    if (e == nullptr) {
+        out.resize(out_mark);
+        errors.resize(err_mark);
+        m.reset_scratch();
+        m.error_offset = m.err_at != nullptr ? static_cast<std::size_t>(m.err_at - begin) : 0;
+        return m.err == scan_error::too_deep ? transform_status::too_deep
+                                             : transform_status::malformed;
+    }
+    return st == child_status::propagated ? transform_status::null_propagated
+                                          : transform_status::ok;
+}
+
+transform_status transformer::project_list(std::string_view doc, const projection& proj,
+                                           bool items_non_null, std::string& out,
+                                           std::vector<field_error>& errors) {
+    impl& m = *impl_;
+    const char* const begin = doc.data();
+    const char* const end = begin + doc.size();
+    const char* p = begin;
+    switch (classify_top(p, end, '[')) {
+    case top_kind::null_doc: return transform_status::null_document;
+    case top_kind::bad: m.error_offset = static_cast<std::size_t>(p - begin);
+                        return transform_status::malformed;
+    case top_kind::value: break;
+    }
+    // A synthetic list field carries the child projection and the item nullability; it has no
+    // response key, so paths start with the index.
+    projected_field lf;
+    lf.k = projected_field::kind::object_list;
+    lf.items_non_null = items_non_null;
+    lf.child = std::shared_ptr<const projection>(&proj, [](const projection*) {});
+    const std::size_t out_mark = out.size();
+    const std::size_t err_mark = errors.size();
+    m.errors = &errors;
+    m.path.clear();
+    m.path.push_back({nullptr, nullptr, 0, false});
+    m.err = scan_error::none;
+    child_status st = child_status::ok;
+    const char* e = m.project_arr(p, end, lf, 1, out, st);
+    m.path.clear();
+    if (e != nullptr && skip_ws(e, end) != end) e = m.fail(skip_ws(e, end));
+    if (e == nullptr) {
+        out.resize(out_mark);
+        errors.resize(err_mark);
+        m.reset_scratch();
+        m.error_offset = m.err_at != nullptr ? static_cast<std::size_t>(m.err_at - begin) : 0;
+        return m.err == scan_error::too_deep ? transform_status::too_deep
+                                             : transform_status::malformed;
+    }
+    return st == child_status::propagated ? transform_status::null_propagated
+                                          : transform_status::ok;
+}
+
+namespace {
+transformer& local_transformer() {
+    thread_local transformer t;
+    return t;
+}
+} // namespace
+
+transform_status project_object(std::string_view doc, const projection& p, std::string& out,
+                                std::vector<field_error>& errors) {
+    return local_transformer().project_object(doc, p, out, errors);
+}
+
+transform_status project_list(std::string_view doc, const projection& p, bool items_non_null,
+                              std::string& out, std::vector<field_error>& errors) {
+    return local_transformer().project_list(doc, p, items_non_null, out, errors);
+}
+
+bool is_valid_json(std::string_view doc) noexcept {
+    const char* p = skip_ws(doc.data(), doc.data() + doc.size());
+    const char* end = doc.data() + doc.size();
+    if (p == end) return false;
+    scan_error err = scan_error::none;
+    const char* at = nullptr;
+    const char* q = detail::skip_value(p, end, 0, max_depth, err, at);
+    return q != nullptr && skip_ws(q, end) == end;
+}
+
+std::string_view to_string(transform_status s) noexcept {
+    switch (s) {
+    case transform_status::ok: return "ok";
+    case transform_status::null_propagated: return "null propagated from a non-null field";
+    case transform_status::null_document: return "document is null";
+    case transform_status::malformed: return "malformed JSON document (or not an object)";
+    case transform_status::too_deep: return "JSON document nested too deeply";
+    }
+    return "unknown";
+}
+
+} // namespace fraiseql::json
