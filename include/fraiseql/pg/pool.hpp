@@ -6,6 +6,22 @@
 /// timeout, max lifetime, health check on checkout after idle, broken connections
 /// dropped and replaced, reconnect with backoff. Thread-safe: acquire may be
 /// called from any thread running the executor.
+///
+/// Connection health: the pool trusts connection::broken(). It asks on every
+/// return and every checkout; a broken connection is closed and its slot freed
+/// (a replacement is connected lazily, by the next acquire that needs one).
+/// Backends report broken() while the session is inside a transaction block, so a
+/// lease released in the middle of BEGIN … is dropped (closing it rolls the
+/// transaction back) instead of leaking the transaction to the next user; the
+/// libpq backend also reports a connection the server has closed while it was idle
+/// (pg_terminate_backend, restart) without a round trip.
+///
+/// Server outage: a failed connection attempt starts an exponential backoff (50 ms
+/// doubling, capped at 2 s). While it runs, an acquire that needs a new connection
+/// waits for the retry time if its deadline allows, else fails at once with
+/// errc::connection_failed and the last connection error; so the first request
+/// after the server is back succeeds, and requests during the outage fail before
+/// their deadline.
 
 #include <chrono>
 #include <cstddef>
@@ -60,7 +76,6 @@ public:
 
 private:
     friend class pool;
-    struct slot;
     lease(std::shared_ptr<pool> p, std::unique_ptr<connection> c, clock::time_point created);
     void release() noexcept;
 
@@ -76,10 +91,15 @@ public:
                                         std::unique_ptr<connector> conn, pool_options opts);
     ~pool();
 
-    /// Waits for a connection until `dl` (bounded by acquire_timeout too).
+    /// Waits for a connection until `dl` (bounded by acquire_timeout too). Errors:
+    /// pool_exhausted (every connection stayed in use until the deadline),
+    /// connection_failed / auth_failed / tls_error (a new connection was needed and
+    /// could not be opened, or the server is down and the backoff outlasts the
+    /// deadline), pool_closed. Waiters are served first come, first served.
     asio::awaitable<result<lease>> acquire(deadline dl);
 
-    /// Opens min_size connections; optional (acquire connects lazily).
+    /// Opens min_size connections; optional (acquire connects lazily, and a
+    /// background task keeps min_size open once the pool has been used).
     asio::awaitable<result<void>> warm_up();
 
     /// Stops handing out connections, fails waiters with pool_closed, closes idle ones.
@@ -94,7 +114,9 @@ public:
 private:
     friend class lease;
     explicit pool(std::unique_ptr<impl> i);
-    void give_back(std::unique_ptr<connection> c, clock::time_point created) noexcept;
+    void give_back(std::unique_ptr<connection> c, clock::time_point created, bool reuse) noexcept;
+    /// Background upkeep: closes idle/expired connections, keeps min_size open.
+    static asio::awaitable<void> maintain(std::weak_ptr<pool> self);
     std::unique_ptr<impl> impl_;
 };
 

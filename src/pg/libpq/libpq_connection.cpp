@@ -1,0 +1,750 @@
+// The libpq backend: PostgreSQL's own client library, used strictly non-blocking.
+//
+// libpq never waits here: every wait is an Asio async_wait on PQsocket() (the descriptor
+// is released before libpq closes it, so Asio never owns libpq's fd), raced against a
+// steady_timer for the deadline. References are to the libpq 15 manual:
+//   34.2  Connection Status / PQconnectStart + PQconnectPoll ("Connecting non-blocking")
+//   34.4  Asynchronous Command Processing (PQsendQueryParams, PQconsumeInput, PQisBusy, PQflush)
+//   34.5  Pipeline Mode (PQenterPipelineMode, PQpipelineSync, PGRES_PIPELINE_ABORTED)
+//   34.6  Retrieving Query Results Row-by-Row (PQsetSingleRowMode)
+//   34.7  Canceling Queries in Progress (PQgetCancel / PQcancel — blocking, so run off-thread)
+//
+// run(): one pipeline, one PQpipelineSync at the end → one round trip and one implicit
+// transaction, exactly like the native driver's Parse/Bind/Execute…Sync. Rows arrive as
+// PGRES_SINGLE_TUPLE results (single-row mode is set for each query just before its results
+// are read, which is when libpq 15 accepts it in pipeline mode); several of them are handed
+// to the sink in one on_rows call and PQclear'ed right after, so a large result is never
+// held in memory by us.
+
+#include "libpq_connection.hpp"
+
+#include <poll.h>
+
+#include <atomic>
+#include <charconv>
+#include <cstring>
+#include <variant>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace fraiseql::pg::libpq_backend {
+
+namespace {
+
+using asio::posix::stream_descriptor;
+using boost::system::error_code;
+
+/// How long a timed-out or abandoned statement may take to drain after the
+/// CancelRequest before the connection is given up as broken.
+constexpr std::chrono::milliseconds cancel_grace{1000};
+
+/// PQcancel and PQconnectStart (host name lookup) block: they run here, never on an I/O
+/// thread. Two threads are plenty: both calls are rare and short on a healthy server.
+asio::thread_pool& blocking_pool() {
+    static asio::thread_pool pool(2);
+    return pool;
+}
+
+enum class wait_result { ready, timeout, failed };
+
+/// Waits until the descriptor is readable and/or writable, or until `dl`.
+asio::awaitable<wait_result> wait_fd(stream_descriptor& sd, bool readable, bool writable,
+                                     deadline dl) {
+    using namespace asio::experimental::awaitable_operators;
+    asio::steady_timer timer(sd.get_executor(), dl);
+    constexpr auto tok = asio::as_tuple(asio::use_awaitable);
+    auto ec_of = [](const auto& v) { return std::visit([](const auto& t) { return std::get<0>(t); }, v); };
+    std::size_t index = 0;
+    error_code ec;
+    if (readable && writable) {
+        auto r = co_await (sd.async_wait(stream_descriptor::wait_read, tok) ||
+                           sd.async_wait(stream_descriptor::wait_write, tok) ||
+                           timer.async_wait(tok));
+        index = r.index() == 2 ? 1 : 0;
+        ec = ec_of(r);
+    } else {
+        auto r = co_await (sd.async_wait(writable ? stream_descriptor::wait_write
+                                                  : stream_descriptor::wait_read,
+                                         tok) ||
+                           timer.async_wait(tok));
+        index = r.index();
+        ec = ec_of(r);
+    }
+    if (index == 1) co_return ec ? wait_result::failed : wait_result::timeout;
+    co_return ec ? wait_result::failed : wait_result::ready;
+}
+
+void discard_notice(void*, const PGresult*) {}
+
+std::string trim(std::string s) {
+    while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+    return s;
+}
+
+std::string field(const PGresult* r, int code) {
+    const char* v = PQresultErrorField(r, code);
+    return v ? std::string(v) : std::string();
+}
+
+std::int32_t int_field(const PGresult* r, int code) {
+    const char* v = PQresultErrorField(r, code);
+    std::int32_t out = 0;
+    if (v) std::from_chars(v, v + std::strlen(v), out);
+    return out;
+}
+
+/// PostgreSQL docs 55.8 "Error and Notice Message Fields", through PQresultErrorField.
+server_message server_fields(const PGresult* r) {
+    server_message m;
+    m.severity = field(r, PG_DIAG_SEVERITY_NONLOCALIZED);
+    if (m.severity.empty()) m.severity = field(r, PG_DIAG_SEVERITY);
+    m.code = sqlstate(field(r, PG_DIAG_SQLSTATE));
+    m.message = field(r, PG_DIAG_MESSAGE_PRIMARY);
+    m.detail = field(r, PG_DIAG_MESSAGE_DETAIL);
+    m.hint = field(r, PG_DIAG_MESSAGE_HINT);
+    m.position = int_field(r, PG_DIAG_STATEMENT_POSITION);
+    m.internal_position = int_field(r, PG_DIAG_INTERNAL_POSITION);
+    m.internal_query = field(r, PG_DIAG_INTERNAL_QUERY);
+    m.where = field(r, PG_DIAG_CONTEXT);
+    m.schema_name = field(r, PG_DIAG_SCHEMA_NAME);
+    m.table_name = field(r, PG_DIAG_TABLE_NAME);
+    m.column_name = field(r, PG_DIAG_COLUMN_NAME);
+    m.data_type_name = field(r, PG_DIAG_DATATYPE_NAME);
+    m.constraint_name = field(r, PG_DIAG_CONSTRAINT_NAME);
+    m.file = field(r, PG_DIAG_SOURCE_FILE);
+    m.line = int_field(r, PG_DIAG_SOURCE_LINE);
+    m.routine = field(r, PG_DIAG_SOURCE_FUNCTION);
+    return m;
+}
+
+/// A failed connection attempt. libpq only gives us text here (the startup ErrorResponse
+/// is folded into PQerrorMessage), so authentication and TLS failures are recognised by
+/// libpq's and the server's fixed messages.
+error connect_error(PGconn* conn, std::string_view fallback) {
+    std::string msg = conn ? trim(PQerrorMessage(conn)) : std::string();
+    if (msg.empty()) msg = std::string(fallback);
+    error e{errc::connection_failed, msg, {}};
+    auto has = [&](std::string_view s) { return msg.find(s) != std::string::npos; };
+    if (has("password authentication failed") || has("authentication failed for user")) {
+        e.code = errc::auth_failed;
+        e.server.code = sqlstate::invalid_password();
+    } else if (has("no pg_hba.conf entry") || has("pg_hba.conf rejects") ||
+               (has("role \"") && has("does not exist"))) {
+        e.code = errc::auth_failed;
+        e.server.code = sqlstate::invalid_authorization_specification();
+    } else if (conn && PQconnectionNeedsPassword(conn)) {
+        e.code = errc::auth_failed;
+        e.server.code = sqlstate::invalid_password();
+    } else if (has("SSL") || has("certificate") || has("TLS")) {
+        e.code = errc::tls_error;
+    }
+    if (auto at = msg.find("FATAL:  "); at != std::string::npos) {
+        e.server.severity = "FATAL";
+        auto text = msg.substr(at + 8);
+        e.server.message = text.substr(0, text.find('\n'));
+    }
+    return e;
+}
+
+template <class F> asio::awaitable<std::invoke_result_t<F>> on_blocking_pool(F f) {
+    using R = std::invoke_result_t<F>;
+    co_return co_await asio::co_spawn(
+        blocking_pool(), [f = std::move(f)]() mutable -> asio::awaitable<R> { co_return f(); },
+        asio::use_awaitable);
+}
+
+} // namespace
+
+// ---------------------------------------------------------------------------------------
+// statement_cache
+
+const std::string* statement_cache::find(std::string_view key, std::uint64_t gen) {
+    auto it = index_.find(key);
+    if (it == index_.end()) return nullptr;
+    lru_.splice(lru_.begin(), lru_, it->second);
+    it->second->gen = gen;
+    return &it->second->name;
+}
+
+void statement_cache::insert(std::string key, std::string name, std::uint64_t gen) {
+    if (index_.count(key)) return;
+    lru_.push_front(entry{std::move(key), std::move(name), gen});
+    index_.emplace(lru_.front().key, lru_.begin());
+}
+
+std::optional<std::string> statement_cache::evict_one(std::uint64_t gen) {
+    for (auto it = lru_.rbegin(); it != lru_.rend(); ++it) {
+        if (it->gen == gen) continue;
+        auto victim = std::prev(it.base());
+        std::string name = std::move(victim->name);
+        index_.erase(victim->key);
+        lru_.erase(victim);
+        return name;
+    }
+    return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------------------
+// libpq_connection
+
+/// One group of results the reader expects, in pipeline order: a query's results end
+/// with a NULL from PQgetResult, a sync point with PGRES_PIPELINE_SYNC.
+struct libpq_connection::item {
+    enum class kind : std::uint8_t { query, prepare, deallocate, sync };
+    kind k = kind::query;
+    row_sink* sink = nullptr;
+    std::size_t plan = 0; ///< for prepare: index into plans_
+};
+
+struct libpq_connection::planned {
+    enum class mode : std::uint8_t { unnamed, cached, prepare } how = mode::unnamed;
+    std::string name;
+    std::string key;
+};
+
+struct libpq_connection::read_state {
+    deadline dl;
+    bool cancelling = false;                 ///< a CancelRequest was sent (or is being sent)
+    errc reason = errc::ok;                  ///< timeout or cancelled, when cancelling
+    std::shared_ptr<std::atomic<bool>> cancel_done;
+    std::optional<error> first;              ///< first statement error
+    std::optional<error> fatal;              ///< connection-level failure: stop reading
+    bool after_sync = false;                 ///< previous result was PGRES_PIPELINE_SYNC
+};
+
+libpq_connection::libpq_connection(asio::any_io_executor ex, PGconn* conn)
+    : ex_(std::move(ex)), conn_(conn), sock_(ex_) {
+    if (PGcancel* c = PQgetCancel(conn_)) cancel_.reset(c, PQfreeCancel);
+    error_code ec;
+    sock_.assign(PQsocket(conn_), ec);
+    if (ec) broken_ = true;
+}
+
+libpq_connection::~libpq_connection() {
+    clear_batch();
+    // Hand the descriptor back before PQfinish closes it: Asio must never close libpq's fd.
+    if (sock_.is_open()) sock_.release();
+    PQfinish(conn_);
+}
+
+asio::awaitable<result<std::unique_ptr<connection>>>
+libpq_connection::open(asio::any_io_executor ex, std::string conninfo, deadline dl) {
+    // PQconnectStart may resolve a host name (getaddrinfo blocks), so it runs off-thread.
+    PGconn* conn = co_await on_blocking_pool([&conninfo] { return PQconnectStart(conninfo.c_str()); });
+    if (!conn) co_return failure{error{errc::connection_failed, "libpq: out of memory", {}}};
+    if (PQstatus(conn) == CONNECTION_BAD) {
+        auto e = connect_error(conn, "connection failed");
+        PQfinish(conn);
+        co_return failure{std::move(e)};
+    }
+    PQsetNoticeReceiver(conn, discard_notice, nullptr);
+
+    // 34.2: "If PQconnectPoll(conn) last returned PGRES_POLLING_READING, wait until the
+    // socket is ready to read … PGRES_POLLING_WRITING … ready to write". The socket may
+    // change between calls (multiple hosts, sslmode=prefer retry), so it is re-assigned
+    // every round and released before libpq can close it.
+    stream_descriptor sd(ex);
+    PostgresPollingStatusType st = PGRES_POLLING_WRITING;
+    while (st != PGRES_POLLING_OK) {
+        if (st == PGRES_POLLING_FAILED) {
+            auto e = connect_error(conn, "connection failed");
+            PQfinish(conn);
+            co_return failure{std::move(e)};
+        }
+        error_code ec;
+        sd.assign(PQsocket(conn), ec);
+        wait_result w = ec ? wait_result::failed
+                           : co_await wait_fd(sd, st == PGRES_POLLING_READING,
+                                              st == PGRES_POLLING_WRITING, dl);
+        if (sd.is_open()) sd.release();
+        if (w == wait_result::timeout) {
+            PQfinish(conn);
+            co_return failure{error{errc::connection_failed, "timed out connecting", {}}};
+        }
+        if (w == wait_result::failed) {
+            PQfinish(conn);
+            co_return failure{error{errc::connection_failed,
+                                    "could not wait on the connection's socket", {}}};
+        }
+        st = PQconnectPoll(conn);
+    }
+    if (PQsetnonblocking(conn, 1) != 0) {
+        auto e = connect_error(conn, "PQsetnonblocking failed");
+        PQfinish(conn);
+        co_return failure{std::move(e)};
+    }
+    std::unique_ptr<connection> c(new libpq_connection(std::move(ex), conn));
+    co_return c;
+}
+
+error libpq_connection::lost(std::string_view what) {
+    broken_ = true;
+    std::string msg(what);
+    if (conn_) {
+        std::string detail = trim(PQerrorMessage(conn_));
+        if (!detail.empty()) msg += ": " + detail;
+    }
+    return error{errc::connection_lost, std::move(msg), {}};
+}
+
+std::optional<error> libpq_connection::check_usable() {
+    if (broken_ || PQstatus(conn_) != CONNECTION_OK || !sock_.is_open())
+        return error{errc::connection_lost, "connection is broken", {}};
+    return std::nullopt;
+}
+
+bool libpq_connection::broken() const noexcept {
+    if (broken_) return true;
+    if (PQstatus(conn_) != CONNECTION_OK) return broken_ = true;
+    // A connection left inside a transaction block (or mid-command) must not be reused:
+    // the pool relies on this to drop a lease released inside BEGIN … (see pool.hpp).
+    if (PQtransactionStatus(conn_) != PQTRANS_IDLE) return true;
+    // An idle connection has nothing to read unless the server is closing it (FATAL
+    // 57P01 after pg_terminate_backend or a shutdown, then EOF) or sent a notification.
+    // A zero-timeout poll finds out without blocking, so the pool never hands out a
+    // connection the server has already closed.
+    pollfd p{PQsocket(conn_), POLLIN | POLLRDHUP, 0};
+    if (p.fd >= 0 && ::poll(&p, 1, 0) > 0) {
+        if (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) return broken_ = true;
+        if (PQconsumeInput(conn_) == 0 || PQstatus(conn_) != CONNECTION_OK)
+            return broken_ = true;
+    }
+    return false;
+}
+
+std::string libpq_connection::parameter(std::string_view name) const {
+    const char* v = PQparameterStatus(conn_, std::string(name).c_str());
+    return v ? std::string(v) : std::string();
+}
+
+std::int32_t libpq_connection::backend_pid() const noexcept { return PQbackendPID(conn_); }
+
+void libpq_connection::clear_batch() noexcept {
+    for (PGresult* r : batch_) PQclear(r);
+    batch_.clear();
+}
+
+asio::awaitable<result<void>> libpq_connection::flush(deadline dl) {
+    // 34.4: after sending in non-blocking mode, call PQflush until it returns 0; when it
+    // returns 1 wait for read- or write-readiness and consume input when readable (the
+    // server may be blocked sending us results while we are still writing a pipeline).
+    for (;;) {
+        int r = PQflush(conn_);
+        if (r == 0) co_return result<void>{};
+        if (r < 0) co_return failure{lost("sending failed")};
+        auto w = co_await wait_fd(sock_, true, true, dl);
+        if (w == wait_result::timeout) {
+            broken_ = true; // a partly sent message cannot be taken back
+            co_return make_error(errc::timeout, "deadline expired while sending");
+        }
+        if (w == wait_result::failed || PQconsumeInput(conn_) == 0)
+            co_return failure{lost("connection lost while sending")};
+    }
+}
+
+void libpq_connection::start_cancel(read_state& st, errc reason) {
+    if (st.cancelling) return;
+    st.cancelling = true;
+    st.reason = reason;
+    st.dl = clock::now() + cancel_grace;
+    auto done = std::make_shared<std::atomic<bool>>(false);
+    st.cancel_done = done;
+    if (!cancel_) {
+        broken_ = true;
+        done->store(true);
+        return;
+    }
+    // PQcancel opens a connection and waits for the postmaster: never on an I/O thread.
+    asio::post(blocking_pool(), [c = cancel_, done] {
+        char buf[256];
+        PQcancel(c.get(), buf, sizeof buf);
+        done->store(true);
+    });
+}
+
+asio::awaitable<void> libpq_connection::finish_cancel(read_state& st) {
+    // A CancelRequest still in flight could interrupt the *next* statement on this
+    // connection; wait for PQcancel to return (the postmaster has signalled the backend,
+    // and a signal arriving while the backend is idle is ignored). Not done in the grace
+    // period → give the connection up.
+    asio::steady_timer t(ex_);
+    while (!st.cancel_done->load() && clock::now() < st.dl) {
+        t.expires_after(std::chrono::milliseconds(1));
+        co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    if (!st.cancel_done->load()) broken_ = true;
+}
+
+bool libpq_connection::result_ready() {
+    if (!PQisBusy(conn_)) return true;
+    // One non-blocking read to see whether more rows are already in the socket.
+    if (PQconsumeInput(conn_) == 0) return true; // let next_result report the failure
+    return !PQisBusy(conn_);
+}
+
+asio::awaitable<PGresult*> libpq_connection::next_result(read_state& st) {
+    while (PQisBusy(conn_)) {
+        auto w = co_await wait_fd(sock_, true, false, st.dl);
+        if (w == wait_result::timeout) {
+            if (!st.cancelling) {
+                start_cancel(st, errc::timeout);
+                continue;
+            }
+            broken_ = true;
+            st.fatal = error{st.reason, "the server did not acknowledge the cancel request", {}};
+            co_return nullptr;
+        }
+        if (w == wait_result::failed || PQconsumeInput(conn_) == 0) {
+            st.fatal = lost("connection lost");
+            co_return nullptr;
+        }
+    }
+    PGresult* r = PQgetResult(conn_);
+    if (!r && PQstatus(conn_) != CONNECTION_OK) st.fatal = lost("connection lost");
+    co_return r;
+}
+
+void libpq_connection::send_columns(row_sink* sink, const PGresult* res) {
+    if (!sink) return;
+    int n = PQnfields(res);
+    columns_.clear();
+    columns_.reserve(std::size_t(n));
+    for (int i = 0; i < n; ++i) {
+        column_desc c;
+        c.name = PQfname(res, i);
+        c.table_oid = PQftable(res, i);
+        c.column_attr = static_cast<std::int16_t>(PQftablecol(res, i));
+        c.type_oid = PQftype(res, i);
+        c.type_size = static_cast<std::int16_t>(PQfsize(res, i));
+        c.type_modifier = PQfmod(res, i);
+        c.fmt = PQfformat(res, i) == 1 ? format::binary : format::text;
+        columns_.push_back(std::move(c));
+    }
+    sink->on_columns(columns_);
+}
+
+asio::awaitable<void> libpq_connection::deliver_batch(row_sink* sink, read_state& st) {
+    if (batch_.empty()) co_return;
+    if (!sink || st.cancelling) {
+        clear_batch();
+        co_return;
+    }
+    // Views point into the PGresults, which stay alive until on_rows returns. A batch is
+    // many single-row results, or one multi-row result delivered in slices.
+    std::size_t total_rows = 0;
+    for (PGresult* r : batch_) total_rows += std::size_t(PQntuples(r));
+    std::size_t row = 0;
+    for (PGresult* r : batch_) {
+        const int nrows = PQntuples(r);
+        const int ncols = PQnfields(r);
+        for (int i = 0; i < nrows; ++i) {
+            if (rows_.empty()) {
+                fields_.clear();
+                fields_.reserve(std::min(total_rows - row, max_batch_rows) * std::size_t(ncols));
+            }
+            for (int c = 0; c < ncols; ++c) {
+                field_view f;
+                if (!PQgetisnull(r, i, c)) {
+                    f.data = PQgetvalue(r, i, c);
+                    f.size = PQgetlength(r, i, c);
+                    stats_.bytes_received += std::uint64_t(f.size);
+                }
+                fields_.push_back(f);
+            }
+            rows_.push_back(row_view(std::span<const field_view>(
+                fields_.data() + fields_.size() - std::size_t(ncols), std::size_t(ncols))));
+            ++row;
+            if (rows_.size() == max_batch_rows || row == total_rows) {
+                bool keep = true;
+                try {
+                    keep = co_await sink->on_rows(rows_);
+                } catch (...) {
+                    rows_.clear();
+                    clear_batch();
+                    broken_ = true; // we cannot know where the statement stands
+                    throw;
+                }
+                rows_.clear();
+                if (!keep) {
+                    start_cancel(st, errc::cancelled);
+                    clear_batch();
+                    co_return;
+                }
+            }
+        }
+    }
+    rows_.clear();
+    clear_batch();
+}
+
+asio::awaitable<result<void>> libpq_connection::read_results(std::span<const item> items,
+                                                             deadline dl) {
+    read_state st;
+    st.dl = dl;
+    for (const item& it : items) {
+        if (st.fatal) break;
+        if (it.k == item::kind::sync) {
+            PGresult* r = co_await next_result(st);
+            if (st.fatal) break;
+            // libpq 15 returns the sync as its own result, with no NULL after it.
+            if (!r || PQresultStatus(r) != PGRES_PIPELINE_SYNC) {
+                if (r) PQclear(r);
+                st.fatal = lost("pipeline out of step (expected a sync point)");
+                break;
+            }
+            PQclear(r);
+            st.after_sync = true;
+            continue;
+        }
+        // 34.6: single-row mode must be chosen before the query's first result is read;
+        // in pipeline mode it applies to the query at the head of the queue (this one).
+        // It only matters for queries; harmless (refused) for the others.
+        if (it.k == item::kind::query) PQsetSingleRowMode(conn_);
+        bool first = true;
+        bool columns_sent = false;
+        for (;;) {
+            PGresult* r = co_await next_result(st);
+            if (st.fatal) break;
+            if (!r) {
+                if (first && st.after_sync) { // tolerate a NULL after a sync point
+                    st.after_sync = false;
+                    if (it.k == item::kind::query) PQsetSingleRowMode(conn_);
+                    continue;
+                }
+                break; // this item's results are complete
+            }
+            first = false;
+            st.after_sync = false;
+            switch (PQresultStatus(r)) {
+            case PGRES_SINGLE_TUPLE:
+                if (!columns_sent) send_columns(st.cancelling ? nullptr : it.sink, r);
+                columns_sent = true;
+                batch_.push_back(r);
+                if (batch_.size() >= max_batch_rows || !result_ready())
+                    co_await deliver_batch(it.sink, st);
+                break;
+            case PGRES_TUPLES_OK:
+                if (!columns_sent) send_columns(st.cancelling ? nullptr : it.sink, r);
+                columns_sent = false; // a simple query may return several result sets
+                {
+                    std::string tag = PQcmdStatus(r); // r is cleared with the batch
+                    batch_.push_back(r);
+                    co_await deliver_batch(it.sink, st);
+                    if (it.sink && !st.cancelling) it.sink->on_complete(tag);
+                }
+                break;
+            case PGRES_COMMAND_OK:
+            case PGRES_EMPTY_QUERY:
+                co_await deliver_batch(it.sink, st);
+                if (it.k == item::kind::prepare) {
+                    auto& p = plans_[it.plan];
+                    cache_.insert(std::move(p.key), p.name, generation_);
+                } else if (it.k == item::kind::query && it.sink && !st.cancelling) {
+                    it.sink->on_complete(PQcmdStatus(r));
+                }
+                PQclear(r);
+                break;
+            case PGRES_FATAL_ERROR: {
+                co_await deliver_batch(it.sink, st);
+                if (it.k != item::kind::deallocate && !st.first) {
+                    error e{errc::server_error, trim(PQresultErrorMessage(r)), server_fields(r)};
+                    if (e.server.code == sqlstate::query_canceled()) e.code = errc::cancelled;
+                    if (e.server.code.empty() && PQstatus(conn_) != CONNECTION_OK) {
+                        st.fatal = lost("connection lost");
+                    }
+                    st.first = std::move(e);
+                }
+                PQclear(r);
+                break;
+            }
+            case PGRES_PIPELINE_ABORTED:
+                PQclear(r);
+                break;
+            default: {
+                // COPY and friends are not part of this interface.
+                std::string status = PQresStatus(PQresultStatus(r));
+                PQclear(r);
+                broken_ = true;
+                st.fatal = error{errc::unsupported, "unexpected result status " + status, {}};
+                break;
+            }
+            }
+            if (st.fatal) break;
+        }
+    }
+    clear_batch();
+    if (st.cancelling) co_await finish_cancel(st);
+    if (st.fatal) {
+        broken_ = true;
+        co_return failure{std::move(*st.fatal)};
+    }
+    if (st.cancelling) {
+        error e{st.reason,
+                st.reason == errc::timeout ? "deadline expired; the statement was cancelled"
+                                           : "the statement was abandoned by its consumer",
+                {}};
+        if (st.first) e.server = std::move(st.first->server);
+        co_return failure{std::move(e)};
+    }
+    if (st.first) co_return failure{std::move(*st.first)};
+    co_return result<void>{};
+}
+
+void libpq_connection::leave_pipeline() {
+    // 34.5.1.4: PQexitPipelineMode fails while results are pending; a trailing NULL from
+    // PQgetResult may still be queued after the last sync point.
+    for (int i = 0; i < 4 && PQpipelineStatus(conn_) != PQ_PIPELINE_OFF; ++i) {
+        if (PQexitPipelineMode(conn_) == 1) return;
+        if (PQisBusy(conn_)) break;
+        if (PGresult* r = PQgetResult(conn_)) PQclear(r);
+    }
+    if (PQpipelineStatus(conn_) != PQ_PIPELINE_OFF) broken_ = true;
+}
+
+asio::awaitable<result<void>> libpq_connection::run(std::span<const statement> statements,
+                                                    deadline dl) {
+    if (auto e = check_usable()) co_return failure{std::move(*e)};
+    if (statements.empty()) co_return result<void>{};
+    ++generation_;
+    stats_.statements += statements.size();
+
+    // Plan: which statements reuse a prepared statement, which are prepared now (within
+    // this pipeline, before their first execution) and which go unnamed.
+    plans_.clear();
+    plans_.resize(statements.size());
+    std::vector<std::string> evicted;
+    std::size_t new_entries = 0;
+    for (std::size_t i = 0; i < statements.size(); ++i) {
+        const statement& s = statements[i];
+        planned& p = plans_[i];
+        if (!s.cache) continue;
+        p.key.reserve(s.sql.size() + 1 + 4 * s.params.size());
+        p.key.append(s.sql).push_back('\0');
+        for (const param& prm : s.params)
+            p.key.append(reinterpret_cast<const char*>(&prm.type_oid), sizeof prm.type_oid);
+        if (const std::string* name = cache_.find(p.key, generation_)) {
+            p.how = planned::mode::cached;
+            p.name = *name;
+            ++stats_.prepared_cache_hits;
+            continue;
+        }
+        bool earlier = false; // the same statement twice in one pipeline: prepare once
+        for (std::size_t j = 0; j < i && !earlier; ++j) {
+            if (plans_[j].how == planned::mode::prepare && plans_[j].key == p.key) {
+                p.how = planned::mode::cached;
+                p.name = plans_[j].name;
+                earlier = true;
+            }
+        }
+        if (earlier) {
+            ++stats_.prepared_cache_hits;
+            continue;
+        }
+        ++stats_.prepared_cache_misses;
+        while (cache_.size() + new_entries >= cache_.capacity()) {
+            auto victim = cache_.evict_one(generation_);
+            if (!victim) break;
+            evicted.push_back(std::move(*victim));
+        }
+        if (cache_.size() + new_entries < cache_.capacity()) {
+            p.how = planned::mode::prepare;
+            p.name = "fq_" + std::to_string(++next_statement_id_);
+            ++new_entries;
+        }
+    }
+
+    if (PQenterPipelineMode(conn_) != 1) co_return failure{lost("cannot enter pipeline mode")};
+    std::vector<item> items;
+    items.reserve(statements.size() * 2 + evicted.size() + 2);
+    bool sent = true;
+    // Evicted statements are deallocated in their own sync segment, first: an error in
+    // the user's statements then cannot skip them, and theirs cannot abort the user's.
+    if (!evicted.empty()) {
+        for (const std::string& name : evicted) {
+            std::string sql = "DEALLOCATE " + name;
+            sent = sent && PQsendQueryParams(conn_, sql.c_str(), 0, nullptr, nullptr, nullptr,
+                                             nullptr, 0) == 1;
+            items.push_back(item{item::kind::deallocate, nullptr, 0});
+        }
+        sent = sent && PQpipelineSync(conn_) == 1;
+        items.push_back(item{item::kind::sync, nullptr, 0});
+    }
+
+    std::vector<Oid> types;
+    std::vector<const char*> values;
+    std::vector<int> lengths;
+    std::vector<int> formats;
+    std::string text_params; // text parameters must be NUL-terminated for libpq
+    std::string sql;
+    for (std::size_t i = 0; i < statements.size() && sent; ++i) {
+        const statement& s = statements[i];
+        const planned& p = plans_[i];
+        const int n = static_cast<int>(s.params.size());
+        types.clear();
+        values.clear();
+        lengths.clear();
+        formats.clear();
+        text_params.clear();
+        std::vector<std::size_t> offsets;
+        for (const param& prm : s.params) {
+            types.push_back(prm.type_oid);
+            formats.push_back(prm.fmt == format::binary ? 1 : 0);
+            lengths.push_back(static_cast<int>(prm.value.size()));
+            offsets.push_back(text_params.size());
+            if (!prm.null && prm.fmt == format::text) {
+                text_params.append(prm.value);
+                text_params.push_back('\0');
+            }
+        }
+        for (std::size_t k = 0; k < s.params.size(); ++k) {
+            const param& prm = s.params[k];
+            if (prm.null) values.push_back(nullptr);
+            else if (prm.fmt == format::binary) values.push_back(prm.value.data());
+            else values.push_back(text_params.data() + offsets[k]);
+        }
+        const int result_format = s.result_format == format::binary ? 1 : 0;
+        if (p.how == planned::mode::prepare) {
+            sql.assign(s.sql);
+            sent = PQsendPrepare(conn_, p.name.c_str(), sql.c_str(), n, types.data()) == 1;
+            items.push_back(item{item::kind::prepare, nullptr, i});
+        }
+        if (!sent) break;
+        if (p.how == planned::mode::unnamed) {
+            sql.assign(s.sql);
+            sent = PQsendQueryParams(conn_, sql.c_str(), n, types.data(), values.data(),
+                                     lengths.data(), formats.data(), result_format) == 1;
+        } else {
+            sent = PQsendQueryPrepared(conn_, p.name.c_str(), n, values.data(), lengths.data(),
+                                       formats.data(), result_format) == 1;
+        }
+        items.push_back(item{item::kind::query, s.sink, i});
+    }
+    sent = sent && PQpipelineSync(conn_) == 1;
+    items.push_back(item{item::kind::sync, nullptr, 0});
+    if (!sent) co_return failure{lost("sending the pipeline failed")};
+
+    if (auto f = co_await flush(dl); !f) co_return f;
+    auto r = co_await read_results(items, dl);
+    if (!broken_) leave_pipeline();
+    co_return r;
+}
+
+asio::awaitable<result<void>> libpq_connection::simple_query(std::string_view sql, deadline dl,
+                                                             row_sink* sink) {
+    if (auto e = check_usable()) co_return failure{std::move(*e)};
+    ++stats_.statements;
+    if (PQsendQuery(conn_, std::string(sql).c_str()) != 1)
+        co_return failure{lost("sending the query failed")};
+    if (auto f = co_await flush(dl); !f) co_return f;
+    const item it{item::kind::query, sink, 0};
+    co_return co_await read_results(std::span<const item>(&it, 1), dl);
+}
+
+} // namespace fraiseql::pg::libpq_backend

@@ -1,0 +1,472 @@
+// The connection pool: one implementation over any pg::connector (native or libpq).
+//
+// State lives behind one mutex (the io_context may be run by several threads); nothing
+// awaits while holding it, and connections are closed after it is released. Waiters are
+// a FIFO of small objects, each with a one-slot concurrent_channel: a returned connection
+// (or a freed slot) is handed to the oldest waiter under the mutex and the waiter is woken
+// through its channel, racing its own deadline timer. Semantics: include/fraiseql/pg/pool.hpp.
+
+#include "fraiseql/pg/pool.hpp"
+
+#include <algorithm>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/experimental/concurrent_channel.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace fraiseql::pg {
+
+namespace {
+
+using boost::system::error_code;
+using std::chrono::milliseconds;
+
+constexpr milliseconds backoff_initial{50};
+constexpr milliseconds backoff_cap{2000};
+
+struct waiter {
+    explicit waiter(const asio::any_io_executor& ex) : wake(ex, 1) {}
+    asio::experimental::concurrent_channel<void(error_code)> wake;
+    // Guarded by the pool mutex:
+    std::unique_ptr<connection> conn; ///< handed over by give_back
+    clock::time_point created{};
+    bool slot = false;   ///< a free slot was reserved for this waiter: it connects itself
+    bool closed = false; ///< the pool was closed
+};
+
+struct idle_connection {
+    std::unique_ptr<connection> conn;
+    clock::time_point created;
+    clock::time_point since; ///< returned to the pool at
+};
+
+} // namespace
+
+struct pool::impl {
+    impl(asio::any_io_executor e, std::unique_ptr<connector> c, pool_options o)
+        : ex(std::move(e)), make(std::move(c)), opts(o), upkeep(asio::make_strand(ex)),
+          upkeep_timer(std::make_shared<asio::steady_timer>(upkeep)) {}
+
+    asio::any_io_executor ex;
+    std::unique_ptr<connector> make;
+    pool_options opts;
+    asio::strand<asio::any_io_executor> upkeep;
+    std::shared_ptr<asio::steady_timer> upkeep_timer;
+
+    mutable std::mutex m;
+    std::deque<idle_connection> idle;               // back = most recently returned
+    std::deque<std::shared_ptr<waiter>> waiters;    // front = oldest
+    std::size_t total = 0;                          // idle + in use + being connected
+    std::size_t in_use = 0;                         // leased, or being connected for a caller
+    bool closed = false;
+    pool_metrics counts;                            // the cumulative counters
+    unsigned failures = 0;                          // consecutive failed connection attempts
+    clock::time_point retry_at{};                   // no new connection before this
+    error last_error;
+
+    // All below: call with `m` held.
+
+    bool expired(const idle_connection& c, clock::time_point now) const {
+        return now - c.since >= opts.idle_timeout || now - c.created >= opts.max_lifetime;
+    }
+
+    /// Moves expired idle connections to `out` (closed by the caller, unlocked).
+    void reap(clock::time_point now, std::vector<std::unique_ptr<connection>>& out) {
+        for (auto it = idle.begin(); it != idle.end();) {
+            if (expired(*it, now)) {
+                out.push_back(std::move(it->conn));
+                it = idle.erase(it);
+                --total;
+                ++counts.discarded;
+            } else {
+                ++it;
+            }
+        }
+    }
+
+    /// A healthy connection became available: to the oldest waiter, else idle.
+    /// `in_use` must not count it. Returns the waiter to wake (after unlocking).
+    std::shared_ptr<waiter> place(std::unique_ptr<connection> c, clock::time_point created,
+                                  clock::time_point now) {
+        if (!waiters.empty()) {
+            auto w = std::move(waiters.front());
+            waiters.pop_front();
+            w->conn = std::move(c);
+            w->created = created;
+            ++in_use;
+            return w;
+        }
+        idle.push_back(idle_connection{std::move(c), created, now});
+        return nullptr;
+    }
+
+    /// A slot was freed: let the oldest waiter connect with it.
+    std::shared_ptr<waiter> grant_slot() {
+        if (closed || waiters.empty() || total >= opts.max_size) return nullptr;
+        auto w = std::move(waiters.front());
+        waiters.pop_front();
+        w->slot = true;
+        ++total;
+        ++in_use;
+        return w;
+    }
+
+    void connect_failed(const error& e, clock::time_point now) {
+        ++counts.failed;
+        ++failures;
+        auto delay = backoff_initial * (1 << std::min(failures - 1, 6u));
+        retry_at = now + std::min<clock::duration>(delay, backoff_cap);
+        last_error = e;
+    }
+
+    void connect_succeeded() {
+        failures = 0;
+        retry_at = {};
+    }
+};
+
+namespace {
+
+void wake(const std::shared_ptr<waiter>& w) {
+    if (w) w->wake.try_send(error_code{});
+}
+
+} // namespace
+
+// ---------------------------------------------------------------------------------------
+// lease
+
+lease::lease(std::shared_ptr<pool> p, std::unique_ptr<connection> c, clock::time_point created)
+    : pool_(std::move(p)), conn_(std::move(c)), created_(created) {}
+
+lease::lease(lease&& o) noexcept
+    : pool_(std::move(o.pool_)), conn_(std::move(o.conn_)), created_(o.created_) {}
+
+lease& lease::operator=(lease&& o) noexcept {
+    if (this != &o) {
+        release();
+        pool_ = std::move(o.pool_);
+        conn_ = std::move(o.conn_);
+        created_ = o.created_;
+    }
+    return *this;
+}
+
+lease::~lease() { release(); }
+
+void lease::release() noexcept {
+    if (pool_ && conn_) pool_->give_back(std::move(conn_), created_, true);
+    pool_.reset();
+    conn_.reset();
+}
+
+void lease::discard() noexcept {
+    if (pool_ && conn_) pool_->give_back(std::move(conn_), created_, false);
+    pool_.reset();
+    conn_.reset();
+}
+
+// ---------------------------------------------------------------------------------------
+// pool
+
+pool::pool(std::unique_ptr<impl> i) : impl_(std::move(i)) {}
+
+pool::~pool() {
+    auto t = impl_->upkeep_timer;
+    asio::post(impl_->upkeep, [t] { t->cancel(); });
+}
+
+std::shared_ptr<pool> pool::create(asio::any_io_executor ex, std::unique_ptr<connector> conn,
+                                   pool_options opts) {
+    opts.max_size = std::max<std::size_t>(opts.max_size, 1);
+    opts.min_size = std::min(opts.min_size, opts.max_size);
+    auto p = std::shared_ptr<pool>(
+        new pool(std::make_unique<impl>(std::move(ex), std::move(conn), opts)));
+    asio::co_spawn(p->impl_->upkeep, maintain(p), asio::detached);
+    return p;
+}
+
+const pool_options& pool::options() const noexcept { return impl_->opts; }
+
+std::string_view pool::backend_name() const noexcept { return impl_->make->backend_name(); }
+
+pool_metrics pool::metrics() const {
+    std::lock_guard lock(impl_->m);
+    pool_metrics out = impl_->counts;
+    out.in_use = impl_->in_use;
+    out.idle = impl_->idle.size();
+    out.waiting = impl_->waiters.size();
+    return out;
+}
+
+void pool::close() {
+    std::vector<std::unique_ptr<connection>> to_close;
+    std::deque<std::shared_ptr<waiter>> to_wake;
+    {
+        std::lock_guard lock(impl_->m);
+        impl_->closed = true;
+        for (auto& c : impl_->idle) to_close.push_back(std::move(c.conn));
+        impl_->total -= impl_->idle.size();
+        impl_->idle.clear();
+        to_wake.swap(impl_->waiters);
+        for (auto& w : to_wake) w->closed = true;
+    }
+    for (auto& w : to_wake) wake(w);
+    auto t = impl_->upkeep_timer;
+    asio::post(impl_->upkeep, [t] { t->cancel(); });
+}
+
+void pool::give_back(std::unique_ptr<connection> c, clock::time_point created,
+                     bool reuse) noexcept {
+    std::shared_ptr<waiter> w;
+    {
+        std::lock_guard lock(impl_->m);
+        auto& d = *impl_;
+        const auto now = clock::now();
+        --d.in_use;
+        const bool keep = reuse && !d.closed && now - created < d.opts.max_lifetime &&
+                          !c->broken();
+        if (keep) {
+            w = d.place(std::move(c), created, now);
+        } else {
+            --d.total;
+            ++d.counts.discarded;
+            w = d.grant_slot();
+        }
+    }
+    wake(w);
+    // `c`, if not kept, is closed here, outside the lock.
+}
+
+asio::awaitable<result<void>> pool::warm_up() {
+    auto self = shared_from_this();
+    auto& d = *impl_;
+    for (;;) {
+        {
+            std::lock_guard lock(d.m);
+            if (d.closed) co_return make_error(errc::pool_closed, "the pool is closed");
+            if (d.total >= d.opts.min_size) co_return result<void>{};
+            ++d.total;
+        }
+        auto c = co_await d.make->connect(clock::now() + d.opts.connect_timeout);
+        std::shared_ptr<waiter> w;
+        {
+            std::lock_guard lock(d.m);
+            const auto now = clock::now();
+            if (!c) {
+                --d.total;
+                d.connect_failed(c.error(), now);
+                co_return failure{c.error()};
+            }
+            d.connect_succeeded();
+            ++d.counts.created;
+            w = d.place(std::move(*c), now, now);
+        }
+        wake(w);
+    }
+}
+
+asio::awaitable<void> pool::maintain(std::weak_ptr<pool> weak) {
+    std::shared_ptr<asio::steady_timer> timer;
+    milliseconds tick{1000};
+    if (auto p = weak.lock()) {
+        timer = p->impl_->upkeep_timer;
+        auto shortest = std::min(p->impl_->opts.idle_timeout, p->impl_->opts.max_lifetime);
+        tick = std::clamp(shortest / 4, milliseconds(10), milliseconds(1000));
+    }
+    while (timer) {
+        timer->expires_after(tick);
+        auto [ec] = co_await timer->async_wait(asio::as_tuple(asio::use_awaitable));
+        auto p = weak.lock();
+        if (!p || ec) co_return;
+        auto& d = *p->impl_;
+        std::vector<std::unique_ptr<connection>> to_close;
+        std::vector<std::shared_ptr<waiter>> to_wake;
+        bool top_up = false;
+        {
+            std::lock_guard lock(d.m);
+            if (d.closed) co_return;
+            const auto now = clock::now();
+            d.reap(now, to_close);
+            while (auto g = d.grant_slot()) to_wake.push_back(std::move(g));
+            if (d.total < d.opts.min_size && now >= d.retry_at) {
+                ++d.total;
+                top_up = true;
+            }
+        }
+        to_close.clear();
+        for (auto& g : to_wake) wake(g);
+        to_wake.clear();
+        if (!top_up) continue;
+        auto c = co_await d.make->connect(clock::now() + d.opts.connect_timeout);
+        std::shared_ptr<waiter> w;
+        {
+            std::lock_guard lock(d.m);
+            const auto now = clock::now();
+            if (!c) {
+                --d.total;
+                d.connect_failed(c.error(), now);
+                continue;
+            }
+            d.connect_succeeded();
+            ++d.counts.created;
+            if (d.closed) {
+                --d.total;
+                to_close.push_back(std::move(*c));
+            } else {
+                w = d.place(std::move(*c), now, now);
+            }
+        }
+        wake(w);
+    }
+}
+
+asio::awaitable<result<lease>> pool::acquire(deadline dl) {
+    using namespace asio::experimental::awaitable_operators;
+    auto self = shared_from_this();
+    auto& d = *impl_;
+    const deadline limit = std::min(dl, clock::now() + d.opts.acquire_timeout);
+    std::vector<std::unique_ptr<connection>> to_close;
+    std::vector<std::shared_ptr<waiter>> to_wake;
+
+    for (;;) {
+        std::unique_ptr<connection> c;
+        clock::time_point created{};
+        bool check = false;
+        bool connect = false;
+        std::optional<clock::time_point> backoff_until;
+        std::optional<error> fail;
+        std::shared_ptr<waiter> w;
+        {
+            std::lock_guard lock(d.m);
+            const auto now = clock::now();
+            if (d.closed) co_return make_error(errc::pool_closed, "the pool is closed");
+            d.reap(now, to_close);
+            // Most recently returned first: it is the warmest, and the others age out.
+            while (!d.idle.empty()) {
+                idle_connection ic = std::move(d.idle.back());
+                d.idle.pop_back();
+                if (ic.conn->broken()) {
+                    to_close.push_back(std::move(ic.conn));
+                    --d.total;
+                    ++d.counts.discarded;
+                    continue;
+                }
+                check = now - ic.since >= d.opts.health_check_after;
+                c = std::move(ic.conn);
+                created = ic.created;
+                ++d.in_use;
+                break;
+            }
+            // Slots freed above go to earlier waiters first (FIFO).
+            while (auto g = d.grant_slot()) to_wake.push_back(std::move(g));
+            if (!c) {
+                if (d.total < d.opts.max_size && d.waiters.empty()) {
+                    if (now < d.retry_at) {
+                        if (d.retry_at >= limit) {
+                            error e = d.last_error;
+                            if (e.code == errc::ok) e.code = errc::connection_failed;
+                            e.message = "cannot connect (retrying after backoff): " + e.message;
+                            fail = std::move(e);
+                        } else {
+                            backoff_until = d.retry_at;
+                        }
+                    } else {
+                        ++d.total;
+                        ++d.in_use;
+                        connect = true;
+                    }
+                } else {
+                    w = std::make_shared<waiter>(d.ex);
+                    d.waiters.push_back(w);
+                }
+            }
+        }
+        to_close.clear(); // closed outside the lock
+        for (auto& g : to_wake) wake(g);
+        to_wake.clear();
+        if (fail) co_return failure{std::move(*fail)};
+
+        if (backoff_until) {
+            asio::steady_timer t(d.ex, *backoff_until);
+            co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+            continue;
+        }
+
+        if (w) {
+            asio::steady_timer t(d.ex, limit);
+            co_await (w->wake.async_receive(asio::as_tuple(asio::use_awaitable)) ||
+                      t.async_wait(asio::as_tuple(asio::use_awaitable)));
+            std::lock_guard lock(d.m);
+            if (w->conn) {
+                c = std::move(w->conn);
+                created = w->created;
+            } else if (w->slot) {
+                connect = true;
+            } else if (w->closed) {
+                co_return make_error(errc::pool_closed, "the pool is closed");
+            } else {
+                // Timed out; leave the queue (a hand-over after this point cannot happen).
+                auto it = std::find(d.waiters.begin(), d.waiters.end(), w);
+                if (it != d.waiters.end()) d.waiters.erase(it);
+                ++d.counts.timeouts;
+                co_return make_error(errc::pool_exhausted,
+                                     "no connection available within the acquire timeout (" +
+                                         std::to_string(d.opts.max_size) + " in use)");
+            }
+        }
+
+        if (connect) {
+            auto r = co_await d.make->connect(std::min(limit, clock::now() + d.opts.connect_timeout));
+            std::shared_ptr<waiter> next;
+            {
+                std::lock_guard lock(d.m);
+                const auto now = clock::now();
+                if (!r) {
+                    --d.total;
+                    --d.in_use;
+                    d.connect_failed(r.error(), now);
+                    next = d.grant_slot();
+                } else {
+                    d.connect_succeeded();
+                    ++d.counts.created;
+                    ++d.counts.acquired;
+                }
+            }
+            wake(next);
+            if (!r) co_return failure{std::move(r).error()};
+            co_return lease(self, std::move(*r), clock::now());
+        }
+
+        if (check) {
+            // Idle for a while: make sure the server still answers before handing it out.
+            const statement ping{"SELECT 1", {}, nullptr, format::text, false};
+            auto ok = co_await c->run(std::span<const statement>(&ping, 1), limit);
+            if (!ok) {
+                std::lock_guard lock(d.m);
+                --d.in_use;
+                --d.total;
+                ++d.counts.discarded;
+                to_close.push_back(std::move(c));
+                continue;
+            }
+        }
+        {
+            std::lock_guard lock(d.m);
+            ++d.counts.acquired;
+        }
+        co_return lease(self, std::move(c), created);
+    }
+}
+
+} // namespace fraiseql::pg
