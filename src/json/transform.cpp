@@ -433,7 +433,9 @@ const char* transformer::impl::project_arr(const char* p, const char* end,
     dst.push_back('[');
     p = skip_ws(p + 1, end);
     if (p == end) return fail(p);
-    if (*p != ']') {
+    if (*p == ']') {
+        ++p;
+    } else {
         for (std::size_t i = 0;; ++i) {
             if (dead) {
                 p = skip(p, end, depth);
