@@ -229,6 +229,7 @@ const char* transformer::impl::project_field_value(const char* p, const char* en
                                                    std::string& child_buf) {
     const projected_field& f = proj.fields()[fi];
     const bool want_obj = f.k == projected_field::kind::object;
+    s.err_begin = s.err_end = static_cast<std::uint32_t>(errors->size());
     const char open = want_obj ? '{' : '[';
     if (*p == open) {
         if (depth + 1 > max_depth) return fail(p, scan_error::too_deep);
