@@ -57,6 +57,8 @@ struct connection_stats {
     std::uint64_t prepared_cache_hits = 0;
     std::uint64_t prepared_cache_misses = 0;
     std::uint64_t bytes_received = 0;
+    /// Largest receive buffer the backend held (bytes); 0 when not tracked (libpq).
+    std::uint64_t max_receive_buffer = 0;
 };
 
 /// A live session with the server.

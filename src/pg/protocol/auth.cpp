@@ -1,0 +1,312 @@
+// MD5 and SCRAM-SHA-256 computations (RFC 5802 §3 "SCRAM Algorithm Overview",
+// RFC 7677), SASLprep (RFC 4013) in the common-case subset described in auth.hpp.
+#include "auth.hpp"
+
+#include <array>
+#include <charconv>
+#include <cstring>
+#include <vector>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+namespace fraiseql::pg::protocol {
+namespace {
+
+using digest = std::array<unsigned char, 32>;
+
+std::string hex(const unsigned char* p, std::size_t n) {
+    static constexpr char d[] = "0123456789abcdef";
+    std::string s(n * 2, '0');
+    for (std::size_t i = 0; i < n; ++i) {
+        s[2 * i] = d[p[i] >> 4];
+        s[2 * i + 1] = d[p[i] & 15];
+    }
+    return s;
+}
+
+std::string md5_hex(std::string_view in) {
+    unsigned char out[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_Digest(in.data(), in.size(), out, &len, EVP_md5(), nullptr);
+    return hex(out, len);
+}
+
+digest hmac(std::string_view key, std::string_view msg) {
+    digest out{};
+    unsigned int len = 0;
+    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+         reinterpret_cast<const unsigned char*>(msg.data()), msg.size(), out.data(), &len);
+    return out;
+}
+
+digest sha256(std::string_view in) {
+    digest out{};
+    unsigned int len = 0;
+    EVP_Digest(in.data(), in.size(), out.data(), &len, EVP_sha256(), nullptr);
+    return out;
+}
+
+std::string_view as_sv(const digest& d) {
+    return {reinterpret_cast<const char*>(d.data()), d.size()};
+}
+
+/// Decodes UTF-8 strictly (no overlongs, no surrogates); false on invalid input.
+bool utf8_decode(std::string_view s, std::vector<char32_t>& out) {
+    for (std::size_t i = 0; i < s.size();) {
+        auto c = static_cast<unsigned char>(s[i]);
+        int n = 0;
+        char32_t cp = 0;
+        if (c < 0x80) { cp = c; n = 0; }
+        else if ((c & 0xE0) == 0xC0) { cp = c & 0x1F; n = 1; }
+        else if ((c & 0xF0) == 0xE0) { cp = c & 0x0F; n = 2; }
+        else if ((c & 0xF8) == 0xF0) { cp = c & 0x07; n = 3; }
+        else return false;
+        if (n > 0 && i + std::size_t(n) >= s.size()) return false; // truncated sequence
+        for (int k = 1; k <= n; ++k) {
+            auto cc = static_cast<unsigned char>(s[i + std::size_t(k)]);
+            if ((cc & 0xC0) != 0x80) return false;
+            cp = (cp << 6) | (cc & 0x3F);
+        }
+        static constexpr char32_t min_for[] = {0, 0x80, 0x800, 0x10000};
+        if (cp < min_for[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+        out.push_back(cp);
+        i += std::size_t(n) + 1;
+    }
+    return true;
+}
+
+void utf8_encode(char32_t cp, std::string& out) {
+    if (cp < 0x80) {
+        out.push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+        out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+}
+
+bool in(char32_t c, char32_t lo, char32_t hi) { return c >= lo && c <= hi; }
+
+// RFC 3454 C.1.2 non-ASCII space characters.
+bool is_non_ascii_space(char32_t c) {
+    return c == 0xA0 || c == 0x1680 || in(c, 0x2000, 0x200B) || c == 0x202F || c == 0x205F ||
+           c == 0x3000;
+}
+
+// RFC 3454 B.1 "commonly mapped to nothing".
+bool is_mapped_to_nothing(char32_t c) {
+    return c == 0xAD || c == 0x34F || c == 0x1806 || in(c, 0x180B, 0x180D) ||
+           in(c, 0x200B, 0x200D) || c == 0x2060 || in(c, 0xFE00, 0xFE0F) || c == 0xFEFF;
+}
+
+// RFC 4013 §2.3 prohibited output: RFC 3454 C.1.2, C.2.1, C.2.2, C.3 - C.9.
+bool is_prohibited(char32_t c) {
+    return is_non_ascii_space(c) || c < 0x20 || c == 0x7F ||             // C.1.2, C.2.1
+           in(c, 0x80, 0x9F) || c == 0x6DD || c == 0x70F || c == 0x180E || // C.2.2
+           in(c, 0x200C, 0x200D) || in(c, 0x2028, 0x2029) || in(c, 0x2060, 0x2063) ||
+           in(c, 0x206A, 0x206F) || c == 0xFEFF || in(c, 0xFFF9, 0xFFFC) ||
+           in(c, 0x1D173, 0x1D17A) ||
+           in(c, 0xE000, 0xF8FF) || in(c, 0xF0000, 0xFFFFD) || in(c, 0x100000, 0x10FFFD) || // C.3
+           in(c, 0xFDD0, 0xFDEF) || (c & 0xFFFE) == 0xFFFE ||                // C.4
+           in(c, 0xD800, 0xDFFF) || in(c, 0xFFF9, 0xFFFD) ||                 // C.5, C.6
+           in(c, 0x2FF0, 0x2FFB) ||                                           // C.7
+           c == 0x340 || c == 0x341 || c == 0x200E || c == 0x200F ||          // C.8
+           in(c, 0x202A, 0x202E) ||
+           c == 0xE0001 || in(c, 0xE0020, 0xE007F);                           // C.9
+}
+
+/// Parses "a=value" attribute lists of SCRAM messages.
+bool take_attr(std::string_view& s, char name, std::string_view& value) {
+    if (s.size() < 2 || s[0] != name || s[1] != '=') return false;
+    auto comma = s.find(',');
+    value = s.substr(2, comma == std::string_view::npos ? std::string_view::npos : comma - 2);
+    s = comma == std::string_view::npos ? std::string_view{} : s.substr(comma + 1);
+    return true;
+}
+
+} // namespace
+
+std::string md5_password(std::string_view user, std::string_view password,
+                         std::string_view salt4) {
+    std::string inner(password);
+    inner.append(user);
+    std::string outer = md5_hex(inner);
+    outer.append(salt4);
+    return "md5" + md5_hex(outer);
+}
+
+std::string base64_encode(std::string_view in) {
+    static constexpr char t[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    out.reserve((in.size() + 2) / 3 * 4);
+    std::size_t i = 0;
+    auto u = [&](std::size_t k) { return static_cast<unsigned char>(in[k]); };
+    for (; i + 3 <= in.size(); i += 3) {
+        std::uint32_t v = (u(i) << 16) | (u(i + 1) << 8) | u(i + 2);
+        out.push_back(t[v >> 18]);
+        out.push_back(t[(v >> 12) & 63]);
+        out.push_back(t[(v >> 6) & 63]);
+        out.push_back(t[v & 63]);
+    }
+    if (in.size() - i == 1) {
+        std::uint32_t v = u(i) << 16;
+        out.push_back(t[v >> 18]);
+        out.push_back(t[(v >> 12) & 63]);
+        out.append("==");
+    } else if (in.size() - i == 2) {
+        std::uint32_t v = (u(i) << 16) | (u(i + 1) << 8);
+        out.push_back(t[v >> 18]);
+        out.push_back(t[(v >> 12) & 63]);
+        out.push_back(t[(v >> 6) & 63]);
+        out.push_back('=');
+    }
+    return out;
+}
+
+std::optional<std::string> base64_decode(std::string_view in) {
+    if (in.size() % 4 != 0) return std::nullopt;
+    auto val = [](char c) -> int {
+        if (c >= 'A' && c <= 'Z') return c - 'A';
+        if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+        if (c >= '0' && c <= '9') return c - '0' + 52;
+        if (c == '+') return 62;
+        if (c == '/') return 63;
+        return -1;
+    };
+    std::string out;
+    out.reserve(in.size() / 4 * 3);
+    for (std::size_t i = 0; i < in.size(); i += 4) {
+        bool last = i + 4 == in.size();
+        int a = val(in[i]), b = val(in[i + 1]);
+        int c = in[i + 2] == '=' && last ? -2 : val(in[i + 2]);
+        int d = in[i + 3] == '=' && last ? -2 : val(in[i + 3]);
+        if (a < 0 || b < 0 || c == -1 || d == -1 || (c == -2 && d != -2)) return std::nullopt;
+        std::uint32_t v = (std::uint32_t(a) << 18) | (std::uint32_t(b) << 12) |
+                          (std::uint32_t(c < 0 ? 0 : c) << 6) | std::uint32_t(d < 0 ? 0 : d);
+        out.push_back(static_cast<char>(v >> 16));
+        if (c >= 0) out.push_back(static_cast<char>((v >> 8) & 0xff));
+        if (d >= 0) out.push_back(static_cast<char>(v & 0xff));
+    }
+    return out;
+}
+
+std::string saslprep(std::string_view password) {
+    bool ascii = true;
+    for (char c : password) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+    if (ascii) return std::string(password);
+    std::vector<char32_t> cps;
+    if (!utf8_decode(password, cps)) return std::string(password);
+    std::string out;
+    for (char32_t c : cps) {
+        if (is_non_ascii_space(c)) c = 0x20;
+        else if (is_mapped_to_nothing(c)) continue;
+        if (is_prohibited(c)) return std::string(password);
+        utf8_encode(c, out);
+    }
+    return out.empty() ? std::string(password) : out;
+}
+
+scram_client::scram_client(std::string_view user, std::string_view password, binding b,
+                           std::string cbind_data, std::string nonce)
+    : password_(saslprep(password)), binding_(b), cbind_data_(std::move(cbind_data)),
+      nonce_(std::move(nonce)) {
+    if (nonce_.empty()) {
+        unsigned char raw[18];
+        if (RAND_bytes(raw, sizeof raw) != 1) {
+            // Never fall back to a predictable nonce: an empty one makes the exchange fail.
+            nonce_.clear();
+        } else {
+            nonce_ = base64_encode({reinterpret_cast<const char*>(raw), sizeof raw});
+        }
+    }
+    switch (binding_) {
+    case binding::none: gs2_ = "n,,"; break;
+    case binding::supported: gs2_ = "y,,"; break;
+    case binding::used: gs2_ = "p=tls-server-end-point,,"; break;
+    }
+    // RFC 5802 §5.1: ',' and '=' in the user name are escaped as =2C and =3D.
+    client_first_bare_ = "n=";
+    for (char c : user) {
+        if (c == ',') client_first_bare_ += "=2C";
+        else if (c == '=') client_first_bare_ += "=3D";
+        else client_first_bare_ += c;
+    }
+    client_first_bare_ += ",r=" + nonce_;
+    client_first_ = gs2_ + client_first_bare_;
+}
+
+std::string_view scram_client::mechanism() const noexcept {
+    return binding_ == binding::used ? "SCRAM-SHA-256-PLUS" : "SCRAM-SHA-256";
+}
+
+fraiseql::result<std::string, std::string> scram_client::on_server_first(std::string_view server_first) {
+    using r = fraiseql::result<std::string, std::string>;
+    if (first_done_) return failure<std::string>{"SCRAM: unexpected server-first-message"};
+    if (nonce_.empty()) return failure<std::string>{"SCRAM: no random source for the nonce"};
+    first_done_ = true;
+    std::string_view s = server_first, nonce, salt_b64, iter;
+    if (s.rfind("m=", 0) == 0) return failure<std::string>{"SCRAM: unsupported extension"};
+    if (!take_attr(s, 'r', nonce) || !take_attr(s, 's', salt_b64) || !take_attr(s, 'i', iter))
+        return failure<std::string>{"SCRAM: malformed server-first-message"};
+    // RFC 5802 §5.1: the server nonce starts with the client's and adds to it.
+    if (nonce.size() <= nonce_.size() || nonce.substr(0, nonce_.size()) != nonce_)
+        return failure<std::string>{"SCRAM: server nonce does not extend the client nonce"};
+    auto salt = base64_decode(salt_b64);
+    if (!salt || salt->empty()) return failure<std::string>{"SCRAM: invalid salt"};
+    std::int64_t iterations = 0;
+    auto [p, ec] = std::from_chars(iter.data(), iter.data() + iter.size(), iterations);
+    if (ec != std::errc() || p != iter.data() + iter.size() || iterations < 1 ||
+        iterations > max_iterations)
+        return failure<std::string>{"SCRAM: invalid iteration count"};
+
+    digest salted{};
+    if (PKCS5_PBKDF2_HMAC(password_.data(), static_cast<int>(password_.size()),
+                          reinterpret_cast<const unsigned char*>(salt->data()),
+                          static_cast<int>(salt->size()), static_cast<int>(iterations),
+                          EVP_sha256(), static_cast<int>(salted.size()), salted.data()) != 1)
+        return failure<std::string>{"SCRAM: PBKDF2 failed"};
+
+    digest client_key = hmac(as_sv(salted), "Client Key");
+    digest stored_key = sha256(as_sv(client_key));
+    std::string cbind = gs2_;
+    if (binding_ == binding::used) cbind += cbind_data_;
+    std::string final_no_proof = "c=" + base64_encode(cbind) + ",r=" + std::string(nonce);
+    std::string auth_message =
+        client_first_bare_ + "," + std::string(server_first) + "," + final_no_proof;
+    digest client_sig = hmac(as_sv(stored_key), auth_message);
+    digest proof{};
+    for (std::size_t i = 0; i < proof.size(); ++i) proof[i] = client_key[i] ^ client_sig[i];
+    digest server_key = hmac(as_sv(salted), "Server Key");
+    digest server_sig = hmac(as_sv(server_key), auth_message);
+    expected_server_signature_.assign(as_sv(server_sig));
+    OPENSSL_cleanse(salted.data(), salted.size());
+    return r(final_no_proof + ",p=" + base64_encode(as_sv(proof)));
+}
+
+fraiseql::result<void, std::string> scram_client::on_server_final(std::string_view server_final) {
+    if (expected_server_signature_.empty())
+        return failure<std::string>{"SCRAM: unexpected server-final-message"};
+    std::string_view s = server_final, v;
+    if (s.rfind("e=", 0) == 0)
+        return failure<std::string>{"SCRAM: server reported " + std::string(s.substr(2))};
+    if (!take_attr(s, 'v', v)) return failure<std::string>{"SCRAM: malformed server-final"};
+    auto sig = base64_decode(v);
+    if (!sig || sig->size() != expected_server_signature_.size() ||
+        CRYPTO_memcmp(sig->data(), expected_server_signature_.data(), sig->size()) != 0)
+        return failure<std::string>{"SCRAM: server signature mismatch (server not authenticated)"};
+    return {};
+}
+
+} // namespace fraiseql::pg::protocol

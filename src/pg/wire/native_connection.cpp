@@ -1,0 +1,571 @@
+// The native connection: drives the sans-io protocol machines (src/pg/protocol) over a
+// transport, with rows handed out as views into the receive buffer.
+//
+// Deadlines: one steady_timer per connection acts as a watchdog. When it fires it
+// cancels the pending socket operation (or, while the sink is awaited, only sets a
+// flag checked before the next read). The operation then sends a CancelRequest on a
+// fresh connection ("55.2.8. Canceling Requests in Progress"), re-arms the watchdog for a
+// grace period and keeps reading to ReadyForQuery; if that does not arrive in time the
+// connection is marked broken.
+#include "native_connection.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <vector>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include "../protocol/backend.hpp"
+#include "../protocol/frontend.hpp"
+#include "../protocol/query.hpp"
+#include "../protocol/startup.hpp"
+#include "transport.hpp"
+
+namespace fraiseql::pg::wire {
+namespace {
+
+namespace proto = fraiseql::pg::protocol;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t initial_buffer = 64 * 1024;
+constexpr std::size_t shrink_above = 1024 * 1024;
+
+failure<error> fail_with(errc c, std::string msg, server_message m = {}) {
+    return failure<error>{error{c, std::move(msg), std::move(m)}};
+}
+
+bool is_fatal(const server_message& m) { return m.severity == "FATAL" || m.severity == "PANIC"; }
+
+/// Shared with the timer's completion handler so that a late handler never touches a
+/// destroyed connection or a newer operation.
+struct watchdog_state {
+    transport* t = nullptr;
+    std::uint64_t generation = 0;
+    bool fired = false;
+};
+
+/// Sends a CancelRequest on a fresh plain connection and waits until the server closes
+/// it (by then the postmaster has signalled the backend), bounded by `limit`.
+asio::awaitable<void> send_cancel_request(cancel_target target, std::int32_t pid,
+                                          std::int32_t secret,
+                                          std::chrono::milliseconds limit) {
+    using namespace asio::experimental::awaitable_operators;
+    auto ex = co_await asio::this_coro::executor;
+    std::string msg;
+    proto::append_cancel_request(msg, pid, secret);
+    auto exchange = [&]() -> asio::awaitable<void> {
+        char sink[16];
+        if (target.unix_socket) {
+            asio::local::stream_protocol::socket s(ex);
+            auto [ec] = co_await s.async_connect(
+                asio::local::stream_protocol::endpoint(target.path), use_tuple);
+            if (ec) co_return;
+            auto [wec, wn] = co_await asio::async_write(s, asio::buffer(msg), use_tuple);
+            if (wec) co_return;
+            for (;;) {
+                auto [rec, rn] = co_await s.async_read_some(asio::buffer(sink), use_tuple);
+                if (rec) co_return;
+            }
+        } else {
+            asio::ip::tcp::socket s(ex);
+            auto [ec] = co_await s.async_connect(target.tcp, use_tuple);
+            if (ec) co_return;
+            auto [wec, wn] = co_await asio::async_write(s, asio::buffer(msg), use_tuple);
+            if (wec) co_return;
+            for (;;) {
+                auto [rec, rn] = co_await s.async_read_some(asio::buffer(sink), use_tuple);
+                if (rec) co_return;
+            }
+        }
+    };
+    asio::steady_timer timer(ex, limit);
+    co_await (exchange() || timer.async_wait(use_tuple));
+}
+
+class native_connection final : public connection {
+public:
+    native_connection(asio::any_io_executor ex, std::shared_ptr<const native_config> cfg)
+        : ex_(ex), cfg_(std::move(cfg)), t_(ex), timer_(ex),
+          wd_(std::make_shared<watchdog_state>()),
+          qm_(cfg_->options.statement_cache_size), buf_(initial_buffer) {
+        wd_->t = &t_;
+        stats_.max_receive_buffer = buf_.size();
+    }
+
+    ~native_connection() override {
+        wd_->t = nullptr;
+        ++wd_->generation;
+        t_.close(!broken_ && !in_flight_);
+    }
+
+    asio::awaitable<result<void>> open(deadline dl);
+
+    asio::awaitable<result<void>> run(std::span<const statement> statements,
+                                      deadline dl) override;
+    asio::awaitable<result<void>> simple_query(std::string_view sql, deadline dl,
+                                               row_sink* sink) override;
+
+    bool broken() const noexcept override { return broken_ || in_flight_ || tx_status_ != 'I'; }
+    std::string parameter(std::string_view name) const override {
+        auto it = params_.find(name);
+        return it == params_.end() ? std::string() : it->second;
+    }
+    std::int32_t backend_pid() const noexcept override { return pid_; }
+    const connection_stats& stats() const noexcept override { return stats_; }
+    std::string_view backend_name() const noexcept override { return "native"; }
+
+private:
+    enum class abort_reason : std::uint8_t { none, timeout, cancelled };
+
+    void arm(deadline dl) {
+        ++wd_->generation;
+        wd_->fired = false;
+        timer_.expires_at(dl);
+        timer_.async_wait([w = std::weak_ptr<watchdog_state>(wd_),
+                           g = wd_->generation](const error_code& ec) {
+            if (ec) return;
+            auto s = w.lock();
+            if (!s || s->generation != g) return;
+            s->fired = true;
+            if (s->t) s->t->cancel();
+        });
+    }
+    void disarm() {
+        ++wd_->generation;
+        timer_.cancel();
+    }
+
+    /// Makes room for a message of `need` bytes (from the decoder) and reads more.
+    asio::awaitable<error_code> read_more(std::size_t need);
+    asio::awaitable<result<void>> execute(std::span<const statement> stmts, row_sink* simple,
+                                          deadline dl);
+    asio::awaitable<bool> flush_rows(row_sink* sink);
+    asio::awaitable<void> cancel_on_server() {
+        co_await send_cancel_request(t_.target(), pid_, secret_,
+                                     std::chrono::milliseconds(1000));
+    }
+    failure<error> lost(const error_code& ec, const server_message* fatal) {
+        broken_ = true;
+        disarm();
+        if (fatal)
+            return fail_with(errc::connection_lost, "server closed the connection: " +
+                                                        fatal->message, *fatal);
+        return fail_with(errc::connection_lost, "connection lost: " + ec.message());
+    }
+    void end_operation() {
+        disarm();
+        in_flight_ = false;
+        if (begin_ == end_) {
+            begin_ = end_ = 0;
+            if (buf_.size() > shrink_above) std::vector<char>(initial_buffer).swap(buf_);
+        }
+    }
+
+    asio::any_io_executor ex_;
+    std::shared_ptr<const native_config> cfg_;
+    transport t_;
+    asio::steady_timer timer_;
+    std::shared_ptr<watchdog_state> wd_;
+    proto::query_machine qm_;
+
+    std::vector<char> buf_;
+    std::size_t begin_ = 0; ///< first unconsumed byte
+    std::size_t end_ = 0;   ///< end of received bytes
+    std::string out_;
+
+    std::vector<proto::statement_spec> specs_;
+    std::vector<field_view> fields_;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> marks_; ///< (first field, count) per row
+    std::vector<row_view> rows_;
+
+    std::map<std::string, std::string, std::less<>> params_;
+    connection_stats stats_;
+    std::int32_t pid_ = 0;
+    std::int32_t secret_ = 0;
+    char tx_status_ = 'I';
+    bool broken_ = false;
+    bool in_flight_ = false;
+};
+
+asio::awaitable<error_code> native_connection::read_more(std::size_t need) {
+    if (begin_ == end_) begin_ = end_ = 0;
+    // Compact when the pending message would not fit behind begin_, or no space is left.
+    if (need > buf_.size() - begin_ || end_ == buf_.size()) {
+        if (begin_ > 0) {
+            std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
+            end_ -= begin_;
+            begin_ = 0;
+        }
+        // Grow only to the largest single message (the decoder refused > 1 GiB).
+        if (need > buf_.size()) {
+            buf_.resize((need + 4095) / 4096 * 4096);
+            stats_.max_receive_buffer = std::max<std::uint64_t>(stats_.max_receive_buffer,
+                                                                buf_.size());
+        }
+    }
+    auto [ec, n] = co_await t_.read_some(asio::buffer(buf_.data() + end_, buf_.size() - end_));
+    if (!ec && n == 0) ec = asio::error::eof;
+    end_ += n;
+    stats_.bytes_received += n;
+    co_return ec;
+}
+
+asio::awaitable<bool> native_connection::flush_rows(row_sink* sink) {
+    rows_.clear();
+    const std::span<const field_view> all(fields_);
+    for (auto [first, count] : marks_) rows_.emplace_back(all.subspan(first, count));
+    fields_.clear();
+    marks_.clear();
+    // The views stay valid across this await: nothing touches buf_ until it returns.
+    bool keep = co_await sink->on_rows(rows_);
+    rows_.clear();
+    co_return keep;
+}
+
+asio::awaitable<result<void>> native_connection::open(deadline dl) {
+    const conninfo& ci = cfg_->info;
+    if (ci.connect_timeout.count() > 0) dl = std::min(dl, clock::now() + ci.connect_timeout);
+    in_flight_ = true;
+    arm(dl);
+    const std::string where = ci.is_unix_socket() ? ci.unix_socket_path()
+                                                  : ci.host + ":" + std::to_string(ci.port);
+    auto timed_out = [&] {
+        broken_ = true;
+        disarm();
+        return fail_with(errc::timeout, "connecting to " + where + ": deadline expired");
+    };
+    if (auto ec = co_await t_.connect(ci)) {
+        if (wd_->fired) co_return timed_out();
+        broken_ = true;
+        disarm();
+        co_return fail_with(errc::connection_failed,
+                            "cannot connect to " + where + ": " + ec.message());
+    }
+
+    // TLS negotiation ("55.2.10. SSL Session Encryption"). `allow` is treated as
+    // plain-only (no retry with TLS). Unix sockets never use TLS, like libpq.
+    if (t_.is_tcp() && ci.sslmode >= ssl_mode::prefer) {
+        if (!cfg_->tls_setup_error.empty()) {
+            broken_ = true;
+            disarm();
+            co_return fail_with(errc::tls_error, cfg_->tls_setup_error);
+        }
+        out_.clear();
+        proto::append_ssl_request(out_);
+        if (auto ec = co_await t_.write(asio::buffer(out_))) {
+            if (wd_->fired) co_return timed_out();
+            co_return lost(ec, nullptr);
+        }
+        // Exactly one byte: anything the server sent after 'S' and before the TLS
+        // handshake must not be trusted (CVE-2021-23222), so it is never buffered.
+        char answer = 0;
+        auto [ec, n] = co_await t_.read_some(asio::buffer(&answer, 1));
+        if (ec || n != 1) {
+            if (wd_->fired) co_return timed_out();
+            co_return lost(ec ? ec : asio::error::eof, nullptr);
+        }
+        if (answer == 'S') {
+            if (auto hec = co_await t_.handshake(*cfg_->tls, ci)) {
+                if (wd_->fired) co_return timed_out();
+                broken_ = true;
+                disarm();
+                co_return fail_with(errc::tls_error,
+                                    "TLS handshake with " + where + " failed: " + hec.message());
+            }
+        } else if (answer == 'N') {
+            if (ci.sslmode >= ssl_mode::require) {
+                broken_ = true;
+                disarm();
+                co_return fail_with(errc::tls_error, "server " + where +
+                                                         " does not support TLS, sslmode=" +
+                                                         std::string(to_string(ci.sslmode)));
+            }
+        } else {
+            broken_ = true;
+            disarm();
+            co_return fail_with(errc::protocol_error,
+                                "unexpected answer to SSLRequest from " + where);
+        }
+    }
+
+    proto::startup_options so;
+    so.user = ci.user;
+    so.password = ci.password;
+    so.database = ci.dbname;
+    so.application_name = ci.application_name;
+    so.options = ci.options;
+    so.tls = t_.is_tls();
+    if (so.tls) so.tls_server_end_point = t_.tls_server_end_point();
+    so.channel_binding = static_cast<proto::channel_binding_mode>(ci.channel_binding);
+    proto::startup_machine sm(std::move(so));
+    out_.clear();
+    if (auto r = sm.startup_message(out_); !r) {
+        broken_ = true;
+        disarm();
+        co_return failure<error>{std::move(r).error()};
+    }
+    if (auto ec = co_await t_.write(asio::buffer(out_))) {
+        if (wd_->fired) co_return timed_out();
+        co_return lost(ec, nullptr);
+    }
+    for (;;) {
+        auto d = proto::decode({buf_.data() + begin_, end_ - begin_});
+        if (d.status == proto::decode_status::error) {
+            broken_ = true;
+            disarm();
+            co_return fail_with(errc::protocol_error, std::string("during startup: ") + d.error);
+        }
+        if (d.status == proto::decode_status::need_more) {
+            if (auto ec = co_await read_more(d.needed)) {
+                if (wd_->fired) co_return timed_out();
+                broken_ = true;
+                disarm();
+                co_return fail_with(errc::connection_failed,
+                                    "server " + where + " closed the connection during "
+                                    "startup: " + ec.message());
+            }
+            continue;
+        }
+        begin_ += d.consumed;
+        out_.clear();
+        auto step = sm.on_frame(d.msg, out_);
+        if (step == proto::startup_machine::step::failed) {
+            broken_ = true;
+            disarm();
+            co_return failure<error>{sm.failure()};
+        }
+        if (step == proto::startup_machine::step::write) {
+            if (auto ec = co_await t_.write(asio::buffer(out_))) {
+                if (wd_->fired) co_return timed_out();
+                co_return lost(ec, nullptr);
+            }
+        }
+        if (step == proto::startup_machine::step::done) break;
+    }
+    for (const auto& [k, v] : sm.parameters()) params_[k] = v;
+    if (cfg_->options.on_notice)
+        for (const auto& n : sm.notices()) cfg_->options.on_notice(n);
+    pid_ = sm.backend_pid();
+    secret_ = sm.backend_secret();
+    tx_status_ = sm.transaction_status();
+    end_operation();
+    co_return result<void>{};
+}
+
+asio::awaitable<result<void>> native_connection::run(std::span<const statement> statements,
+                                                     deadline dl) {
+    if (broken_) co_return fail_with(errc::connection_lost, "connection is broken");
+    if (in_flight_) co_return fail_with(errc::protocol_error, "connection already in use");
+    if (statements.empty()) co_return result<void>{};
+    specs_.clear();
+    for (const auto& s : statements)
+        specs_.push_back(proto::statement_spec{s.sql, s.params, s.result_format, s.cache});
+    out_.clear();
+    auto hits = qm_.cache_hits(), misses = qm_.cache_misses();
+    if (auto r = qm_.start_pipeline(specs_, out_); !r)
+        co_return fail_with(errc::server_error, r.error()); // nothing was sent
+    stats_.prepared_cache_hits += qm_.cache_hits() - hits;
+    stats_.prepared_cache_misses += qm_.cache_misses() - misses;
+    co_return co_await execute(statements, nullptr, dl);
+}
+
+asio::awaitable<result<void>> native_connection::simple_query(std::string_view sql, deadline dl,
+                                                              row_sink* sink) {
+    if (broken_) co_return fail_with(errc::connection_lost, "connection is broken");
+    if (in_flight_) co_return fail_with(errc::protocol_error, "connection already in use");
+    out_.clear();
+    if (auto r = qm_.start_simple(sql, out_); !r) co_return fail_with(errc::server_error, r.error());
+    co_return co_await execute({}, sink, dl);
+}
+
+asio::awaitable<result<void>> native_connection::execute(std::span<const statement> stmts,
+                                                         row_sink* simple, deadline dl) {
+    in_flight_ = true;
+    arm(dl);
+    const auto grace = cfg_->options.cancel_grace;
+    abort_reason reason = abort_reason::none;
+    bool cancel_sent = false;
+
+    // Deadline or abandoned stream: cancel on the server and give it `grace` to answer.
+    auto start_cancel = [&](abort_reason why) -> asio::awaitable<void> {
+        if (reason == abort_reason::none) reason = why;
+        if (cancel_sent) co_return;
+        cancel_sent = true;
+        co_await cancel_on_server();
+        arm(clock::now() + grace);
+    };
+
+    if (auto ec = co_await t_.write(asio::buffer(out_))) {
+        if (wd_->fired) {
+            // A partial write leaves the stream unusable; still stop the server's work.
+            broken_ = true;
+            co_await cancel_on_server();
+            end_operation();
+            co_return fail_with(errc::timeout, "deadline expired while sending the request");
+        }
+        co_return lost(ec, nullptr);
+    }
+
+    row_sink* row_target = nullptr; // sink of the rows collected in fields_/marks_
+    std::optional<server_message> first_error;
+    bool fatal = false;
+    fields_.clear();
+    marks_.clear();
+
+    for (;;) {
+        std::size_t need = 5;
+        bool ready = false;
+        while (!ready) {
+            auto d = proto::decode({buf_.data() + begin_, end_ - begin_});
+            if (d.status == proto::decode_status::need_more) {
+                need = d.needed;
+                break;
+            }
+            if (d.status == proto::decode_status::error) {
+                broken_ = true;
+                end_operation();
+                co_return fail_with(errc::protocol_error, d.error);
+            }
+            begin_ += d.consumed; // the bytes stay in place until the next read_more
+            const proto::event ev = qm_.on_frame(d.msg);
+            using k = proto::event::kind;
+            if (ev.k == k::row) {
+                row_sink* s = simple ? simple : stmts[ev.index].sink;
+                if (reason != abort_reason::none || !s) continue;
+                const auto first = fields_.size();
+                if (!proto::parse_data_row(ev.text, fields_)) {
+                    broken_ = true;
+                    end_operation();
+                    co_return fail_with(errc::protocol_error, "malformed DataRow");
+                }
+                marks_.emplace_back(static_cast<std::uint32_t>(first),
+                                    static_cast<std::uint32_t>(fields_.size() - first));
+                row_target = s;
+                continue;
+            }
+            if (!marks_.empty()) {
+                if (!co_await flush_rows(row_target)) co_await start_cancel(abort_reason::cancelled);
+            }
+            row_sink* s = nullptr;
+            if (reason == abort_reason::none)
+                s = simple ? simple : (ev.index < stmts.size() ? stmts[ev.index].sink : nullptr);
+            switch (ev.k) {
+            case k::columns:
+                if (s) s->on_columns(ev.columns);
+                break;
+            case k::complete:
+                ++stats_.statements;
+                if (s) s->on_complete(ev.text);
+                break;
+            case k::error:
+                if (!first_error) first_error = qm_.last_error();
+                fatal = fatal || is_fatal(qm_.last_error());
+                break;
+            case k::notice:
+                if (cfg_->options.on_notice) cfg_->options.on_notice(qm_.last_notice());
+                break;
+            case k::notification:
+                if (cfg_->options.on_notification)
+                    cfg_->options.on_notification(ev.pid, ev.text, ev.text2);
+                break;
+            case k::parameter:
+                params_[std::string(ev.text)] = std::string(ev.text2);
+                break;
+            case k::copy_in: {
+                // COPY FROM STDIN cannot be fed through this interface: refuse it so
+                // the server errors out and the session stays in sync.
+                std::string fail_msg;
+                (void)proto::append_copy_fail(fail_msg, "COPY FROM STDIN is not supported by "
+                                                        "the FraiseQL driver");
+                if (auto ec = co_await t_.write(asio::buffer(fail_msg)))
+                    co_return lost(ec, nullptr);
+                break;
+            }
+            case k::ready:
+                tx_status_ = ev.status;
+                ready = true;
+                break;
+            case k::protocol_error:
+                broken_ = true;
+                end_operation();
+                co_return fail_with(errc::protocol_error, std::string(ev.text));
+            case k::none:
+            case k::row:
+                break;
+            }
+        }
+        if (ready) break;
+        if (!marks_.empty()) {
+            if (!co_await flush_rows(row_target)) co_await start_cancel(abort_reason::cancelled);
+        }
+        if (wd_->fired) {
+            // Fired while the sink was being awaited (no read pending to abort).
+            if (cancel_sent) {
+                broken_ = true;
+                end_operation();
+                co_return fail_with(reason == abort_reason::cancelled ? errc::cancelled
+                                                                       : errc::timeout,
+                                    "server did not resynchronise after a CancelRequest");
+            }
+            co_await start_cancel(abort_reason::timeout);
+        }
+        if (auto ec = co_await read_more(need)) {
+            if (ec == asio::error::operation_aborted && wd_->fired) {
+                if (cancel_sent) {
+                    broken_ = true;
+                    end_operation();
+                    co_return fail_with(reason == abort_reason::cancelled ? errc::cancelled
+                                                                           : errc::timeout,
+                                        "server did not resynchronise after a CancelRequest");
+                }
+                co_await start_cancel(abort_reason::timeout);
+                continue;
+            }
+            auto r = lost(ec, fatal && first_error ? &*first_error : nullptr);
+            end_operation();
+            co_return r;
+        }
+    }
+    end_operation();
+    if (fatal) {
+        // The server ends the session after a FATAL error (e.g. 57P01 admin_shutdown).
+        broken_ = true;
+        co_return fail_with(errc::connection_lost,
+                            "server closed the connection: " + first_error->message,
+                            *first_error);
+    }
+    if (reason == abort_reason::timeout)
+        co_return fail_with(errc::timeout, "deadline expired; the statement was cancelled",
+                            first_error ? *first_error : server_message{});
+    if (reason == abort_reason::cancelled)
+        co_return fail_with(errc::cancelled, "the consumer abandoned the result");
+    if (first_error) {
+        // 57014 without a cancel of ours: someone cancelled the backend (pg_cancel_backend).
+        errc c = first_error->code == sqlstate::query_canceled() ? errc::cancelled
+                                                                 : errc::server_error;
+        std::string msg = first_error->severity + ": " + first_error->message;
+        co_return fail_with(c, std::move(msg), std::move(*first_error));
+    }
+    co_return result<void>{};
+}
+
+} // namespace
+
+asio::awaitable<result<std::unique_ptr<connection>>>
+open_native_connection(asio::any_io_executor ex, std::shared_ptr<const native_config> cfg,
+                       deadline dl) {
+    auto c = std::make_unique<native_connection>(ex, std::move(cfg));
+    auto r = co_await c->open(dl);
+    if (!r) co_return failure<error>{std::move(r).error()};
+    co_return std::unique_ptr<connection>(std::move(c));
+}
+
+} // namespace fraiseql::pg::wire

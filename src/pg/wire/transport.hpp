@@ -1,0 +1,70 @@
+#pragma once
+/// \file
+/// The byte stream under a native connection: TCP, unix-domain socket, or TLS over
+/// TCP (asio::ssl / OpenSSL). Errors are returned as values; cancel() aborts the
+/// pending operation (used by the connection's deadline watchdog).
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
+
+#include "fraiseql/pg/conninfo.hpp"
+
+namespace fraiseql::pg::wire {
+
+namespace asio = boost::asio;
+using error_code = boost::system::error_code;
+
+/// Where a CancelRequest goes: a fresh plain connection to the same server.
+struct cancel_target {
+    bool unix_socket = false;
+    asio::ip::tcp::endpoint tcp;
+    std::string path;
+};
+
+class transport {
+public:
+    explicit transport(asio::any_io_executor ex);
+    ~transport();
+    transport(const transport&) = delete;
+    transport& operator=(const transport&) = delete;
+
+    /// Connects to the unix socket or resolves and connects over TCP (TCP_NODELAY).
+    asio::awaitable<error_code> connect(const conninfo& ci);
+    /// TLS handshake on the connected TCP socket (after the server accepted SSLRequest).
+    /// verify-ca/verify-full (and require with an explicit sslrootcert) verify the chain;
+    /// verify-full also checks the host name / IP address against the certificate.
+    asio::awaitable<error_code> handshake(asio::ssl::context& ctx, const conninfo& ci);
+
+    asio::awaitable<std::pair<error_code, std::size_t>> read_some(asio::mutable_buffer b);
+    asio::awaitable<error_code> write(asio::const_buffer b);
+
+    /// Aborts pending operations (they complete with operation_aborted).
+    void cancel() noexcept;
+    /// Best-effort Terminate on a plain socket without blocking, then close.
+    void close(bool send_terminate) noexcept;
+
+    bool is_tcp() const noexcept { return !unix_; }
+    bool is_tls() const noexcept { return tls_ != nullptr; }
+    const cancel_target& target() const noexcept { return target_; }
+    /// RFC 5929 tls-server-end-point: hash of the server certificate with its signature
+    /// digest (SHA-256 when that is MD5/SHA-1). Empty when unavailable.
+    std::string tls_server_end_point() const;
+
+private:
+    asio::ip::tcp::socket tcp_;
+    asio::local::stream_protocol::socket local_;
+    asio::ip::tcp::resolver resolver_;
+    std::unique_ptr<asio::ssl::stream<asio::ip::tcp::socket&>> tls_;
+    cancel_target target_;
+    bool unix_ = false;
+};
+
+} // namespace fraiseql::pg::wire
