@@ -368,11 +368,14 @@ token lexer::read_string(std::size_t start) {
     std::size_t chunk = pos;
     bool decoded = false;
     scratch_.clear();
-    // The text of an invalid escape for the message: `len` bytes from p, extended so as
-    // not to cut a UTF-8 sequence, and clamped to the source.
+    // The text of an invalid escape for the message: `len` characters (code points) from
+    // p, clamped to the source.
     auto slice = [&](std::size_t p, std::size_t len) {
-        std::size_t end = std::min(n, p + len);
-        while (end < n && (static_cast<unsigned char>(src_[end]) & 0xC0) == 0x80) ++end;
+        std::size_t end = p;
+        for (std::size_t k = 0; k < len && end < n; ++k) {
+            ++end;
+            while (end < n && (static_cast<unsigned char>(src_[end]) & 0xC0) == 0x80) ++end;
+        }
         return src_.substr(p, end - p);
     };
     while (pos < n) {
