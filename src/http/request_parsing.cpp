@@ -76,14 +76,17 @@ fraiseql::result<exec::request, std::string> parse_get_request(std::string_view 
     auto params = boost::urls::parse_query(query_string);
     if (!params) return failure<std::string>{"malformed query string"};
     json::object o;
+    boost::urls::encoding_opts form;
+    form.space_as_plus = true;
     for (auto p : *params) {
-        std::string key = p.key;
+        std::string key = p.key.decode(form);
         if (!p.has_value) continue;
+        std::string value = p.value.decode(form);
         if (key == "query" || key == "operationName") {
-            o[key] = p.value;
+            o[key] = value;
         } else if (key == "variables" || key == "extensions") {
             boost::system::error_code ec;
-            json::value v = json::parse(p.value, ec);
+            json::value v = json::parse(value, ec);
             if (ec) return failure<std::string>{"\"" + key + "\" is not valid JSON"};
             o[key] = std::move(v);
         }

@@ -48,7 +48,4 @@ struct error {
 /// Appends `{"message":…,"locations":[…],"path":[…],"extensions":{"code":…}}`.
 void append_error_json(std::string& out, const error& e);
 
-/// Appends a JSON string literal (RFC 8259 escaping).
-void append_json_string(std::string& out, std::string_view s);
-
 } // namespace fraiseql::graphql

@@ -19,11 +19,11 @@ struct field_plan {
     std::string name;                    ///< field name ("__typename" for the meta field)
     const field_def* field = nullptr;    ///< nullptr for __typename / __schema / __type
     const type_def* parent = nullptr;    ///< the object type the field is selected on
-    /// For abstract parents (unions, interfaces): the concrete types this field
-    /// applies to (from type conditions); empty means all.
-    std::vector<std::string> type_conditions;
     std::vector<std::pair<std::string, input_value>> args; ///< coerced, defaults applied, in schema order
-    std::vector<field_plan> selection;   ///< merged sub-selection (empty for leaves)
+    std::vector<field_plan> selection;   ///< merged sub-selection (object-typed fields)
+    /// For fields of abstract type (union/interface): the merged selection per
+    /// concrete object type that can appear here.
+    std::vector<std::pair<std::string, std::vector<field_plan>>> selection_by_type;
     source_location loc;
 
     const input_value* arg(std::string_view n) const noexcept {

@@ -2,8 +2,11 @@
 
 #include <cctype>
 #include <cstdio>
+#include <string>
 
 #include "fraiseql/graphql/error.hpp"
+#include "fraiseql/json/keys.hpp"
+#include "fraiseql/json/writer.hpp"
 
 namespace fraiseql::graphql {
 
@@ -50,48 +53,11 @@ bool schema::is_builtin_scalar(std::string_view n) noexcept {
     return false;
 }
 
-std::string field_key(std::string_view name) {
-    std::string out;
-    out.reserve(name.size() + 4);
-    for (std::size_t i = 0; i < name.size(); ++i) {
-        char c = name[i];
-        if (c >= 'A' && c <= 'Z') {
-            if (i != 0) out += '_';
-            out += static_cast<char>(c - 'A' + 'a');
-        } else {
-            out += c;
-        }
-    }
-    return out;
-}
-
-void append_json_string(std::string& out, std::string_view s) {
-    out += '"';
-    for (unsigned char c : s) {
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        default:
-            if (c < 0x20) {
-                char buf[8];
-                std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                out += buf;
-            } else {
-                out += static_cast<char>(c);
-            }
-        }
-    }
-    out += '"';
-}
+std::string field_key(std::string_view name) { return json::to_snake_key(name); }
 
 void append_error_json(std::string& out, const error& e) {
     out += "{\"message\":";
-    append_json_string(out, e.message);
+    json::append_json_string(out, e.message);
     if (!e.locations.empty()) {
         out += ",\"locations\":[";
         for (std::size_t i = 0; i < e.locations.size(); ++i) {
@@ -105,14 +71,14 @@ void append_error_json(std::string& out, const error& e) {
         out += ",\"path\":[";
         for (std::size_t i = 0; i < e.path.size(); ++i) {
             if (i) out += ',';
-            if (const auto* s = std::get_if<std::string>(&e.path[i])) append_json_string(out, *s);
+            if (const auto* s = std::get_if<std::string>(&e.path[i])) json::append_json_string(out, *s);
             else out += std::to_string(std::get<std::int64_t>(e.path[i]));
         }
         out += ']';
     }
     if (!e.code.empty()) {
         out += ",\"extensions\":{\"code\":";
-        append_json_string(out, e.code);
+        json::append_json_string(out, e.code);
         out += '}';
     }
     out += '}';
@@ -131,7 +97,7 @@ std::string input_value::to_json() const {
         break;
     }
     case kind::string:
-    case kind::enum_: append_json_string(out, s_); break;
+    case kind::enum_: json::append_json_string(out, s_); break;
     case kind::list:
         out = "[";
         for (std::size_t i = 0; i < as_list().size(); ++i) {
@@ -144,7 +110,7 @@ std::string input_value::to_json() const {
         out = "{";
         for (std::size_t i = 0; i < as_object().size(); ++i) {
             if (i) out += ',';
-            append_json_string(out, as_object()[i].first);
+            json::append_json_string(out, as_object()[i].first);
             out += ':';
             out += as_object()[i].second.to_json();
         }

@@ -14,6 +14,65 @@ namespace {
 
 using errors_t = std::vector<error>;
 
+// The introspection types of GraphQL spec §4.2 (October 2021), as SDL.
+constexpr const char* introspection_sdl = R"GQL(
+type __Schema {
+  description: String
+  types: [__Type!]!
+  queryType: __Type!
+  mutationType: __Type
+  subscriptionType: __Type
+  directives: [__Directive!]!
+}
+type __Type {
+  kind: __TypeKind!
+  name: String
+  description: String
+  specifiedByURL: String
+  fields(includeDeprecated: Boolean = false): [__Field!]
+  interfaces: [__Type!]
+  possibleTypes: [__Type!]
+  enumValues(includeDeprecated: Boolean = false): [__EnumValue!]
+  inputFields(includeDeprecated: Boolean = false): [__InputValue!]
+  ofType: __Type
+}
+type __Field {
+  name: String!
+  description: String
+  args(includeDeprecated: Boolean = false): [__InputValue!]!
+  type: __Type!
+  isDeprecated: Boolean!
+  deprecationReason: String
+}
+type __InputValue {
+  name: String!
+  description: String
+  type: __Type!
+  defaultValue: String
+  isDeprecated: Boolean!
+  deprecationReason: String
+}
+type __EnumValue {
+  name: String!
+  description: String
+  isDeprecated: Boolean!
+  deprecationReason: String
+}
+type __Directive {
+  name: String!
+  description: String
+  isRepeatable: Boolean!
+  locations: [__DirectiveLocation!]!
+  args(includeDeprecated: Boolean = false): [__InputValue!]!
+}
+enum __TypeKind { SCALAR OBJECT INTERFACE UNION ENUM INPUT_OBJECT LIST NON_NULL }
+enum __DirectiveLocation {
+  QUERY MUTATION SUBSCRIPTION FIELD FRAGMENT_DEFINITION FRAGMENT_SPREAD INLINE_FRAGMENT
+  VARIABLE_DEFINITION SCHEMA SCALAR OBJECT FIELD_DEFINITION ARGUMENT_DEFINITION INTERFACE UNION
+  ENUM ENUM_VALUE INPUT_OBJECT INPUT_FIELD_DEFINITION
+}
+)GQL";
+
 struct builder {
     errors_t errors;
     std::shared_ptr<schema> s = std::make_shared<schema>();
@@ -703,8 +762,28 @@ struct builder {
         }
     }
 
+    void add_introspection_types() {
+        auto doc = parse_schema(introspection_sdl);
+        if (!doc) {
+            fail("internal: introspection SDL: " + doc.error().message, {doc.error().line, doc.error().column});
+            return;
+        }
+        for (const auto& d : doc->definitions) {
+            const auto* td = std::get_if<type_definition>(&d);
+            if (!td) continue;
+            type_def t;
+            t.kind = convert_kind(td->kind);
+            t.name = std::string(td->name);
+            t.builtin = true;
+            type_def& ref = s->add_type(std::move(t));
+            fill(ref, *td);
+        }
+        // The document's views die with it: fill() copied everything into strings.
+    }
+
     void run(const document& doc) {
         add_builtins();
+        add_introspection_types();
         std::vector<const type_definition*> defs, exts;
         const schema_definition* schema_def = nullptr;
         for (const auto& d : doc.definitions) {

@@ -1,0 +1,327 @@
+// The fraiseql command: serve, demo, check, explain.
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/parse.hpp>
+#include <spdlog/spdlog.h>
+
+#include "fraiseql/exec/catalog.hpp"
+#include "fraiseql/exec/config.hpp"
+#include "fraiseql/exec/engine.hpp"
+#include "fraiseql/graphql/schema_builder.hpp"
+#include "fraiseql/http/server.hpp"
+#include "fraiseql/pg/pool.hpp"
+#include "demo_cluster.hpp"
+
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+using namespace fraiseql;
+
+namespace {
+
+/// Command-line values for config keys; only the flags that were given are recorded.
+struct flag_set {
+    std::map<std::string, std::string> values;
+    void add(CLI::App& app, const std::string& flag, const std::string& key, const std::string& help) {
+        app.add_option_function<std::string>(
+               flag, [this, key](const std::string& v) { values[key] = v; }, help)
+            ->type_name("VALUE");
+    }
+};
+
+void add_common_flags(CLI::App& app, flag_set& flags, std::string& config_file) {
+    app.add_option("--config", config_file, "fraiseql.toml file (default: ./fraiseql.toml if present)");
+    flags.add(app, "--schema", "schema", "GraphQL SDL schema file");
+    flags.add(app, "--database-url", "database_url", "PostgreSQL connection string");
+    flags.add(app, "--backend", "backend", "database driver: native | libpq (aliases rust, psycopg)");
+}
+
+void add_server_flags(CLI::App& app, flag_set& flags) {
+    flags.add(app, "--port", "port", "HTTP port");
+    flags.add(app, "--host", "host", "address to listen on (default 127.0.0.1)");
+    flags.add(app, "--environment", "environment", "development | production");
+    flags.add(app, "--pool-size", "pool_size", "maximum database connections");
+    flags.add(app, "--threads", "threads", "I/O threads");
+    flags.add(app, "--log-level", "log_level", "trace | debug | info | warn | error");
+}
+
+fraiseql::result<exec::config, std::string> load(const flag_set& flags, const std::string& config_file) {
+    exec::config_sources src;
+    src.flags = flags.values;
+    src.environment = exec::environment_variables();
+    src.toml_file = config_file;
+    if (src.toml_file.empty())
+        if (auto it = src.environment.find("FRAISEQL_CONFIG"); it != src.environment.end())
+            src.toml_file = it->second;
+    src.toml_file_required = !src.toml_file.empty();
+    return exec::load_config(src);
+}
+
+void setup_logging(const exec::config& cfg) {
+    spdlog::set_level(spdlog::level::from_str(cfg.log_level));
+    bool json = cfg.log_format == "json" ||
+                (cfg.log_format == "auto" && cfg.environment == exec::environment_kind::production);
+    if (json)
+        spdlog::set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","msg":"%v"})");
+    else
+        spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %v");
+}
+
+/// Runs a coroutine to completion on `io`, returning its value.
+template <class T> T run_sync(asio::io_context& io, asio::awaitable<T> aw) {
+    std::optional<T> out;
+    asio::co_spawn(io, [&]() -> asio::awaitable<void> { out.emplace(co_await std::move(aw)); },
+                   [](std::exception_ptr e) {
+                       if (e) std::rethrow_exception(e);
+                   });
+    io.restart();
+    while (!out && io.run_one() > 0) {}
+    return std::move(*out);
+}
+
+std::string redact_url(const std::string& url) {
+    // postgres://user:secret@host -> postgres://user:***@host
+    auto scheme = url.find("://");
+    auto at = url.find('@');
+    if (scheme == std::string::npos || at == std::string::npos || at < scheme) return url;
+    auto colon = url.find(':', scheme + 3);
+    if (colon == std::string::npos || colon > at) return url;
+    return url.substr(0, colon + 1) + "***" + url.substr(at);
+}
+
+/// `fraiseql serve`: the production server. Returns the process exit code.
+int serve(exec::config cfg) {
+    setup_logging(cfg);
+    if (cfg.schema_file.empty()) {
+        std::cerr << "error: schema: no schema file given (--schema FILE or FRAISEQL_SCHEMA)\n";
+        return 2;
+    }
+    if (cfg.database_url.empty()) {
+        std::cerr << "error: database_url: no database given (--database-url URL or FRAISEQL_DATABASE_URL)\n";
+        return 2;
+    }
+    auto schema = graphql::load_schema_file(cfg.schema_file);
+    if (!schema) {
+        for (const auto& m : schema.error()) std::cerr << m << "\n";
+        return 1;
+    }
+    asio::io_context io(static_cast<int>(cfg.threads));
+    auto kind = pg::parse_backend_kind(cfg.backend);
+    if (!kind) {
+        std::cerr << "error: backend: " << kind.error() << "\n";
+        return 2;
+    }
+    auto connector = pg::make_connector(*kind, io.get_executor(), cfg.database_url);
+    if (!connector) {
+        std::cerr << "error: database_url: " << connector.error().message << "\n";
+        return 2;
+    }
+    pg::pool_options popts;
+    popts.max_size = cfg.pool_size;
+    popts.acquire_timeout = cfg.pool_timeout;
+    auto pool = pg::pool::create(io.get_executor(), std::move(*connector), popts);
+
+    // Column discovery for hybrid routing (product.md §3.3), on a first connection.
+    {
+        auto lease = run_sync(io, pool->acquire(pg::clock::now() + std::chrono::seconds(10)));
+        if (!lease) {
+            std::cerr << "error: cannot connect to " << redact_url(cfg.database_url) << ": "
+                      << lease.error().message << "\n";
+            return 1;
+        }
+        auto problems = run_sync(io, exec::discover_columns(**lease, **schema));
+        for (const auto& p : problems) spdlog::warn("{}", p);
+    }
+    exec::engine engine(*schema, pool, cfg);
+    http::server server(io, engine);
+    auto port = server.listen();
+    if (!port) {
+        std::cerr << "error: " << port.error() << "\n";
+        return 1;
+    }
+    server.start();
+    spdlog::info("fraiseql {} serving {} on http://{}:{}/graphql (backend {}, database {}, {})",
+                 FRAISEQL_VERSION, cfg.schema_file, cfg.host, *port, cfg.backend,
+                 redact_url(cfg.database_url), exec::to_string(cfg.environment));
+    std::fflush(stdout);
+
+    asio::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+        if (ec) return;
+        spdlog::info("signal {}: draining (up to {} ms)", sig, cfg.shutdown_timeout.count());
+        asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+            co_await server.shutdown(cfg.shutdown_timeout);
+            pool->close();
+            io.stop();
+        }, asio::detached);
+    });
+    std::vector<std::thread> workers;
+    for (std::uint32_t i = 1; i < cfg.threads; ++i) workers.emplace_back([&] { io.run(); });
+    io.run();
+    for (auto& t : workers) t.join();
+    spdlog::info("stopped");
+    return 0;
+}
+
+std::string default_demo_dir() {
+    if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return std::string(x) + "/fraiseql/demo";
+    if (const char* h = std::getenv("HOME"); h && *h) return std::string(h) + "/.cache/fraiseql/demo";
+    return "/tmp/fraiseql-demo";
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"FraiseQL: a GraphQL API served straight from PostgreSQL"};
+    app.set_version_flag("--version", std::string("fraiseql ") + FRAISEQL_VERSION);
+    app.require_subcommand(1);
+
+    flag_set serve_flags, demo_flags, check_flags, explain_flags;
+    std::string serve_config, demo_config, check_config, explain_config;
+
+    auto* serve_cmd = app.add_subcommand("serve", "Serve a schema over HTTP");
+    add_common_flags(*serve_cmd, serve_flags, serve_config);
+    add_server_flags(*serve_cmd, serve_flags);
+
+    auto* demo_cmd = app.add_subcommand(
+        "demo", "Start a private PostgreSQL, load the blog example and serve it");
+    std::string demo_dir = default_demo_dir();
+    demo_cmd->add_option("--data-dir", demo_dir, "folder of the private cluster (reused)")
+        ->capture_default_str();
+    demo_flags.add(*demo_cmd, "--port", "port", "HTTP port (default 8080)");
+    demo_flags.add(*demo_cmd, "--backend", "backend", "database driver: native | libpq");
+    demo_flags.add(*demo_cmd, "--host", "host", "address to listen on (default 127.0.0.1)");
+
+    auto* check_cmd = app.add_subcommand("check", "Validate a schema against a live database");
+    add_common_flags(*check_cmd, check_flags, check_config);
+
+    auto* explain_cmd = app.add_subcommand("explain", "Print the SQL an operation compiles to");
+    add_common_flags(*explain_cmd, explain_flags, explain_config);
+    std::string explain_query, explain_vars, explain_opname;
+    explain_cmd->add_option("--query", explain_query, "the GraphQL operation")->required();
+    explain_cmd->add_option("--variables", explain_vars, "variables as a JSON object");
+    explain_cmd->add_option("--operation-name", explain_opname, "operation to explain");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    }
+
+    if (serve_cmd->parsed()) {
+        auto cfg = load(serve_flags, serve_config);
+        if (!cfg) {
+            std::cerr << "error: " << cfg.error() << "\n";
+            return 2;
+        }
+        return serve(std::move(*cfg));
+    }
+    if (demo_cmd->parsed()) {
+        auto cfg = load(demo_flags, demo_config);
+        if (!cfg) {
+            std::cerr << "error: " << cfg.error() << "\n";
+            return 2;
+        }
+        setup_logging(*cfg);
+        auto cluster = demo::start_cluster(demo_dir, FRAISEQL_SOURCE_DIR);
+        if (!cluster) {
+            std::cerr << "error: " << cluster.error() << "\n";
+            return 1;
+        }
+        cfg->database_url = cluster->database_url;
+        cfg->schema_file = std::string(FRAISEQL_SOURCE_DIR) + "/examples/blog/schema.graphql";
+        std::cout << "FraiseQL demo: the blog example on a private PostgreSQL in " << demo_dir << "\n"
+                  << "  GraphiQL:  http://" << cfg->host << ":" << cfg->port << "/graphql\n"
+                  << "  try:       curl -s http://" << cfg->host << ":" << cfg->port
+                  << "/graphql -H 'Content-Type: application/json' -d "
+                     "'{\"query\":\"{ users(limit: 3) { id email firstName posts { title } } }\"}'\n"
+                  << "  stop with Ctrl-C" << std::endl;
+        int rc = serve(std::move(*cfg));
+        demo::stop_cluster(demo_dir, FRAISEQL_SOURCE_DIR);
+        return rc;
+    }
+    if (check_cmd->parsed()) {
+        auto cfg = load(check_flags, check_config);
+        if (!cfg) {
+            std::cerr << "error: " << cfg.error() << "\n";
+            return 2;
+        }
+        if (cfg->schema_file.empty() || cfg->database_url.empty()) {
+            std::cerr << "error: check needs --schema and --database-url\n";
+            return 2;
+        }
+        auto schema = graphql::load_schema_file(cfg->schema_file);
+        if (!schema) {
+            for (const auto& m : schema.error()) std::cout << "error: " << m << "\n";
+            return 1;
+        }
+        asio::io_context io;
+        auto kind = pg::parse_backend_kind(cfg->backend);
+        auto connector = pg::make_connector(kind ? *kind : pg::backend_kind::native, io.get_executor(),
+                                            cfg->database_url);
+        if (!connector) {
+            std::cerr << "error: database_url: " << connector.error().message << "\n";
+            return 2;
+        }
+        auto conn = run_sync(io, (*connector)->connect(pg::clock::now() + std::chrono::seconds(10)));
+        if (!conn) {
+            std::cerr << "error: cannot connect: " << conn.error().message << "\n";
+            return 1;
+        }
+        auto problems = run_sync(io, exec::check_schema(**conn, **schema));
+        int errors = 0;
+        for (const auto& p : problems) {
+            bool e = p.severity == exec::check_problem::level::error;
+            errors += e;
+            std::cout << (e ? "error: " : "warning: ") << p.message << "\n";
+        }
+        if (errors) {
+            std::cout << errors << " problem(s) found\n";
+            return 1;
+        }
+        std::cout << "ok: " << cfg->schema_file << " matches the database\n";
+        return 0;
+    }
+    if (explain_cmd->parsed()) {
+        auto cfg = load(explain_flags, explain_config);
+        if (!cfg) {
+            std::cerr << "error: " << cfg.error() << "\n";
+            return 2;
+        }
+        if (cfg->schema_file.empty()) {
+            std::cerr << "error: explain needs --schema\n";
+            return 2;
+        }
+        auto schema = graphql::load_schema_file(cfg->schema_file);
+        if (!schema) {
+            for (const auto& m : schema.error()) std::cerr << m << "\n";
+            return 1;
+        }
+        boost::json::value vars;
+        if (!explain_vars.empty()) {
+            boost::system::error_code ec;
+            vars = boost::json::parse(explain_vars, ec);
+            if (ec || !vars.is_object()) {
+                std::cerr << "error: --variables must be a JSON object\n";
+                return 2;
+            }
+        }
+        exec::engine engine(*schema, nullptr, *cfg);
+        std::cout << engine.explain(explain_query, vars, explain_opname);
+        return 0;
+    }
+    return 0;
+}

@@ -1,0 +1,51 @@
+#include "metrics.hpp"
+
+#include <fmt/format.h>
+
+namespace fraiseql::exec {
+
+void metrics::observe(std::chrono::steady_clock::duration d, const std::vector<graphql::error>& errors) {
+    const double s = std::chrono::duration<double>(d).count();
+    std::lock_guard lk(mu_);
+    ++requests_;
+    sum_seconds_ += s;
+    for (std::size_t i = 0; i < bounds_.size(); ++i)
+        if (s <= bounds_[i]) ++buckets_[i];
+    for (const auto& e : errors) ++errors_by_code_[e.code.empty() ? "NONE" : e.code];
+}
+
+std::string metrics::text(const std::string& backend, const pg::pool_metrics& pool) const {
+    std::string out;
+    std::lock_guard lk(mu_);
+    out += "# HELP fraiseql_backend_info The database backend in use.\n# TYPE fraiseql_backend_info gauge\n";
+    out += fmt::format("fraiseql_backend_info{{backend=\"{}\"}} 1\n", backend);
+    out += "# HELP fraiseql_requests_total GraphQL requests executed.\n# TYPE fraiseql_requests_total counter\n";
+    out += fmt::format("fraiseql_requests_total {}\n", requests_);
+    out += "# HELP fraiseql_errors_total GraphQL errors by code.\n# TYPE fraiseql_errors_total counter\n";
+    for (const auto& [code, n] : errors_by_code_)
+        out += fmt::format("fraiseql_errors_total{{code=\"{}\"}} {}\n", code, n);
+    out += "# HELP fraiseql_request_duration_seconds GraphQL request latency.\n# TYPE fraiseql_request_duration_seconds histogram\n";
+    for (std::size_t i = 0; i < bounds_.size(); ++i)
+        out += fmt::format("fraiseql_request_duration_seconds_bucket{{le=\"{}\"}} {}\n", bounds_[i], buckets_[i]);
+    out += fmt::format("fraiseql_request_duration_seconds_bucket{{le=\"+Inf\"}} {}\n", requests_);
+    out += fmt::format("fraiseql_request_duration_seconds_sum {}\n", sum_seconds_);
+    out += fmt::format("fraiseql_request_duration_seconds_count {}\n", requests_);
+    out += "# HELP fraiseql_plan_cache_hits_total Operations served from the plan cache.\n# TYPE fraiseql_plan_cache_hits_total counter\n";
+    out += fmt::format("fraiseql_plan_cache_hits_total {}\n", plan_cache_hits.load());
+    out += "# HELP fraiseql_plan_cache_misses_total Operations planned from scratch.\n# TYPE fraiseql_plan_cache_misses_total counter\n";
+    out += fmt::format("fraiseql_plan_cache_misses_total {}\n", plan_cache_misses.load());
+    out += "# HELP fraiseql_pool_connections Database connections by state.\n# TYPE fraiseql_pool_connections gauge\n";
+    out += fmt::format("fraiseql_pool_connections{{state=\"in_use\"}} {}\n", pool.in_use);
+    out += fmt::format("fraiseql_pool_connections{{state=\"idle\"}} {}\n", pool.idle);
+    out += "# HELP fraiseql_pool_waiting Requests waiting for a connection.\n# TYPE fraiseql_pool_waiting gauge\n";
+    out += fmt::format("fraiseql_pool_waiting {}\n", pool.waiting);
+    out += "# HELP fraiseql_pool_events_total Pool events.\n# TYPE fraiseql_pool_events_total counter\n";
+    out += fmt::format("fraiseql_pool_events_total{{event=\"created\"}} {}\n", pool.created);
+    out += fmt::format("fraiseql_pool_events_total{{event=\"failed\"}} {}\n", pool.failed);
+    out += fmt::format("fraiseql_pool_events_total{{event=\"discarded\"}} {}\n", pool.discarded);
+    out += fmt::format("fraiseql_pool_events_total{{event=\"acquired\"}} {}\n", pool.acquired);
+    out += fmt::format("fraiseql_pool_events_total{{event=\"timeout\"}} {}\n", pool.timeouts);
+    return out;
+}
+
+} // namespace fraiseql::exec

@@ -1,0 +1,116 @@
+// Root query fields -> one SELECT each (product.md §3).
+
+#include "fraiseql/sql/compiler.hpp"
+
+#include "where_builder.hpp"
+
+namespace fraiseql::sql {
+
+std::string quote_ident(std::string_view ident) {
+    std::string out = "\"";
+    for (char c : ident) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    out += '"';
+    return out;
+}
+
+std::string quote_relation(std::string_view relation) {
+    std::string out;
+    while (true) {
+        auto dot = relation.find('.');
+        out += quote_ident(relation.substr(0, dot));
+        if (dot == std::string_view::npos) break;
+        out += '.';
+        relation.remove_prefix(dot + 1);
+    }
+    return out;
+}
+
+std::string quote_literal(std::string_view s) {
+    std::string out = "'";
+    for (char c : s) {
+        if (c == '\'') out += '\'';
+        out += c;
+    }
+    out += '\'';
+    return out;
+}
+
+namespace {
+
+using errors_t = std::vector<graphql::error>;
+
+std::string select_list(const graphql::view_def& v) {
+    if (v.jsonb_column) return "t." + quote_ident(*v.jsonb_column) + "::text";
+    return "row_to_json(t)::text";
+}
+
+} // namespace
+
+fraiseql::result<root_query, errors_t>
+compile_root_query(const graphql::schema& s, const graphql::field_plan& field,
+                   const compile_options& opts) {
+    errors_t errors;
+    const graphql::field_def& fd = *field.field;
+    const graphql::type_def* node = s.find_type(fd.type.name);
+    if (fd.root == graphql::field_def::root_kind::connection) {
+        // xConnection: the node type is T of TConnection.
+        const auto* edges = node ? node->find_field("edges") : nullptr;
+        const auto* edge = edges ? s.find_type(edges->type.name) : nullptr;
+        const auto* n = edge ? edge->find_field("node") : nullptr;
+        node = n ? s.find_type(n->type.name) : nullptr;
+    }
+    if (!node || !node->view) {
+        errors.push_back(graphql::error::at("Field \"" + fd.name + "\" has no @view to read from.",
+                                            field.loc, graphql::code::internal_error));
+        return failure{std::move(errors)};
+    }
+    graphql::view_def view = *node->view;
+    if (!fd.view_override.empty()) view.name = fd.view_override;
+
+    root_query out;
+    out.node_type = node;
+    where_builder wb(s, view, out.stmt.params, field.loc);
+    std::string where;
+    std::string order;
+    std::string limit_clause;
+
+    if (fd.root == graphql::field_def::root_kind::single) {
+        out.kind = root_query::shape::single;
+        std::vector<std::string> conds;
+        for (const auto& [name, v] : field.args) {
+            const auto* f = node->find_field(name);
+            if (!f) continue;
+            conds.push_back(wb.equality(*f, v));
+        }
+        where = conds.empty() ? "" : join(conds, " AND ");
+        limit_clause = " LIMIT 1";
+    } else {
+        out.kind = fd.root == graphql::field_def::root_kind::connection ? root_query::shape::connection
+                                                                        : root_query::shape::list;
+        if (const auto* w = field.arg("where"); w && !w->is_null()) where = wb.where(*node, *w);
+        if (const auto* ob = field.arg("orderBy"); ob && !ob->is_null()) order = wb.order_by(*node, *ob);
+        std::int64_t limit = opts.max_page_size;
+        if (const auto* l = field.arg("limit"); l && !l->is_null()) {
+            if (l->as_int() < 0) wb.fail("\"limit\" must not be negative.");
+            limit = std::min<std::int64_t>(l->as_int(), opts.max_page_size);
+        }
+        limit_clause = " LIMIT " + wb.param(std::to_string(limit), "int8");
+        if (const auto* o = field.arg("offset"); o && !o->is_null()) {
+            if (o->as_int() < 0) wb.fail("\"offset\" must not be negative.");
+            limit_clause += " OFFSET " + wb.param(std::to_string(o->as_int()), "int8");
+        }
+    }
+    if (!wb.errors().empty()) return failure{wb.take_errors()};
+
+    std::string& sql = out.stmt.text;
+    sql = "SELECT " + select_list(view) + " FROM " + quote_relation(view.name) + " AS t";
+    if (!where.empty()) sql += " WHERE " + where;
+    if (!order.empty()) sql += " ORDER BY " + order;
+    sql += limit_clause;
+    return out;
+}
+
+} // namespace fraiseql::sql
