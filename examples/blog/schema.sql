@@ -1,0 +1,160 @@
+-- FraiseQL example: a small blog, written the FraiseQL way (database-first CQRS).
+--
+--   tb_*  base tables (pk_<entity> internal bigint key, id public UUID, fk_<entity> links)
+--   v_*   read views: a few real columns for filtering/ordering plus one JSONB column `data`
+--         already shaped like the GraphQL object (snake_case keys, nested objects/arrays),
+--         so one SELECT answers a whole GraphQL tree
+--   fn_*  write functions: JSONB in, JSONB out
+--
+-- Load into a fresh database in one transaction, schema then data:
+--   psql -X -1 -v ON_ERROR_STOP=1 -d DB -f schema.sql -f seed.sql
+-- No BEGIN/COMMIT here (psql -1 wraps the files). Every statement is idempotent (IF NOT
+-- EXISTS / OR REPLACE), so loading twice is harmless. `fraiseql demo` loads it once, guarded
+-- by the marker table fraiseql_demo_loaded that it creates afterwards.
+-- Needs PostgreSQL 13+ (gen_random_uuid() is core).
+
+CREATE TABLE IF NOT EXISTS tb_user (
+    pk_user      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id           uuid NOT NULL UNIQUE DEFAULT gen_random_uuid(),
+    email        text NOT NULL UNIQUE,          -- the UNIQUE constraint is the email index
+    first_name   text NOT NULL,
+    last_name    text,
+    age          int,
+    tags         text[] DEFAULT '{}',
+    address_city text,
+    address_zip  text,
+    created_at   timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE IF NOT EXISTS tb_post (
+    pk_post      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id           uuid NOT NULL UNIQUE DEFAULT gen_random_uuid(),
+    fk_author    bigint NOT NULL REFERENCES tb_user (pk_user),
+    title        text NOT NULL,
+    body         text NOT NULL,
+    published_at timestamptz,                   -- NULL: a draft
+    rating       numeric(3, 1),
+    views        bigint NOT NULL DEFAULT 0
+);
+
+CREATE TABLE IF NOT EXISTS tb_comment (
+    pk_comment   bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id           uuid NOT NULL UNIQUE DEFAULT gen_random_uuid(),
+    fk_post      bigint NOT NULL REFERENCES tb_post (pk_post),
+    fk_author    bigint NOT NULL REFERENCES tb_user (pk_user),
+    body         text NOT NULL,
+    created_at   timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE INDEX IF NOT EXISTS tb_post_fk_author_idx ON tb_post (fk_author);
+CREATE INDEX IF NOT EXISTS tb_post_published_at_idx ON tb_post (published_at);
+CREATE INDEX IF NOT EXISTS tb_comment_fk_post_idx ON tb_comment (fk_post);
+CREATE INDEX IF NOT EXISTS tb_comment_fk_author_idx ON tb_comment (fk_author);
+
+-- User: id/email/created_at are also real columns (filters and ordering on them use the
+-- column, product spec §3.3); `posts` is an embedded array of post summaries.
+CREATE OR REPLACE VIEW v_user AS
+SELECT
+    u.id,
+    u.email,
+    u.created_at,
+    jsonb_build_object(
+        'id', u.id,
+        'email', u.email,
+        'first_name', u.first_name,
+        'last_name', u.last_name,
+        'age', u.age,
+        'tags', to_jsonb(u.tags),
+        'address', jsonb_build_object('city', u.address_city, 'zip', u.address_zip),
+        'created_at', u.created_at,
+        'posts', coalesce((
+            SELECT jsonb_agg(jsonb_build_object(
+                       'id', p.id,
+                       'title', p.title,
+                       'published_at', p.published_at)
+                   ORDER BY p.published_at, p.pk_post)
+            FROM tb_post p
+            WHERE p.fk_author = u.pk_user), '[]'::jsonb)
+    ) AS data
+FROM tb_user u;
+
+-- Post: the author as an embedded object, the comments (each with its author) as an
+-- embedded array, oldest first; '[]' when there are none.
+CREATE OR REPLACE VIEW v_post AS
+SELECT
+    p.id,
+    a.id AS author_id,
+    p.published_at,
+    jsonb_build_object(
+        'id', p.id,
+        'title', p.title,
+        'body', p.body,
+        'published_at', p.published_at,
+        'rating', p.rating,
+        'views', p.views,
+        'author', jsonb_build_object('id', a.id, 'email', a.email, 'first_name', a.first_name),
+        'comments', coalesce((
+            SELECT jsonb_agg(jsonb_build_object(
+                       'id', c.id,
+                       'body', c.body,
+                       'created_at', c.created_at,
+                       'author', jsonb_build_object('id', ca.id, 'first_name', ca.first_name))
+                   ORDER BY c.created_at, c.pk_comment)
+            FROM tb_comment c
+            JOIN tb_user ca ON ca.pk_user = c.fk_author
+            WHERE c.fk_post = p.pk_post), '[]'::jsonb)
+    ) AS data
+FROM tb_post p
+JOIN tb_user a ON a.pk_user = p.fk_author;
+
+-- createPost: input {author_id, title, body} (snake_case keys, as the server serialises the
+-- GraphQL input). Publishes the post now and returns its v_post document. Bad input raises
+-- an exception with a clear message (a database error, so the transaction rolls back).
+CREATE OR REPLACE FUNCTION fn_create_post(input jsonb) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_author_id uuid;
+    v_pk_author bigint;
+    v_title     text := input ->> 'title';
+    v_body      text := input ->> 'body';
+    v_id        uuid;
+    v_result    jsonb;
+BEGIN
+    IF input IS NULL OR jsonb_typeof(input) <> 'object' THEN
+        RAISE EXCEPTION 'fn_create_post: input must be a JSON object'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF input ->> 'author_id' IS NULL THEN
+        RAISE EXCEPTION 'fn_create_post: author_id is required'
+            USING ERRCODE = 'not_null_violation';
+    END IF;
+    IF v_title IS NULL OR btrim(v_title) = '' THEN
+        RAISE EXCEPTION 'fn_create_post: title is required and must not be empty'
+            USING ERRCODE = 'not_null_violation';
+    END IF;
+    IF v_body IS NULL THEN
+        RAISE EXCEPTION 'fn_create_post: body is required'
+            USING ERRCODE = 'not_null_violation';
+    END IF;
+
+    BEGIN
+        v_author_id := (input ->> 'author_id')::uuid;
+    EXCEPTION WHEN invalid_text_representation THEN
+        RAISE EXCEPTION 'fn_create_post: author_id "%" is not a UUID', input ->> 'author_id'
+            USING ERRCODE = 'invalid_text_representation';
+    END;
+
+    SELECT pk_user INTO v_pk_author FROM tb_user WHERE id = v_author_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'fn_create_post: author % does not exist', v_author_id
+            USING ERRCODE = 'foreign_key_violation';
+    END IF;
+
+    INSERT INTO tb_post (fk_author, title, body, published_at)
+    VALUES (v_pk_author, v_title, v_body, now())
+    RETURNING id INTO v_id;
+
+    SELECT data INTO v_result FROM v_post WHERE id = v_id;
+    RETURN v_result;
+END;
+$$;
