@@ -61,16 +61,19 @@ projection::projection(std::string type_name, std::vector<projected_field> field
     std::size_t size = 8;
     while (size < firsts.size() * 4) size *= 2;
     table_.assign(size, slot{});
-    table_shift_ = 32u - static_cast<unsigned>(std::countr_zero(size));
+    table_shift_ = 64u - static_cast<unsigned>(std::countr_zero(size));
     for (std::uint16_t fi : firsts) {
         const std::string& key = fields_[fi].source_key;
         assert(key.size() < 0xFFFF);
+        const key_words w = load_key(key.data(), key.size(), key.size());
         slot s;
+        s.w0 = w.w0;
+        s.w1 = w.w1;
         s.key_off = static_cast<std::uint32_t>(blob_.size());
         s.key_len = static_cast<std::uint16_t>(key.size());
         s.field = fi;
         blob_ += key;
-        std::uint32_t h = key_hash(key.data(), key.size()) >> table_shift_;
+        std::size_t h = static_cast<std::size_t>(key_hash(w, key.size()) >> table_shift_);
         while (table_[h].field != npos) h = (h + 1) & (size - 1);
         table_[h] = s;
     }
@@ -78,12 +81,14 @@ projection::projection(std::string type_name, std::vector<projected_field> field
 
 std::uint16_t projection::find(std::string_view key) const noexcept {
     const std::size_t mask = table_.size() - 1;
-    std::uint32_t h = key_hash(key.data(), key.size()) >> table_shift_;
+    const key_words w = load_key(key.data(), key.size(), key.size());
+    std::size_t h = static_cast<std::size_t>(key_hash(w, key.size()) >> table_shift_);
     for (;;) {
         const slot& s = table_[h];
         if (s.field == npos) return npos;
-        if (s.key_len == key.size() && std::memcmp(blob_.data() + s.key_off, key.data(),
-                                                   key.size()) == 0)
+        if (s.key_len == key.size() && s.w0 == w.w0 && s.w1 == w.w1 &&
+            (key.size() <= 16 || std::memcmp(blob_.data() + s.key_off + 8, key.data() + 8,
+                                             key.size() - 16) == 0))
             return s.field;
         h = (h + 1) & mask;
     }

@@ -17,7 +17,9 @@ namespace fraiseql::json::detail {
 inline bool is_ws(char c) noexcept { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
 inline const char* skip_ws(const char* p, const char* end) noexcept {
-    while (p != end && is_ws(*p)) ++p;
+    // Every structural character and value start is above 0x20, every whitespace at or below:
+    // one compare decides the common case (jsonb text: none or exactly one space).
+    while (p != end && static_cast<unsigned char>(*p) <= 0x20 && is_ws(*p)) ++p;
     return p;
 }
 

@@ -56,16 +56,50 @@ struct path_entry {
     bool has_index;
 };
 
-inline std::uint16_t lookup(const projection& pr, const char* k, std::size_t n) noexcept {
+/// `readable`: bytes that may be read from k (the rest of the document).
+inline std::uint16_t lookup(const projection& pr, const char* k, std::size_t n,
+                            std::size_t readable) noexcept {
     const auto tab = pr.table();
     const std::size_t mask = tab.size() - 1;
-    std::uint32_t h = projection::key_hash(k, n) >> pr.table_shift();
+    const projection::key_words w = projection::load_key(k, n, readable);
+    std::size_t h = static_cast<std::size_t>(projection::key_hash(w, n) >> pr.table_shift());
     for (;;) {
         const projection::slot& s = tab[h];
         if (s.field == projection::npos) return projection::npos;
-        if (s.key_len == n && std::memcmp(pr.blob() + s.key_off, k, n) == 0) return s.field;
+        if (s.w0 == w.w0 && s.w1 == w.w1 && s.key_len == n &&
+            (n <= 16 || std::memcmp(pr.blob() + s.key_off + 8, k + 8, n - 16) == 0))
+            return s.field;
         h = (h + 1) & mask;
     }
+}
+
+/// memcpy for the short pieces the transform writes (keys, numbers, short strings): two
+/// overlapping loads instead of a library call. Reads only [s, s+n), writes only [w, w+n).
+inline char* put(char* w, const char* s, std::size_t n) noexcept {
+    if (n >= 8 && n <= 16) {
+        std::uint64_t a;
+        std::uint64_t b;
+        std::memcpy(&a, s, 8);
+        std::memcpy(&b, s + n - 8, 8);
+        std::memcpy(w, &a, 8);
+        std::memcpy(w + n - 8, &b, 8);
+    } else if (n >= 4 && n < 8) {
+        std::uint32_t a;
+        std::uint32_t b;
+        std::memcpy(&a, s, 4);
+        std::memcpy(&b, s + n - 4, 4);
+        std::memcpy(w, &a, 4);
+        std::memcpy(w + n - 4, &b, 4);
+    } else if (n < 4) {
+        if (n != 0) {
+            w[0] = s[0];
+            w[n / 2] = s[n / 2];
+            w[n - 1] = s[n - 1];
+        }
+    } else {
+        std::memcpy(w, s, n);
+    }
+    return w + n;
 }
 
 unsigned hex_value(char c) noexcept {
@@ -155,9 +189,13 @@ struct transformer::impl {
         return nullptr;
     }
 
+    /// Skips an unselected value: scalars inline (the common case), containers out of line.
     const char* skip(const char* p, const char* end, std::size_t depth) {
-        const char* q = detail::skip_value(p, end, depth, max_depth, err, err_at);
-        return q;
+        if (*p != '{' && *p != '[') {
+            const char* q = detail::skip_scalar(p, end);
+            return q != nullptr ? q : fail(p);
+        }
+        return detail::skip_value(p, end, depth, max_depth, err, err_at);
     }
 
     void add_error(std::string message, const projected_field* f, bool with_index,
@@ -230,6 +268,7 @@ const char* transformer::impl::project_field_value(const char* p, const char* en
     const projected_field& f = proj.fields()[fi];
     const bool want_obj = f.k == projected_field::kind::object;
     s.err_begin = s.err_end = static_cast<std::uint32_t>(errors->size());
+    s.out_len = 0;
     const char open = want_obj ? '{' : '[';
     if (*p == open) {
         if (depth + 1 > max_depth) return fail(p, scan_error::too_deep);
@@ -275,6 +314,7 @@ const char* transformer::impl::project_obj(const char* p, const char* end,
     for (std::size_t i = 0; i < n; ++i) states_[i].begin = nullptr;
     std::string& child_buf = scratch[depth + 1];
     const std::size_t child_mark = child_buf.size();
+    std::size_t value_bytes = 0; // bytes of the values recorded (an upper bound for emission)
 
     // ---- Scan: one pass over the object's members. ----
     p = skip_ws(p + 1, end);
@@ -294,7 +334,8 @@ const char* transformer::impl::project_obj(const char* p, const char* end,
             if (p == end) return fail(p);
             std::uint16_t fi;
             if (!esc) {
-                fi = lookup(proj, kb, static_cast<std::size_t>(ke - kb));
+                fi = lookup(proj, kb, static_cast<std::size_t>(ke - kb),
+                            static_cast<std::size_t>(end - kb));
             } else {
                 unescape(kb, ke, key_buf);
                 fi = proj.find(key_buf);
@@ -321,6 +362,9 @@ const char* transformer::impl::project_obj(const char* p, const char* end,
                         s.end = project_field_value(p, end, proj, fi, s, depth, child_buf);
                     }
                     if (s.end == nullptr) return nullptr;
+                    value_bytes += f.k == projected_field::kind::value
+                                       ? static_cast<std::size_t>(s.end - s.begin)
+                                       : s.out_len;
                     vend = s.end;
                 }
                 p = vend;
@@ -341,19 +385,28 @@ const char* transformer::impl::project_obj(const char* p, const char* end,
     }
 
     // ---- Emit in selection order. ----
+    // The exact upper bound is known (prefixes, literals, "null"s, value spans, child slices):
+    // size once and write through a raw pointer, avoiding a capacity check and a library call
+    // per small piece.
     const std::size_t start = dst.size();
+    dst.resize(start + proj.fixed_output_bytes() + value_bytes);
+    char* const base = dst.data();
+    char* w = base + start;
     std::size_t violation = n; // index of the first field that nulls this object
     bool violation_new_error = false;
     for (std::size_t i = 0; i < n && violation == n; ++i) {
         const projected_field& f = fields[i];
         const field_state& s = states_[i];
-        dst.append(proj.key_prefix(i));
+        const std::string_view prefix = proj.key_prefix(i);
+        w = put(w, prefix.data(), prefix.size());
         bool is_null = false;
         bool needs_error = true; // a null here has no error recorded yet
         switch (f.k) {
-        case projected_field::kind::typename_literal:
-            dst.append(proj.literal_json(i));
+        case projected_field::kind::typename_literal: {
+            const std::string_view lit = proj.literal_json(i);
+            w = put(w, lit.data(), lit.size());
             continue;
+        }
         case projected_field::kind::value:
             if (s.begin == nullptr || *s.begin == 'n') {
                 is_null = true; // missing key or JSON null (validated, so 'n' means null)
@@ -363,7 +416,7 @@ const char* transformer::impl::project_obj(const char* p, const char* end,
                 is_null = true;
                 needs_error = false;
             } else {
-                dst.append(s.begin, static_cast<std::size_t>(s.end - s.begin));
+                w = put(w, s.begin, static_cast<std::size_t>(s.end - s.begin));
             }
             break;
         case projected_field::kind::object:
@@ -374,7 +427,7 @@ const char* transformer::impl::project_obj(const char* p, const char* end,
                 is_null = true;
                 needs_error = false;
             } else {
-                dst.append(child_buf, s.out_off, s.out_len);
+                w = put(w, child_buf.data() + s.out_off, s.out_len);
             }
             break;
         }
@@ -383,10 +436,19 @@ const char* transformer::impl::project_obj(const char* p, const char* end,
                 violation = i;
                 violation_new_error = needs_error;
             } else {
-                dst.append("null", 4);
+                w = put(w, "null", 4);
             }
         }
     }
+    if (violation == n) {
+        if (n == 0) {
+            w = put(w, "{}", 2);
+        } else {
+            base[start] = '{';
+            *w++ = '}';
+        }
+    }
+    dst.resize(static_cast<std::size_t>(w - base));
     child_buf.resize(child_mark);
 
     if (violation != n) {
@@ -413,12 +475,6 @@ const char* transformer::impl::project_obj(const char* p, const char* end,
                                            &fields[violation], false, 0);
         st = child_status::propagated;
         return p;
-    }
-    if (n == 0) {
-        dst.append("{}", 2);
-    } else {
-        dst[start] = '{';
-        dst.push_back('}');
     }
     st = child_status::ok;
     return p;

@@ -9,6 +9,7 @@
 /// of threads and requests through `std::shared_ptr<const projection>`.
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <span>
 #include <string>
@@ -85,19 +86,33 @@ public:
 
     static constexpr std::uint16_t npos = 0xFFFF;
 
-    /// Hash of a source key as used by the lookup table (exposed for the transform's inline
-    /// fast path). `n` may be 0.
-    static std::uint32_t key_hash(const char* k, std::size_t n) noexcept {
-        std::uint32_t h = static_cast<std::uint32_t>(n) * 0x9E3779B1u;
-        if (n != 0) {
-            h ^= static_cast<unsigned char>(k[0]);
-            h ^= static_cast<std::uint32_t>(static_cast<unsigned char>(k[n - 1])) << 8;
-            h ^= static_cast<std::uint32_t>(static_cast<unsigned char>(k[n >> 1])) << 16;
+    /// A key's first and last 8 bytes (zero-padded when shorter): compared before any
+    /// memcmp, and hashed. `readable` is how many bytes may be read from `k` (>= n); with 8 or
+    /// more a short key is read with one unaligned load and masked.
+    struct key_words {
+        std::uint64_t w0 = 0;
+        std::uint64_t w1 = 0;
+    };
+    static key_words load_key(const char* k, std::size_t n, std::size_t readable) noexcept {
+        key_words w;
+        if (n >= 8) {
+            std::memcpy(&w.w0, k, 8);
+            std::memcpy(&w.w1, k + n - 8, 8);
+        } else if (readable >= 8) {
+            std::memcpy(&w.w0, k, 8);
+            w.w0 &= (std::uint64_t{1} << (8 * n)) - 1; // little-endian: keep the first n bytes
+        } else {
+            std::memcpy(&w.w0, k, n);
         }
-        return h * 0x85EBCA6Bu;
+        return w;
+    }
+    static std::uint64_t key_hash(key_words w, std::size_t n) noexcept {
+        return (w.w0 ^ (w.w1 * 0x9E3779B97F4A7C15u) ^ n) * 0xBF58476D1CE4E5B9u;
     }
 
     struct slot {
+        std::uint64_t w0 = 0;
+        std::uint64_t w1 = 0;
         std::uint32_t key_off = 0;
         std::uint16_t key_len = 0;
         std::uint16_t field = npos; ///< npos = empty slot
