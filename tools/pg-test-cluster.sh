@@ -260,8 +260,10 @@ make_certificates() {
 
 # ---------------------------------------------------------------- configuration
 init_cluster() {
-    local locale_opts=(--locale=C.UTF-8)
-    if ! locale -a 2>/dev/null | grep -qix 'c\.utf-\?8'; then
+    # Output captured first: `locale -a | grep -q` can fail under pipefail (SIGPIPE).
+    local locale_opts=(--locale=C.UTF-8) locales
+    locales=$(locale -a 2>/dev/null || true)
+    if ! grep -qix 'c\.utf-\?8' <<<"$locales"; then
         locale_opts=(--no-locale)
     fi
     log "initdb $data_dir"
@@ -411,8 +413,10 @@ cmd_start() {
         fi
         # An automatically chosen port may have been taken meanwhile by another cluster
         # (parallel test runs in other build directories): try the next one.
-        if ((port_arg == 0)) && tail -n 20 "$server_log" 2>/dev/null |
-            grep -q 'could not bind\|could not create any TCP/IP sockets'; then
+        local recent
+        recent=$(tail -n 20 "$server_log" 2>/dev/null || true)
+        if ((port_arg == 0)) &&
+            grep -q 'could not bind\|could not create any TCP/IP sockets' <<<"$recent"; then
             skip=$port
             log "port $port was taken, retrying"
             continue
