@@ -391,7 +391,11 @@ cmd_start() {
     flock -w 120 9 || die "timed out waiting for another start/stop on $dir"
 
     if is_running; then
-        write_env "$(running_port)" "$(running_socket_dir)"
+        # Already up: finish a setup that an earlier start did not complete, refresh env.
+        port=$(running_port)
+        socket_dir=$(running_socket_dir)
+        run_setup
+        write_env "$port" "$socket_dir"
         return 0
     fi
 
