@@ -146,7 +146,7 @@ private:
     /// Makes room for a message of `need` bytes (from the decoder) and reads more.
     asio::awaitable<error_code> read_more(std::size_t need);
     asio::awaitable<result<void>> execute(std::span<const statement> stmts, row_sink* simple,
-                                          deadline dl);
+                                          deadline dl, bool is_simple);
     asio::awaitable<bool> flush_rows(row_sink* sink);
     asio::awaitable<void> cancel_on_server() {
         co_await send_cancel_request(t_.target(), pid_, secret_,
@@ -374,7 +374,7 @@ asio::awaitable<result<void>> native_connection::run(std::span<const statement> 
         co_return fail_with(errc::server_error, r.error()); // nothing was sent
     stats_.prepared_cache_hits += qm_.cache_hits() - hits;
     stats_.prepared_cache_misses += qm_.cache_misses() - misses;
-    co_return co_await execute(statements, nullptr, dl);
+    co_return co_await execute(statements, nullptr, dl, false);
 }
 
 asio::awaitable<result<void>> native_connection::simple_query(std::string_view sql, deadline dl,
@@ -383,11 +383,17 @@ asio::awaitable<result<void>> native_connection::simple_query(std::string_view s
     if (in_flight_) co_return fail_with(errc::protocol_error, "connection already in use");
     out_.clear();
     if (auto r = qm_.start_simple(sql, out_); !r) co_return fail_with(errc::server_error, r.error());
-    co_return co_await execute({}, sink, dl);
+    co_return co_await execute({}, sink, dl, true);
 }
 
 asio::awaitable<result<void>> native_connection::execute(std::span<const statement> stmts,
-                                                         row_sink* simple, deadline dl) {
+                                                         row_sink* simple, deadline dl,
+                                                         bool is_simple) {
+    // The sink of statement / result set `i` (simple queries have one for all).
+    auto sink_for = [&](std::size_t i) -> row_sink* {
+        if (is_simple) return simple;
+        return i < stmts.size() ? stmts[i].sink : nullptr;
+    };
     in_flight_ = true;
     arm(dl);
     const auto grace = cfg_->options.cancel_grace;
@@ -438,7 +444,7 @@ asio::awaitable<result<void>> native_connection::execute(std::span<const stateme
             const proto::event ev = qm_.on_frame(d.msg);
             using k = proto::event::kind;
             if (ev.k == k::row) {
-                row_sink* s = simple ? simple : stmts[ev.index].sink;
+                row_sink* s = sink_for(ev.index);
                 if (reason != abort_reason::none || !s) continue;
                 const auto first = fields_.size();
                 if (!proto::parse_data_row(ev.text, fields_)) {
@@ -455,8 +461,7 @@ asio::awaitable<result<void>> native_connection::execute(std::span<const stateme
                 if (!co_await flush_rows(row_target)) co_await start_cancel(abort_reason::cancelled);
             }
             row_sink* s = nullptr;
-            if (reason == abort_reason::none)
-                s = simple ? simple : (ev.index < stmts.size() ? stmts[ev.index].sink : nullptr);
+            if (reason == abort_reason::none) s = sink_for(ev.index);
             switch (ev.k) {
             case k::columns:
                 if (s) s->on_columns(ev.columns);
