@@ -1,0 +1,152 @@
+#include "support/server_process.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <regex>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+
+namespace fraiseql::test {
+
+std::string fraiseql_binary() {
+#ifdef FRAISEQL_BINARY_DIR
+    return std::string(FRAISEQL_BINARY_DIR) + "/apps/fraiseql/fraiseql";
+#else
+    return "fraiseql";
+#endif
+}
+
+server_process::server_process(std::vector<std::string> args, std::vector<std::string> env) {
+    int fds[2];
+    if (pipe(fds) != 0) return;
+    pid_ = fork();
+    if (pid_ == 0) {
+        dup2(fds[1], 1);
+        dup2(fds[1], 2);
+        close(fds[0]);
+        close(fds[1]);
+        for (auto& e : env) putenv(e.data());
+        std::vector<std::string> argv_s = {fraiseql_binary(), "serve", "--port", "0"};
+        argv_s.insert(argv_s.end(), args.begin(), args.end());
+        std::vector<char*> argv;
+        for (auto& a : argv_s) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        execv(argv[0], argv.data());
+        std::fprintf(stderr, "cannot execute %s: %s\n", argv[0], std::strerror(errno));
+        _exit(127);
+    }
+    close(fds[1]);
+    out_fd_ = fds[0];
+    fcntl(out_fd_, F_SETFL, O_NONBLOCK);
+    static const std::regex serving(R"(serving .* on http://[^:]+:(\d+)/graphql)");
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < until) {
+        drain(100);
+        std::smatch m;
+        if (std::regex_search(log_, m, serving)) {
+            port_ = static_cast<unsigned short>(std::stoi(m[1]));
+            return;
+        }
+        int status;
+        if (waitpid(pid_, &status, WNOHANG) == pid_) {
+            pid_ = -1;
+            drain(0);
+            return;
+        }
+    }
+}
+
+void server_process::drain(int timeout_ms) {
+    if (out_fd_ < 0) return;
+    pollfd p{out_fd_, POLLIN, 0};
+    if (poll(&p, 1, timeout_ms) <= 0) return;
+    char buf[8192];
+    ssize_t n;
+    while ((n = read(out_fd_, buf, sizeof buf)) > 0) log_.append(buf, static_cast<std::size_t>(n));
+}
+
+std::string server_process::log() {
+    drain(0);
+    return log_;
+}
+
+int server_process::stop(int timeout_ms) {
+    if (pid_ <= 0) return -1;
+    kill(pid_, SIGTERM);
+    auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    int status = 0;
+    while (std::chrono::steady_clock::now() < until) {
+        drain(20);
+        if (waitpid(pid_, &status, WNOHANG) == pid_) {
+            pid_ = -1;
+            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        }
+    }
+    kill(pid_, SIGKILL);
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return -1;
+}
+
+server_process::~server_process() {
+    stop();
+    if (out_fd_ >= 0) close(out_fd_);
+}
+
+http_response http_request(unsigned short port, const std::string& method, const std::string& target,
+                           const std::string& body, const std::map<std::string, std::string>& headers) {
+    namespace beast = boost::beast;
+    namespace bhttp = beast::http;
+    http_response out;
+    try {
+        boost::asio::io_context io;
+        beast::tcp_stream stream(io);
+        stream.expires_after(std::chrono::seconds(60));
+        stream.connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
+        bhttp::request<bhttp::string_body> req(bhttp::string_to_verb(method), target, 11);
+        req.set(bhttp::field::host, "127.0.0.1");
+        for (const auto& [k, v] : headers) req.set(k, v);
+        if (!body.empty() || method == "POST") {
+            req.body() = body;
+            req.prepare_payload();
+        }
+        bhttp::write(stream, req);
+        beast::flat_buffer buf;
+        bhttp::response_parser<bhttp::string_body> parser;
+        parser.body_limit(1ull << 32);
+        bhttp::read(stream, buf, parser);
+        auto res = parser.release();
+        out.status = static_cast<int>(res.result_int());
+        for (const auto& h : res) {
+            std::string name(h.name_string());
+            for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            out.headers[name] = std::string(h.value());
+        }
+        out.body = std::move(res.body());
+    } catch (const std::exception& e) {
+        out.error = e.what();
+    }
+    return out;
+}
+
+http_response post_graphql(unsigned short port, const std::string& json_body,
+                           const std::map<std::string, std::string>& headers) {
+    auto h = headers;
+    h.emplace("Content-Type", "application/json");
+    return http_request(port, "POST", "/graphql", json_body, h);
+}
+
+} // namespace fraiseql::test
