@@ -154,6 +154,8 @@ std::string block_string_value(std::string_view raw) {
 }
 
 std::uint32_t lexer::column_at(std::size_t pos) noexcept {
+    if (first_multibyte_ < line_start_) first_multibyte_ = static_cast<std::size_t>(-1);
+    if (pos <= first_multibyte_) return static_cast<std::uint32_t>(pos - line_start_ + 1);
     if (col_pos_ < line_start_ || col_pos_ > pos) {
         col_pos_ = line_start_;
         col_ = 1;
@@ -261,6 +263,7 @@ token lexer::next() {
                 }
                 const std::size_t len = utf8_length_at(pos);
                 if (len == 0) return fail(pos, std::string(invalid_utf8));
+                note_multibyte(pos);
                 pos += len;
             }
             continue;
@@ -268,6 +271,7 @@ token lexer::next() {
         case 0xEF: // §2.1.1 UnicodeBOM (U+FEFF = EF BB BF) is ignored anywhere.
             if (pos + 2 < n && static_cast<unsigned char>(src_[pos + 1]) == 0xBB &&
                 static_cast<unsigned char>(src_[pos + 2]) == 0xBF) {
+                note_multibyte(pos);
                 pos += 3;
                 continue;
             }
@@ -304,6 +308,7 @@ token lexer::next() {
             return fail(pos, "Unexpected single quote character ('), did you mean to use a "
                              "double quote (\")?");
         }
+        if (c >= 0x80) note_multibyte(pos);
         if (c >= 0x80 && utf8_length_at(pos) == 0) return fail(pos, std::string(invalid_utf8));
         return fail(pos, fmt::format("Unexpected character: {}.", describe_code_point_at(pos)));
     }
@@ -471,6 +476,7 @@ token lexer::read_string(std::size_t start) {
         }
         const std::size_t len = utf8_length_at(pos);
         if (len == 0) return fail(pos, std::string(invalid_utf8));
+        note_multibyte(pos);
         pos += len;
     }
     return fail(pos, "Unterminated string.");
@@ -537,6 +543,7 @@ token lexer::read_block_string(std::size_t start) {
         }
         const std::size_t len = utf8_length_at(pos);
         if (len == 0) return fail(pos, std::string(invalid_utf8));
+        note_multibyte(pos);
         pos += len;
     }
     return fail(pos, "Unterminated string.");

@@ -79,6 +79,12 @@ public:
     /// before the start of the most recently returned token.
     std::uint32_t column_at(std::size_t pos) noexcept;
 
+    void note_multibyte(std::size_t pos) noexcept {
+        if (first_multibyte_ == static_cast<std::size_t>(-1) || first_multibyte_ < line_start_) {
+            first_multibyte_ = pos;
+        }
+    }
+
 private:
     token make(token_kind kind, std::size_t start, std::size_t end, std::string_view value = {});
     token fail(std::size_t pos, std::string message);
@@ -98,6 +104,9 @@ private:
     // Incremental column counter: column of byte offset col_pos_ on the current line.
     std::size_t col_pos_ = 0;
     std::uint32_t col_ = 1;
+    // Offset of the first non-ASCII byte seen on the current line (npos if none): before
+    // it, columns are plain byte distances and need no counting.
+    std::size_t first_multibyte_ = static_cast<std::size_t>(-1);
     syntax_error error_;
     std::string scratch_;
 };

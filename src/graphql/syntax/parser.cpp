@@ -728,21 +728,21 @@ result<document, syntax_error> parse(std::string source, document_kind kind,
                                      const parse_limits& limits) {
     try {
         if (limits.max_bytes != 0 && source.size() > limits.max_bytes) {
-            return failure(syntax_error{
+            return failure{syntax_error{
                 fmt::format("Document is larger than the limit of {} bytes.", limits.max_bytes),
-                1, 1});
+                1, 1}};
         }
         auto storage = std::make_shared<detail::document_storage>();
         storage->source = std::move(source);
         std::vector<definition> definitions;
         parser p(storage->source, storage->strings, limits, kind);
-        if (!p.parse_document(definitions)) return failure(p.take_error());
+        if (!p.parse_document(definitions)) return failure{p.take_error()};
         document doc(std::move(storage));
         doc.definitions = std::move(definitions);
         return doc;
     } catch (const std::exception&) {
         // Only allocation can throw here; a parser never lets an exception escape.
-        return failure(syntax_error{"Out of memory while parsing the document.", 1, 1});
+        return failure{syntax_error{"Out of memory while parsing the document.", 1, 1}};
     }
 }
 
