@@ -48,6 +48,7 @@ struct idle_connection {
     std::unique_ptr<connection> conn;
     clock::time_point created;
     clock::time_point since; ///< returned to the pool at
+    bool suspect = false;     ///< ping before handing out (a sibling was found broken)
 };
 
 } // namespace
@@ -106,7 +107,7 @@ struct pool::impl {
             ++in_use;
             return w;
         }
-        idle.push_back(idle_connection{std::move(c), created, now});
+        idle.push_back(idle_connection{std::move(c), created, now, false});
         return nullptr;
     }
 
@@ -234,8 +235,13 @@ void pool::give_back(std::unique_ptr<connection> c, clock::time_point created,
         auto& d = *impl_;
         const auto now = clock::now();
         --d.in_use;
-        const bool keep = reuse && !d.closed && now - created < d.opts.max_lifetime &&
-                          !c->broken();
+        const bool is_broken = c->broken();
+        const bool keep = reuse && !d.closed && now - created < d.opts.max_lifetime && !is_broken;
+        // One connection found dead (server restart, failover, network cut) says the idle
+        // ones are likely dead too: ping them at checkout whatever their idle time, so that
+        // at most this one request sees the failure, whichever backend is in use.
+        if (is_broken)
+            for (auto& ic : d.idle) ic.suspect = true;
         if (keep) {
             w = d.place(std::move(c), created, now);
         } else {
@@ -362,7 +368,7 @@ asio::awaitable<result<lease>> pool::acquire(deadline dl) {
                     ++d.counts.discarded;
                     continue;
                 }
-                check = now - ic.since >= d.opts.health_check_after;
+                check = ic.suspect || now - ic.since >= d.opts.health_check_after;
                 c = std::move(ic.conn);
                 created = ic.created;
                 ++d.in_use;
