@@ -1,0 +1,63 @@
+#include "context.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace fraiseql::exec {
+
+graphql::error database_error(const exec_context& ctx, const pg::error& e,
+                              const graphql::field_plan& fp) {
+    graphql::error out;
+    out.path = {fp.response_key};
+    if (fp.loc.line) out.locations.push_back(fp.loc);
+    const bool production = ctx.cfg.environment == environment_kind::production;
+    if (e.code == pg::errc::timeout) {
+        out.code = graphql::code::timeout;
+        out.message = "The statement exceeded its deadline and was cancelled.";
+    } else {
+        out.code = graphql::code::database_error;
+        if (production) {
+            out.message = "A database error occurred (request id " + ctx.request_id + ").";
+        } else if (e.code == pg::errc::server_error) {
+            out.message = e.server.message;
+            if (!e.server.detail.empty()) out.message += " (" + e.server.detail + ")";
+        } else {
+            out.message = std::string(pg::to_string(e.code)) + ": " + e.message;
+        }
+    }
+    spdlog::warn("database error id={} field={} code={} sqlstate={} message={}", ctx.request_id,
+                 fp.response_key, pg::to_string(e.code), e.server.code.str(),
+                 e.code == pg::errc::server_error ? e.server.message : e.message);
+    return out;
+}
+
+pg::deadline statement_deadline(const exec_context& ctx) {
+    return std::min(ctx.deadline, pg::clock::now() + ctx.cfg.statement_timeout);
+}
+
+boost::asio::awaitable<pg::result<void>> run_with_session(const exec_context& ctx,
+                                                         pg::connection& conn,
+                                                         std::string_view sql,
+                                                         std::span<const pg::param> params,
+                                                         pg::row_sink* sink) {
+    std::string prelude;
+    std::vector<pg::param> prelude_params;
+    if (!ctx.session.empty()) {
+        // One statement sets every variable; `true` makes each setting local to
+        // the implicit transaction that the pipeline's single Sync delimits.
+        prelude = "SELECT ";
+        for (std::size_t i = 0; i < ctx.session.size(); ++i) {
+            if (i) prelude += ", ";
+            prelude += "set_config($" + std::to_string(2 * i + 1) + ", $" + std::to_string(2 * i + 2) +
+                       ", true)";
+            prelude_params.push_back(pg::param::text(ctx.session[i].first));
+            prelude_params.push_back(pg::param::text(ctx.session[i].second));
+        }
+    }
+    pg::statement stmts[2];
+    std::size_t n = 0;
+    if (!prelude.empty()) stmts[n++] = pg::statement{prelude, prelude_params, nullptr};
+    stmts[n++] = pg::statement{sql, params, sink};
+    co_return co_await conn.run(std::span<const pg::statement>(stmts, n), statement_deadline(ctx));
+}
+
+} // namespace fraiseql::exec

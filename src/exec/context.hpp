@@ -1,0 +1,64 @@
+#pragma once
+// What one request's root-field runners share (private to exec).
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "fraiseql/exec/config.hpp"
+#include "fraiseql/graphql/error.hpp"
+#include "fraiseql/graphql/plan.hpp"
+#include "fraiseql/graphql/schema.hpp"
+#include "fraiseql/pg/pool.hpp"
+
+namespace fraiseql::exec {
+
+/// The per-request state handed to each root-field runner.
+struct exec_context {
+    const graphql::schema& schema;
+    pg::pool& pool;
+    const config& cfg;
+    std::string request_id;
+    pg::deadline deadline;
+    /// PostgreSQL settings to apply with set_config(name, value, true) in the
+    /// statement's transaction (session_variables, product.md §5). Values are
+    /// parameters; names were validated at start-up.
+    std::vector<std::pair<std::string, std::string>> session;
+};
+
+/// The JSON value of one root field, or null.
+struct field_result {
+    std::string json; ///< the value's JSON text (empty when is_null)
+    bool is_null = false;
+    std::vector<graphql::error> errors;
+};
+
+/// Turns a backend error into a GraphQL error (TIMEOUT, DATABASE_ERROR; details
+/// masked in production and logged with the request id).
+graphql::error database_error(const exec_context& ctx, const pg::error& e,
+                              const graphql::field_plan& fp);
+
+/// The deadline for one statement: the request deadline bounded by statement_timeout.
+pg::deadline statement_deadline(const exec_context& ctx);
+
+/// Runs `sql` with `params` after the session settings, in one implicit
+/// transaction (one pipeline, one Sync): the prelude `SELECT set_config(...)`
+/// statement is added only when there are settings to apply.
+boost::asio::awaitable<pg::result<void>> run_with_session(const exec_context& ctx,
+                                                         pg::connection& conn,
+                                                         std::string_view sql,
+                                                         std::span<const pg::param> params,
+                                                         pg::row_sink* sink);
+
+/// A root list / single field of the Query type.
+boost::asio::awaitable<field_result> run_root_query(exec_context& ctx, const graphql::field_plan& fp);
+
+/// A root xConnection field (Relay).
+boost::asio::awaitable<field_result> run_connection(exec_context& ctx, const graphql::field_plan& fp);
+
+/// A Mutation field with @function.
+boost::asio::awaitable<field_result> run_mutation(exec_context& ctx, const graphql::field_plan& fp);
+
+} // namespace fraiseql::exec

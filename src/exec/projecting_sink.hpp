@@ -1,0 +1,53 @@
+#pragma once
+// A row sink that projects each row's JSON document into the response as the
+// rows arrive from the backend (no per-row tree, no buffering of the result set
+// beyond the response being built).
+
+#include <string>
+#include <vector>
+
+#include "fraiseql/graphql/error.hpp"
+#include "fraiseql/json/transform.hpp"
+#include "fraiseql/pg/connection.hpp"
+
+namespace fraiseql::exec {
+
+class projecting_sink final : public pg::row_sink {
+public:
+    /// `list`: write `[row,row,…]` (without the closing bracket: call finish());
+    /// otherwise keep only the first row. The document is read from column
+    /// `column` of each row.
+    projecting_sink(const json::projection& p, bool list, bool items_non_null, std::string& out,
+                    std::vector<json::field_error>& errors, std::size_t column = 0);
+
+    boost::asio::awaitable<bool> on_rows(std::span<const pg::row_view> rows) override;
+
+    /// Closes the list (`]`, or `[]` when empty).
+    void finish();
+
+    std::size_t count() const noexcept { return count_; }
+    bool malformed() const noexcept { return malformed_; }
+    /// A null item in a [T!] list: the whole list is null (spec §6.4.4).
+    bool list_null() const noexcept { return list_null_; }
+    /// The single row's object was nulled by a non-null violation.
+    bool single_null() const noexcept { return single_null_; }
+
+private:
+    const json::projection& p_;
+    bool list_;
+    bool items_non_null_;
+    std::string& out_;
+    std::vector<json::field_error>& errors_;
+    std::size_t column_;
+    json::transformer tr_;
+    std::size_t count_ = 0;
+    bool malformed_ = false;
+    bool list_null_ = false;
+    bool single_null_ = false;
+};
+
+/// Appends transform errors to GraphQL errors, prefixing `prefix` to their paths.
+void append_field_errors(std::vector<graphql::error>& out, std::vector<json::field_error>& in,
+                         const std::vector<graphql::path_element>& prefix);
+
+} // namespace fraiseql::exec

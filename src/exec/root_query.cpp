@@ -1,0 +1,66 @@
+// Root list and single-object fields of Query (product.md §3).
+
+#include "context.hpp"
+#include "fraiseql/sql/compiler.hpp"
+#include "projecting_sink.hpp"
+#include "projection_builder.hpp"
+
+namespace fraiseql::exec {
+
+boost::asio::awaitable<field_result> run_root_query(exec_context& ctx, const graphql::field_plan& fp) {
+    field_result r;
+    auto compiled = sql::compile_root_query(ctx.schema, fp, {ctx.cfg.max_page_size});
+    if (!compiled) {
+        for (auto& e : compiled.error()) {
+            e.path = {fp.response_key};
+            r.errors.push_back(std::move(e));
+        }
+        r.is_null = true;
+        co_return r;
+    }
+    const auto& q = *compiled;
+    const bool list = q.kind == sql::root_query::shape::list;
+    auto proj = build_projection(ctx.schema, *q.node_type, fp.selection);
+    std::vector<pg::param> params;
+    params.reserve(q.stmt.params.size());
+    for (const auto& p : q.stmt.params) params.push_back(p ? pg::param::text(*p) : pg::param::null_value());
+
+    auto lease = co_await ctx.pool.acquire(std::min(ctx.deadline, pg::clock::now() + ctx.cfg.pool_timeout));
+    if (!lease) {
+        r.errors.push_back(database_error(ctx, lease.error(), fp));
+        r.is_null = true;
+        co_return r;
+    }
+    std::vector<json::field_error> ferrs;
+    const bool items_non_null = fp.field->type.is_list() && fp.field->type.item().is_non_null();
+    projecting_sink sink(*proj, list, items_non_null, r.json, ferrs);
+    auto ran = co_await run_with_session(ctx, **lease, q.stmt.text, params, &sink);
+    append_field_errors(r.errors, ferrs, {fp.response_key});
+    if (!ran) {
+        r.errors.push_back(database_error(ctx, ran.error(), fp));
+        r.is_null = true;
+        r.json.clear();
+        co_return r;
+    }
+    if (sink.malformed()) {
+        r.errors.push_back(graphql::error::at(
+            "The view returned a document that is not a JSON object.", fp.loc, graphql::code::internal_error));
+        r.is_null = true;
+        r.json.clear();
+        co_return r;
+    }
+    if (list) {
+        if (sink.list_null()) {
+            r.is_null = true;
+            r.json.clear();
+            co_return r;
+        }
+        sink.finish();
+    } else if (sink.count() == 0 || sink.single_null()) {
+        r.is_null = true;
+        r.json.clear();
+    }
+    co_return r;
+}
+
+} // namespace fraiseql::exec
