@@ -190,7 +190,7 @@ struct transformer::impl {
     }
 
     /// Skips an unselected value: scalars inline (the common case), containers out of line.
-    const char* skip(const char* p, const char* end, std::size_t depth) {
+    [[gnu::always_inline]] const char* skip(const char* p, const char* end, std::size_t depth) {
         if (*p != '{' && *p != '[') {
             const char* q = detail::skip_scalar(p, end);
             return q != nullptr ? q : fail(p);
@@ -252,8 +252,9 @@ struct transformer::impl {
 
     const char* project_obj(const char* p, const char* end, const projection& proj,
                             std::size_t depth, std::string& dst, child_status& st);
-    const char* project_arr(const char* p, const char* end, const projected_field& f,
-                            std::size_t depth, std::string& dst, child_status& st);
+    const char* project_arr(const char* p, const char* end, const projected_field* f,
+                            const projection& child, bool items_non_null, std::size_t depth,
+                            std::string& dst, child_status& st);
     const char* project_field_value(const char* p, const char* end, const projection& proj,
                                     std::uint16_t fi, field_state& s, std::size_t depth,
                                     std::string& child_buf);
@@ -276,7 +277,8 @@ const char* transformer::impl::project_field_value(const char* p, const char* en
         s.out_off = static_cast<std::uint32_t>(child_buf.size());
         path.push_back({&f, &proj, 0, false});
         const char* e = want_obj ? project_obj(p, end, *f.child, depth + 1, child_buf, s.st)
-                                 : project_arr(p, end, f, depth + 1, child_buf, s.st);
+                                 : project_arr(p, end, &f, *f.child, f.items_non_null, depth + 1,
+                                               child_buf, s.st);
         path.pop_back();
         s.out_len = static_cast<std::uint32_t>(child_buf.size() - s.out_off);
         s.err_end = static_cast<std::uint32_t>(errors->size());
@@ -480,9 +482,11 @@ const char* transformer::impl::project_obj(const char* p, const char* end,
     return p;
 }
 
-// `f` is the object_list field (its path entry is on top of `path`); the array is at `depth`.
+// `f` is the object_list field (its path entry is on top of `path`), or nullptr for a root
+// list; the array is at `depth`.
 const char* transformer::impl::project_arr(const char* p, const char* end,
-                                           const projected_field& f, std::size_t depth,
+                                           const projected_field* f, const projection& child,
+                                           bool items_non_null, std::size_t depth,
                                            std::string& dst, child_status& st) {
     const std::size_t start = dst.size();
     const projection* parent = path.back().parent;
@@ -506,7 +510,7 @@ const char* transformer::impl::project_arr(const char* p, const char* end,
                 if (*p == '{') {
                     if (depth + 1 > max_depth) return fail(p, scan_error::too_deep);
                     child_status ist = child_status::ok;
-                    p = project_obj(p, end, *f.child, depth + 1, dst, ist);
+                    p = project_obj(p, end, child, depth + 1, dst, ist);
                     if (p == nullptr) return nullptr;
                     if (ist == child_status::propagated) {
                         item_null = true;
@@ -521,12 +525,12 @@ const char* transformer::impl::project_arr(const char* p, const char* end,
                     p = skip(p, end, depth);
                     if (p == nullptr) return nullptr;
                     std::string m = "Expected an object as list item of type ";
-                    m += f.child->type_name();
+                    m += child.type_name();
                     if (parent != nullptr) {
                         m += " in field ";
                         m += parent->type_name();
                         m += '.';
-                        m += f.field_name;
+                        m += f->field_name;
                     }
                     m += '.';
                     add_error(std::move(m), nullptr, false, 0);
@@ -534,12 +538,12 @@ const char* transformer::impl::project_arr(const char* p, const char* end,
                     needs_error = false;
                 }
                 if (item_null) {
-                    if (f.items_non_null) {
+                    if (items_non_null) {
                         if (needs_error) {
                             add_error(parent != nullptr
-                                          ? null_message(*parent, f)
+                                          ? null_message(*parent, *f)
                                           : "Cannot return null for non-nullable list item of "
-                                            "type " + f.child->type_name() + ".",
+                                            "type " + child.type_name() + ".",
                                       nullptr, false, 0);
                         }
                         dead = true;
@@ -643,12 +647,7 @@ transform_status transformer::project_list(std::string_view doc, const projectio
                         return transform_status::malformed;
     case top_kind::value: break;
     }
-    // A synthetic list field carries the child projection and the item nullability; it has no
-    // response key, so paths start with the index.
-    projected_field lf;
-    lf.k = projected_field::kind::object_list;
-    lf.items_non_null = items_non_null;
-    lf.child = std::shared_ptr<const projection>(&proj, [](const projection*) {});
+    // The root list has no field: its path entry only carries the item index.
     const std::size_t out_mark = out.size();
     const std::size_t err_mark = errors.size();
     m.errors = &errors;
@@ -656,7 +655,7 @@ transform_status transformer::project_list(std::string_view doc, const projectio
     m.path.push_back({nullptr, nullptr, 0, false});
     m.err = scan_error::none;
     child_status st = child_status::ok;
-    const char* e = m.project_arr(p, end, lf, 1, out, st);
+    const char* e = m.project_arr(p, end, nullptr, proj, items_non_null, 1, out, st);
     m.path.clear();
     if (e != nullptr && skip_ws(e, end) != end) e = m.fail(skip_ws(e, end));
     if (e == nullptr) {
