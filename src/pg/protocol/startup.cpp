@@ -136,7 +136,8 @@ startup_machine::step startup_machine::on_auth(std::string_view body, std::strin
         if (can_bind && offered("SCRAM-SHA-256-PLUS")) {
             scram_ = std::make_unique<scram_client>("", opts_.password,
                                                     scram_client::binding::used,
-                                                    opts_.tls_server_end_point);
+                                                    opts_.tls_server_end_point,
+                                                    opts_.scram_nonce);
         } else if (offered("SCRAM-SHA-256")) {
             if (cb_required)
                 return fail(errc::auth_failed,
@@ -144,7 +145,8 @@ startup_machine::step startup_machine::on_auth(std::string_view body, std::strin
             // 'y': we could bind but the server did not offer it (RFC 5802 §6) — lets a
             // server that does support it detect a downgrade.
             auto b = can_bind ? scram_client::binding::supported : scram_client::binding::none;
-            scram_ = std::make_unique<scram_client>("", opts_.password, b);
+            scram_ = std::make_unique<scram_client>("", opts_.password, b, std::string(),
+                                                    opts_.scram_nonce);
         } else {
             return fail(errc::auth_failed, "no supported SASL mechanism offered by the server");
         }

@@ -32,6 +32,8 @@ struct startup_options {
     /// certificate); empty when not on TLS or not computable.
     std::string tls_server_end_point;
     channel_binding_mode channel_binding = channel_binding_mode::prefer;
+    /// SCRAM client nonce; empty = random (set only by tests, to replay known vectors).
+    std::string scram_nonce;
 };
 
 class startup_machine {
