@@ -210,6 +210,9 @@ event query_machine::on_frame(const frame& f) {
     case 'E': {
         if (!parse_error_fields(f.body, error_)) return fail_protocol("malformed ErrorResponse");
         if (finished_) return fail_protocol("ErrorResponse outside an operation");
+        // After an error the server skips to Sync (pipeline) or ends the query string
+        // (simple): a second one is a violation, and cache entries may already be gone.
+        if (failed_) return fail_protocol("second ErrorResponse before ReadyForQuery");
         failed_ = true;
         e.k = event::kind::error;
         if (simple_) {
@@ -226,13 +229,20 @@ event query_machine::on_frame(const frame& f) {
                     if (code == "0A000") close_queue_.push_back(entry->name);
                     for (auto& p : pending_)
                         if (p == entry) p = nullptr;
+                    for (auto& st : stmts_)
+                        if (st.entry == entry) st.entry = nullptr;
                     cache_.erase(entry);
                 }
             }
         }
-        // A statement whose Parse/Describe did not complete is not kept.
-        for (auto* p : pending_)
-            if (p && !p->described) cache_.erase(p);
+        // A statement whose Parse/Describe did not complete is not kept. Forget every
+        // pointer to an erased entry so nothing later can reach freed memory.
+        for (auto* p : pending_) {
+            if (!p || p->described) continue;
+            for (auto& st : stmts_)
+                if (st.entry == p) st.entry = nullptr;
+            cache_.erase(p);
+        }
         pending_.clear();
         return e;
     }
@@ -287,6 +297,7 @@ event query_machine::on_pipeline_frame(const frame& f) {
         return e;
     case expect::stmt_desc: {
         prepared_statement* entry = stmts_[x.index].entry;
+        if (!entry) return fail_protocol("statement description without a statement");
         if (match('T')) {
             if (!parse_row_description(f.body, entry->columns))
                 return fail_protocol("malformed RowDescription");

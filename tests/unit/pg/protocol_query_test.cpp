@@ -142,6 +142,21 @@ TEST(query_machine, failed_parse_is_not_cached_and_rest_is_skipped) {
     EXPECT_EQ(m.cache().size(), 0u) << "neither statement completed Parse+Describe";
 }
 
+TEST(query_machine, second_error_is_a_protocol_error) {
+    // Found by pg_decoder_fuzz: a hostile server sending two ErrorResponses made the
+    // second one touch a cache entry the first had already dropped.
+    query_machine m(8);
+    std::string out;
+    std::array<statement_spec, 2> s{statement_spec{"SELECT 1", {}, format::text, true},
+                                    statement_spec{"SELECT 1", {}, format::text, true}};
+    ASSERT_TRUE(m.start_pipeline(s, out));
+    script r(m);
+    r.feed('E', "SERROR\0C42601\0Mx\0\0"s);
+    r.feed('E', "SERROR\0C0A000\0Mx\0\0"s);
+    EXPECT_EQ(r.kinds(), (std::vector<kind>{kind::error, kind::protocol_error}));
+    EXPECT_EQ(m.cache().size(), 0u);
+}
+
 TEST(query_machine, cached_plan_invalidation_drops_and_closes) {
     query_machine m(8);
     std::string out;
