@@ -25,6 +25,7 @@ packages=(
     libsimdjson-dev libgtest-dev libgmock-dev libbenchmark-dev
     libcli11-dev libspdlog-dev libfmt-dev libtoml11-dev
     wrk acl curl ca-certificates nodejs npm openssl
+    gnuplot-nox python3 procps
 )
 
 # Packages that are also satisfied by a command on PATH (see the note on npm above).
