@@ -43,18 +43,19 @@ struct file_identity {
 
 std::optional<file_identity> identify(const std::string& path) {
     struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) return std::nullopt;
-    return file_identity{static_cast<std::int64_t>(st.st_mtim.tv_sec),
-                         static_cast<std::int64_t>(st.st_mtim.tv_nsec),
-                         static_cast<std::int64_t>(st.st_size),
-                         static_cast<std::uint64_t>(st.st_ino),
-                         static_cast<std::uint64_t>(st.st_dev)};
+    if (::stat(path.c_str(), &st) != 0)
+        return std::nullopt;
+    return file_identity{
+        static_cast<std::int64_t>(st.st_mtim.tv_sec), static_cast<std::int64_t>(st.st_mtim.tv_nsec),
+        static_cast<std::int64_t>(st.st_size), static_cast<std::uint64_t>(st.st_ino),
+        static_cast<std::uint64_t>(st.st_dev)};
 }
 
 /// Reads a small file; the error says why (without the content).
 fraiseql::result<std::string, std::string> read_small_file(const std::string& path) {
     std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) return failure{std::string("cannot open file")};
+    if (!f)
+        return failure{std::string("cannot open file")};
     std::string data;
     char buf[8192];
     bool too_big = false;
@@ -65,18 +66,22 @@ fraiseql::result<std::string, std::string> read_small_file(const std::string& pa
             too_big = true;
             break;
         }
-        if (n < sizeof buf) break;
+        if (n < sizeof buf)
+            break;
     }
     const bool read_error = std::ferror(f) != 0;
     std::fclose(f);
-    if (too_big) return failure{std::string("file larger than 1 MiB")};
-    if (read_error) return failure{std::string("read error")};
+    if (too_big)
+        return failure{std::string("file larger than 1 MiB")};
+    if (read_error)
+        return failure{std::string("read error")};
     return data;
 }
 
 fraiseql::result<jwt_detail::jwks_keys, std::string> load_jwks_file(const std::string& path) {
     auto text = read_small_file(path);
-    if (!text) return failure{std::move(text.error())};
+    if (!text)
+        return failure{std::move(text.error())};
     return jwt_detail::parse_jwks(*text);
 }
 
@@ -89,19 +94,26 @@ jwt_error fail(jwt_error_code code, std::string message) {
 /// A NumericDate (RFC 7519 §2): any JSON number, possibly non-integer.
 std::optional<double> numeric_date(const boost::json::value& v) {
     double d = 0;
-    if (v.is_int64()) d = static_cast<double>(v.get_int64());
-    else if (v.is_uint64()) d = static_cast<double>(v.get_uint64());
-    else if (v.is_double()) d = v.get_double();
-    else return std::nullopt;
-    if (!std::isfinite(d)) return std::nullopt;
+    if (v.is_int64())
+        d = static_cast<double>(v.get_int64());
+    else if (v.is_uint64())
+        d = static_cast<double>(v.get_uint64());
+    else if (v.is_double())
+        d = v.get_double();
+    else
+        return std::nullopt;
+    if (!std::isfinite(d))
+        return std::nullopt;
     return d;
 }
 
 bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
+    if (a.size() != b.size())
+        return false;
     for (std::size_t i = 0; i < a.size(); ++i) {
         auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
-        if (lower(a[i]) != lower(b[i])) return false;
+        if (lower(a[i]) != lower(b[i]))
+            return false;
     }
     return true;
 }
@@ -111,7 +123,8 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
 /// be signed by the same issuer; accepting them would allow cross-JWT confusion (RFC 8725
 /// §3.11).
 bool acceptable_typ(std::string_view typ) noexcept {
-    if (typ.size() > 12 && iequals(typ.substr(0, 12), "application/")) typ.remove_prefix(12);
+    if (typ.size() > 12 && iequals(typ.substr(0, 12), "application/"))
+        typ.remove_prefix(12);
     return iequals(typ, "JWT") || iequals(typ, "at+jwt");
 }
 
@@ -141,14 +154,17 @@ struct jwt_verifier::impl {
         const auto now = std::chrono::steady_clock::now();
         {
             std::lock_guard lk(state_mu);
-            if (now - last_check < cfg.jwks_reload_interval) return jwks;
+            if (now - last_check < cfg.jwks_reload_interval)
+                return jwks;
         }
         std::unique_lock reload(reload_mu, std::try_to_lock);
-        if (!reload.owns_lock()) return current_jwks();
+        if (!reload.owns_lock())
+            return current_jwks();
         file_identity previous;
         {
             std::lock_guard lk(state_mu);
-            if (now - last_check < cfg.jwks_reload_interval) return jwks; // raced another thread
+            if (now - last_check < cfg.jwks_reload_interval)
+                return jwks; // raced another thread
             last_check = now;
             previous = jwks_id;
         }
@@ -161,7 +177,8 @@ struct jwt_verifier::impl {
             jwks_id = file_identity{};
             return jwks;
         }
-        if (*id == previous && !force) return current_jwks();
+        if (*id == previous && !force)
+            return current_jwks();
         auto loaded = load_jwks_file(cfg.jwks_file);
         std::lock_guard lk(state_mu);
         jwks_id = *id; // a broken version is not re-parsed until it changes (or a forced look)
@@ -179,8 +196,8 @@ struct jwt_verifier::impl {
     fraiseql::result<boost::json::object, jwt_error>
     verify(std::string_view token, std::chrono::system_clock::time_point now);
 
-    fraiseql::result<boost::json::object, jwt_error> check_claims(boost::json::object claims,
-        std::chrono::system_clock::time_point now) const;
+    fraiseql::result<boost::json::object, jwt_error>
+    check_claims(boost::json::object claims, std::chrono::system_clock::time_point now) const;
 };
 
 fraiseql::result<boost::json::object, jwt_error>
@@ -208,7 +225,8 @@ jwt_verifier::impl::verify(std::string_view token, std::chrono::system_clock::ti
     // two behaviours the RFC allows.
     boost::json::value header_v = boost::json::parse(header_json, ec);
     const auto* header = ec ? nullptr : header_v.if_object();
-    if (!header) return failure{fail(jwt_error_code::malformed, "header is not a JSON object")};
+    if (!header)
+        return failure{fail(jwt_error_code::malformed, "header is not a JSON object")};
 
     const auto* alg_v = header->if_contains("alg");
     if (!alg_v || !alg_v->is_string())
@@ -216,10 +234,14 @@ jwt_verifier::impl::verify(std::string_view token, std::chrono::system_clock::ti
     const std::string_view alg_name = alg_v->get_string();
     jws_alg alg{};
     // Case-sensitive (RFC 7515 §4.1.1). "none" and everything else is refused here.
-    if (alg_name == "HS256") alg = jws_alg::hs256;
-    else if (alg_name == "RS256") alg = jws_alg::rs256;
-    else if (alg_name == "ES256") alg = jws_alg::es256;
-    else return failure{fail(jwt_error_code::unsupported_algorithm, "unsupported \"alg\"")};
+    if (alg_name == "HS256")
+        alg = jws_alg::hs256;
+    else if (alg_name == "RS256")
+        alg = jws_alg::rs256;
+    else if (alg_name == "ES256")
+        alg = jws_alg::es256;
+    else
+        return failure{fail(jwt_error_code::unsupported_algorithm, "unsupported \"alg\"")};
 
     // RFC 7515 §4.1.11: extensions listed in "crit" must be understood; we understand none.
     if (header->contains("crit"))
@@ -230,7 +252,8 @@ jwt_verifier::impl::verify(std::string_view token, std::chrono::system_clock::ti
     }
     std::optional<std::string_view> kid;
     if (const auto* k = header->if_contains("kid")) {
-        if (!k->is_string()) return failure{fail(jwt_error_code::malformed, "\"kid\" not a string")};
+        if (!k->is_string())
+            return failure{fail(jwt_error_code::malformed, "\"kid\" not a string")};
         kid = k->get_string();
     }
     // "jwk", "jku", "x5u", "x5c" are ignored on purpose: a key that the token carries or points
@@ -261,9 +284,11 @@ jwt_verifier::impl::verify(std::string_view token, std::chrono::system_clock::ti
             auto collect = [&](const key_list& keys) {
                 bool matched = false;
                 for (const auto& k : keys) {
-                    if (k.kind != want) continue;
+                    if (k.kind != want)
+                        continue;
                     any_of_kind = true;
-                    if (kid && k.kid != *kid) continue;
+                    if (kid && k.kid != *kid)
+                        continue;
                     matched = true;
                     candidates.push_back(k.pkey);
                 }
@@ -275,7 +300,8 @@ jwt_verifier::impl::verify(std::string_view token, std::chrono::system_clock::ti
             // file on every request).
             if (!collect(*keys) && kid) {
                 auto again = refresh_jwks(true);
-                if (again != keys) collect(*again);
+                if (again != keys)
+                    collect(*again);
             }
         }
         if (candidates.empty()) {
@@ -286,9 +312,11 @@ jwt_verifier::impl::verify(std::string_view token, std::chrono::system_clock::ti
         }
         bool ok = false;
         for (const auto& key : candidates) {
-            ok = alg == jws_alg::rs256 ? jwt_detail::verify_rs256(key.get(), signing_input, signature)
-                                       : jwt_detail::verify_es256(key.get(), signing_input, signature);
-            if (ok) break;
+            ok = alg == jws_alg::rs256
+                     ? jwt_detail::verify_rs256(key.get(), signing_input, signature)
+                     : jwt_detail::verify_es256(key.get(), signing_input, signature);
+            if (ok)
+                break;
         }
         if (!ok)
             return failure{fail(jwt_error_code::bad_signature,
@@ -301,7 +329,8 @@ jwt_verifier::impl::verify(std::string_view token, std::chrono::system_clock::ti
         return failure{fail(jwt_error_code::malformed, "payload is not base64url")};
     boost::json::value payload_v = boost::json::parse(payload_json, ec);
     auto* claims = ec ? nullptr : payload_v.if_object();
-    if (!claims) return failure{fail(jwt_error_code::malformed, "payload is not a JSON object")};
+    if (!claims)
+        return failure{fail(jwt_error_code::malformed, "payload is not a JSON object")};
     return check_claims(std::move(*claims), now);
 }
 
@@ -314,13 +343,16 @@ jwt_verifier::impl::check_claims(boost::json::object claims,
     // product has no key to require it; documented in docs/security.md).
     if (const auto* v = claims.if_contains("exp")) {
         const auto exp = numeric_date(*v);
-        if (!exp) return failure{fail(jwt_error_code::malformed, "\"exp\" is not a number")};
-        if (now_s >= *exp + leeway) return failure{fail(jwt_error_code::expired, "token expired")};
+        if (!exp)
+            return failure{fail(jwt_error_code::malformed, "\"exp\" is not a number")};
+        if (now_s >= *exp + leeway)
+            return failure{fail(jwt_error_code::expired, "token expired")};
     }
     // RFC 7519 §4.1.5: not accepted before nbf.
     if (const auto* v = claims.if_contains("nbf")) {
         const auto nbf = numeric_date(*v);
-        if (!nbf) return failure{fail(jwt_error_code::malformed, "\"nbf\" is not a number")};
+        if (!nbf)
+            return failure{fail(jwt_error_code::malformed, "\"nbf\" is not a number")};
         if (now_s < *nbf - leeway)
             return failure{fail(jwt_error_code::not_yet_valid, "token not yet valid (nbf)")};
     }
@@ -328,7 +360,8 @@ jwt_verifier::impl::check_claims(boost::json::object claims,
     if (!cfg.issuer.empty()) {
         const auto* iss = claims.if_contains("iss");
         if (!iss || !iss->is_string() || iss->get_string() != cfg.issuer)
-            return failure{fail(jwt_error_code::wrong_issuer, "\"iss\" is not the configured issuer")};
+            return failure{
+                fail(jwt_error_code::wrong_issuer, "\"iss\" is not the configured issuer")};
     }
     // RFC 7519 §4.1.3: a string or an array of strings, one of which must identify us.
     if (!cfg.audience.empty()) {
@@ -361,14 +394,22 @@ jwt_config make_jwt_config(const config& cfg) {
 
 std::string_view to_string(jwt_error_code c) noexcept {
     switch (c) {
-    case jwt_error_code::malformed: return "malformed";
-    case jwt_error_code::bad_signature: return "bad_signature";
-    case jwt_error_code::expired: return "expired";
-    case jwt_error_code::not_yet_valid: return "not_yet_valid";
-    case jwt_error_code::wrong_issuer: return "wrong_issuer";
-    case jwt_error_code::wrong_audience: return "wrong_audience";
-    case jwt_error_code::unsupported_algorithm: return "unsupported_algorithm";
-    case jwt_error_code::unknown_key: return "unknown_key";
+    case jwt_error_code::malformed:
+        return "malformed";
+    case jwt_error_code::bad_signature:
+        return "bad_signature";
+    case jwt_error_code::expired:
+        return "expired";
+    case jwt_error_code::not_yet_valid:
+        return "not_yet_valid";
+    case jwt_error_code::wrong_issuer:
+        return "wrong_issuer";
+    case jwt_error_code::wrong_audience:
+        return "wrong_audience";
+    case jwt_error_code::unsupported_algorithm:
+        return "unsupported_algorithm";
+    case jwt_error_code::unknown_key:
+        return "unknown_key";
     }
     return "unknown";
 }
@@ -381,7 +422,8 @@ jwt_verifier::create(const jwt_config& cfg) {
     if (!cfg.has_key())
         return failure{std::string(
             "JWT: no key configured (set jwt_secret, jwt_public_key_file or jwt_jwks_file)")};
-    if (cfg.leeway.count() < 0) return failure{std::string("jwt_leeway: must not be negative")};
+    if (cfg.leeway.count() < 0)
+        return failure{std::string("jwt_leeway: must not be negative")};
     // RFC 7518 §3.2: "A key of the same size as the hash output (for instance, 256 bits for
     // "HS256") or larger MUST be used with this algorithm."
     if (!cfg.secret.empty() && cfg.secret.size() < 32)
@@ -395,7 +437,8 @@ jwt_verifier::create(const jwt_config& cfg) {
         if (!text)
             return failure{"jwt_public_key_file " + cfg.public_key_file + ": " + text.error()};
         auto key = jwt_detail::load_pem_public_key(*text);
-        if (!key) return failure{"jwt_public_key_file " + cfg.public_key_file + ": " + key.error()};
+        if (!key)
+            return failure{"jwt_public_key_file " + cfg.public_key_file + ": " + key.error()};
         p->pem_key = std::move(*key);
     }
     if (!cfg.jwks_file.empty()) {

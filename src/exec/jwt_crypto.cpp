@@ -30,11 +30,16 @@ public:
 };
 
 int base64url_value(unsigned char c) noexcept {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '-') return 62;
-    if (c == '_') return 63;
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (c == '-')
+        return 62;
+    if (c == '_')
+        return 63;
     return -1;
 }
 
@@ -72,11 +77,14 @@ using pkey_ctx_ptr = std::unique_ptr<EVP_PKEY_CTX, pkey_ctx_free>;
 /// EVP_PKEY_fromdata for a public key of `type` ("RSA" or "EC") from the built parameters.
 EVP_PKEY* key_from_params(const char* type, OSSL_PARAM_BLD* bld) {
     std::unique_ptr<OSSL_PARAM, param_free> params(OSSL_PARAM_BLD_to_param(bld));
-    if (!params) return nullptr;
+    if (!params)
+        return nullptr;
     pkey_ctx_ptr ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
-    if (!ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1) return nullptr;
+    if (!ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1)
+        return nullptr;
     EVP_PKEY* key = nullptr;
-    if (EVP_PKEY_fromdata(ctx.get(), &key, EVP_PKEY_PUBLIC_KEY, params.get()) != 1) return nullptr;
+    if (EVP_PKEY_fromdata(ctx.get(), &key, EVP_PKEY_PUBLIC_KEY, params.get()) != 1)
+        return nullptr;
     return key;
 }
 
@@ -99,7 +107,8 @@ fraiseql::result<public_key, std::string> rsa_from_jwk(const boost::json::object
         OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, bn_e.get()) != 1)
         return failure{std::string("RSA key could not be built")};
     EVP_PKEY* key = key_from_params("RSA", bld.get());
-    if (!key) return failure{std::string("RSA key was refused by OpenSSL")};
+    if (!key)
+        return failure{std::string("RSA key was refused by OpenSSL")};
     return classify_key(key);
 }
 
@@ -122,36 +131,41 @@ fraiseql::result<public_key, std::string> ec_from_jwk(const boost::json::object&
     std::memcpy(point.data() + 33, y.data(), 32);
     std::unique_ptr<OSSL_PARAM_BLD, param_bld_free> bld(OSSL_PARAM_BLD_new());
     if (!bld ||
-        OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1",
-                                        0) != 1 ||
+        OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0) !=
+            1 ||
         OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(),
                                          point.size()) != 1)
         return failure{std::string("EC key could not be built")};
     EVP_PKEY* key = key_from_params("EC", bld.get());
-    if (!key) return failure{std::string("EC key is not a point on P-256")};
+    if (!key)
+        return failure{std::string("EC key is not a point on P-256")};
     return classify_key(key);
 }
 
 /// The member `name` if it is a string.
 bool string_member(const boost::json::object& o, std::string_view name, std::string_view& out) {
     const auto* v = o.if_contains(name);
-    if (!v || !v->is_string()) return false;
+    if (!v || !v->is_string())
+        return false;
     out = v->get_string();
     return true;
 }
 
 bool digest_verify(EVP_PKEY* key, bool rsa, std::string_view input, std::string_view sig) {
     const EVP_MD* md = sha256();
-    if (!key || !md) return false;
+    if (!key || !md)
+        return false;
     EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-    if (!ctx) return false;
+    if (!ctx)
+        return false;
     EVP_PKEY_CTX* pctx = nullptr; // owned by ctx
     // EVP_DigestVerifyInit does not modify the key: concurrent use of one EVP_PKEY with a
     // context per call is safe.
     bool ok = EVP_DigestVerifyInit(ctx, &pctx, md, nullptr, key) == 1;
     // RFC 7518 §3.3: RSASSA-PKCS1-v1_5 — the default, but said explicitly so that a provider
     // or key default can never turn this into PSS.
-    if (ok && rsa) ok = EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) == 1;
+    if (ok && rsa)
+        ok = EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) == 1;
     ok = ok && EVP_DigestVerify(ctx, bytes(sig), sig.size(), bytes(input), input.size()) == 1;
     EVP_MD_CTX_free(ctx);
     return ok;
@@ -161,13 +175,15 @@ bool digest_verify(EVP_PKEY* key, bool rsa, std::string_view input, std::string_
 
 bool base64url_decode(std::string_view in, std::string& out) {
     out.clear();
-    if (in.size() % 4 == 1) return false; // 6 bits cannot make a byte
+    if (in.size() % 4 == 1)
+        return false; // 6 bits cannot make a byte
     out.reserve(in.size() / 4 * 3 + 2);
     std::uint32_t acc = 0;
     int bits = 0;
     for (char ch : in) {
         const int v = base64url_value(static_cast<unsigned char>(ch));
-        if (v < 0) return false; // includes '=' padding, '+', '/', whitespace
+        if (v < 0)
+            return false; // includes '=' padding, '+', '/', whitespace
         acc = ((acc << 6) | static_cast<std::uint32_t>(v)) & 0xFFFFFFu;
         bits += 6;
         if (bits >= 8) {
@@ -195,14 +211,16 @@ std::string base64url_encode(std::string_view in) {
             out.push_back(alphabet[(acc >> bits) & 0x3Fu]);
         }
     }
-    if (bits > 0) out.push_back(alphabet[(acc << (6 - bits)) & 0x3Fu]);
+    if (bits > 0)
+        out.push_back(alphabet[(acc << (6 - bits)) & 0x3Fu]);
     return out;
 }
 
 fraiseql::result<public_key, std::string> classify_key(EVP_PKEY* raw) {
     error_queue_guard guard;
     pkey_ptr key(raw, EVP_PKEY_free);
-    if (!key) return failure{std::string("no key")};
+    if (!key)
+        return failure{std::string("no key")};
     public_key out;
     if (EVP_PKEY_is_a(raw, "RSA")) {
         const int bits = EVP_PKEY_get_bits(raw);
@@ -241,9 +259,10 @@ fraiseql::result<public_key, std::string> classify_key(EVP_PKEY* raw) {
 fraiseql::result<public_key, std::string> load_pem_public_key(std::string_view pem) {
     error_queue_guard guard;
     EVP_PKEY* key = nullptr;
-    OSSL_DECODER_CTX* dctx = OSSL_DECODER_CTX_new_for_pkey(
-        &key, "PEM", nullptr, nullptr, EVP_PKEY_PUBLIC_KEY, nullptr, nullptr);
-    if (!dctx) return failure{std::string("OpenSSL has no PEM decoder")};
+    OSSL_DECODER_CTX* dctx = OSSL_DECODER_CTX_new_for_pkey(&key, "PEM", nullptr, nullptr,
+                                                           EVP_PKEY_PUBLIC_KEY, nullptr, nullptr);
+    if (!dctx)
+        return failure{std::string("OpenSSL has no PEM decoder")};
     const unsigned char* data = bytes(pem);
     std::size_t len = pem.size();
     const int ok = OSSL_DECODER_from_data(dctx, &data, &len);
@@ -258,24 +277,29 @@ fraiseql::result<public_key, std::string> load_pem_public_key(std::string_view p
 fraiseql::result<jwks_keys, std::string> parse_jwks(std::string_view json) {
     boost::system::error_code ec;
     const boost::json::value doc = boost::json::parse(json, ec);
-    if (ec) return failure{std::string("not valid JSON")};
+    if (ec)
+        return failure{std::string("not valid JSON")};
     const auto* top = doc.if_object();
     const auto* keys_v = top ? top->if_contains("keys") : nullptr;
     const auto* keys = keys_v ? keys_v->if_array() : nullptr;
-    if (!keys) return failure{std::string("expected an object with a \"keys\" array")};
+    if (!keys)
+        return failure{std::string("expected an object with a \"keys\" array")};
 
     jwks_keys out;
     for (std::size_t i = 0; i < keys->size(); ++i) {
         const std::string where = "key #" + std::to_string(i) + ": ";
         const auto* o = (*keys)[i].if_object();
-        if (!o) return failure{where + "not an object"};
+        if (!o)
+            return failure{where + "not an object"};
         std::string_view kty;
-        if (!string_member(*o, "kty", kty)) return failure{where + "no string \"kty\""};
+        if (!string_member(*o, "kty", kty))
+            return failure{where + "no string \"kty\""};
 
         // RFC 7517 §4.2/4.3: a key meant for something else than verifying signatures is not
         // ours to use.
         if (const auto* use = o->if_contains("use")) {
-            if (!use->is_string()) return failure{where + "\"use\" is not a string"};
+            if (!use->is_string())
+                return failure{where + "\"use\" is not a string"};
             if (use->get_string() != "sig") {
                 ++out.skipped;
                 continue;
@@ -283,7 +307,8 @@ fraiseql::result<jwks_keys, std::string> parse_jwks(std::string_view json) {
         }
         if (const auto* ops = o->if_contains("key_ops")) {
             const auto* arr = ops->if_array();
-            if (!arr) return failure{where + "\"key_ops\" is not an array"};
+            if (!arr)
+                return failure{where + "\"key_ops\" is not an array"};
             bool verify = false;
             for (const auto& op : *arr)
                 verify = verify || (op.is_string() && op.get_string() == "verify");
@@ -306,7 +331,8 @@ fraiseql::result<jwks_keys, std::string> parse_jwks(std::string_view json) {
             rsa = true;
         } else if (kty == "EC") {
             std::string_view crv;
-            if (!string_member(*o, "crv", crv)) return failure{where + "EC key without \"crv\""};
+            if (!string_member(*o, "crv", crv))
+                return failure{where + "EC key without \"crv\""};
             if (crv != "P-256" || (has_alg && alg != "ES256")) {
                 ++out.skipped;
                 continue;
@@ -323,11 +349,13 @@ fraiseql::result<jwks_keys, std::string> parse_jwks(std::string_view json) {
 
         std::string kid;
         if (const auto* k = o->if_contains("kid")) {
-            if (!k->is_string()) return failure{where + "\"kid\" is not a string"};
+            if (!k->is_string())
+                return failure{where + "\"kid\" is not a string"};
             kid = std::string(k->get_string());
         }
         auto key = rsa ? rsa_from_jwk(*o) : ec_from_jwk(*o);
-        if (!key) return failure{where + key.error()};
+        if (!key)
+            return failure{where + key.error()};
         key->kid = std::move(kid);
         out.keys.push_back(std::move(*key));
     }
@@ -339,11 +367,14 @@ fraiseql::result<jwks_keys, std::string> parse_jwks(std::string_view json) {
 
 bool verify_hs256(std::string_view secret, std::string_view input, std::string_view sig) {
     error_queue_guard guard;
-    if (sig.size() != 32 || secret.empty()) return false;
+    if (sig.size() != 32 || secret.empty())
+        return false;
     EVP_MAC* mac = hmac();
-    if (!mac) return false;
+    if (!mac)
+        return false;
     EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(mac);
-    if (!ctx) return false;
+    if (!ctx)
+        return false;
     char digest_name[] = "SHA256";
     const OSSL_PARAM params[] = {
         OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
@@ -367,7 +398,8 @@ bool verify_rs256(EVP_PKEY* key, std::string_view input, std::string_view sig) {
 
 std::string es256_raw_to_der(std::string_view raw) {
     error_queue_guard guard;
-    if (raw.size() != 64) return {};
+    if (raw.size() != 64)
+        return {};
     ECDSA_SIG* s = ECDSA_SIG_new();
     BIGNUM* r = BN_bin2bn(bytes(raw), 32, nullptr);
     BIGNUM* sv = BN_bin2bn(bytes(raw) + 32, 32, nullptr);
@@ -376,7 +408,8 @@ std::string es256_raw_to_der(std::string_view raw) {
         r = sv = nullptr; // owned by s now
         unsigned char* buf = nullptr;
         const int len = i2d_ECDSA_SIG(s, &buf);
-        if (len > 0) der.assign(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(len));
+        if (len > 0)
+            der.assign(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(len));
         OPENSSL_free(buf);
     }
     BN_free(r);
@@ -388,9 +421,11 @@ std::string es256_raw_to_der(std::string_view raw) {
 bool verify_es256(EVP_PKEY* key, std::string_view input, std::string_view sig) {
     // RFC 7518 §3.4: the JWS signature is R||S, 32 bytes each, not DER. Any other length is
     // refused before OpenSSL sees it.
-    if (sig.size() != 64) return false;
+    if (sig.size() != 64)
+        return false;
     const std::string der = es256_raw_to_der(sig);
-    if (der.empty()) return false;
+    if (der.empty())
+        return false;
     error_queue_guard guard;
     return digest_verify(key, false, input, der);
 }

@@ -29,8 +29,8 @@ struct jwt_config {
     /// `kid`. Re-read when its modification time/size/inode changes, or when a token names an
     /// unknown `kid` — both at most once per `jwks_reload_interval`.
     std::string jwks_file;
-    std::string issuer;   ///< non-empty: `iss` must be exactly this string
-    std::string audience; ///< non-empty: `aud` (string or array) must contain this string
+    std::string issuer;             ///< non-empty: `iss` must be exactly this string
+    std::string audience;           ///< non-empty: `aud` (string or array) must contain this string
     std::chrono::seconds leeway{0}; ///< clock skew tolerated for `exp` and `nbf`
     /// Minimum time between two looks at the JWKS file (stat or forced re-read). Not a config
     /// key; tests set it to zero.
