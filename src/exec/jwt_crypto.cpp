@@ -275,6 +275,7 @@ fraiseql::result<public_key, std::string> load_pem_public_key(std::string_view p
 }
 
 fraiseql::result<jwks_keys, std::string> parse_jwks(std::string_view json) {
+    error_queue_guard guard;
     boost::system::error_code ec;
     const boost::json::value doc = boost::json::parse(json, ec);
     if (ec)

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 #include <openssl/encoder.h>
+#include <openssl/err.h>
 
 #include "fraiseql/exec/jwt.hpp"
 #include "jwt_test_util.hpp"
@@ -195,6 +196,14 @@ TEST(jwt_pem, key_file_errors_name_the_key) {
     EXPECT_NE(create_error(ed.path()).find("unsupported key type"), std::string::npos);
 }
 
+TEST(jwt_pem, a_private_key_file_is_refused) {
+    // The server only verifies: holding the signing key is a misconfiguration.
+    temp_file rsa(private_pem(rsa_a()));
+    EXPECT_NE(create_error(rsa.path()).find("jwt_public_key_file"), std::string::npos);
+    temp_file ec(private_pem(ec_a()));
+    EXPECT_NE(create_error(ec.path()).find("jwt_public_key_file"), std::string::npos);
+}
+
 TEST(jwt_pem, error_messages_do_not_echo_the_file_content) {
     const std::string content =
         "-----BEGIN PUBLIC KEY-----\nSECRETISHCONTENT\n-----END PUBLIC KEY-----\n";
@@ -222,6 +231,29 @@ TEST(jwt_pem, pkcs1_rsa_public_key_is_accepted) {
     auto v = pem_verifier(pem);
     ASSERT_TRUE(v);
     EXPECT_TRUE(v->verify(rs_token(rsa_a(), payload), now()));
+}
+
+TEST(jwt_openssl, refusals_leave_the_thread_error_queue_as_they_found_it) {
+    // The TLS code on the same I/O thread reads this queue to classify its own errors.
+    temp_file rsa_pem(public_pem(rsa_a()));
+    temp_file ec_pem(public_pem(ec_a()));
+    auto rsa_v = pem_verifier(rsa_pem);
+    auto ec_v = pem_verifier(ec_pem);
+    ERR_clear_error();
+    const auto rs = rs_token(rsa_a(), payload);
+    EXPECT_FALSE(rsa_v->verify(rs.substr(0, rs.size() - 4) + "AAAA", now()));
+    EXPECT_FALSE(rsa_v->verify(rs_token(rsa_b(), payload), now()));
+    EXPECT_FALSE(ec_v->verify(es_token(ec_b(), payload), now()));
+    const auto in = signing_input(R"({"alg":"ES256"})", payload);
+    EXPECT_FALSE(ec_v->verify(in + "." + b64(std::string(64, '\xff')), now()));
+    const std::string zero = b64(std::string(32, '\0'));
+    EXPECT_FALSE(fraiseql::exec::jwt_detail::parse_jwks(
+        R"({"keys":[{"kty":"EC","crv":"P-256","x":")" + zero + R"(","y":")" + zero + "\"}]}"));
+    temp_file garbage("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n");
+    jwt_config cfg;
+    cfg.public_key_file = garbage.path();
+    EXPECT_FALSE(jwt_verifier::create(cfg));
+    EXPECT_EQ(ERR_peek_error(), 0ul);
 }
 
 } // namespace
