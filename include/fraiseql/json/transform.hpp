@@ -58,7 +58,8 @@ inline constexpr std::size_t max_depth = 128;
 
 /// Reusable transform state (per-depth scratch buffers, per-level field slots). Keeping one per
 /// thread or per connection means no allocation per row once warmed up. Not thread-safe: one
-/// transformer serves one thread at a time. Holds no reference to documents between calls.
+/// transformer serves one thread at a time. Holds no reference to documents or projections
+/// between calls. A moved-from transformer may only be destroyed or assigned to.
 class transformer {
 public:
     transformer();

@@ -4,7 +4,11 @@
 
 #include <boost/json/parse.hpp>
 
+#include <atomic>
+#include <cstring>
+#include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace fraiseql::json {
@@ -498,6 +502,43 @@ TEST(malformed, nesting_limit) {
     doc += "{}";
     for (std::size_t i = 0; i < 70; ++i) doc += "]}";
     EXPECT_EQ(project_object(doc, *lp, out, errors), transform_status::too_deep);
+}
+
+} // namespace
+} // namespace fraiseql::json
+
+namespace fraiseql::json {
+namespace {
+
+// One shared immutable projection, one thread-local transformer per thread (transform.hpp).
+TEST(transform, shared_projection_across_threads) {
+    auto post = make("Post", {value_field("title", "title")});
+    auto p = make("User", {value_field("first_name", "firstName"),
+                           object_list_field("posts", "posts", post)});
+    const std::string expected = R"({"firstName":"Ann","posts":[{"title":"Hello"},{"title":"World"}]})";
+    std::vector<std::thread> threads;
+    std::atomic<int> mismatches{0};
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&] {
+            for (int i = 0; i < 2000; ++i) {
+                std::string out;
+                std::vector<field_error> errors;
+                if (project_object(user_row, *p, out, errors) != transform_status::ok ||
+                    out != expected)
+                    ++mismatches;
+            }
+        });
+    }
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(mismatches.load(), 0);
+}
+
+TEST(transform, status_descriptions) {
+    for (auto s : {transform_status::ok, transform_status::null_propagated,
+                   transform_status::null_document, transform_status::malformed,
+                   transform_status::too_deep})
+        EXPECT_FALSE(to_string(s).empty());
+    EXPECT_NE(to_string(transform_status::malformed), to_string(transform_status::too_deep));
 }
 
 } // namespace
