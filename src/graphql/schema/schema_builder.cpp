@@ -756,10 +756,75 @@ struct builder {
         }
         for (auto& e : extra) q->fields.push_back(std::move(e));
         if (auto* m = s->find_type_mut(s->mutation_type_name()); m && !s->mutation_type_name().empty()) {
-            for (const auto& f : m->fields)
+            for (const auto& f : m->fields) {
                 if (!f.function)
                     fail("Mutation field \"" + f.name + "\" needs @function(name: \"...\").", f.loc);
+                else
+                    check_mutation_result(f);
+            }
         }
+    }
+
+    // ---- mutation results (product.md §4) -------------------------------------------
+
+    /// Error members of a result union are named ...Error or ...Failure (the
+    /// original's `XResult = XSuccess | XError`); sql::is_error_type_name is the same rule.
+    static bool is_error_member(std::string_view n) {
+        auto ends = [&](std::string_view suf) {
+            return n.size() >= suf.size() && n.substr(n.size() - suf.size()) == suf;
+        };
+        return ends("Error") || ends("Failure");
+    }
+
+    /// A mutation returns its entity (an object type) or a union with exactly one
+    /// success member and at least one error member; the success member carries at
+    /// most one entity (object-typed) field besides `errors`.
+    void check_mutation_result(const field_def& f) {
+        const type_def* t = s->find_type(f.type.name);
+        if (!t) return; // reported by check_references
+        const std::string hint = " Return the entity (an object type) or a union XSuccess | XError.";
+        if (f.type.is_list()) {
+            fail("Mutation field \"" + f.name + "\" returns a list." + hint, f.loc);
+            return;
+        }
+        if (t->kind == named_kind::object) return;
+        if (t->kind != named_kind::union_) {
+            fail("Mutation field \"" + f.name + "\" returns \"" + t->name + "\"." + hint, f.loc);
+            return;
+        }
+        const type_def* success = nullptr;
+        bool has_error = false;
+        for (const auto& m : t->possible_types) {
+            const type_def* mt = s->find_type(m);
+            if (!mt) continue;
+            if (is_error_member(m)) {
+                has_error = true;
+            } else if (success) {
+                fail("Union \"" + t->name + "\" (result of mutation \"" + f.name +
+                         "\") has two success members, \"" + success->name + "\" and \"" + m +
+                         "\"; name error members ...Error or ...Failure.",
+                     f.loc);
+                return;
+            } else {
+                success = mt;
+            }
+        }
+        if (!success || !has_error) {
+            fail("Union \"" + t->name + "\" (result of mutation \"" + f.name +
+                     "\") needs one success member and at least one error member named ...Error "
+                     "or ...Failure.",
+                 f.loc);
+            return;
+        }
+        int entity_fields = 0;
+        for (const auto& sf : success->fields) {
+            const type_def* ft = s->find_type(sf.type.name);
+            if (sf.name != "errors" && ft && ft->kind == named_kind::object) ++entity_fields;
+        }
+        if (entity_fields > 1)
+            fail("Success type \"" + success->name + "\" of mutation \"" + f.name +
+                     "\" has several object-typed fields; the entity goes into exactly one.",
+                 success->loc);
     }
 
     void add_introspection_types() {
