@@ -1,14 +1,191 @@
-// Relay connections (product.md §3.4).
+// Relay connections (product.md §3.4): one keyset statement (sql/connection),
+// then the connection object written in selection order. A page is bounded by
+// max_page_size, so its rows are copied and assembled once complete (pageInfo
+// may be selected before edges and needs the whole page).
+
+#include "fraiseql/sql/connection.hpp"
+
+#include <algorithm>
 
 #include "context.hpp"
+#include "fraiseql/json/transform.hpp"
+#include "fraiseql/json/writer.hpp"
+#include "projecting_sink.hpp"
+#include "projection_builder.hpp"
 
 namespace fraiseql::exec {
 
-boost::asio::awaitable<field_result> run_connection(exec_context&, const graphql::field_plan& fp) {
+namespace {
+
+using opt_text = std::optional<std::string>;
+
+struct page_row {
+    std::string doc;
+    std::string key;
+};
+
+/// Copies the page (column 2 document, column 3 cursor key) and the header
+/// columns of the first row (count, other-side check).
+class page_sink final : public pg::row_sink {
+public:
+    explicit page_sink(std::size_t max_rows) : max_rows_(max_rows) {}
+    boost::asio::awaitable<bool> on_rows(std::span<const pg::row_view> rows) override {
+        for (const auto& row : rows) {
+            if (row.size() < 4) continue;
+            if (!header_seen_) {
+                header_seen_ = true;
+                if (!row[0].is_null()) total = std::string(row[0].text());
+                if (!row[1].is_null()) other = row[1].text() == "t";
+            }
+            if (row[2].is_null() || rows_.size() >= max_rows_) continue;
+            rows_.push_back({std::string(row[2].text()), std::string(row[3].text())});
+        }
+        co_return true;
+    }
+    std::vector<page_row>& rows() noexcept { return rows_; }
+    opt_text total;
+    bool other = false;
+
+private:
+    std::size_t max_rows_;
+    bool header_seen_ = false;
+    std::vector<page_row> rows_;
+};
+
+} // namespace
+
+boost::asio::awaitable<field_result> run_connection(exec_context& ctx, const graphql::field_plan& fp) {
     field_result r;
     r.is_null = true;
-    r.errors.push_back(graphql::error::at("Relay connections (\"" + fp.name + "\") are not implemented yet.",
-                                          fp.loc, graphql::code::internal_error));
+    auto q = sql::compile_connection(ctx.schema, fp, ctx.cfg.max_page_size);
+    if (!q) {
+        for (auto& e : q.error()) {
+            e.path = {fp.response_key};
+            r.errors.push_back(std::move(e));
+        }
+        co_return r;
+    }
+    std::vector<pg::param> params;
+    params.reserve(q->stmt.params.size());
+    for (const auto& p : q->stmt.params) params.push_back(p ? pg::param::text(*p) : pg::param::null_value());
+
+    auto lease = co_await ctx.pool.acquire(std::min(ctx.deadline, pg::clock::now() + ctx.cfg.pool_timeout));
+    if (!lease) {
+        r.errors.push_back(database_error(ctx, lease.error(), fp));
+        co_return r;
+    }
+    page_sink sink(std::size_t(q->page_size) + 1);
+    auto ran = co_await run_with_session(ctx, **lease, q->stmt.text, params, &sink);
+    if (!ran) {
+        r.errors.push_back(database_error(ctx, ran.error(), fp));
+        co_return r;
+    }
+    *lease = pg::lease(); // give the connection back before the assembly
+    auto& rows = sink.rows();
+    const bool more = rows.size() > q->page_size;
+    if (more) rows.pop_back(); // the extra row only says that there is more
+    if (q->backward) std::reverse(rows.begin(), rows.end());
+    const bool has_next = q->backward ? (q->other_side_checked && sink.other) : more;
+    const bool has_previous = q->backward ? more : (q->other_side_checked && sink.other);
+    std::vector<std::string> cursors;
+    cursors.reserve(rows.size());
+    for (const auto& row : rows) cursors.push_back(sql::encode_cursor(q->signature, row.key));
+
+    const graphql::type_def* conn_type = ctx.schema.find_type(fp.field->type.name);
+    std::string& out = r.json;
+    out = "{";
+    bool first = true;
+    auto key = [&](const std::string& k) {
+        if (!first) out += ',';
+        first = false;
+        json::append_json_key(out, k);
+    };
+    bool nulled = false; // a non-null violation reached the connection object
+    std::vector<json::field_error> ferrs;
+    for (const auto& f : fp.selection) {
+        key(f.response_key);
+        if (f.name == "__typename") {
+            json::append_json_string(out, conn_type ? conn_type->name : std::string());
+        } else if (f.name == "totalCount") {
+            out += sink.total ? *sink.total : "0";
+        } else if (f.name == "pageInfo") {
+            out += '{';
+            bool pf = true;
+            for (const auto& p : f.selection) {
+                if (!pf) out += ',';
+                pf = false;
+                json::append_json_key(out, p.response_key);
+                if (p.name == "__typename") json::append_json_string(out, "PageInfo");
+                else if (p.name == "hasNextPage") out += has_next ? "true" : "false";
+                else if (p.name == "hasPreviousPage") out += has_previous ? "true" : "false";
+                else if (p.name == "startCursor" || p.name == "endCursor") {
+                    if (cursors.empty()) out += "null";
+                    else json::append_json_string(out, p.name == "startCursor" ? cursors.front() : cursors.back());
+                } else {
+                    out += "null";
+                }
+            }
+            out += '}';
+        } else if (f.name == "edges") {
+            const graphql::type_def* edge_type =
+                f.field ? ctx.schema.find_type(f.field->type.name) : nullptr;
+            // One projection per selected `node` (aliases may select it differently).
+            std::vector<std::shared_ptr<const json::projection>> node_proj;
+            for (const auto& e : f.selection)
+                node_proj.push_back(e.name == "node" ? build_projection(ctx.schema, *q->node_type, e.selection)
+                                                     : nullptr);
+            out += '[';
+            for (std::size_t i = 0; i < rows.size() && !nulled; ++i) {
+                if (i) out += ',';
+                out += '{';
+                for (std::size_t j = 0; j < f.selection.size(); ++j) {
+                    const auto& e = f.selection[j];
+                    if (j) out += ',';
+                    json::append_json_key(out, e.response_key);
+                    if (e.name == "__typename") {
+                        json::append_json_string(out, edge_type ? edge_type->name : std::string());
+                    } else if (e.name == "cursor") {
+                        json::append_json_string(out, cursors[i]);
+                    } else if (e.name == "node") {
+                        const std::size_t mark = ferrs.size();
+                        auto st = json::project_object(rows[i].doc, *node_proj[j], out, ferrs);
+                        for (std::size_t k = mark; k < ferrs.size(); ++k) {
+                            auto& path = ferrs[k].path;
+                            path.insert(path.begin(), {f.response_key, i, e.response_key});
+                        }
+                        if (st == json::transform_status::null_document)
+                            ferrs.push_back({"Cannot return null for non-nullable field " +
+                                                 (edge_type ? edge_type->name : std::string("Edge")) + ".node.",
+                                             {f.response_key, i, e.response_key}, e.loc.line, e.loc.column});
+                        if (st == json::transform_status::malformed || st == json::transform_status::too_deep) {
+                            r.errors.push_back(graphql::error::at(
+                                "The view returned a document that is not a JSON object.", fp.loc,
+                                graphql::code::internal_error));
+                            r.errors.back().path = {fp.response_key};
+                            r.json.clear();
+                            co_return r;
+                        }
+                        // node is T!, edges are [TEdge!]! and the connection is TConnection!:
+                        // a null node nulls the whole field (GraphQL spec §6.4.4).
+                        if (st != json::transform_status::ok) nulled = true;
+                    } else {
+                        out += "null";
+                    }
+                }
+                out += '}';
+            }
+            out += ']';
+        } else {
+            out += "null";
+        }
+    }
+    out += '}';
+    append_field_errors(r.errors, ferrs, {fp.response_key});
+    if (nulled) {
+        r.json.clear();
+        co_return r;
+    }
+    r.is_null = false;
     co_return r;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // What one request's root-field runners share (private to exec).
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,6 +27,13 @@ struct exec_context {
     /// statement's transaction (session_variables, product.md §5). Values are
     /// parameters; names were validated at start-up.
     std::vector<std::pair<std::string, std::string>> session;
+    /// When set, a runner may hand complete rows of its value to this function
+    /// once they exceed `stream_threshold` bytes (the engine writes them to the
+    /// client and clears the buffer). Returns false when the client is gone.
+    std::function<boost::asio::awaitable<bool>(std::string&)> flush;
+    std::size_t stream_threshold = 64 * 1024;
+    /// Set by a runner once it has flushed: later failures can no longer null the value.
+    bool flushed = false;
 };
 
 /// The JSON value of one root field, or null.

@@ -7,7 +7,13 @@
 #include <map>
 #include <mutex>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
+#include <openssl/sha.h>
 #include <spdlog/spdlog.h>
 
 #include "fraiseql/graphql/parser.hpp"
@@ -17,6 +23,7 @@
 #include "fraiseql/sql/compiler.hpp"
 #include "context.hpp"
 #include "introspection.hpp"
+#include "lru_cache.hpp"
 #include "metrics.hpp"
 
 namespace fraiseql::exec {
@@ -63,6 +70,20 @@ std::string errors_body(const std::vector<error>& errors) {
     return out;
 }
 
+/// The persisted-query hash of a text (SHA-256, lower-case hex), as Apollo computes it.
+std::string sha256_hex(std::string_view text) {
+    unsigned char md[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), md);
+    static const char* hex = "0123456789abcdef";
+    std::string out;
+    out.reserve(64);
+    for (unsigned char c : md) {
+        out += hex[c >> 4];
+        out += hex[c & 15];
+    }
+    return out;
+}
+
 } // namespace
 
 struct engine::impl {
@@ -70,9 +91,64 @@ struct engine::impl {
     std::shared_ptr<pg::pool> pool;
     config cfg;
     metrics m;
+    /// Parsed documents by query text: a repeated operation skips parsing.
+    std::unique_ptr<lru_cache<std::shared_ptr<const graphql::document>>> documents;
+    /// Automatic persisted queries: sha256 -> query text.
+    lru_cache<std::string> persisted{10000};
 
     bool production() const { return cfg.environment == environment_kind::production; }
 
+    /// Resolves the query text of an APQ request (Apollo's protocol). Returns an
+    /// error (code and message) or nothing.
+    std::optional<error> resolve_persisted(request& req) {
+        const boost::json::object* pq = nullptr;
+        if (req.extensions.is_object())
+            if (const auto* p = req.extensions.get_object().if_contains("persistedQuery"); p && p->is_object())
+                pq = &p->get_object();
+        if (!pq) {
+            if (cfg.apq == apq_mode::required)
+                return error::at("This server only accepts persisted queries (extensions.persistedQuery).",
+                                 {}, graphql::code::persisted_query_not_found);
+            return std::nullopt;
+        }
+        if (cfg.apq == apq_mode::disabled)
+            return error::at("PersistedQueryNotSupported", {}, graphql::code::persisted_query_not_supported);
+        const auto* h = pq->if_contains("sha256Hash");
+        if (!h || !h->is_string() || h->get_string().size() != 64)
+            return error::at("extensions.persistedQuery.sha256Hash must be a 64-character hex string.", {},
+                             graphql::code::bad_user_input);
+        std::string hash(h->get_string());
+        for (auto& c : hash) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (req.query.empty()) {
+            auto q = persisted.get(hash);
+            if (!q) return error::at("PersistedQueryNotFound", {}, graphql::code::persisted_query_not_found);
+            req.query = std::move(*q);
+            return std::nullopt;
+        }
+        if (sha256_hex(req.query) != hash)
+            return error::at("provided sha does not match query", {}, graphql::code::bad_user_input);
+        persisted.put(hash, req.query);
+        return std::nullopt;
+    }
+
+    /// Session settings from claims and headers (product.md §5). A missing source
+    /// gives an empty value: never a previous request's.
+    std::vector<std::pair<std::string, std::string>> session_settings(const request& req) const {
+        std::vector<std::pair<std::string, std::string>> out;
+        for (const auto& sv : cfg.session_variables) {
+            std::string value;
+            if (sv.source == session_variable::source_kind::header) {
+                for (const auto& [k, v] : req.headers)
+                    if (k == sv.name) value = v;
+            } else if (req.claims.is_object()) {
+                if (const auto* c = req.claims.get_object().if_contains(sv.name)) {
+                    value = c->is_string() ? std::string(c->get_string()) : boost::json::serialize(*c);
+                }
+            }
+            out.emplace_back(sv.setting, std::move(value));
+        }
+        return out;
+    }
 };
 
 engine::engine(std::shared_ptr<const graphql::schema> schema, std::shared_ptr<pg::pool> pool,
@@ -81,6 +157,8 @@ engine::engine(std::shared_ptr<const graphql::schema> schema, std::shared_ptr<pg
     impl_->schema = std::move(schema);
     impl_->pool = std::move(pool);
     impl_->cfg = std::move(cfg);
+    impl_->documents = std::make_unique<lru_cache<std::shared_ptr<const graphql::document>>>(
+        impl_->cfg.plan_cache_size);
 }
 
 engine::~engine() = default;
@@ -88,7 +166,7 @@ engine::~engine() = default;
 const config& engine::settings() const noexcept { return impl_->cfg; }
 const graphql::schema& engine::schema() const noexcept { return *impl_->schema; }
 
-asio::awaitable<response> engine::execute(request req) {
+asio::awaitable<response> engine::execute(request req, response_stream* stream) {
     auto& I = *impl_;
     const auto started = pg::clock::now();
     const auto dl = started + I.cfg.request_timeout;
@@ -98,25 +176,41 @@ asio::awaitable<response> engine::execute(request req) {
         I.m.observe(pg::clock::now() - started, errors);
         return std::move(r);
     };
-
-    auto doc = graphql::parse_executable(std::move(req.query));
-    if (!doc) {
-        errors.push_back(error::at("Syntax Error: " + doc.error().message,
-                                   {doc.error().line, doc.error().column},
-                                   graphql::code::parse_failed));
-        res.status = 400;
+    auto fail = [&](unsigned status) {
+        res.status = status;
         res.body = errors_body(errors);
-        co_return finish(std::move(res));
+        return finish(std::move(res));
+    };
+
+    if (auto e = I.resolve_persisted(req)) {
+        errors.push_back(std::move(*e));
+        co_return fail(errors.back().code == graphql::code::bad_user_input ? 400 : 200);
+    }
+
+    std::shared_ptr<const graphql::document> doc;
+    if (auto cached = I.documents->get(req.query)) {
+        doc = std::move(*cached);
+        ++I.m.plan_cache_hits;
+    } else {
+        ++I.m.plan_cache_misses;
+        std::string key = req.query;
+        auto parsed = graphql::parse_executable(std::move(req.query));
+        if (!parsed) {
+            errors.push_back(error::at("Syntax Error: " + parsed.error().message,
+                                       {parsed.error().line, parsed.error().column},
+                                       graphql::code::parse_failed));
+            co_return fail(400);
+        }
+        doc = std::make_shared<const graphql::document>(std::move(*parsed));
+        I.documents->put(key, doc);
     }
     if (req.via_get) {
         auto kind = graphql::selected_operation_kind(*doc, req.operation_name);
         if (kind && *kind != graphql::operation_kind::query) {
             errors.push_back(error::at("Only queries can be sent with GET; use POST for mutations.",
                                        {}, graphql::code::bad_user_input));
-            res.status = 405;
             res.mutation_over_get = true;
-            res.body = errors_body(errors);
-            co_return finish(std::move(res));
+            co_return fail(405);
         }
     }
     graphql::plan_options popts{I.cfg.max_query_depth, I.cfg.max_aliases};
@@ -124,24 +218,45 @@ asio::awaitable<response> engine::execute(request req) {
                                         from_json(req.variables), popts);
     if (!plan) {
         errors = std::move(plan.error());
-        res.status = 400;
-        res.body = errors_body(errors);
-        co_return finish(std::move(res));
+        co_return fail(400);
     }
 
-    exec_context ctx{*I.schema, *I.pool, I.cfg, req.request_id, dl, {}};
-    std::string data = "{";
-    bool data_null = false;
-    bool first = true;
-    for (const auto& fp : plan->root_fields) {
+    exec_context ctx{*I.schema, *I.pool, I.cfg, req.request_id, dl, I.session_settings(req), {}, 64 * 1024, false};
+    const auto& roots = plan->root_fields;
+    const bool is_mutation = plan->kind == graphql::operation_kind::mutation;
+    auto needs_db = [&](const graphql::field_plan& fp) {
+        return fp.field && fp.name != "__schema" && fp.name != "__type" &&
+               (is_mutation || fp.field->root != graphql::field_def::root_kind::none);
+    };
+
+    // Streaming: a single root list field is written to the client as its rows
+    // arrive, once it outgrows the threshold (docs/http.md).
+    std::string prefix;
+    bool stream_started = false;
+    if (stream && roots.size() == 1 && !is_mutation && needs_db(roots[0]) &&
+        roots[0].field->root == graphql::field_def::root_kind::list) {
+        prefix = "{\"data\":{";
+        json::append_json_string(prefix, roots[0].response_key);
+        prefix += ':';
+        ctx.flush = [&](std::string& pending) -> asio::awaitable<bool> {
+            if (!stream_started) {
+                stream_started = true;
+                pending.insert(0, prefix);
+            }
+            bool ok = co_await stream->write(pending);
+            pending.clear();
+            co_return ok;
+        };
+    }
+
+    auto run_one = [&](const graphql::field_plan& fp) -> asio::awaitable<field_result> {
         field_result r;
         if (fp.name == "__typename") {
-            r.json = "\"" + (plan->kind == graphql::operation_kind::mutation ? I.schema->mutation_type_name()
-                                                                            : I.schema->query_type_name()) + "\"";
+            r.json = "\"" + (is_mutation ? I.schema->mutation_type_name() : I.schema->query_type_name()) + "\"";
         } else if (fp.name == "__schema" || fp.name == "__type") {
             write_introspection(*I.schema, fp, r.json);
             if (r.json == "null") r.is_null = true, r.json.clear();
-        } else if (plan->kind == graphql::operation_kind::mutation) {
+        } else if (is_mutation) {
             r = co_await run_mutation(ctx, fp);
         } else if (fp.field && fp.field->root == graphql::field_def::root_kind::connection) {
             r = co_await run_connection(ctx, fp);
@@ -152,27 +267,83 @@ asio::awaitable<response> engine::execute(request req) {
             r.errors.push_back(error::at("Field \"" + fp.name + "\" has no resolver.", fp.loc,
                                          graphql::code::internal_error));
         }
-        for (auto& e : r.errors) errors.push_back(std::move(e));
-        if (r.is_null && fp.field && fp.field->type.is_non_null()) data_null = true;
-        data += first ? "" : ",";
-        first = false;
-        json::append_json_string(data, fp.response_key);
-        data += ':';
-        data += r.is_null ? "null" : r.json;
+        co_return r;
+    };
+
+    std::vector<field_result> results(roots.size());
+    std::size_t db_fields = 0;
+    for (const auto& fp : roots) db_fields += needs_db(fp);
+    if (is_mutation || db_fields <= 1) {
+        // Mutations run serially, in order (GraphQL spec §6.2.2).
+        for (std::size_t i = 0; i < roots.size(); ++i) results[i] = co_await run_one(roots[i]);
+    } else {
+        // Several root queries: one statement each, run concurrently on their own
+        // connections, merged in selection order.
+        auto ex = co_await asio::this_coro::executor;
+        using op_t = decltype(asio::co_spawn(ex, run_one(roots[0]), asio::deferred));
+        std::vector<op_t> ops;
+        ops.reserve(roots.size());
+        for (const auto& fp : roots) ops.push_back(asio::co_spawn(ex, run_one(fp), asio::deferred));
+        auto [order, exceptions, values] =
+            co_await asio::experimental::make_parallel_group(std::move(ops))
+                .async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
+        for (std::size_t i = 0; i < roots.size(); ++i) {
+            if (exceptions[i]) {
+                results[i].is_null = true;
+                results[i].errors.push_back(error::at("Internal error.", roots[i].loc,
+                                                      graphql::code::internal_error));
+            } else {
+                results[i] = std::move(values[i]);
+            }
+        }
     }
-    data += '}';
-    std::string& body = res.body;
-    body.reserve(data.size() + 32);
-    body = "{\"data\":";
-    body += data_null ? "null" : data;
-    if (!errors.empty()) {
+
+    bool data_null = false;
+    for (std::size_t i = 0; i < roots.size(); ++i) {
+        for (auto& e : results[i].errors) errors.push_back(std::move(e));
+        if (results[i].is_null && roots[i].field && roots[i].field->type.is_non_null()) data_null = true;
+    }
+    auto append_errors = [&](std::string& body) {
+        if (errors.empty()) return;
         body += ",\"errors\":[";
         for (std::size_t i = 0; i < errors.size(); ++i) {
             if (i) body += ',';
             graphql::append_error_json(body, errors[i]);
         }
         body += ']';
+    };
+    if (stream_started) {
+        // The head of the value is already with the client.
+        if (results[0].is_null) {
+            res.aborted = true;
+            spdlog::warn("request {}: response aborted mid-stream", req.request_id);
+            co_return finish(std::move(res));
+        }
+        res.streamed = true;
+        res.body = std::move(results[0].json);
+        res.body += '}';
+        append_errors(res.body);
+        res.body += '}';
+        co_return finish(std::move(res));
     }
+    std::string& body = res.body;
+    std::size_t size = 32;
+    for (const auto& r : results) size += r.json.size() + 16;
+    body.reserve(size);
+    body = "{\"data\":";
+    if (data_null) {
+        body += "null";
+    } else {
+        body += '{';
+        for (std::size_t i = 0; i < roots.size(); ++i) {
+            if (i) body += ',';
+            json::append_json_string(body, roots[i].response_key);
+            body += ':';
+            body += results[i].is_null ? "null" : results[i].json;
+        }
+        body += '}';
+    }
+    append_errors(body);
     body += '}';
     co_return finish(std::move(res));
 }

@@ -44,7 +44,15 @@ boost::asio::awaitable<bool> projecting_sink::on_rows(std::span<const pg::row_vi
         }
         ++count_;
     }
-    co_return !malformed_;
+    if (malformed_) co_return false;
+    // A null item in a [T!] list nulls the list: impossible once rows have left,
+    // so the stream is abandoned (the engine aborts the response).
+    if (list_null_ && flushed_ && *flushed_) co_return false;
+    if (flush_ && *flush_ && list_ && !list_null_ && out_.size() >= threshold_) {
+        if (!co_await (*flush_)(out_)) co_return false;
+        *flushed_ = true;
+    }
+    co_return true;
 }
 
 void projecting_sink::finish() {

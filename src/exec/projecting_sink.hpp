@@ -3,6 +3,7 @@
 // rows arrive from the backend (no per-row tree, no buffering of the result set
 // beyond the response being built).
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,15 @@ public:
 
     boost::asio::awaitable<bool> on_rows(std::span<const pg::row_view> rows) override;
 
+    /// Streams: after a batch, when `out` holds at least `threshold` bytes of
+    /// complete rows, `flush(out)` is awaited (it writes and clears `out`).
+    void stream_to(std::function<boost::asio::awaitable<bool>(std::string&)>* flush,
+                   std::size_t threshold, bool* flushed) {
+        flush_ = flush;
+        threshold_ = threshold;
+        flushed_ = flushed;
+    }
+
     /// Closes the list (`]`, or `[]` when empty).
     void finish();
 
@@ -40,6 +50,9 @@ private:
     std::vector<json::field_error>& errors_;
     std::size_t column_;
     json::transformer tr_;
+    std::function<boost::asio::awaitable<bool>(std::string&)>* flush_ = nullptr;
+    std::size_t threshold_ = 0;
+    bool* flushed_ = nullptr;
     std::size_t count_ = 0;
     bool malformed_ = false;
     bool list_null_ = false;

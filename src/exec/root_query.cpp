@@ -34,6 +34,7 @@ boost::asio::awaitable<field_result> run_root_query(exec_context& ctx, const gra
     std::vector<json::field_error> ferrs;
     const bool items_non_null = fp.field->type.is_list() && fp.field->type.item().is_non_null();
     projecting_sink sink(*proj, list, items_non_null, r.json, ferrs);
+    if (list && ctx.flush) sink.stream_to(&ctx.flush, ctx.stream_threshold, &ctx.flushed);
     auto ran = co_await run_with_session(ctx, **lease, q.stmt.text, params, &sink);
     append_field_errors(r.errors, ferrs, {fp.response_key});
     if (!ran) {

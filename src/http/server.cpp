@@ -9,6 +9,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -56,6 +57,58 @@ std::string next_request_id() {
 
 } // namespace
 
+/// Writes a response body in chunks (Transfer-Encoding: chunked) as the engine
+/// produces it; the status line and headers go out with the first chunk.
+class chunked_writer final : public exec::response_stream {
+public:
+    chunked_writer(beast::tcp_stream& stream, unsigned version, std::string content_type, bool keep_alive,
+                   std::string request_id)
+        : stream_(stream), version_(version), content_type_(std::move(content_type)),
+          keep_alive_(keep_alive), request_id_(std::move(request_id)) {}
+
+    asio::awaitable<bool> write(std::string_view chunk) override {
+        if (failed_) co_return false;
+        stream_.expires_after(read_timeout);
+        if (!started_) {
+            started_ = true;
+            bhttp::response<bhttp::empty_body> head(bhttp::status::ok, version_);
+            head.set(bhttp::field::content_type, content_type_);
+            head.set("X-Request-Id", request_id_);
+            head.keep_alive(keep_alive_);
+            head.chunked(true);
+            bhttp::response_serializer<bhttp::empty_body> sr(head);
+            auto [ec, n] = co_await bhttp::async_write_header(stream_, sr, as_tuple_awaitable);
+            if (ec) {
+                failed_ = true;
+                co_return false;
+            }
+        }
+        if (chunk.empty()) co_return true;
+        auto [ec, n] = co_await asio::async_write(
+            stream_, bhttp::make_chunk(asio::const_buffer(chunk.data(), chunk.size())), as_tuple_awaitable);
+        if (ec) failed_ = true;
+        co_return !failed_;
+    }
+
+    /// The last piece and the terminating chunk.
+    asio::awaitable<bool> finish(std::string_view tail) {
+        if (!co_await write(tail)) co_return false;
+        auto [ec, n] = co_await asio::async_write(stream_, bhttp::make_chunk_last(), as_tuple_awaitable);
+        co_return !ec;
+    }
+
+    bool started() const noexcept { return started_; }
+
+private:
+    beast::tcp_stream& stream_;
+    unsigned version_;
+    std::string content_type_;
+    bool keep_alive_;
+    std::string request_id_;
+    bool started_ = false;
+    bool failed_ = false;
+};
+
 struct connection_entry {
     beast::tcp_stream* stream = nullptr;
     bool busy = false;
@@ -73,11 +126,13 @@ struct server::impl : std::enable_shared_from_this<impl> {
 
     asio::awaitable<void> accept_loop();
     asio::awaitable<void> session(tcp::socket socket);
-    asio::awaitable<bhttp::response<bhttp::string_body>>
-    handle(const bhttp::request<bhttp::string_body>& req);
-    asio::awaitable<bhttp::response<bhttp::string_body>>
+    /// The response, or nullopt when it was already written (streamed); then
+    /// `keep` says whether the connection may be reused.
+    asio::awaitable<std::optional<bhttp::response<bhttp::string_body>>>
+    handle(const bhttp::request<bhttp::string_body>& req, beast::tcp_stream& stream, bool& keep);
+    asio::awaitable<std::optional<bhttp::response<bhttp::string_body>>>
     handle_graphql(const bhttp::request<bhttp::string_body>& req, std::string_view query_string,
-                   const std::string& request_id);
+                   const std::string& request_id, beast::tcp_stream& stream, bool& keep);
 };
 
 server::server(asio::io_context& ioc, exec::engine& engine)
@@ -202,12 +257,16 @@ asio::awaitable<void> server::impl::session(tcp::socket socket) {
             break;
         }
         auto req = parser.release();
-        auto res = co_await handle(req);
         bool keep = req.keep_alive() && !stopping;
-        res.keep_alive(keep);
-        res.prepare_payload();
-        stream.expires_after(read_timeout);
-        auto [wec, wn] = co_await bhttp::async_write(stream, res, as_tuple_awaitable);
+        auto res = co_await handle(req, stream, keep);
+        boost::system::error_code wec;
+        if (res) {
+            res->keep_alive(keep);
+            res->prepare_payload();
+            stream.expires_after(read_timeout);
+            std::size_t wn;
+            std::tie(wec, wn) = co_await bhttp::async_write(stream, *res, as_tuple_awaitable);
+        }
         {
             std::lock_guard lk(mu);
             entry->busy = false;
@@ -220,8 +279,8 @@ asio::awaitable<void> server::impl::session(tcp::socket socket) {
     connections.erase(entry);
 }
 
-asio::awaitable<bhttp::response<bhttp::string_body>>
-server::impl::handle(const bhttp::request<bhttp::string_body>& req) {
+asio::awaitable<std::optional<bhttp::response<bhttp::string_body>>>
+server::impl::handle(const bhttp::request<bhttp::string_body>& req, beast::tcp_stream& stream, bool& keep) {
     const auto started = std::chrono::steady_clock::now();
     const std::string request_id = next_request_id();
     std::string_view target(req.target().data(), req.target().size());
@@ -231,7 +290,15 @@ server::impl::handle(const bhttp::request<bhttp::string_body>& req) {
 
     bhttp::response<bhttp::string_body> res;
     if (path == "/graphql") {
-        res = co_await handle_graphql(req, query_string, request_id);
+        auto r = co_await handle_graphql(req, query_string, request_id, stream, keep);
+        if (!r) {
+            const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                                std::chrono::steady_clock::now() - started).count();
+            spdlog::info("{} {} 200 {}us id={} streamed{}", std::string_view(req.method_string()), path, us,
+                         request_id, keep ? "" : " (connection closed)");
+            co_return std::nullopt;
+        }
+        res = std::move(*r);
     } else if (path == "/health" && req.method() == bhttp::verb::get) {
         res = json_response(bhttp::status::ok,
                             std::string(R"({"status":"ok","backend":")") +
@@ -261,9 +328,10 @@ server::impl::handle(const bhttp::request<bhttp::string_body>& req) {
     co_return res;
 }
 
-asio::awaitable<bhttp::response<bhttp::string_body>>
+asio::awaitable<std::optional<bhttp::response<bhttp::string_body>>>
 server::impl::handle_graphql(const bhttp::request<bhttp::string_body>& req,
-                             std::string_view query_string, const std::string& request_id) {
+                             std::string_view query_string, const std::string& request_id,
+                             beast::tcp_stream& stream, bool& keep) {
     const auto& cfg = engine.settings();
     std::string_view accept_header(req[bhttp::field::accept].data(), req[bhttp::field::accept].size());
     const bool graphql_response_json = accepts(accept_header, "application/graphql-response+json");
@@ -326,12 +394,23 @@ server::impl::handle_graphql(const bhttp::request<bhttp::string_body>& req,
 
     std::vector<exec::response> results;
     results.reserve(batch.size());
+    chunked_writer writer(stream, req.version(), media, keep, request_id);
     for (auto& one : batch) {
         one.authorization = auth;
         one.headers = headers;
         one.via_get = req.method() == bhttp::verb::get;
         one.request_id = request_id;
-        results.push_back(co_await engine.execute(std::move(one)));
+        results.push_back(co_await engine.execute(std::move(one), is_batch ? nullptr : &writer));
+    }
+    if (!is_batch && (results.front().streamed || results.front().aborted)) {
+        if (results.front().aborted || !co_await writer.finish(results.front().body)) {
+            // The client must be able to tell the body is incomplete: no last
+            // chunk, and the connection is closed (docs/http.md).
+            keep = false;
+            boost::system::error_code ec;
+            stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+        }
+        co_return std::nullopt;
     }
 
     bhttp::response<bhttp::string_body> res(bhttp::status::ok, req.version());

@@ -4,6 +4,7 @@
 /// The only component that knows both the GraphQL side and the database side.
 
 #include <memory>
+#include <string_view>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,14 +28,29 @@ struct request {
     std::string authorization;     ///< the Authorization header, verbatim
     std::vector<std::pair<std::string, std::string>> headers; ///< lower-case names
     bool via_get = false;          ///< GET requests may only run queries
+    boost::json::value claims;     ///< verified JWT claims (an object), or null when anonymous
     std::string request_id;
 };
 
 /// A complete response: HTTP status and the JSON body.
 struct response {
     unsigned status = 200;
-    std::string body;
+    std::string body;               ///< the whole body, or (when streamed) its last piece
     bool mutation_over_get = false; ///< HTTP layer answers 405
+    bool streamed = false;          ///< the body began on the response_stream; `body` is its tail
+    /// The stream failed after it began (database error mid-stream, a non-null
+    /// violation that would have nulled data already sent, or the client went
+    /// away): the transport must end the response so that the client can tell it
+    /// is incomplete (HTTP: close without the last chunk). See docs/http.md.
+    bool aborted = false;
+};
+
+/// Receives a large response in pieces, for chunked transfer. The first write
+/// commits the HTTP status (200) and headers. Returns false when the client is gone.
+class response_stream {
+public:
+    virtual ~response_stream() = default;
+    virtual boost::asio::awaitable<bool> write(std::string_view chunk) = 0;
 };
 
 class engine {
@@ -47,7 +63,9 @@ public:
     engine& operator=(const engine&) = delete;
 
     /// Executes one request. Never throws: every failure becomes a GraphQL error.
-    boost::asio::awaitable<response> execute(request req);
+    /// With a `stream`, a large list result is written to it as rows arrive
+    /// (bounded memory); small responses still come back whole in the response.
+    boost::asio::awaitable<response> execute(request req, response_stream* stream = nullptr);
 
     /// Compiles without running: the SQL and parameters of each root field, as
     /// text (for `fraiseql explain`). Errors come back as a GraphQL error body.
