@@ -29,9 +29,12 @@ std::string quote_relation(std::string_view relation) {
 }
 
 std::string quote_literal(std::string_view s) {
-    std::string out = "'";
+    // Like PostgreSQL's quote_literal(): with a backslash in the text, the E'' form with
+    // doubled backslashes reads the same whatever standard_conforming_strings says.
+    const bool escape = s.find('\\') != std::string_view::npos;
+    std::string out = escape ? "E'" : "'";
     for (char c : s) {
-        if (c == '\'') out += '\'';
+        if (c == '\'' || (escape && c == '\\')) out += c;
         out += c;
     }
     out += '\'';
