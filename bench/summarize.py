@@ -82,6 +82,7 @@ def main(out):
         p50 = [num(r["p50_us"]) for r in done]
         p99 = [num(r["p99_us"]) for r in done]
         mean = [num(r["mean_us"]) for r in done]
+        cpu = [num(r.get("server_cpu_us_per_request")) for r in done]
         rss = [num(r["peak_rss_kb"]) for r in rs if num(r["peak_rss_kb"]) is not None]
         idle = [num(r["idle_rss_kb"]) for r in rs if num(r["idle_rss_kb"]) is not None]
         med = statistics.median(rps)
@@ -90,10 +91,11 @@ def main(out):
             "rps": med,
             "rps_min": min(rps),
             "rps_max": max(rps),
-            "noise_pct": (max(rps) - min(rps)) / med * 100 if med else None,
+            "noise_pct": (max(rps) - min(rps)) / med * 100 if med and len(rps) > 1 else None,
             "p50_ms": ms(median(p50)),
             "p99_ms": ms(median(p99)),
             "mean_ms": ms(median(mean)),
+            "cpu_us": median(cpu),
             "peak_rss_mib": max(rss) / 1024 if rss else None,
             "idle_rss_mib": min(idle) / 1024 if idle else None,
             "errors": sum(int(num(r["errors"]) or 0) for r in rs),
@@ -109,13 +111,14 @@ def main(out):
         w = csv.writer(f)
         w.writerow(["system", "shape", "connections", "runs", "requests_per_s_median",
                     "requests_per_s_min", "requests_per_s_max", "noise_pct", "p50_ms_median",
-                    "p99_ms_median", "mean_ms_median", "peak_rss_mib_max", "idle_rss_mib", "errors",
+                    "p99_ms_median", "mean_ms_median", "server_cpu_us_per_request_median", "peak_rss_mib_max", "idle_rss_mib", "errors",
                     "max_loadavg_1m", "under_load"])
         for (sys_, shape, c), s in sorted(summary.items()):
             w.writerow([sys_, shape, c, s["runs"], f"{s['rps']:.1f}", f"{s['rps_min']:.1f}",
                         f"{s['rps_max']:.1f}",
                         f"{s['noise_pct']:.1f}" if s["noise_pct"] is not None else "",
                         opt(s["p50_ms"], 3), opt(s["p99_ms"], 3), opt(s["mean_ms"], 3),
+                        opt(s["cpu_us"], 1),
                         f"{s['peak_rss_mib']:.1f}" if s["peak_rss_mib"] else "",
                         f"{s['idle_rss_mib']:.1f}" if s["idle_rss_mib"] else "", s["errors"],
                         f"{s['max_load']:.2f}", int(s["under_load"])])
@@ -145,16 +148,17 @@ def main(out):
     md.append("### Throughput and latency (medians of the repetitions)\n")
     md.append("req/s = requests (or pgbench transactions) per second; latencies in ms (wrk's "
               "mean/p50/p99; for pgbench only its mean latency, = connections / tps, see "
-              "docs/benchmarks.md); "
+              "docs/benchmarks.md); server CPU = user+system CPU time of the server process "
+              "per request (/proc/PID/stat; includes idle-loop overhead); "
               "noise = (max − min) / median of req/s over the repetitions; RSS = peak "
               "resident memory of the server process during the run (VmHWM, reset before "
               "each run), max over the repetitions; † = other users' compilers were "
               "running during at least one repetition.\n")
     for shape in shapes:
         md.append(f"\n#### {SHAPES[shape]}\n")
-        md.append("| system | conns | req/s | noise | mean ms | p50 ms | p99 ms | peak RSS MiB "
-                  "| errors |")
-        md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        md.append("| system | conns | req/s | noise | mean ms | p50 ms | p99 ms | server CPU "
+                  "µs/req | peak RSS MiB | errors |")
+        md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         for c in conns:
             for sys_ in systems:
                 s = summary.get((sys_, shape, c))
@@ -164,6 +168,7 @@ def main(out):
                 md.append(f"| {sys_} | {c} | {fmt(s['rps'])}{mark} | "
                           f"{fmt(s['noise_pct'])}% | {fmt(s['mean_ms'], 2)} | "
                           f"{fmt(s['p50_ms'], 2)} | {fmt(s['p99_ms'], 2)} | "
+                          f"{fmt(s['cpu_us'])} | "
                           f"{fmt(s['peak_rss_mib'], 1)} | {s['errors']} |")
     md.append("\n### Ratios (of median req/s; RSS ratio of peak memory)\n")
     md.append("| shape | conns | " + " | ".join(ratio_names) + " |")
