@@ -427,7 +427,9 @@ private:
         type_stack_.push_back(t);
         if (rules_) {
             // §5.5.1.3 Fragments On Composite Types.
-            if (has_condition && t.defined() && !is_composite(t.named))
+            // typeFromAST, not TypeInfo's type (which drops input types).
+            const type_def* condition = has_condition ? s_.find_type(in.type_condition.value) : nullptr;
+            if (condition && !is_composite(condition))
                 report("Fragment cannot condition on non composite type \"" + std::string(in.type_condition.value) +
                            "\".",
                        {in.type_condition.loc});
@@ -449,7 +451,8 @@ private:
         vtype t = output_only(vtype::of_named(s_.find_type(fd.type_condition.value)));
         type_stack_.push_back(t);
         if (rules_) {
-            if (t.defined() && !is_composite(t.named))
+            const type_def* condition = s_.find_type(fd.type_condition.value);
+            if (condition && !is_composite(condition))
                 report("Fragment \"" + std::string(fd.name) + "\" cannot condition on non composite type \"" +
                            std::string(fd.type_condition.value) + "\".",
                        {fd.type_condition.loc});
