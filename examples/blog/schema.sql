@@ -50,9 +50,17 @@ CREATE INDEX IF NOT EXISTS tb_post_fk_author_idx ON tb_post (fk_author);
 CREATE INDEX IF NOT EXISTS tb_post_published_at_idx ON tb_post (published_at);
 CREATE INDEX IF NOT EXISTS tb_comment_fk_post_idx ON tb_comment (fk_post);
 CREATE INDEX IF NOT EXISTS tb_comment_fk_author_idx ON tb_comment (fk_author);
+-- Sort/filter keys the views expose as columns (docs/schema-design.md): an ORDER BY ... LIMIT
+-- on them walks these indexes and builds only the documents it returns.
+CREATE INDEX IF NOT EXISTS tb_user_age_idx ON tb_user (age);
+CREATE INDEX IF NOT EXISTS tb_user_created_at_idx ON tb_user (created_at);
+-- DESC NULLS LAST: "best rated first, unrated last" is read straight off the index.
+CREATE INDEX IF NOT EXISTS tb_post_rating_idx ON tb_post (rating DESC NULLS LAST);
 
--- User: id/email/created_at are also real columns (filters and ordering on them use the
--- column, product spec §3.3); `posts` is an embedded array of post summaries.
+-- User: the keys clients filter and sort on (id, email, created_at, first_name, age) are also
+-- real columns, so filters and ordering on them use the columns and their indexes instead of
+-- building every row's document first (product spec §3.3, docs/schema-design.md). New columns
+-- go after `data`: CREATE OR REPLACE VIEW can only append. `posts` is an embedded array.
 CREATE OR REPLACE VIEW v_user AS
 SELECT
     u.id,
@@ -75,11 +83,15 @@ SELECT
                    ORDER BY p.published_at, p.pk_post)
             FROM tb_post p
             WHERE p.fk_author = u.pk_user), '[]'::jsonb)
-    ) AS data
+    ) AS data,
+    u.first_name,
+    u.age
 FROM tb_user u;
 
 -- Post: the author as an embedded object, the comments (each with its author) as an
--- embedded array, oldest first; '[]' when there are none.
+-- embedded array, oldest first; '[]' when there are none. author_id is the foreign-key column
+-- that {author: {id: ...}} filters use; published_at, title, rating and views are sort/filter
+-- keys exposed as columns.
 CREATE OR REPLACE VIEW v_post AS
 SELECT
     p.id,
@@ -103,7 +115,10 @@ SELECT
             FROM tb_comment c
             JOIN tb_user ca ON ca.pk_user = c.fk_author
             WHERE c.fk_post = p.pk_post), '[]'::jsonb)
-    ) AS data
+    ) AS data,
+    p.title,
+    p.rating,
+    p.views
 FROM tb_post p
 JOIN tb_user a ON a.pk_user = p.fk_author;
 
@@ -156,5 +171,73 @@ BEGIN
 
     SELECT data INTO v_result FROM v_post WHERE id = v_id;
     RETURN v_result;
+END;
+$$;
+
+-- mutations --------------------------------------------------------------------------
+-- The mutation_response composite of the original FraiseQL (docs/mutations.md): a status
+-- from the taxonomy (created, updated, noop:…, not_found:…, validation:…), a message, the
+-- entity and what changed. FraiseQL maps it onto the GraphQL union
+-- UpdatePostTitleResult = UpdatePostTitleSuccess | UpdatePostTitleError.
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_type WHERE typname = 'mutation_response'
+                   AND typnamespace = 'public'::regnamespace) THEN
+        CREATE TYPE mutation_response AS (
+            status         text,
+            message        text,
+            entity_id      text,
+            entity_type    text,
+            entity         jsonb,
+            updated_fields text[],
+            cascade        jsonb,
+            metadata       jsonb);
+    END IF;
+END $$;
+
+-- updatePostTitle: input {id, title}. Business outcomes are statuses, not exceptions, so
+-- they reach the client as data (the error type), and nothing is written for them.
+CREATE OR REPLACE FUNCTION fn_update_post_title(input jsonb) RETURNS mutation_response
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_id    uuid;
+    v_title text := btrim(coalesce(input ->> 'title', ''));
+    v_old   text;
+    r       mutation_response;
+BEGIN
+    r.entity_type := 'Post';
+    BEGIN
+        v_id := (input ->> 'id')::uuid;
+    EXCEPTION WHEN invalid_text_representation THEN
+        r.status := 'validation:id';
+        r.message := 'id is not a UUID';
+        RETURN r;
+    END;
+    IF v_title = '' THEN
+        r.status := 'validation:title';
+        r.message := 'title must not be empty';
+        r.metadata := jsonb_build_object('errors', jsonb_build_array(jsonb_build_object(
+            'message', 'title must not be empty', 'code', 422, 'identifier', 'title',
+            'details', jsonb_build_object('field', 'title'))));
+        RETURN r;
+    END IF;
+    SELECT title INTO v_old FROM tb_post WHERE id = v_id FOR UPDATE;
+    IF NOT FOUND THEN
+        r.status := 'not_found:post';
+        r.message := 'no post with id ' || v_id;
+        RETURN r;
+    END IF;
+    r.entity_id := v_id::text;
+    IF v_old = v_title THEN
+        r.status := 'noop:unchanged';
+        r.message := 'the title is already "' || v_title || '"';
+        RETURN r;
+    END IF;
+    UPDATE tb_post SET title = v_title WHERE id = v_id;
+    r.status := 'updated';
+    r.message := 'title changed';
+    r.updated_fields := ARRAY['title'];
+    SELECT data INTO r.entity FROM v_post WHERE id = v_id;
+    RETURN r;
 END;
 $$;

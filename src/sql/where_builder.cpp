@@ -405,7 +405,8 @@ std::string where_builder::where_object(const graphql::type_def& type, const inp
             // §3.2: never drop a filter silently (the original returned every row).
             if (object)
                 fail("Filter on \"" + name + "\" was given null; omit it, or filter on its fields "
-                     "(e.g. {" + name + ": {id: {isnull: true}}}).");
+                     "(e.g. {" + name + ": {" + (ft->fields.empty() ? std::string("id") : ft->fields[0].name) +
+                     ": {isnull: true}}}).");
             else
                 fail("Filter on \"" + name + "\" was given null; to match null values use {" +
                      name + ": {isnull: true}}.");
@@ -520,8 +521,10 @@ std::string where_builder::inet_op(const std::string& op, const input_value& v,
             fail("inRange needs both \"from\" and \"to\".");
             return "";
         }
-        return "(" + a + " >= " + param(from->as_string(), "inet") + " AND " + a + " <= " +
-               param(to->as_string(), "inet") + ")";
+        // Two statements: the parameters must be numbered in the order they appear.
+        std::string lo = param(from->as_string(), "inet");
+        std::string hi = param(to->as_string(), "inet");
+        return "(" + a + " >= " + lo + " AND " + a + " <= " + hi + ")";
     }
     // §3.2: RFC 1918 plus IPv6 unique-local fc00::/7. Constants, not user values.
     const std::string priv = "(" + a + " <<= '10.0.0.0/8'::inet OR " + a +
