@@ -55,6 +55,17 @@ std::string next_request_id() {
     return buf;
 }
 
+/// The Access-Control-Allow-Origin value for a request's Origin, or "" when the
+/// origin is not allowed (or CORS is not configured).
+std::string allowed_origin(const std::vector<std::string>& allowed, std::string_view origin) {
+    if (origin.empty()) return {};
+    for (const auto& a : allowed) {
+        if (a == "*") return "*";
+        if (a == origin) return std::string(origin);
+    }
+    return {};
+}
+
 } // namespace
 
 /// Writes a response body in chunks (Transfer-Encoding: chunked) as the engine
@@ -62,9 +73,9 @@ std::string next_request_id() {
 class chunked_writer final : public exec::response_stream {
 public:
     chunked_writer(beast::tcp_stream& stream, unsigned version, std::string content_type, bool keep_alive,
-                   std::string request_id)
+                   std::string request_id, std::string cors_origin)
         : stream_(stream), version_(version), content_type_(std::move(content_type)),
-          keep_alive_(keep_alive), request_id_(std::move(request_id)) {}
+          keep_alive_(keep_alive), request_id_(std::move(request_id)), cors_origin_(std::move(cors_origin)) {}
 
     asio::awaitable<bool> write(std::string_view chunk) override {
         if (failed_) co_return false;
@@ -74,6 +85,10 @@ public:
             bhttp::response<bhttp::empty_body> head(bhttp::status::ok, version_);
             head.set(bhttp::field::content_type, content_type_);
             head.set("X-Request-Id", request_id_);
+            if (!cors_origin_.empty()) {
+                head.set(bhttp::field::access_control_allow_origin, cors_origin_);
+                head.set(bhttp::field::vary, "Origin");
+            }
             head.keep_alive(keep_alive_);
             head.chunked(true);
             bhttp::response_serializer<bhttp::empty_body> sr(head);
@@ -105,6 +120,7 @@ private:
     std::string content_type_;
     bool keep_alive_;
     std::string request_id_;
+    std::string cors_origin_;
     bool started_ = false;
     bool failed_ = false;
 };
@@ -289,7 +305,22 @@ server::impl::handle(const bhttp::request<bhttp::string_body>& req, beast::tcp_s
     std::string_view query_string = qpos == std::string_view::npos ? "" : target.substr(qpos + 1);
 
     bhttp::response<bhttp::string_body> res;
-    if (path == "/graphql") {
+    const std::string cors = allowed_origin(
+        engine.settings().cors_origins,
+        std::string_view(req[bhttp::field::origin].data(), req[bhttp::field::origin].size()));
+    if (path == "/graphql" && req.method() == bhttp::verb::options) {
+        // CORS preflight (Fetch standard): allowed origins get the methods and headers.
+        res = bhttp::response<bhttp::string_body>(cors.empty() ? bhttp::status::forbidden
+                                                               : bhttp::status::no_content,
+                                                  req.version());
+        if (!cors.empty()) {
+            res.set(bhttp::field::access_control_allow_methods, "GET, POST, OPTIONS");
+            auto asked = req[bhttp::field::access_control_request_headers];
+            res.set(bhttp::field::access_control_allow_headers,
+                    asked.empty() ? std::string("Content-Type, Authorization") : std::string(asked));
+            res.set(bhttp::field::access_control_max_age, "600");
+        }
+    } else if (path == "/graphql") {
         auto r = co_await handle_graphql(req, query_string, request_id, stream, keep);
         if (!r) {
             const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
@@ -320,6 +351,10 @@ server::impl::handle(const bhttp::request<bhttp::string_body>& req, beast::tcp_s
         res = error_response(bhttp::status::not_found, "not found", req.version());
     }
     res.set("X-Request-Id", request_id);
+    if (!cors.empty()) {
+        res.set(bhttp::field::access_control_allow_origin, cors);
+        res.set(bhttp::field::vary, "Origin");
+    }
     const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
                         std::chrono::steady_clock::now() - started)
                         .count();
@@ -394,7 +429,9 @@ server::impl::handle_graphql(const bhttp::request<bhttp::string_body>& req,
 
     std::vector<exec::response> results;
     results.reserve(batch.size());
-    chunked_writer writer(stream, req.version(), media, keep, request_id);
+    chunked_writer writer(stream, req.version(), media, keep, request_id,
+                          allowed_origin(cfg.cors_origins, std::string_view(req[bhttp::field::origin].data(),
+                                                                           req[bhttp::field::origin].size())));
     for (auto& one : batch) {
         one.authorization = auth;
         one.headers = headers;
