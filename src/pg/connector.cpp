@@ -16,6 +16,16 @@ fraiseql::result<backend_kind, std::string> parse_backend_kind(std::string_view 
                    "psycopg = libpq)"};
 }
 
+std::string_view to_string(transaction_state s) noexcept {
+    switch (s) {
+    case transaction_state::idle: return "idle";
+    case transaction_state::in_transaction: return "in_transaction";
+    case transaction_state::failed: return "failed";
+    case transaction_state::unknown: return "unknown";
+    }
+    return "unknown";
+}
+
 std::string_view to_string(backend_kind k) noexcept {
     switch (k) {
     case backend_kind::native: return "native";

@@ -13,6 +13,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -61,6 +62,17 @@ struct connection_stats {
     std::uint64_t max_receive_buffer = 0;
 };
 
+/// The session's transaction state, as reported by the last ReadyForQuery
+/// (PostgreSQL docs "55.7. Message Formats", ReadyForQuery: 'I', 'T', 'E').
+enum class transaction_state : std::uint8_t {
+    idle,           ///< 'I': not inside a transaction block
+    in_transaction, ///< 'T': inside BEGIN … (statements succeed)
+    failed,         ///< 'E': inside a failed transaction block (only ROLLBACK helps)
+    unknown,        ///< the connection is lost, or an operation is in flight
+};
+
+std::string_view to_string(transaction_state) noexcept;
+
 /// A live session with the server.
 class connection {
 public:
@@ -70,6 +82,15 @@ public:
     /// implicit transaction (extended protocol, a single Sync): either all
     /// succeed or none has an effect. The first failing statement stops the
     /// rest and its error is returned (code server_error with the fields).
+    ///
+    /// Prepared-statement cache: a cached statement the server can no longer use
+    /// (SQLSTATE 0A000 "cached plan must not change result type" after a schema
+    /// change, 26000 after a DEALLOCATE behind the driver's back) is dropped from the
+    /// cache. When it was the first statement of the pipeline and the session was not
+    /// inside a transaction block, nothing ran and no sink was called, so the pipeline
+    /// is re-sent once, transparently, with the statement prepared afresh; otherwise
+    /// the caller sees the error once and the next run() prepares it again. Both
+    /// backends behave the same.
     virtual asio::awaitable<result<void>> run(std::span<const statement> statements,
                                               deadline dl) = 0;
 
@@ -78,9 +99,25 @@ public:
     virtual asio::awaitable<result<void>> simple_query(std::string_view sql, deadline dl,
                                                        row_sink* sink = nullptr) = 0;
 
-    /// True when the connection must not be reused (lost, protocol error,
-    /// cancelled mid-flight without resynchronising, left inside a transaction).
+    /// True when the connection must not be reused as it is (lost, protocol error,
+    /// cancelled mid-flight without resynchronising, closed by the server while idle,
+    /// or left inside a transaction block). Cheap: no round trip, never blocks (an idle
+    /// connection is checked with a zero-timeout poll of its socket, so a session the
+    /// server has terminated is noticed before the pool hands it out).
     virtual bool broken() const noexcept = 0;
+
+    /// The transaction state after the last operation; `unknown` when broken by
+    /// anything other than an open transaction block.
+    virtual transaction_state transaction_status() const noexcept = 0;
+
+    /// Asks for a ROLLBACK before the next statement on this connection, when the
+    /// session is then still inside a transaction block. For code that cannot await
+    /// (pg::transaction's destructor). run() and simple_query() send the ROLLBACK as
+    /// a separate round trip first; if it fails they return its error and do not run
+    /// the statements. The pool rolls back a connection returned inside a transaction
+    /// block itself (see pool.hpp), so a pooled lease never leaks a transaction.
+    void request_rollback() noexcept { rollback_requested_ = true; }
+    bool rollback_requested() const noexcept { return rollback_requested_; }
 
     /// A server parameter reported by ParameterStatus ("server_version", ...).
     virtual std::string parameter(std::string_view name) const = 0;
@@ -92,6 +129,13 @@ public:
 
     /// "native" or "libpq".
     virtual std::string_view backend_name() const noexcept = 0;
+
+protected:
+    /// For backends: true (once) when a ROLLBACK was requested.
+    bool take_rollback_request() noexcept { return std::exchange(rollback_requested_, false); }
+
+private:
+    bool rollback_requested_ = false;
 };
 
 /// Makes connections: one per backend kind, holding the parsed connection settings.

@@ -139,6 +139,10 @@ error connect_error(PGconn* conn, std::string_view fallback) {
                (has("role \"") && has("does not exist"))) {
         e.code = errc::auth_failed;
         e.server.code = sqlstate::invalid_authorization_specification();
+    } else if (has("channel binding")) {
+        // libpq refuses on its own side ("channel binding required, but …"), as the native
+        // driver does: an authentication failure in both.
+        e.code = errc::auth_failed;
     } else if (conn && PQconnectionNeedsPassword(conn)) {
         e.code = errc::auth_failed;
         e.server.code = sqlstate::invalid_password();
@@ -149,6 +153,10 @@ error connect_error(PGconn* conn, std::string_view fallback) {
         e.server.severity = "FATAL";
         auto text = msg.substr(at + 8);
         e.server.message = text.substr(0, text.find('\n'));
+        // libpq 15 keeps no PGresult for a startup ErrorResponse: the SQLSTATE of the
+        // common cases is recovered from the server's (English) message.
+        if (e.server.code.empty() && has("database \"") && has("\" does not exist"))
+            e.server.code = sqlstate("3D000"); // invalid_catalog_name
     }
     return e;
 }
@@ -177,6 +185,15 @@ void statement_cache::insert(std::string key, std::string name, std::uint64_t ge
     if (index_.count(key)) return;
     lru_.push_front(entry{std::move(key), std::move(name), gen});
     index_.emplace(lru_.front().key, lru_.begin());
+}
+
+bool statement_cache::erase(std::string_view key) {
+    auto it = index_.find(key);
+    if (it == index_.end()) return false;
+    auto victim = it->second;
+    index_.erase(it);
+    lru_.erase(victim);
+    return true;
 }
 
 std::optional<std::string> statement_cache::evict_one(std::uint64_t gen) {
@@ -217,6 +234,8 @@ struct libpq_connection::read_state {
     std::optional<error> first;              ///< first statement error
     std::optional<error> fatal;              ///< connection-level failure: stop reading
     bool after_sync = false;                 ///< previous result was PGRES_PIPELINE_SYNC
+    bool delivered = false;                  ///< a sink saw something, or a statement ran
+    bool invalidated_first = false;          ///< statement 0's cached plan was invalidated
 };
 
 libpq_connection::libpq_connection(asio::any_io_executor ex, PGconn* conn)
@@ -245,6 +264,17 @@ libpq_connection::open(asio::any_io_executor ex, std::string conninfo, deadline 
         co_return failure{std::move(e)};
     }
     PQsetNoticeReceiver(conn, discard_notice, nullptr);
+    // connect_timeout bounds the whole attempt, as in the native driver. libpq only
+    // enforces it in its blocking PQconnectdb, not in PQconnectPoll, so it is applied here.
+    if (PQconninfoOption* opts = PQconninfo(conn)) {
+        for (PQconninfoOption* o = opts; o->keyword; ++o) {
+            if (std::strcmp(o->keyword, "connect_timeout") != 0 || !o->val) continue;
+            int secs = 0;
+            std::from_chars(o->val, o->val + std::strlen(o->val), secs);
+            if (secs > 0) dl = std::min(dl, clock::now() + std::chrono::seconds(secs));
+        }
+        PQconninfoFree(opts);
+    }
 
     // 34.2: "If PQconnectPoll(conn) last returned PGRES_POLLING_READING, wait until the
     // socket is ready to read … PGRES_POLLING_WRITING … ready to write". The socket may
@@ -265,8 +295,13 @@ libpq_connection::open(asio::any_io_executor ex, std::string conninfo, deadline 
                                               st == PGRES_POLLING_WRITING, dl);
         if (sd.is_open()) sd.release();
         if (w == wait_result::timeout) {
+            // Same code and wording as the native driver: the deadline, not the server.
+            std::string where = PQhost(conn) ? PQhost(conn) : "";
+            if (where.empty() || where.front() != '/') where += std::string(":") + PQport(conn);
+            else where += std::string("/.s.PGSQL.") + PQport(conn);
             PQfinish(conn);
-            co_return failure{error{errc::connection_failed, "timed out connecting", {}}};
+            co_return failure{
+                error{errc::timeout, "connecting to " + where + ": deadline expired", {}}};
         }
         if (w == wait_result::failed) {
             PQfinish(conn);
@@ -317,6 +352,16 @@ bool libpq_connection::broken() const noexcept {
             return broken_ = true;
     }
     return false;
+}
+
+transaction_state libpq_connection::transaction_status() const noexcept {
+    if (broken_ || PQstatus(conn_) != CONNECTION_OK) return transaction_state::unknown;
+    switch (PQtransactionStatus(conn_)) {
+    case PQTRANS_IDLE: return transaction_state::idle;
+    case PQTRANS_INTRANS: return transaction_state::in_transaction;
+    case PQTRANS_INERROR: return transaction_state::failed;
+    default: return transaction_state::unknown; // PQTRANS_ACTIVE, PQTRANS_UNKNOWN
+    }
 }
 
 std::string libpq_connection::parameter(std::string_view name) const {
@@ -463,6 +508,7 @@ asio::awaitable<void> libpq_connection::deliver_batch(row_sink* sink, read_state
             ++row;
             if (rows_.size() == max_batch_rows || row == total_rows) {
                 bool keep = true;
+                st.delivered = true;
                 try {
                     keep = co_await sink->on_rows(rows_);
                 } catch (...) {
@@ -524,6 +570,7 @@ asio::awaitable<result<void>> libpq_connection::read_results(std::span<const ite
             st.after_sync = false;
             switch (PQresultStatus(r)) {
             case PGRES_SINGLE_TUPLE:
+                st.delivered = true;
                 if (!columns_sent) send_columns(st.cancelling ? nullptr : it.sink, r);
                 columns_sent = true;
                 batch_.push_back(r);
@@ -531,6 +578,7 @@ asio::awaitable<result<void>> libpq_connection::read_results(std::span<const ite
                     co_await deliver_batch(it.sink, st);
                 break;
             case PGRES_TUPLES_OK:
+                if (it.k == item::kind::query) st.delivered = true;
                 if (!columns_sent) send_columns(st.cancelling ? nullptr : it.sink, r);
                 columns_sent = false; // a simple query may return several result sets
                 {
@@ -542,6 +590,7 @@ asio::awaitable<result<void>> libpq_connection::read_results(std::span<const ite
                 break;
             case PGRES_COMMAND_OK:
             case PGRES_EMPTY_QUERY:
+                if (it.k == item::kind::query) st.delivered = true;
                 co_await deliver_batch(it.sink, st);
                 if (it.k == item::kind::prepare) {
                     auto& p = plans_[it.plan];
@@ -556,6 +605,7 @@ asio::awaitable<result<void>> libpq_connection::read_results(std::span<const ite
                 if (it.k != item::kind::deallocate && !st.first) {
                     error e{errc::server_error, trim(PQresultErrorMessage(r)), server_fields(r)};
                     if (e.server.code == sqlstate::query_canceled()) e.code = errc::cancelled;
+                    invalidated(it, e.server.code, st);
                     if (e.server.code.empty() && PQstatus(conn_) != CONNECTION_OK) {
                         st.fatal = lost("connection lost");
                     }
@@ -567,8 +617,16 @@ asio::awaitable<result<void>> libpq_connection::read_results(std::span<const ite
             case PGRES_PIPELINE_ABORTED:
                 PQclear(r);
                 break;
+            case PGRES_COPY_IN:
+            case PGRES_COPY_OUT:
+                // Not part of this interface; handled like the native driver so that the
+                // session stays in sync (simple queries only: libpq refuses COPY in
+                // pipeline mode, the native driver reports it as a protocol error).
+                PQclear(r);
+                co_await skip_copy(st);
+                break;
             default: {
-                // COPY and friends are not part of this interface.
+                // Anything else (COPY BOTH, …) is not part of this interface.
                 std::string status = PQresStatus(PQresultStatus(r));
                 PQclear(r);
                 broken_ = true;
@@ -593,8 +651,53 @@ asio::awaitable<result<void>> libpq_connection::read_results(std::span<const ite
         if (st.first) e.server = std::move(st.first->server);
         co_return failure{std::move(e)};
     }
-    if (st.first) co_return failure{std::move(*st.first)};
+    if (st.first) {
+        retry_fresh_ = st.invalidated_first && !st.delivered &&
+                       PQtransactionStatus(conn_) == PQTRANS_IDLE;
+        co_return failure{std::move(*st.first)};
+    }
     co_return result<void>{};
+}
+
+asio::awaitable<void> libpq_connection::skip_copy(read_state& st) {
+    // 34.10 (Functions Associated with the COPY Command). COPY FROM STDIN: refused with
+    // PQputCopyEnd(errormsg), which sends CopyFail; the server answers with an error.
+    // COPY TO STDOUT: the data is read and discarded. Either way the results that
+    // follow (the COPY's error or CommandComplete) are read as usual.
+    if (PQputCopyEnd(conn_, "COPY FROM STDIN is not supported by the FraiseQL driver") == 1) {
+        if (auto f = co_await flush(st.dl); !f) st.fatal = std::move(f).error();
+        co_return;
+    }
+    for (;;) {
+        char* buf = nullptr;
+        const int n = PQgetCopyData(conn_, &buf, 1);
+        if (buf) PQfreemem(buf);
+        if (n > 0) continue;
+        if (n < 0) co_return; // -1: done; -2: error, reported by the next PQgetResult
+        const auto w = co_await wait_fd(sock_, true, false, st.dl);
+        if (w == wait_result::timeout) {
+            broken_ = true;
+            st.fatal = error{errc::timeout, "deadline expired during COPY TO STDOUT", {}};
+            co_return;
+        }
+        if (w == wait_result::failed || PQconsumeInput(conn_) == 0) {
+            st.fatal = lost("connection lost during COPY");
+            co_return;
+        }
+    }
+}
+
+void libpq_connection::invalidated(const item& it, sqlstate code, read_state& st) {
+    // "cached plan must not change result type" (0A000, the statement still exists on the
+    // server) or "prepared statement does not exist" (26000): forget it, as the native
+    // driver does (protocol/query.hpp).
+    if (it.k != item::kind::query || it.plan >= plans_.size()) return;
+    const planned& p = plans_[it.plan];
+    if (p.how != planned::mode::cached) return;
+    const auto c = code.str();
+    if (c != "0A000" && c != "26000") return;
+    if (cache_.erase(p.key) && c == "0A000") to_deallocate_.push_back(p.name);
+    if (it.plan == 0) st.invalidated_first = true;
 }
 
 void libpq_connection::leave_pipeline() {
@@ -608,10 +711,28 @@ void libpq_connection::leave_pipeline() {
     if (PQpipelineStatus(conn_) != PQ_PIPELINE_OFF) broken_ = true;
 }
 
+asio::awaitable<result<void>> libpq_connection::settle(deadline dl) {
+    if (!take_rollback_request() || PQtransactionStatus(conn_) == PQTRANS_IDLE)
+        co_return result<void>{};
+    co_return co_await simple_once("ROLLBACK", dl, nullptr);
+}
+
 asio::awaitable<result<void>> libpq_connection::run(std::span<const statement> statements,
                                                     deadline dl) {
     if (auto e = check_usable()) co_return failure{std::move(*e)};
+    if (auto r = co_await settle(dl); !r) co_return r;
     if (statements.empty()) co_return result<void>{};
+    for (int attempt = 0;; ++attempt) {
+        retry_fresh_ = false;
+        auto r = co_await run_once(statements, dl);
+        // Once: a second invalidation of a statement prepared a moment ago is reported.
+        if (!r && retry_fresh_ && attempt == 0 && !broken_ && clock::now() < dl) continue;
+        co_return r;
+    }
+}
+
+asio::awaitable<result<void>> libpq_connection::run_once(std::span<const statement> statements,
+                                                         deadline dl) {
     ++generation_;
     stats_.statements += statements.size();
 
@@ -619,7 +740,8 @@ asio::awaitable<result<void>> libpq_connection::run(std::span<const statement> s
     // this pipeline, before their first execution) and which go unnamed.
     plans_.clear();
     plans_.resize(statements.size());
-    std::vector<std::string> evicted;
+    std::vector<std::string> evicted = std::move(to_deallocate_);
+    to_deallocate_.clear();
     std::size_t new_entries = 0;
     for (std::size_t i = 0; i < statements.size(); ++i) {
         const statement& s = statements[i];
@@ -739,6 +861,12 @@ asio::awaitable<result<void>> libpq_connection::run(std::span<const statement> s
 asio::awaitable<result<void>> libpq_connection::simple_query(std::string_view sql, deadline dl,
                                                              row_sink* sink) {
     if (auto e = check_usable()) co_return failure{std::move(*e)};
+    if (auto r = co_await settle(dl); !r) co_return r;
+    co_return co_await simple_once(sql, dl, sink);
+}
+
+asio::awaitable<result<void>> libpq_connection::simple_once(std::string_view sql, deadline dl,
+                                                            row_sink* sink) {
     ++stats_.statements;
     if (PQsendQuery(conn_, std::string(sql).c_str()) != 1)
         co_return failure{lost("sending the query failed")};

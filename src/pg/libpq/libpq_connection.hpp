@@ -28,6 +28,8 @@ public:
     /// The server-side name for `key`, marking it most recently used by `gen`; nullptr if absent.
     const std::string* find(std::string_view key, std::uint64_t gen);
     void insert(std::string key, std::string name, std::uint64_t gen);
+    /// Forgets `key` (the server invalidated or dropped the statement); false if absent.
+    bool erase(std::string_view key);
     /// Removes the least recently used entry not used by `gen`; returns its name.
     std::optional<std::string> evict_one(std::uint64_t gen);
     std::size_t size() const noexcept { return lru_.size(); }
@@ -59,6 +61,7 @@ public:
     asio::awaitable<result<void>> simple_query(std::string_view sql, deadline dl,
                                                row_sink* sink) override;
     bool broken() const noexcept override;
+    transaction_state transaction_status() const noexcept override;
     std::string parameter(std::string_view name) const override;
     std::int32_t backend_pid() const noexcept override;
     const connection_stats& stats() const noexcept override { return stats_; }
@@ -77,6 +80,10 @@ private:
     libpq_connection(asio::any_io_executor ex, PGconn* conn);
 
     std::optional<error> check_usable();
+    asio::awaitable<result<void>> run_once(std::span<const statement> statements, deadline dl);
+    asio::awaitable<result<void>> simple_once(std::string_view sql, deadline dl, row_sink* sink);
+    /// Sends the ROLLBACK asked for by request_rollback() (see connection.hpp).
+    asio::awaitable<result<void>> settle(deadline dl);
     asio::awaitable<result<void>> flush(deadline dl);
     asio::awaitable<result<void>> read_results(std::span<const item> items, deadline dl);
     asio::awaitable<PGresult*> next_result(read_state& st);
@@ -87,6 +94,8 @@ private:
     bool result_ready();
     void clear_batch() noexcept;
     void leave_pipeline();
+    void invalidated(const item& it, sqlstate code, read_state& st);
+    asio::awaitable<void> skip_copy(read_state& st);
     error lost(std::string_view what);
 
     asio::any_io_executor ex_;
@@ -99,6 +108,12 @@ private:
     std::uint64_t generation_ = 0;
     std::uint64_t next_statement_id_ = 0;
     std::vector<planned> plans_;
+    /// Statements invalidated by the server (0A000) that still exist there: deallocated
+    /// at the start of the next run(), like evicted ones.
+    std::vector<std::string> to_deallocate_;
+    /// Set by read_results(): the pipeline failed only because its first statement's
+    /// cached plan was invalidated, before anything ran (see connection::run).
+    bool retry_fresh_ = false;
     // Per-batch scratch space, reused so that a steady stream allocates nothing here.
     std::vector<PGresult*> batch_;
     std::vector<field_view> fields_;

@@ -1,6 +1,7 @@
 // make_libpq_connector: the fallback backend's entry point (product spec §6).
 #include <libpq-fe.h>
 
+#include "fraiseql/pg/conninfo.hpp"
 #include "fraiseql/pg/libpq.hpp"
 #include "libpq_connection.hpp"
 
@@ -27,6 +28,12 @@ private:
 
 result<std::unique_ptr<connector>> make_libpq_connector(asio::any_io_executor ex,
                                                         std::string_view connection_string) {
+    // The native driver's parser first: both backends accept and refuse exactly the same
+    // strings, with the same messages (an unknown key, several hosts, a bad port…). libpq
+    // alone would accept some the native driver refuses (issue 4: no behavioural
+    // difference between the backends); PQconninfoParse then checks libpq's own view.
+    if (auto ci = parse_conninfo(connection_string); !ci)
+        return make_error(errc::bad_connection_string, std::move(ci).error());
     std::string conninfo(connection_string);
     char* err = nullptr;
     PQconninfoOption* opts = PQconninfoParse(conninfo.c_str(), &err);

@@ -66,6 +66,7 @@ fraiseql::result<void, std::string> query_machine::start_pipeline(std::span<cons
     failed_ = false;
     finished_ = false;
     clear_cache_at_ready_ = false;
+    invalidated_ = false;
     expect_.clear();
     head_ = 0;
     stmts_.clear();
@@ -175,6 +176,7 @@ fraiseql::result<void, std::string> query_machine::start_simple(std::string_view
     finished_ = false;
     copy_out_ = false;
     clear_cache_at_ready_ = false;
+    invalidated_ = false;
     result_index_ = 0;
     expect_.clear();
     head_ = 0;
@@ -227,6 +229,7 @@ event query_machine::on_frame(const frame& f) {
                 // The server dropped or invalidated the statement behind our back.
                 if (entry && entry->described && (code == "26000" || code == "0A000")) {
                     if (code == "0A000") close_queue_.push_back(entry->name);
+                    invalidated_ = true;
                     for (auto& p : pending_)
                         if (p == entry) p = nullptr;
                     for (auto& st : stmts_)

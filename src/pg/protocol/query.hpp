@@ -103,6 +103,9 @@ public:
     event on_frame(const frame& f);
 
     bool finished() const noexcept { return finished_; }
+    /// The current operation's error dropped a statement that was served from the
+    /// cache (26000/0A000): re-sending the pipeline prepares it afresh.
+    bool invalidated_statement() const noexcept { return invalidated_; }
     bool failed() const noexcept { return failed_; }
     const server_message& last_error() const noexcept { return error_; }
     const server_message& last_notice() const noexcept { return notice_; }
@@ -151,6 +154,7 @@ private:
     bool failed_ = false;
     bool finished_ = true;
     bool clear_cache_at_ready_ = false;
+    bool invalidated_ = false;
 };
 
 } // namespace fraiseql::pg::protocol

@@ -10,8 +10,10 @@
 #include "native_connection.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <map>
+#include <mutex>
 #include <vector>
 
 #include <boost/asio/as_tuple.hpp>
@@ -45,11 +47,15 @@ failure<error> fail_with(errc c, std::string msg, server_message m = {}) {
 bool is_fatal(const server_message& m) { return m.severity == "FATAL" || m.severity == "PANIC"; }
 
 /// Shared with the timer's completion handler so that a late handler never touches a
-/// destroyed connection or a newer operation.
+/// destroyed connection or a newer operation. The handler runs on the connection's
+/// executor, which may be a multi-threaded io_context: it can run on another thread at
+/// the same time as the operation's coroutine, hence the mutex (`t`, `generation`) and
+/// the atomic flag the coroutine polls.
 struct watchdog_state {
-    transport* t = nullptr;
-    std::uint64_t generation = 0;
-    bool fired = false;
+    std::mutex m;
+    transport* t = nullptr;       ///< guarded by m
+    std::uint64_t generation = 0; ///< guarded by m
+    std::atomic<bool> fired{false};
 };
 
 /// Sends a CancelRequest on a fresh plain connection and waits until the server closes
@@ -101,8 +107,11 @@ public:
     }
 
     ~native_connection() override {
-        wd_->t = nullptr;
-        ++wd_->generation;
+        {
+            std::lock_guard lock(wd_->m);
+            wd_->t = nullptr;
+            ++wd_->generation;
+        }
         t_.close(!broken_ && !in_flight_);
     }
 
@@ -113,7 +122,24 @@ public:
     asio::awaitable<result<void>> simple_query(std::string_view sql, deadline dl,
                                                row_sink* sink) override;
 
-    bool broken() const noexcept override { return broken_ || in_flight_ || tx_status_ != 'I'; }
+    bool broken() const noexcept override {
+        if (broken_ || in_flight_) return true;
+        // Idle: the server has nothing to say unless it is closing the session (FATAL
+        // 57P01 after pg_terminate_backend or a shutdown, then EOF). A zero-timeout poll
+        // notices without a round trip, so the pool drops such a connection instead of
+        // handing it out (libpq does the same, see libpq_connection::broken).
+        if (t_.closed_by_peer()) return broken_ = true;
+        return tx_status_ != 'I';
+    }
+    transaction_state transaction_status() const noexcept override {
+        if (broken_ || in_flight_) return transaction_state::unknown;
+        switch (tx_status_) {
+        case 'I': return transaction_state::idle;
+        case 'T': return transaction_state::in_transaction;
+        case 'E': return transaction_state::failed;
+        default: return transaction_state::unknown;
+        }
+    }
     std::string parameter(std::string_view name) const override {
         auto it = params_.find(name);
         return it == params_.end() ? std::string() : it->second;
@@ -126,22 +152,32 @@ private:
     enum class abort_reason : std::uint8_t { none, timeout, cancelled };
 
     void arm(deadline dl) {
-        ++wd_->generation;
-        wd_->fired = false;
+        std::uint64_t g = 0;
+        {
+            std::lock_guard lock(wd_->m);
+            g = ++wd_->generation;
+            wd_->fired = false;
+        }
         timer_.expires_at(dl);
-        timer_.async_wait([w = std::weak_ptr<watchdog_state>(wd_),
-                           g = wd_->generation](const error_code& ec) {
+        timer_.async_wait([w = std::weak_ptr<watchdog_state>(wd_), g](const error_code& ec) {
             if (ec) return;
             auto s = w.lock();
-            if (!s || s->generation != g) return;
+            if (!s) return;
+            std::lock_guard lock(s->m);
+            if (s->generation != g) return;
             s->fired = true;
             if (s->t) s->t->cancel();
         });
     }
     void disarm() {
-        ++wd_->generation;
+        {
+            std::lock_guard lock(wd_->m);
+            ++wd_->generation;
+        }
         timer_.cancel();
     }
+    /// Sends the ROLLBACK asked for by request_rollback() (see connection.hpp).
+    asio::awaitable<result<void>> settle(deadline dl);
 
     /// Makes room for a message of `need` bytes (from the decoder) and reads more.
     asio::awaitable<error_code> read_more(std::size_t need);
@@ -191,8 +227,11 @@ private:
     std::int32_t pid_ = 0;
     std::int32_t secret_ = 0;
     char tx_status_ = 'I';
-    bool broken_ = false;
+    mutable bool broken_ = false; ///< also set by broken() when the server closed the session
     bool in_flight_ = false;
+    /// Set by execute(): the pipeline failed only because its first statement's cached
+    /// plan was invalidated, before anything ran or reached a sink (see connection::run).
+    bool retry_fresh_ = false;
 };
 
 asio::awaitable<error_code> native_connection::read_more(std::size_t need) {
@@ -360,27 +399,41 @@ asio::awaitable<result<void>> native_connection::open(deadline dl) {
     co_return result<void>{};
 }
 
+asio::awaitable<result<void>> native_connection::settle(deadline dl) {
+    if (!take_rollback_request() || tx_status_ == 'I') co_return result<void>{};
+    out_.clear();
+    (void)qm_.start_simple("ROLLBACK", out_);
+    co_return co_await execute({}, nullptr, dl, true);
+}
+
 asio::awaitable<result<void>> native_connection::run(std::span<const statement> statements,
                                                      deadline dl) {
     if (broken_) co_return fail_with(errc::connection_lost, "connection is broken");
     if (in_flight_) co_return fail_with(errc::protocol_error, "connection already in use");
+    if (auto r = co_await settle(dl); !r) co_return r;
     if (statements.empty()) co_return result<void>{};
     specs_.clear();
     for (const auto& s : statements)
         specs_.push_back(proto::statement_spec{s.sql, s.params, s.result_format, s.cache});
-    out_.clear();
-    auto hits = qm_.cache_hits(), misses = qm_.cache_misses();
-    if (auto r = qm_.start_pipeline(specs_, out_); !r)
-        co_return fail_with(errc::server_error, r.error()); // nothing was sent
-    stats_.prepared_cache_hits += qm_.cache_hits() - hits;
-    stats_.prepared_cache_misses += qm_.cache_misses() - misses;
-    co_return co_await execute(statements, nullptr, dl, false);
+    for (int attempt = 0;; ++attempt) {
+        out_.clear();
+        auto hits = qm_.cache_hits(), misses = qm_.cache_misses();
+        if (auto r = qm_.start_pipeline(specs_, out_); !r)
+            co_return fail_with(errc::server_error, r.error()); // nothing was sent
+        stats_.prepared_cache_hits += qm_.cache_hits() - hits;
+        stats_.prepared_cache_misses += qm_.cache_misses() - misses;
+        auto r = co_await execute(statements, nullptr, dl, false);
+        // Once: a second invalidation of a statement prepared a moment ago is reported.
+        if (!r && retry_fresh_ && attempt == 0 && clock::now() < dl) continue;
+        co_return r;
+    }
 }
 
 asio::awaitable<result<void>> native_connection::simple_query(std::string_view sql, deadline dl,
                                                               row_sink* sink) {
     if (broken_) co_return fail_with(errc::connection_lost, "connection is broken");
     if (in_flight_) co_return fail_with(errc::protocol_error, "connection already in use");
+    if (auto r = co_await settle(dl); !r) co_return r;
     out_.clear();
     if (auto r = qm_.start_simple(sql, out_); !r) co_return fail_with(errc::server_error, r.error());
     co_return co_await execute({}, sink, dl, true);
@@ -395,8 +448,11 @@ asio::awaitable<result<void>> native_connection::execute(std::span<const stateme
         return i < stmts.size() ? stmts[i].sink : nullptr;
     };
     in_flight_ = true;
+    retry_fresh_ = false;
     arm(dl);
     const auto grace = cfg_->options.cancel_grace;
+    bool delivered = false;        // a sink saw something of this pipeline
+    std::size_t error_index = 0;   // statement of first_error
     abort_reason reason = abort_reason::none;
     bool cancel_sent = false;
 
@@ -458,6 +514,7 @@ asio::awaitable<result<void>> native_connection::execute(std::span<const stateme
                 continue;
             }
             if (!marks_.empty()) {
+                delivered = true;
                 if (!co_await flush_rows(row_target)) co_await start_cancel(abort_reason::cancelled);
             }
             row_sink* s = nullptr;
@@ -465,13 +522,18 @@ asio::awaitable<result<void>> native_connection::execute(std::span<const stateme
             switch (ev.k) {
             case k::columns:
                 if (s) s->on_columns(ev.columns);
+                delivered = delivered || s;
                 break;
             case k::complete:
                 ++stats_.statements;
                 if (s) s->on_complete(ev.text);
+                delivered = true; // a statement ran (its effect is undone, but it ran)
                 break;
             case k::error:
-                if (!first_error) first_error = qm_.last_error();
+                if (!first_error) {
+                    first_error = qm_.last_error();
+                    error_index = ev.index;
+                }
                 fatal = fatal || is_fatal(qm_.last_error());
                 break;
             case k::notice:
@@ -509,6 +571,7 @@ asio::awaitable<result<void>> native_connection::execute(std::span<const stateme
         }
         if (ready) break;
         if (!marks_.empty()) {
+            delivered = true;
             if (!co_await flush_rows(row_target)) co_await start_cancel(abort_reason::cancelled);
         }
         if (wd_->fired) {
@@ -552,6 +615,9 @@ asio::awaitable<result<void>> native_connection::execute(std::span<const stateme
                             first_error ? *first_error : server_message{});
     if (reason == abort_reason::cancelled)
         co_return fail_with(errc::cancelled, "the consumer abandoned the result");
+    if (first_error && !is_simple && error_index == 0 && !delivered && tx_status_ == 'I' &&
+        qm_.invalidated_statement())
+        retry_fresh_ = true;
     if (first_error) {
         // 57014 without a cancel of ours: someone cancelled the backend (pg_cancel_backend).
         errc c = first_error->code == sqlstate::query_canceled() ? errc::cancelled

@@ -1,6 +1,9 @@
 // Asio transport for the native driver: TCP / unix socket / TLS.
 #include "transport.hpp"
 
+#include <poll.h>
+#include <sys/socket.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -103,6 +106,26 @@ asio::awaitable<error_code> transport::write(asio::const_buffer b) {
     }
     auto [ec, n] = co_await asio::async_write(tcp_, b, use_tuple);
     co_return ec;
+}
+
+bool transport::closed_by_peer() const noexcept {
+    // Same test as libpq's backend (libpq_connection::broken): poll(2) with POLLRDHUP.
+    // Readable without a hang-up is a message the server sent unprompted (a
+    // NotificationResponse, or a FATAL whose FIN is still on the way): on a plain
+    // socket MSG_PEEK tells EOF from data; under TLS the record is left for the next
+    // operation, which reports a FATAL as connection_lost.
+    auto& tcp = const_cast<asio::ip::tcp::socket&>(tcp_);
+    auto& local = const_cast<asio::local::stream_protocol::socket&>(local_);
+    const int fd = unix_ ? local.native_handle() : tcp.native_handle();
+    if (fd < 0) return true;
+    pollfd p{fd, POLLIN | POLLRDHUP, 0};
+    if (::poll(&p, 1, 0) <= 0) return false;
+    if (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) return true;
+    if (!tls_ && (p.revents & POLLIN)) {
+        char c = 0;
+        return ::recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+    }
+    return false;
 }
 
 void transport::cancel() noexcept {

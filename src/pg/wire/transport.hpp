@@ -51,6 +51,10 @@ public:
     /// Best-effort Terminate on a plain socket without blocking, then close.
     void close(bool send_terminate) noexcept;
 
+    /// Zero-timeout check of an idle connection: true when the peer has closed it
+    /// (EOF, hang-up or error pending). Never blocks and consumes nothing.
+    bool closed_by_peer() const noexcept;
+
     bool is_tcp() const noexcept { return !unix_; }
     bool is_tls() const noexcept { return tls_ != nullptr; }
     const cancel_target& target() const noexcept { return target_; }

@@ -108,6 +108,37 @@ TEST_P(cancel, terminated_backend_is_connection_lost_and_broken) {
     EXPECT_EQ(again.error().code, pg::errc::connection_lost);
 }
 
+TEST_P(cancel, server_closing_an_idle_connection_is_noticed_without_a_round_trip) {
+    // What the pool relies on to drop a terminated connection before handing it out.
+    EXPECT_FALSE(c_->broken());
+    auto admin = must_connect();
+    ASSERT_TRUE(admin);
+    copy_sink s;
+    ASSERT_TRUE(run1(*admin,
+                     "SELECT pg_terminate_backend(" + std::to_string(c_->backend_pid()) +
+                         ", 5000)",
+                     &s));
+    EXPECT_EQ(s.at(0, 0), "t");
+    // The FIN follows the FATAL message at once; allow the loopback a moment.
+    bool noticed = false;
+    for (int i = 0; i < 100 && !noticed; ++i) {
+        noticed = c_->broken();
+        if (!noticed) io_.run_for(10ms);
+    }
+    EXPECT_TRUE(noticed);
+    EXPECT_EQ(c_->transaction_status(), pg::transaction_state::unknown);
+}
+
+TEST_P(cancel, idle_connection_is_not_broken_and_stays_usable) {
+    // The zero-timeout poll must not mistake a quiet healthy connection for a closed one.
+    for (int i = 0; i < 3; ++i) {
+        EXPECT_FALSE(c_->broken());
+        io_.run_for(20ms);
+    }
+    expect_usable();
+    EXPECT_EQ(c_->transaction_status(), pg::transaction_state::idle);
+}
+
 INSTANTIATE_TEST_SUITE_P(backends, cancel, test::all_backends(), test::backend_name());
 
 } // namespace

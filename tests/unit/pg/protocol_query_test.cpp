@@ -140,6 +140,21 @@ TEST(query_machine, failed_parse_is_not_cached_and_rest_is_skipped) {
     EXPECT_EQ(r.events[0].index, 0u);
     EXPECT_EQ(m.last_error().code, sqlstate::syntax_error());
     EXPECT_EQ(m.cache().size(), 0u) << "neither statement completed Parse+Describe";
+    EXPECT_FALSE(m.invalidated_statement()) << "a syntax error is no stale plan";
+}
+
+TEST(query_machine, feature_not_supported_on_a_fresh_statement_is_no_invalidation) {
+    // 0A000 is also plain "feature_not_supported": only a cached, already described
+    // statement counts as invalidated (a retry would just fail again).
+    query_machine m(8);
+    std::string out;
+    std::array<statement_spec, 1> s{statement_spec{"SELECT x FOR UPDATE", {}, format::text, true}};
+    ASSERT_TRUE(m.start_pipeline(s, out));
+    script r(m);
+    r.feed('E', "SERROR\0C0A000\0Mnot supported\0\0"s);
+    r.feed('Z', "I");
+    EXPECT_FALSE(m.invalidated_statement());
+    EXPECT_EQ(m.cache().size(), 0u);
 }
 
 TEST(query_machine, second_error_is_a_protocol_error) {
@@ -173,11 +188,14 @@ TEST(query_machine, cached_plan_invalidation_drops_and_closes) {
     out.clear();
     ASSERT_TRUE(m.start_pipeline(s, out));
     script r2(m);
+    EXPECT_FALSE(m.invalidated_statement());
     r2.feed('E', "SERROR\0C0A000\0Mcached plan must not change result type\0\0"s);
     r2.feed('Z', "I");
     EXPECT_EQ(m.cache().size(), 0u);
+    EXPECT_TRUE(m.invalidated_statement()) << "the driver may re-send the pipeline once";
     out.clear();
     ASSERT_TRUE(m.start_pipeline(s, out));
+    EXPECT_FALSE(m.invalidated_statement()) << "reset by the next operation";
     EXPECT_EQ(types(out), "CPDBES") << "the stale statement is closed first, then re-prepared";
     EXPECT_NE(out.find("Sfq_1\0"s), std::string::npos);
     EXPECT_NE(out.find("fq_2\0SELECT * FROM t\0"s), std::string::npos);
