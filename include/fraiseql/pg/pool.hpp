@@ -9,12 +9,15 @@
 ///
 /// Connection health: the pool trusts connection::broken(). It asks on every
 /// return and every checkout; a broken connection is closed and its slot freed
-/// (a replacement is connected lazily, by the next acquire that needs one).
-/// Backends report broken() while the session is inside a transaction block, so a
-/// lease released in the middle of BEGIN … is dropped (closing it rolls the
-/// transaction back) instead of leaking the transaction to the next user; the
-/// libpq backend also reports a connection the server has closed while it was idle
-/// (pg_terminate_backend, restart) without a round trip.
+/// (a replacement is connected lazily, by the next acquire that needs one). Both
+/// backends also report a connection the server has closed while it was idle
+/// (pg_terminate_backend, restart) without a round trip, so it is dropped at checkout.
+///
+/// Transactions: a lease returned while its session is inside a transaction block
+/// (an abandoned pg::transaction, a BEGIN without COMMIT) is rolled back by the pool
+/// (ROLLBACK, bounded by rollback_timeout) before anyone else can acquire it; the
+/// slot stays in use meanwhile, and the connection is dropped if the ROLLBACK fails.
+/// No transaction ever leaks to the next user.
 ///
 /// Server outage: a failed connection attempt starts an exponential backoff (50 ms
 /// doubling, capped at 2 s). While it runs, an acquire that needs a new connection
@@ -41,6 +44,8 @@ struct pool_options {
     std::chrono::milliseconds max_lifetime{std::chrono::hours(1)};
     /// A connection idle for longer than this is pinged before being handed out.
     std::chrono::milliseconds health_check_after{std::chrono::seconds(30)};
+    /// Bound on the ROLLBACK of a connection returned inside a transaction block.
+    std::chrono::milliseconds rollback_timeout{2000};
 };
 
 struct pool_metrics {
@@ -52,6 +57,7 @@ struct pool_metrics {
     std::uint64_t discarded = 0; ///< broken or expired connections dropped
     std::uint64_t acquired = 0;
     std::uint64_t timeouts = 0; ///< acquires that ended in pool_exhausted
+    std::uint64_t rollbacks = 0; ///< connections returned inside a transaction, rolled back
 };
 
 class pool;
@@ -117,6 +123,10 @@ private:
     void give_back(std::unique_ptr<connection> c, clock::time_point created, bool reuse) noexcept;
     /// Background upkeep: closes idle/expired connections, keeps min_size open.
     static asio::awaitable<void> maintain(std::weak_ptr<pool> self);
+    /// ROLLBACK of a connection returned inside a transaction block, then give_back.
+    static asio::awaitable<void> roll_back(std::shared_ptr<pool> self,
+                                           std::unique_ptr<connection> c,
+                                           clock::time_point created);
     std::unique_ptr<impl> impl_;
 };
 

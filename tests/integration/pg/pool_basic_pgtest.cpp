@@ -124,6 +124,60 @@ TEST_P(pool_basic, two_hundred_coroutines_on_a_pool_of_ten) {
     EXPECT_EQ(m.timeouts, 0u);
 }
 
+/// Deadlines (the watchdog fires on some thread while the coroutine runs on another),
+/// leases left inside a transaction (the pool's ROLLBACK task), and plain queries.
+asio::awaitable<void> mixed_request(std::shared_ptr<pg::pool> p, int i, std::atomic<int>* ok) {
+    auto l = co_await p->acquire(in(30s));
+    if (!l) co_return;
+    if (i % 10 == 0) {
+        const pg::statement st{"SELECT pg_sleep(5)", {}};
+        auto r = co_await (*l)->run(std::span<const pg::statement>(&st, 1), in(50ms));
+        if (!r && r.error().code == errc::timeout && !(*l)->broken()) ++*ok;
+    } else if (i % 10 == 1) {
+        const pg::statement st{"BEGIN", {}};
+        if (co_await (*l)->run(std::span<const pg::statement>(&st, 1), in(10s))) ++*ok;
+    } else {
+        collect_sink s;
+        const std::string v = std::to_string(i);
+        const pg::param prm[] = {pg::param::text(v)};
+        const pg::statement st{"SELECT $1::int", prm, &s};
+        auto r = co_await (*l)->run(std::span<const pg::statement>(&st, 1), in(30s));
+        if (r && s.rows.size() == 1 && s.at(0, 0) == v) ++*ok;
+    }
+}
+
+TEST_P(pool_basic, four_threads_with_deadlines_and_abandoned_transactions) {
+    // The TSan run of the pool tests (docs/driver.md) relies on this one.
+    pg::pool_options o;
+    o.max_size = 8;
+    o.acquire_timeout = 30s;
+    auto p = make_pool(o);
+    constexpr int n = 100;
+    std::atomic<int> ok{0};
+    std::atomic<int> done{0};
+    for (int i = 0; i < n; ++i)
+        asio::co_spawn(io_, mixed_request(p, i, &ok), [&](std::exception_ptr) { ++done; });
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 3; ++t)
+        threads.emplace_back([&] {
+            while (done < n) io_.run_one_for(10ms);
+        });
+    const auto stop = pg::clock::now() + 90s;
+    while (done < n && pg::clock::now() < stop) io_.run_one_for(10ms);
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(done.load(), n);
+    EXPECT_EQ(ok.load(), n);
+    // Let the last ROLLBACK tasks finish, then everything is back and clean.
+    ASSERT_TRUE(poll_until([&] { return p->metrics().in_use == 0; }));
+    auto m = p->metrics();
+    EXPECT_LE(m.created, 8u);
+    EXPECT_EQ(m.rollbacks, std::uint64_t(n / 10));
+    EXPECT_EQ(m.waiting, 0u);
+    auto l = acquire(*p);
+    ASSERT_TRUE(l);
+    EXPECT_EQ(l->transaction_status(), pg::transaction_state::idle);
+}
+
 TEST_P(pool_basic, metrics_count_what_happens) {
     pg::pool_options o;
     o.max_size = 3;
@@ -157,7 +211,7 @@ TEST_P(pool_basic, metrics_count_what_happens) {
     EXPECT_EQ(m.failed, 0u);
 }
 
-TEST_P(pool_basic, lease_released_inside_a_transaction_is_dropped) {
+TEST_P(pool_basic, lease_released_inside_a_transaction_is_rolled_back) {
     pg::pool_options o;
     o.max_size = 1;
     auto p = make_pool(o);
@@ -169,11 +223,30 @@ TEST_P(pool_basic, lease_released_inside_a_transaction_is_dropped) {
         ASSERT_TRUE(simple(*l, "BEGIN"));
         ASSERT_TRUE(simple(*l, "SET LOCAL application_name = 'left_open'"));
     }
-    EXPECT_EQ(p->metrics().discarded, 1u);
+    // The pool sends ROLLBACK before anyone else gets the connection (pool.hpp).
     auto l = acquire(*p);
     ASSERT_TRUE(l);
-    EXPECT_NE(l->backend_pid(), pid);
+    EXPECT_EQ(l->backend_pid(), pid);
     EXPECT_EQ(scalar(*l, "SELECT current_setting('application_name') = 'left_open'"), "f");
+    EXPECT_EQ(p->metrics().rollbacks, 1u);
+    EXPECT_EQ(p->metrics().discarded, 0u);
+}
+
+TEST_P(pool_basic, lease_released_inside_a_failed_transaction_is_rolled_back) {
+    pg::pool_options o;
+    o.max_size = 1;
+    auto p = make_pool(o);
+    {
+        auto l = acquire(*p);
+        ASSERT_TRUE(l);
+        ASSERT_TRUE(simple(*l, "BEGIN"));
+        ASSERT_FALSE(simple(*l, "SELECT 1/0"));
+        EXPECT_EQ(l->transaction_status(), pg::transaction_state::failed);
+    }
+    auto l = acquire(*p);
+    ASSERT_TRUE(l);
+    EXPECT_EQ(scalar(*l, "SELECT 'clean'"), "clean");
+    EXPECT_EQ(p->metrics().rollbacks, 1u);
 }
 
 TEST_P(pool_basic, idle_timeout_closes_idle_connections) {
