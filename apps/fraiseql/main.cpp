@@ -145,7 +145,20 @@ int serve(exec::config cfg) {
         auto problems = run_sync(io, exec::discover_columns(**lease, **schema));
         for (const auto& p : problems) spdlog::warn("{}", p);
     }
-    exec::engine engine(*schema, pool, cfg);
+    std::shared_ptr<const exec::jwt_verifier> verifier;
+    if (auto jc = exec::make_jwt_config(cfg); jc.has_key()) {
+        auto v = exec::jwt_verifier::create(jc);
+        if (!v) {
+            std::cerr << "error: " << v.error() << "\n";
+            return 2;
+        }
+        verifier = std::move(*v);
+    } else if (!cfg.allow_anonymous) {
+        std::cerr << "error: allow_anonymous: false needs a JWT key (jwt_secret, jwt_public_key_file "
+                     "or jwt_jwks_file)\n";
+        return 2;
+    }
+    exec::engine engine(*schema, pool, cfg, verifier);
     http::server server(io, engine);
     auto port = server.listen();
     if (!port) {

@@ -21,7 +21,9 @@
 #include "fraiseql/json/transform.hpp"
 #include "fraiseql/json/writer.hpp"
 #include "fraiseql/sql/compiler.hpp"
+#include "authorization.hpp"
 #include "context.hpp"
+#include "fraiseql/exec/auth.hpp"
 #include "introspection.hpp"
 #include "lru_cache.hpp"
 #include "metrics.hpp"
@@ -70,6 +72,12 @@ std::string errors_body(const std::vector<error>& errors) {
     return out;
 }
 
+asio::awaitable<field_result> forbidden_result() {
+    field_result r;
+    r.is_null = true;
+    co_return r;
+}
+
 /// The persisted-query hash of a text (SHA-256, lower-case hex), as Apollo computes it.
 std::string sha256_hex(std::string_view text) {
     unsigned char md[SHA256_DIGEST_LENGTH];
@@ -91,6 +99,7 @@ struct engine::impl {
     std::shared_ptr<pg::pool> pool;
     config cfg;
     metrics m;
+    std::shared_ptr<const jwt_verifier> verifier;
     /// Parsed documents by query text: a repeated operation skips parsing.
     std::unique_ptr<lru_cache<std::shared_ptr<const graphql::document>>> documents;
     /// Automatic persisted queries: sha256 -> query text.
@@ -133,17 +142,16 @@ struct engine::impl {
 
     /// Session settings from claims and headers (product.md §5). A missing source
     /// gives an empty value: never a previous request's.
-    std::vector<std::pair<std::string, std::string>> session_settings(const request& req) const {
+    std::vector<std::pair<std::string, std::string>> session_settings(const request& req,
+                                                                      const auth_context& who) const {
         std::vector<std::pair<std::string, std::string>> out;
         for (const auto& sv : cfg.session_variables) {
             std::string value;
             if (sv.source == session_variable::source_kind::header) {
                 for (const auto& [k, v] : req.headers)
                     if (k == sv.name) value = v;
-            } else if (req.claims.is_object()) {
-                if (const auto* c = req.claims.get_object().if_contains(sv.name)) {
-                    value = c->is_string() ? std::string(c->get_string()) : boost::json::serialize(*c);
-                }
+            } else {
+                value = claim_text(who.claims, sv.name);
             }
             out.emplace_back(sv.setting, std::move(value));
         }
@@ -152,8 +160,9 @@ struct engine::impl {
 };
 
 engine::engine(std::shared_ptr<const graphql::schema> schema, std::shared_ptr<pg::pool> pool,
-               config cfg)
+               config cfg, std::shared_ptr<const jwt_verifier> verifier)
     : impl_(std::make_unique<impl>()) {
+    impl_->verifier = std::move(verifier);
     impl_->schema = std::move(schema);
     impl_->pool = std::move(pool);
     impl_->cfg = std::move(cfg);
@@ -181,6 +190,16 @@ asio::awaitable<response> engine::execute(request req, response_stream* stream) 
         res.body = errors_body(errors);
         return finish(std::move(res));
     };
+
+    auto who = authenticate(req.authorization, I.verifier.get(), I.cfg.allow_anonymous,
+                            std::chrono::system_clock::now());
+    if (!who) {
+        spdlog::info("request {}: unauthenticated ({}: {})", req.request_id, to_string(who.error().why),
+                     who.error().log_message);
+        errors.push_back(error::at(std::string(auth_failure::client_message), {}, graphql::code::unauthenticated));
+        res.www_authenticate = std::string(who.error().www_authenticate());
+        co_return fail(401);
+    }
 
     if (auto e = I.resolve_persisted(req)) {
         errors.push_back(std::move(*e));
@@ -220,8 +239,23 @@ asio::awaitable<response> engine::execute(request req, response_stream* stream) 
         errors = std::move(plan.error());
         co_return fail(400);
     }
+    // Introspection policy (product.md §5).
+    for (const auto& fp : plan->root_fields) {
+        if (fp.name != "__schema" && fp.name != "__type") continue;
+        if (I.cfg.introspection == introspection_policy::disabled ||
+            (I.cfg.introspection == introspection_policy::authenticated && !who->authenticated)) {
+            errors.push_back(error::at("Introspection is not allowed" +
+                                           std::string(I.cfg.introspection == introspection_policy::disabled
+                                                           ? "." : " without authentication."),
+                                       fp.loc, graphql::code::forbidden));
+            co_return fail(I.cfg.introspection == introspection_policy::disabled ? 400 : 401);
+        }
+    }
+    authorization authz;
+    authorize(*I.schema, *plan, *who, authz);
+    for (auto& e : authz.errors) errors.push_back(std::move(e));
 
-    exec_context ctx{*I.schema, *I.pool, I.cfg, req.request_id, dl, I.session_settings(req), {}, 64 * 1024, false};
+    exec_context ctx{*I.schema, *I.pool, I.cfg, req.request_id, dl, I.session_settings(req, *who), {}, 64 * 1024, false};
     const auto& roots = plan->root_fields;
     const bool is_mutation = plan->kind == graphql::operation_kind::mutation;
     auto needs_db = [&](const graphql::field_plan& fp) {
@@ -233,7 +267,7 @@ asio::awaitable<response> engine::execute(request req, response_stream* stream) 
     // arrive, once it outgrows the threshold (docs/http.md).
     std::string prefix;
     bool stream_started = false;
-    if (stream && roots.size() == 1 && !is_mutation && needs_db(roots[0]) &&
+    if (stream && roots.size() == 1 && !is_mutation && needs_db(roots[0]) && !authz.root_forbidden[0] &&
         roots[0].field->root == graphql::field_def::root_kind::list) {
         prefix = "{\"data\":{";
         json::append_json_string(prefix, roots[0].response_key);
@@ -272,10 +306,13 @@ asio::awaitable<response> engine::execute(request req, response_stream* stream) 
 
     std::vector<field_result> results(roots.size());
     std::size_t db_fields = 0;
-    for (const auto& fp : roots) db_fields += needs_db(fp);
+    for (std::size_t i = 0; i < roots.size(); ++i) db_fields += needs_db(roots[i]) && !authz.root_forbidden[i];
     if (is_mutation || db_fields <= 1) {
         // Mutations run serially, in order (GraphQL spec §6.2.2).
-        for (std::size_t i = 0; i < roots.size(); ++i) results[i] = co_await run_one(roots[i]);
+        for (std::size_t i = 0; i < roots.size(); ++i) {
+            if (authz.root_forbidden[i]) results[i].is_null = true; // a forbidden mutation does not run
+            else results[i] = co_await run_one(roots[i]);
+        }
     } else {
         // Several root queries: one statement each, run concurrently on their own
         // connections, merged in selection order.
@@ -283,7 +320,9 @@ asio::awaitable<response> engine::execute(request req, response_stream* stream) 
         using op_t = decltype(asio::co_spawn(ex, run_one(roots[0]), asio::deferred));
         std::vector<op_t> ops;
         ops.reserve(roots.size());
-        for (const auto& fp : roots) ops.push_back(asio::co_spawn(ex, run_one(fp), asio::deferred));
+        for (std::size_t i = 0; i < roots.size(); ++i)
+            ops.push_back(asio::co_spawn(ex, authz.root_forbidden[i] ? forbidden_result() : run_one(roots[i]),
+                                         asio::deferred));
         auto [order, exceptions, values] =
             co_await asio::experimental::make_parallel_group(std::move(ops))
                 .async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);

@@ -460,6 +460,7 @@ server::impl::handle_graphql(const bhttp::request<bhttp::string_body>& req,
         } else {
             res.result(static_cast<bhttp::status>(r.status));
         }
+        if (!r.www_authenticate.empty()) res.set(bhttp::field::www_authenticate, r.www_authenticate);
         res.body() = std::move(r.body);
     } else {
         std::string body = "[";

@@ -230,7 +230,7 @@ TEST_P(http_e2e, metrics_are_prometheus_text) {
 }
 
 TEST_P(http_e2e, a_100000_row_list_streams_in_bounded_memory) {
-    start({"FRAISEQL_MAX_PAGE_SIZE=200000"});
+    start({"FRAISEQL_MAX_PAGE_SIZE=200000", "FRAISEQL_STATEMENT_TIMEOUT=300", "FRAISEQL_REQUEST_TIMEOUT=300"});
     const long idle_kb = proc_kb(server_->pid(), "VmRSS");
     auto r = post_graphql(port(), R"({"query":"{ rows(limit: 100000) { id name payload } }"})");
     ASSERT_EQ(r.status, 200) << r.error;
@@ -247,7 +247,7 @@ TEST_P(http_e2e, a_100000_row_list_streams_in_bounded_memory) {
 }
 
 TEST_P(http_e2e, a_slow_reader_neither_bloats_the_server_nor_blocks_others) {
-    start({"FRAISEQL_MAX_PAGE_SIZE=200000"});
+    start({"FRAISEQL_MAX_PAGE_SIZE=200000", "FRAISEQL_STATEMENT_TIMEOUT=300", "FRAISEQL_REQUEST_TIMEOUT=300"});
     const long idle_kb = proc_kb(server_->pid(), "VmRSS");
     raw_client slow(port());
     ASSERT_GE(slow.fd, 0);

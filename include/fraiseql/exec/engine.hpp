@@ -14,6 +14,7 @@
 #include <boost/json/value.hpp>
 
 #include "fraiseql/exec/config.hpp"
+#include "fraiseql/exec/jwt.hpp"
 #include "fraiseql/graphql/schema.hpp"
 #include "fraiseql/pg/pool.hpp"
 
@@ -28,7 +29,6 @@ struct request {
     std::string authorization;     ///< the Authorization header, verbatim
     std::vector<std::pair<std::string, std::string>> headers; ///< lower-case names
     bool via_get = false;          ///< GET requests may only run queries
-    boost::json::value claims;     ///< verified JWT claims (an object), or null when anonymous
     std::string request_id;
 };
 
@@ -37,6 +37,7 @@ struct response {
     unsigned status = 200;
     std::string body;               ///< the whole body, or (when streamed) its last piece
     bool mutation_over_get = false; ///< HTTP layer answers 405
+    std::string www_authenticate;   ///< with status 401: the WWW-Authenticate challenge
     bool streamed = false;          ///< the body began on the response_stream; `body` is its tail
     /// The stream failed after it began (database error mid-stream, a non-null
     /// violation that would have nulled data already sent, or the client went
@@ -56,8 +57,10 @@ public:
 class engine {
 public:
     /// Builds an engine over a schema and a pool. The schema must outlive it.
+    /// `verifier` checks bearer tokens (nullptr: no JWT key configured, so any
+    /// token is refused and only anonymous requests can pass).
     engine(std::shared_ptr<const graphql::schema> schema, std::shared_ptr<pg::pool> pool,
-           config cfg);
+           config cfg, std::shared_ptr<const jwt_verifier> verifier = nullptr);
     ~engine();
     engine(const engine&) = delete;
     engine& operator=(const engine&) = delete;
