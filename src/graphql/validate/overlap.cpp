@@ -118,7 +118,7 @@ private:
     std::map<std::pair<std::string_view, std::string_view>, bool> data_;
 };
 
-constexpr std::size_t max_depth = 400;
+constexpr std::size_t max_depth = 256;
 
 } // namespace
 
@@ -269,34 +269,75 @@ struct overlap_checker::impl {
         }
     }
 
+    // graphql-js `collectConflictsBetweenFieldsAndFragment`, depth-first over the fragments
+    // that the fragment spreads, in the same order; iterative, as a chain of fragments may
+    // be long.
     void fields_and_fragment(std::vector<conflict>& out, bool exclusive, const fields_and_fragments& a,
                              std::string_view fragment_name) {
-        if (stop) return;
-        depth_guard guard(*this);
-        if (stop) return;
-        const fields_and_fragments* b = fields_of_fragment(fragment_name);
-        if (!b || b == &a) return; // a fragment is not compared with itself
-        between(out, exclusive, a.fields, b->fields);
-        for (auto referenced : b->fragment_names) {
-            if (compared.has(referenced, fragment_name, exclusive)) continue;
-            compared.add(referenced, fragment_name, exclusive);
-            fields_and_fragment(out, exclusive, a, referenced);
+        struct frame {
+            std::string_view name;
+            const fields_and_fragments* b;
+            std::size_t next;
+        };
+        std::vector<frame> stack;
+        auto enter = [&](std::string_view name) {
+            const fields_and_fragments* b = fields_of_fragment(name);
+            if (!b || b == &a) return; // a fragment is not compared with itself
+            between(out, exclusive, a.fields, b->fields);
+            stack.push_back({name, b, 0});
+        };
+        enter(fragment_name);
+        while (!stack.empty() && !stop) {
+            frame& top = stack.back();
+            if (top.next == top.b->fragment_names.size()) {
+                stack.pop_back();
+                continue;
+            }
+            std::string_view referenced = top.b->fragment_names[top.next++];
+            std::string_view from = top.name;
+            if (compared.has(referenced, from, exclusive)) continue;
+            compared.add(referenced, from, exclusive);
+            enter(referenced);
         }
     }
 
+    // graphql-js `collectConflictsBetweenFragments`: the pair, then the second's spreads
+    // against the first, then the first's spreads against the second. Iterative, in the
+    // same order.
     void between_fragments(std::vector<conflict>& out, bool exclusive, std::string_view n1,
                            std::string_view n2) {
-        if (stop || n1 == n2) return;
-        if (compared.has(n1, n2, exclusive)) return;
-        compared.add(n1, n2, exclusive);
-        depth_guard guard(*this);
-        if (stop) return;
-        const fields_and_fragments* a = fields_of_fragment(n1);
-        const fields_and_fragments* b = fields_of_fragment(n2);
-        if (!a || !b) return;
-        between(out, exclusive, a->fields, b->fields);
-        for (auto r2 : b->fragment_names) between_fragments(out, exclusive, n1, r2);
-        for (auto r1 : a->fragment_names) between_fragments(out, exclusive, r1, n2);
+        struct frame {
+            std::string_view n1, n2;
+            const fields_and_fragments *a, *b;
+            std::size_t next; // over b's spreads, then a's
+        };
+        std::vector<frame> stack;
+        auto enter = [&](std::string_view x, std::string_view y) {
+            if (x == y || compared.has(x, y, exclusive)) return;
+            compared.add(x, y, exclusive);
+            const fields_and_fragments* a = fields_of_fragment(x);
+            const fields_and_fragments* b = fields_of_fragment(y);
+            if (!a || !b) return;
+            between(out, exclusive, a->fields, b->fields);
+            stack.push_back({x, y, a, b, 0});
+        };
+        enter(n1, n2);
+        while (!stack.empty() && !stop) {
+            frame& top = stack.back();
+            const std::size_t nb = top.b->fragment_names.size();
+            if (top.next == nb + top.a->fragment_names.size()) {
+                stack.pop_back();
+                continue;
+            }
+            const std::size_t i = top.next++;
+            if (i < nb) {
+                std::string_view x = top.n1, y = top.b->fragment_names[i];
+                enter(x, y);
+            } else {
+                std::string_view x = top.a->fragment_names[i - nb], y = top.n2;
+                enter(x, y);
+            }
+        }
     }
 
     void between_sub_selections(std::vector<conflict>& out, bool exclusive, const type_def* p1,

@@ -50,7 +50,7 @@ TEST(validate_5_6_1_values_of_correct_type, variable_default_values_are_checked)
 
 TEST(validate_5_6_2_input_object_field_names, unknown_input_fields_are_refused) {
     EXPECT_EQ(located("{ echo(input: {title: \"t\", titel: \"u\"}) }"),
-              strings{"Field \"titel\" is not defined by type \"PostInput\". Did you mean \"title\"? @1:27"});
+              strings{"Field \"titel\" is not defined by type \"PostInput\". Did you mean \"title\"? @1:28"});
 }
 
 TEST(validate_5_6_3_input_object_field_uniqueness, repeated_input_fields_are_refused) {

@@ -37,16 +37,18 @@ TEST(validate_5_8_1_variable_uniqueness, repeated_variables_are_refused) {
 }
 
 TEST(validate_5_8_2_variables_are_input_types, input_types_are_valid) {
-    EXPECT_VALID("query Q($a: Int, $b: [Role!]!, $c: PostInput, $d: JSON) { echo(n: $a, json: $d) r: echo(role: ADMIN, "
+    EXPECT_VALID("query Q($a: Int, $b: [ID!]!, $c: PostInput, $d: JSON) { echo(n: $a, json: $d) r: echo(role: ADMIN, "
                  "input: $c) s: echo(ids: $b) }");
 }
 
 TEST(validate_5_8_2_variables_are_input_types, output_types_are_refused) {
     EXPECT_EQ(located("query Q($u: User, $p: [Pet!]) { echo(json: $u) e: echo(json: $p) }"),
               (strings{"Variable \"$u\" cannot be non-input type \"User\". @1:13",
-                       "Variable \"$p\" cannot be non-input type \"[Pet!]\". @1:23"}));
+                       "Variable \"$p\" cannot be non-input type \"[Pet!]\". @1:23",
+                       "Variable \"$u\" of type \"User\" used in position expecting type \"JSON\". @1:9,1:44",
+                       "Variable \"$p\" of type \"[Pet!]\" used in position expecting type \"JSON\". @1:19,1:62"}));
     EXPECT_EQ(messages("query Q($u: Strng) { echo(s: $u) }"),
-              strings{"Unknown type \"Strng\". Did you mean \"String\"?"});
+              strings{"Unknown type \"Strng\". Did you mean \"String\" or \"LTree\"?"});
 }
 
 TEST(validate_5_8_3_all_variable_uses_defined, uses_in_fragments_count) {
@@ -73,7 +75,7 @@ TEST(validate_5_8_5_all_variable_usages_are_allowed, compatible_usages_are_valid
 
 TEST(validate_5_8_5_all_variable_usages_are_allowed, incompatible_usages_are_refused) {
     EXPECT_EQ(located("query Q($id: ID) { user(id: $id) { id } }"),
-              strings{"Variable \"$id\" of type \"ID\" used in position expecting type \"ID!\". @1:9,1:28"});
+              strings{"Variable \"$id\" of type \"ID\" used in position expecting type \"ID!\". @1:9,1:29"});
     EXPECT_EQ(messages("query Q($s: String, $ids: ID, $b: String, $x: Int = null) { echo(n: $s, ids: $ids) "
                        "need(n: $x) users { id @include(if: $b) } }"),
               (strings{"Variable \"$s\" of type \"String\" used in position expecting type \"Int\".",

@@ -19,8 +19,8 @@ TEST(validate_suggestions, natural_order_compares_digit_runs_as_numbers) {
 
 TEST(validate_suggestions, nearest_first_and_case_insensitive) {
     std::vector<std::string_view> options{"name", "email", "names", "Name", "age", "id"};
-    EXPECT_EQ(suggestion_list("nmae", options), (std::vector<std::string_view>{"name", "Name", "names"}));
-    EXPECT_EQ(suggestion_list("NAME", options), (std::vector<std::string_view>{"Name", "name", "names"}));
+    EXPECT_EQ(suggestion_list("nmae", options), (std::vector<std::string_view>{"Name", "name", "names"}));
+    EXPECT_EQ(suggestion_list("NAME", options), (std::vector<std::string_view>{"Name", "name", "names", "age"}));
     EXPECT_TRUE(suggestion_list("zzzzzz", options).empty());
 }
 
