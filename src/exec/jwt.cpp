@@ -202,7 +202,7 @@ struct jwt_verifier::impl {
 
 fraiseql::result<boost::json::object, jwt_error>
 jwt_verifier::impl::verify(std::string_view token, std::chrono::system_clock::time_point now) {
-    // Bound all work before decoding anything (the HTTP layer's header limit is larger).
+    // Bound all work before decoding anything: a size check costs nothing.
     if (token.size() > max_jwt_size)
         return failure{fail(jwt_error_code::malformed, "token larger than 16 KiB")};
 
