@@ -1,6 +1,7 @@
 #include "fraiseql/graphql/schema.hpp"
 
 #include <cctype>
+#include <charconv>
 #include <cstdio>
 #include <string>
 
@@ -91,9 +92,12 @@ std::string input_value::to_json() const {
     case kind::boolean: out = b_ ? "true" : "false"; break;
     case kind::integer: out = std::to_string(i_); break;
     case kind::floating: {
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "%.17g", d_);
-        out = buf;
+        // Shortest text that reads back as the same double: 0.1 stays "0.1"
+        // (a Decimal compared in SQL must not become 0.10000000000000001).
+        char buf[64];
+        auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d_);
+        out.assign(buf, ec == std::errc() ? end : buf);
+        if (out.empty() || out.find_first_of("0123456789") == std::string::npos) out = "null";
         break;
     }
     case kind::string:
