@@ -30,12 +30,16 @@ std::string direction_sql(const sort_key& k, bool reverse) {
 }
 
 /// "Row comes strictly later than the cursor value in this key's order" (or
-/// earlier, with `reverse`), never NULL for a non-null cursor value.
-std::string strictly_after(const sort_key& k, const std::optional<std::string>& p, bool reverse) {
+/// earlier, with `reverse`), never NULL for a non-null cursor value. `non_null`:
+/// the key is the `id` tie-breaker, taken as never NULL, so that the condition is
+/// a plain comparison an index can serve.
+std::string strictly_after(const sort_key& k, const std::optional<std::string>& p, bool reverse,
+                           bool non_null) {
     const bool desc = k.desc != reverse;
     const bool nulls_first = k.nulls_first != reverse;
     if (!p) return nulls_first ? "(" + k.expr + ") IS NOT NULL" : "FALSE";
     const std::string base = k.expr + (desc ? " < " : " > ") + *p;
+    if (non_null) return base;
     return nulls_first ? "((" + k.expr + ") IS NOT NULL AND " + base + ")"
                        : "((" + k.expr + ") IS NULL OR " + base + ")";
 }
@@ -45,22 +49,31 @@ std::string equal_to(const sort_key& k, const std::optional<std::string>& p) {
 }
 
 /// The keyset condition over all keys: rows after (or, with `reverse`, before) the
-/// cursor; `inclusive` also accepts the cursor row itself.
+/// cursor; `inclusive` also accepts the cursor row itself. The last key is the `id`
+/// tie-breaker (non-null). When the leading key places NULLs before the cursor side,
+/// a redundant `k >= v` (`<=` descending) is added so that an index on the leading
+/// key serves the page as a range scan (docs/pagination.md, "Limits").
 std::string keyset(const std::vector<sort_key>& keys, const std::vector<std::optional<std::string>>& p,
                    bool reverse, bool inclusive) {
     std::string out;
     std::string close;
     for (std::size_t i = 0; i < keys.size(); ++i) {
-        if (i + 1 == keys.size()) {
-            std::string last = strictly_after(keys[i], p[i], reverse);
-            if (inclusive) last = "(" + last + " OR " + equal_to(keys[i], p[i]) + ")";
-            out += last;
+        const bool last = i + 1 == keys.size();
+        if (last) {
+            std::string tail = strictly_after(keys[i], p[i], reverse, true);
+            if (inclusive) tail = "(" + tail + " OR " + equal_to(keys[i], p[i]) + ")";
+            out += tail;
         } else {
-            out += "(" + strictly_after(keys[i], p[i], reverse) + " OR (" + equal_to(keys[i], p[i]) + " AND ";
+            out += "(" + strictly_after(keys[i], p[i], reverse, false) + " OR (" + equal_to(keys[i], p[i]) +
+                   " AND ";
             close += "))";
         }
     }
-    return out + close;
+    out += close;
+    const sort_key& lead = keys.front();
+    if (keys.size() > 1 && p.front() && (lead.nulls_first != reverse))
+        out = lead.expr + ((lead.desc != reverse) ? " <= " : " >= ") + *p.front() + " AND " + out;
+    return out;
 }
 
 std::string hex32(std::uint32_t v) {
