@@ -1,12 +1,23 @@
-// Native driver vs libpq backend on the same server and queries (product spec §8):
-// prepared `SELECT $1::int` round trips and streaming a 100,000-row jsonb result.
+// Native driver vs libpq backend on the same server, the same queries, in the same run
+// (product spec §8, issues 3 and 4):
+//   - prepared `SELECT $1::int` round trips with 1 and 16 concurrent connections, with
+//     p50/p99 latency per request;
+//   - streaming a 100,000-row jsonb result: rows/s and the peak heap growth while doing it.
 // Needs a running cluster: FRAISEQL_TEST_CLUSTER_DIR=<dir> (tools/pg-test-cluster.sh).
+// Build and run (docs/benchmarks.md, "Driver"):
+//   cmake --preset release && ninja -C build/release pg_driver_bench
+//   FRAISEQL_TEST_CLUSTER_DIR=$PWD/build/pgbench-cluster build/release/bench/pg_driver_bench
+#include <malloc.h>
+
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include <benchmark/benchmark.h>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 
 #include "fraiseql/pg/connection.hpp"
@@ -15,6 +26,7 @@ namespace {
 
 namespace asio = boost::asio;
 namespace pg = fraiseql::pg;
+using std::chrono::duration;
 
 std::string database_url() {
     const char* dir = std::getenv("FRAISEQL_TEST_CLUSTER_DIR");
@@ -25,6 +37,12 @@ std::string database_url() {
     while (std::getline(in, line))
         if (line.rfind(key, 0) == 0) return line.substr(key.size());
     return {};
+}
+
+/// Bytes currently allocated (glibc): what is being held, not what was ever touched.
+std::size_t heap_in_use() {
+    struct mallinfo2 mi = mallinfo2();
+    return mi.uordblks + mi.hblkhd;
 }
 
 template <class T> T run(asio::io_context& io, asio::awaitable<T> aw) {
@@ -40,84 +58,126 @@ template <class T> T run(asio::io_context& io, asio::awaitable<T> aw) {
 
 struct counting_sink : pg::row_sink {
     std::size_t rows = 0, bytes = 0;
+    std::size_t baseline = 0, peak_growth = 0;
+    bool sample_heap = false;
     asio::awaitable<bool> on_rows(std::span<const pg::row_view> batch) override {
         rows += batch.size();
         for (const auto& r : batch)
             for (const auto& f : r) bytes += f.is_null() ? 0 : std::size_t(f.size);
+        if (sample_heap) {
+            const std::size_t now = heap_in_use();
+            if (now > baseline) peak_growth = std::max(peak_growth, now - baseline);
+        }
         co_return true;
     }
 };
 
-std::unique_ptr<pg::connection> open(asio::io_context& io, pg::backend_kind kind,
-                                     benchmark::State& state) {
+std::vector<std::unique_ptr<pg::connection>> open(asio::io_context& io, pg::backend_kind kind,
+                                                  std::size_t n, benchmark::State& state) {
+    std::vector<std::unique_ptr<pg::connection>> out;
     auto url = database_url();
     if (url.empty()) {
         state.SkipWithError("set FRAISEQL_TEST_CLUSTER_DIR");
-        return nullptr;
+        return out;
     }
-    auto c = pg::make_connector(kind, io.get_executor(), url);
+    auto c = pg::make_connector(kind, io.get_executor(), url + "?sslmode=disable");
     if (!c) {
         state.SkipWithError(c.error().message.c_str());
-        return nullptr;
+        return out;
     }
-    auto conn = run(io, (*c)->connect(pg::clock::now() + std::chrono::seconds(10)));
-    if (!conn) {
-        state.SkipWithError(conn.error().message.c_str());
-        return nullptr;
+    for (std::size_t i = 0; i < n; ++i) {
+        auto conn = run(io, (*c)->connect(pg::clock::now() + std::chrono::seconds(10)));
+        if (!conn) {
+            state.SkipWithError(conn.error().message.c_str());
+            out.clear();
+            return out;
+        }
+        out.push_back(std::move(*conn));
     }
-    return std::move(*conn);
+    return out;
 }
 
+double percentile(std::vector<double>& v, double p) {
+    if (v.empty()) return 0;
+    auto k = std::size_t(p * double(v.size() - 1));
+    std::nth_element(v.begin(), v.begin() + std::ptrdiff_t(k), v.end());
+    return v[k];
+}
+
+/// `concurrency` connections, one coroutine each, all on one thread (the server's shape:
+/// many requests multiplexed on an io_context). One benchmark iteration = 100 prepared
+/// round trips per connection.
 void prepared_select(benchmark::State& state, pg::backend_kind kind) {
+    const auto concurrency = std::size_t(state.range(0));
+    constexpr int per_iteration = 100;
     asio::io_context io;
-    auto c = open(io, kind, state);
-    if (!c) return;
-    counting_sink sink;
-    std::string v = "42";
-    pg::param p = pg::param::text(v);
-    pg::statement st{"SELECT $1::int", std::span(&p, 1), &sink};
-    auto loop = [&]() -> asio::awaitable<bool> {
-        for (auto _ : state) {
-            auto r = co_await c->run(std::span(&st, 1),
-                                     pg::clock::now() + std::chrono::seconds(10));
-            if (!r) co_return false;
+    auto conns = open(io, kind, concurrency, state);
+    if (conns.empty()) return;
+    std::vector<double> latencies_us;
+    bool failed = false;
+    auto worker = [&](pg::connection& c, int n) -> asio::awaitable<void> {
+        counting_sink sink;
+        std::string v = "42";
+        pg::param p = pg::param::text(v);
+        pg::statement st{"SELECT $1::int", std::span(&p, 1), &sink};
+        for (int i = 0; i < n && !failed; ++i) {
+            const auto t0 = pg::clock::now();
+            auto r = co_await c.run(std::span(&st, 1), t0 + std::chrono::seconds(10));
+            latencies_us.push_back(duration<double, std::micro>(pg::clock::now() - t0).count());
+            if (!r) failed = true;
         }
-        co_return true;
     };
-    if (!run(io, loop())) state.SkipWithError("query failed");
-    state.counters["round_trips/s"] =
-        benchmark::Counter(double(state.iterations()), benchmark::Counter::kIsRate);
+    for (auto _ : state) {
+        for (auto& c : conns) asio::co_spawn(io, worker(*c, per_iteration), asio::detached);
+        io.restart();
+        io.run();
+        if (failed) break;
+    }
+    if (failed) {
+        state.SkipWithError("query failed");
+        return;
+    }
+    const double requests = double(state.iterations()) * per_iteration * double(concurrency);
+    state.counters["round_trips/s"] = benchmark::Counter(requests, benchmark::Counter::kIsRate);
+    state.counters["p50_us"] = percentile(latencies_us, 0.50);
+    state.counters["p99_us"] = percentile(latencies_us, 0.99);
 }
 
 void stream_jsonb(benchmark::State& state, pg::backend_kind kind) {
     asio::io_context io;
-    auto c = open(io, kind, state);
-    if (!c) return;
+    auto conns = open(io, kind, 1, state);
+    if (conns.empty()) return;
+    auto& c = conns.front();
     pg::statement st{"SELECT jsonb_build_object('id', g, 'name', 'user ' || g, 'tags', "
                      "jsonb_build_array('a', 'b'), 'active', g % 2 = 0) "
                      "FROM generate_series(1, 100000) g",
                      {}, nullptr};
-    std::size_t rows = 0, bytes = 0;
+    std::size_t rows = 0, bytes = 0, peak = 0;
     auto loop = [&]() -> asio::awaitable<bool> {
         for (auto _ : state) {
             counting_sink sink;
+            sink.sample_heap = true;
+            sink.baseline = heap_in_use();
             st.sink = &sink;
             auto r = co_await c->run(std::span(&st, 1),
                                      pg::clock::now() + std::chrono::seconds(60));
             if (!r || sink.rows != 100000) co_return false;
             rows += sink.rows;
             bytes += sink.bytes;
+            peak = std::max(peak, sink.peak_growth);
         }
         co_return true;
     };
     if (!run(io, loop())) state.SkipWithError("stream failed");
     state.counters["rows/s"] = benchmark::Counter(double(rows), benchmark::Counter::kIsRate);
     state.SetBytesProcessed(std::int64_t(bytes));
-    state.counters["max_recv_buffer"] = double(c->stats().max_receive_buffer);
+    state.counters["peak_heap_KiB"] = double(peak) / 1024.0;
 }
 
-BENCHMARK_CAPTURE(prepared_select, native, pg::backend_kind::native)->UseRealTime();
-BENCHMARK_CAPTURE(prepared_select, libpq, pg::backend_kind::libpq)->UseRealTime();
+BENCHMARK_CAPTURE(prepared_select, native, pg::backend_kind::native)
+    ->Arg(1)->Arg(16)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(prepared_select, libpq, pg::backend_kind::libpq)
+    ->Arg(1)->Arg(16)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(stream_jsonb, native, pg::backend_kind::native)
     ->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(stream_jsonb, libpq, pg::backend_kind::libpq)
