@@ -334,7 +334,8 @@ run_wrk() {
 import json, sys
 d = json.loads(sys.stdin.read())
 err = d["err_connect"] + d["err_read"] + d["err_write"] + d["err_status"] + d["err_timeout"]
-cpu_us = f"{int(sys.argv[3]) / int(sys.argv[4]) * 1e6 / d['requests']:.1f}" if d["requests"] else "NaN"
+n = d["requests"]
+cpu_us = "%.1f" % (int(sys.argv[3]) / int(sys.argv[4]) * 1e6 / n) if n else "NaN"
 print(d["requests_per_s"], d["p50_us"], d["p99_us"], d["mean_us"], err, sys.argv[1], sys.argv[2],
       cpu_us)
 ' "$rss_peak" "$rss_idle" "$((cpu1 - cpu0))" "$(getconf CLK_TCK)"
