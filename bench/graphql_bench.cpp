@@ -33,7 +33,7 @@ query Dashboard($since: DateTime, $minRating: Float = 4, $first: Int = 10, $afte
       id
       body
       createdAt
-      author { id email }
+      author { id }
     }
   }
   byAuthor: posts(where: {author: {email: {eq: $authorEmail}}, OR: [{title: {icontains: "sql"}},
@@ -59,6 +59,18 @@ query Dashboard($since: DateTime, $minRating: Float = 4, $first: Int = 10, $afte
     ...UserCard
     tags
     age
+  }
+  drafts: posts(where: {publishedAt: {isnull: true}, NOT: {title: {startswith: "tmp"}}},
+                orderBy: [{title: ASC}], limit: 100) {
+    id
+    title
+    body
+    author { ...AuthorFields }
+    comments { id body createdAt author { id } }
+  }
+  newest: usersConnection(first: 5, orderBy: [{createdAt: DESC}]) {
+    edges { node { ...UserCard address { city } } }
+    pageInfo { endCursor hasNextPage }
   }
   __typename
 }
