@@ -333,8 +333,9 @@ int main(int argc, char** argv) {
             }
         }
         exec::engine engine(*schema, nullptr, *cfg);
-        std::cout << engine.explain(explain_query, vars, explain_opname);
-        return 0;
+        auto text = engine.explain(explain_query, vars, explain_opname);
+        std::cout << text;
+        return text.find("{\"errors\":") == std::string::npos ? 0 : 1;
     }
     return 0;
 }

@@ -18,9 +18,12 @@
 
 #include "fraiseql/graphql/parser.hpp"
 #include "fraiseql/graphql/planner.hpp"
+#include "fraiseql/graphql/validate.hpp"
 #include "fraiseql/json/transform.hpp"
 #include "fraiseql/json/writer.hpp"
 #include "fraiseql/sql/compiler.hpp"
+#include "fraiseql/sql/connection.hpp"
+#include "fraiseql/sql/mutation.hpp"
 #include "authorization.hpp"
 #include "context.hpp"
 #include "fraiseql/exec/auth.hpp"
@@ -221,6 +224,13 @@ asio::awaitable<response> engine::execute(request req, response_stream* stream) 
             co_return fail(400);
         }
         doc = std::make_shared<const graphql::document>(std::move(*parsed));
+        // GraphQL spec §5: every rule, all errors collected. Only valid documents
+        // are cached, so a cache hit skips parsing and validation.
+        auto invalid = graphql::validate(*I.schema, *doc);
+        if (!invalid.empty()) {
+            errors = std::move(invalid);
+            co_return fail(400);
+        }
         I.documents->put(key, doc);
     }
     if (req.via_get) {
@@ -309,9 +319,13 @@ asio::awaitable<response> engine::execute(request req, response_stream* stream) 
     for (std::size_t i = 0; i < roots.size(); ++i) db_fields += needs_db(roots[i]) && !authz.root_forbidden[i];
     if (is_mutation || db_fields <= 1) {
         // Mutations run serially, in order (GraphQL spec §6.2.2).
+        bool data_nulled = false;
         for (std::size_t i = 0; i < roots.size(); ++i) {
-            if (authz.root_forbidden[i]) results[i].is_null = true; // a forbidden mutation does not run
+            // A forbidden mutation does not run; nor does any after a non-null
+            // field's failure has nulled `data` (spec §6.4.4 propagation).
+            if (authz.root_forbidden[i] || data_nulled) results[i].is_null = true;
             else results[i] = co_await run_one(roots[i]);
+            if (results[i].is_null && roots[i].field && roots[i].field->type.is_non_null()) data_nulled = true;
         }
     } else {
         // Several root queries: one statement each, run concurrently on their own
@@ -399,19 +413,32 @@ std::string engine::explain(const std::string& query, const boost::json::value& 
     auto plan = graphql::plan_operation(*I.schema, *doc, operation_name, from_json(variables), popts);
     if (!plan) return errors_body(plan.error());
     std::string out;
+    auto print = [&](const std::string& key, const sql::statement& st) {
+        out += "-- " + key + "\n" + st.text + ";\n";
+        for (std::size_t i = 0; i < st.params.size(); ++i)
+            out += "-- $" + std::to_string(i + 1) + " = " + (st.params[i] ? *st.params[i] : "NULL") + "\n";
+    };
+    auto print_errors = [&](const std::string& key, const std::vector<error>& errs) {
+        out += "-- " + key + "\n" + errors_body(errs) + "\n";
+    };
+    const bool is_mutation = plan->kind == graphql::operation_kind::mutation;
     for (const auto& fp : plan->root_fields) {
-        if (!fp.field || fp.field->root == graphql::field_def::root_kind::none) continue;
-        auto c = sql::compile_root_query(*I.schema, fp, {I.cfg.max_page_size});
-        out += "-- " + fp.response_key + "\n";
-        if (!c) {
-            out += errors_body(c.error()) + "\n";
-            continue;
-        }
-        out += c->stmt.text + ";\n";
-        for (std::size_t i = 0; i < c->stmt.params.size(); ++i) {
-            out += "-- $" + std::to_string(i + 1) + " = ";
-            out += c->stmt.params[i] ? *c->stmt.params[i] : "NULL";
-            out += "\n";
+        if (!fp.field) continue;
+        if (is_mutation) {
+            // Context values come from the request's session at run time; shown as NULL here.
+            std::vector<std::optional<std::string>> context(
+                fp.field->function ? fp.field->function->context.size() : 0);
+            auto c = sql::compile_mutation(*I.schema, fp, context);
+            if (c) print(fp.response_key, c->stmt);
+            else print_errors(fp.response_key, c.error());
+        } else if (fp.field->root == graphql::field_def::root_kind::connection) {
+            auto c = sql::compile_connection(*I.schema, fp, I.cfg.max_page_size);
+            if (c) print(fp.response_key, c->stmt);
+            else print_errors(fp.response_key, c.error());
+        } else if (fp.field->root != graphql::field_def::root_kind::none) {
+            auto c = sql::compile_root_query(*I.schema, fp, {I.cfg.max_page_size});
+            if (c) print(fp.response_key, c->stmt);
+            else print_errors(fp.response_key, c.error());
         }
     }
     return out;
