@@ -1,5 +1,6 @@
 // The connection pool over both backends: limits, fairness, concurrency, expiry, metrics.
 #include <atomic>
+#include <mutex>
 #include <thread>
 
 #include <boost/asio/co_spawn.hpp>
@@ -126,23 +127,40 @@ TEST_P(pool_basic, two_hundred_coroutines_on_a_pool_of_ten) {
 
 /// Deadlines (the watchdog fires on some thread while the coroutine runs on another),
 /// leases left inside a transaction (the pool's ROLLBACK task), and plain queries.
-asio::awaitable<void> mixed_request(std::shared_ptr<pg::pool> p, int i, std::atomic<int>* ok) {
+struct outcomes {
+    std::atomic<int> ok{0};
+    std::mutex m;
+    std::vector<std::string> failures;
+    void fail(int i, std::string what) {
+        std::lock_guard lock(m);
+        failures.push_back(std::to_string(i) + ": " + std::move(what));
+    }
+};
+
+asio::awaitable<void> mixed_request(std::shared_ptr<pg::pool> p, int i, outcomes* out) {
     auto l = co_await p->acquire(in(30s));
-    if (!l) co_return;
+    if (!l) {
+        out->fail(i, "acquire: " + l.error().message);
+        co_return;
+    }
     if (i % 10 == 0) {
         const pg::statement st{"SELECT pg_sleep(5)", {}};
         auto r = co_await (*l)->run(std::span<const pg::statement>(&st, 1), in(50ms));
-        if (!r && r.error().code == errc::timeout && !(*l)->broken()) ++*ok;
+        if (!r && r.error().code == errc::timeout && !(*l)->broken()) ++out->ok;
+        else out->fail(i, r ? "no timeout" : r.error().message);
     } else if (i % 10 == 1) {
         const pg::statement st{"BEGIN", {}};
-        if (co_await (*l)->run(std::span<const pg::statement>(&st, 1), in(10s))) ++*ok;
+        auto r = co_await (*l)->run(std::span<const pg::statement>(&st, 1), in(10s));
+        if (r) ++out->ok;
+        else out->fail(i, r.error().message);
     } else {
         collect_sink s;
         const std::string v = std::to_string(i);
         const pg::param prm[] = {pg::param::text(v)};
         const pg::statement st{"SELECT $1::int", prm, &s};
         auto r = co_await (*l)->run(std::span<const pg::statement>(&st, 1), in(30s));
-        if (r && s.rows.size() == 1 && s.at(0, 0) == v) ++*ok;
+        if (r && s.rows.size() == 1 && s.at(0, 0) == v) ++out->ok;
+        else out->fail(i, r ? "wrong rows" : r.error().message);
     }
 }
 
@@ -153,10 +171,10 @@ TEST_P(pool_basic, four_threads_with_deadlines_and_abandoned_transactions) {
     o.acquire_timeout = 30s;
     auto p = make_pool(o);
     constexpr int n = 100;
-    std::atomic<int> ok{0};
+    outcomes out;
     std::atomic<int> done{0};
     for (int i = 0; i < n; ++i)
-        asio::co_spawn(io_, mixed_request(p, i, &ok), [&](std::exception_ptr) { ++done; });
+        asio::co_spawn(io_, mixed_request(p, i, &out), [&](std::exception_ptr) { ++done; });
     std::vector<std::thread> threads;
     for (int t = 0; t < 3; ++t)
         threads.emplace_back([&] {
@@ -166,7 +184,8 @@ TEST_P(pool_basic, four_threads_with_deadlines_and_abandoned_transactions) {
     while (done < n && pg::clock::now() < stop) io_.run_one_for(10ms);
     for (auto& t : threads) t.join();
     EXPECT_EQ(done.load(), n);
-    EXPECT_EQ(ok.load(), n);
+    EXPECT_EQ(out.ok.load(), n);
+    for (const auto& f : out.failures) ADD_FAILURE() << f;
     // Let the last ROLLBACK tasks finish, then everything is back and clean.
     ASSERT_TRUE(poll_until([&] { return p->metrics().in_use == 0; }));
     auto m = p->metrics();
