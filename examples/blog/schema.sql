@@ -57,6 +57,41 @@ CREATE INDEX IF NOT EXISTS tb_user_created_at_idx ON tb_user (created_at);
 -- DESC NULLS LAST: "best rated first, unrated last" is read straight off the index.
 CREATE INDEX IF NOT EXISTS tb_post_rating_idx ON tb_post (rating DESC NULLS LAST);
 
+-- Multi-tenancy (docs/security.md §3). Every row belongs to a tenant; row-level security
+-- policies compare it with the session variable app.tenant_id, which FraiseQL sets per request
+-- with set_config('app.tenant_id', <value>, true) when configured with
+--   session_variables = "app.tenant_id=claim:tenant_id"
+-- For the demo, an unset or empty app.tenant_id means the tenant 'demo' (so anonymous requests
+-- see the demo data); a real application would map "no tenant" to no rows at all.
+-- Seed data: users 991..1000 and their comments belong to the tenant 'acme', the rest to
+-- 'demo'. RLS binds only roles that are neither superusers nor BYPASSRLS nor the tables'
+-- owner: `make demo` serves as fraiseql_app (a NOSUPERUSER NOBYPASSRLS role, granted below when
+-- it exists); psql as postgres still sees every tenant.
+CREATE OR REPLACE FUNCTION blog_current_tenant() RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce(nullif(current_setting('app.tenant_id', true), ''), 'demo')
+$$;
+
+-- Added after CREATE TABLE so that a database loaded by an older version is upgraded in place.
+ALTER TABLE tb_user ADD COLUMN IF NOT EXISTS tenant_id text NOT NULL DEFAULT blog_current_tenant();
+ALTER TABLE tb_post ADD COLUMN IF NOT EXISTS tenant_id text NOT NULL DEFAULT blog_current_tenant();
+ALTER TABLE tb_comment ADD COLUMN IF NOT EXISTS tenant_id text NOT NULL DEFAULT blog_current_tenant();
+
+ALTER TABLE tb_user ENABLE ROW LEVEL SECURITY;
+ALTER TABLE tb_post ENABLE ROW LEVEL SECURITY;
+ALTER TABLE tb_comment ENABLE ROW LEVEL SECURITY;
+-- USING filters the rows a statement reads, updates or deletes; WITH CHECK refuses a row
+-- written (INSERT, or the new version of an UPDATE) for another tenant.
+DROP POLICY IF EXISTS tenant_isolation ON tb_user;
+CREATE POLICY tenant_isolation ON tb_user
+    USING (tenant_id = blog_current_tenant()) WITH CHECK (tenant_id = blog_current_tenant());
+DROP POLICY IF EXISTS tenant_isolation ON tb_post;
+CREATE POLICY tenant_isolation ON tb_post
+    USING (tenant_id = blog_current_tenant()) WITH CHECK (tenant_id = blog_current_tenant());
+DROP POLICY IF EXISTS tenant_isolation ON tb_comment;
+CREATE POLICY tenant_isolation ON tb_comment
+    USING (tenant_id = blog_current_tenant()) WITH CHECK (tenant_id = blog_current_tenant());
+
 -- User: the keys clients filter and sort on (id, email, created_at, first_name, age) are also
 -- real columns, so filters and ordering on them use the columns and their indexes instead of
 -- building every row's document first (product spec §3.3, docs/schema-design.md). New columns
@@ -241,3 +276,30 @@ BEGIN
     RETURN r;
 END;
 $$;
+
+-- Views and row-level security ---------------------------------------------------------
+-- A view reads its tables with its owner's rights, and its owner here is whoever loaded this
+-- file (usually the superuser postgres, to whom RLS does not apply): the tenant policies
+-- would be bypassed through the views. security_invoker (PostgreSQL 15) makes them read
+-- with the rights of the role that queries them. On PostgreSQL 13/14, make a NOSUPERUSER
+-- NOBYPASSRLS role that does not own the tables own the views instead.
+DO $$
+BEGIN
+    IF current_setting('server_version_num')::int >= 150000 THEN
+        ALTER VIEW v_user SET (security_invoker = true);
+        ALTER VIEW v_post SET (security_invoker = true);
+    ELSE
+        RAISE WARNING 'PostgreSQL < 15: v_user and v_post bypass the tenant policies (see schema.sql)';
+    END IF;
+END $$;
+
+-- The role the server connects as (tools/pg-test-cluster.sh creates fraiseql_app): reads
+-- through the views, writes through the functions (which run with the caller's rights, so
+-- RLS applies inside them too; SELECT ... FOR UPDATE needs UPDATE).
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'fraiseql_app') THEN
+        GRANT SELECT ON tb_user, tb_post, tb_comment, v_user, v_post TO fraiseql_app;
+        GRANT INSERT, UPDATE ON tb_post TO fraiseql_app;
+    END IF;
+END $$;

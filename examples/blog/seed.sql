@@ -14,6 +14,7 @@
 --   post 1                  body with newline, tab, quotes and a backslash
 --   post 3000               views = 2^53 + 1 (not exact as a double; BigInt)
 --   posts 2901..3000        no comments       comment 1   quotes, backslash, emoji
+--   users 991..1000 and their comments: tenant 'acme'; everything else: tenant 'demo'
 -- Inserts skip rows that exist (ON CONFLICT DO NOTHING): loading twice is harmless.
 
 INSERT INTO tb_user (id, email, first_name, last_name, age, tags, address_city, address_zip,
@@ -112,6 +113,16 @@ JOIN tb_post p ON p.id = md5('post' || (1 + (n - 1) % 2900))::uuid
 JOIN tb_user u ON u.id = md5('user' || (1 + (n * 13) % 1000))::uuid
 ORDER BY n
 ON CONFLICT DO NOTHING;
+
+-- Tenants (schema.sql, "Multi-tenancy"): rows default to 'demo'; users 991..1000 (who have
+-- no posts) and the comments they wrote belong to 'acme'. Idempotent UPDATEs, so that a
+-- database seeded by an older version gets its tenants too.
+UPDATE tb_user SET tenant_id = 'acme'
+WHERE id IN (SELECT md5('user' || n)::uuid FROM generate_series(991, 1000) AS n)
+  AND tenant_id <> 'acme';
+UPDATE tb_comment c SET tenant_id = u.tenant_id
+FROM tb_user u
+WHERE u.pk_user = c.fk_author AND c.tenant_id <> u.tenant_id;
 
 ANALYZE tb_user;
 ANALYZE tb_post;
