@@ -44,6 +44,47 @@ void walk(const graphql::schema& s, std::vector<graphql::field_plan>& selection,
     }
 }
 
+/// The first field named in a `where` / `orderBy` value over `t` that the caller may not
+/// read, or nullptr. Filtering or ordering on a field is reading it: `where: {secret: {eq: x}}`
+/// (or `startswith`, one character at a time) and `orderBy: [{secret: ASC}]` would answer
+/// what the selection hides. AND/OR/NOT repeat the type; embedded objects recurse into theirs.
+const graphql::field_def* forbidden_in_arg(const graphql::schema& s, const graphql::type_def* t,
+                                           const graphql::input_value& v, const auth_context& who,
+                                           int depth = 0) {
+    if (!t || depth > 64) return nullptr;
+    if (v.type() == graphql::input_value::kind::list) {
+        for (const auto& item : v.as_list())
+            if (const auto* f = forbidden_in_arg(s, t, item, who, depth + 1)) return f;
+        return nullptr;
+    }
+    if (v.type() != graphql::input_value::kind::object) return nullptr;
+    for (const auto& [key, value] : v.as_object()) {
+        if (key == "AND" || key == "OR" || key == "NOT") {
+            if (const auto* f = forbidden_in_arg(s, t, value, who, depth + 1)) return f;
+            continue;
+        }
+        const graphql::field_def* f = t->find_field(key);
+        if (!f) continue;
+        if (!allowed(s, *f, who)) return f;
+        const graphql::type_def* ft = s.find_type(f->type.name);
+        if (ft && ft->kind == graphql::named_kind::object)
+            if (const auto* g = forbidden_in_arg(s, ft, value, who, depth + 1)) return g;
+    }
+    return nullptr;
+}
+
+/// The object type whose rows a root field reads (T of [T], T, or TConnection's edges.node).
+const graphql::type_def* node_type(const graphql::schema& s, const graphql::field_def& f) {
+    const graphql::type_def* t = s.find_type(f.type.name);
+    if (t && f.root == graphql::field_def::root_kind::connection) {
+        const auto* edges = t->find_field("edges");
+        const auto* edge = edges ? s.find_type(edges->type.name) : nullptr;
+        const auto* node = edge ? edge->find_field("node") : nullptr;
+        t = node ? s.find_type(node->type.name) : nullptr;
+    }
+    return t;
+}
+
 } // namespace
 
 void authorize(const graphql::schema& s, graphql::operation_plan& plan, const auth_context& who,
@@ -58,6 +99,23 @@ void authorize(const graphql::schema& s, graphql::operation_plan& plan, const au
             out.root_forbidden[i] = true;
             out.errors.push_back(forbidden(fp, path));
             continue;
+        }
+        if (fp.field->root != graphql::field_def::root_kind::none) {
+            const graphql::type_def* t = node_type(s, *fp.field);
+            const graphql::field_def* hidden = nullptr;
+            for (const char* arg : {"where", "orderBy"})
+                if (const auto* v = fp.arg(arg); v && !hidden) hidden = forbidden_in_arg(s, t, *v, who);
+            if (hidden) {
+                // The whole root field is refused (it does not run): a filtered or reordered
+                // answer would disclose the hidden field.
+                out.root_forbidden[i] = true;
+                graphql::error e = graphql::error::at("Not authorized to filter or order by field \"" +
+                                                          hidden->name + "\".",
+                                                      fp.loc, graphql::code::forbidden);
+                e.path = path;
+                out.errors.push_back(std::move(e));
+                continue;
+            }
         }
         walk(s, fp.selection, who, path, out);
         for (auto& [type, sel] : fp.selection_by_type) walk(s, sel, who, path, out);

@@ -193,6 +193,31 @@ TEST_P(auth_e2e, forbidden_fields_are_null_with_forbidden_errors_at_their_path) 
     EXPECT_EQ(error_codes(c), std::vector<std::string>{"FORBIDDEN"});
 }
 
+TEST_P(auth_e2e, forbidden_fields_cannot_be_filtered_or_ordered_on) {
+    start();
+    // Filtering or ordering on `secret` would disclose it (e.g. one istartswith per
+    // character): the root field is refused (null, FORBIDDEN), the rest intact.
+    const auto reader = token("tenant-a", "u", {"reader"});
+    for (const std::string q : {
+             R"({ hidden: items(where: {secret: {eq: "a-secret-1"}}) { id } notes { tenantId } })",
+             R"({ hidden: items(where: {OR: [{name: {eq: "x"}}, {NOT: {secret: {istartswith: "a-secret-3"}}}]}) { id } notes { tenantId } })",
+             R"({ hidden: items(orderBy: [{id: ASC}, {secret: DESC}]) { id } notes { tenantId } })",
+             R"({ hidden: itemsConnection(first: 1, where: {secret: {eq: "a-secret-2"}}) { totalCount } notes { tenantId } })"}) {
+        auto v = query(q, reader);
+        EXPECT_EQ(error_codes(v), std::vector<std::string>{"FORBIDDEN"}) << q << " -> " << last_.body;
+        // hidden is non-null: the error nulls data (GraphQL null propagation), so the
+        // answer carries nothing about the secrets either way.
+        EXPECT_EQ(last_.body.find("\"id\""), std::string::npos) << q << " -> " << last_.body;
+        EXPECT_EQ(last_.body.find("totalCount"), std::string::npos) << q << " -> " << last_.body;
+    }
+    // Admins may.
+    auto a = query(R"({ items(where: {secret: {eq: "a-secret-1"}}) { id } })", token("tenant-a", "u", {"admin"}));
+    EXPECT_EQ(serialize(a), R"({"data":{"items":[{"id":1}]}})");
+    // Filters on allowed fields are unaffected.
+    auto ok = query(R"({ items(where: {name: {eq: "a-item-2"}}, orderBy: [{name: ASC}]) { id } })", reader);
+    EXPECT_EQ(serialize(ok), R"({"data":{"items":[{"id":2}]}})");
+}
+
 TEST_P(auth_e2e, a_type_with_auth_is_forbidden_for_other_roles) {
     start();
     auto v = query("{ audit { what } items { tenantId } }", token("tenant-a", "u", {"admin"}));
