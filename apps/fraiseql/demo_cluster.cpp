@@ -67,7 +67,9 @@ fraiseql::result<cluster_info, std::string> start_cluster(const std::string& dir
         run(psql + " -d postgres -c 'CREATE DATABASE fraiseql_demo'") != 0)
         return failure<std::string>{"cannot create the fraiseql_demo database"};
     std::string loaded;
-    run(psql + " -d fraiseql_demo -tAc \"SELECT to_regclass('public.fraiseql_demo_loaded') IS NOT NULL\"",
+    // The marker's name carries the example's version: v2 added tenants and RLS (an older
+    // database is upgraded in place by loading the idempotent files again).
+    run(psql + " -d fraiseql_demo -tAc \"SELECT to_regclass('public.fraiseql_demo_loaded_v2') IS NOT NULL\"",
         &loaded);
     if (loaded.find('t') == std::string::npos) {
         std::printf("loading examples/blog (schema and seed data) ...\n");
@@ -76,9 +78,11 @@ fraiseql::result<cluster_info, std::string> start_cluster(const std::string& dir
         if (run(psql + " -d fraiseql_demo -1 -f " + sh_quote(ex + "schema.sql") + " -f " +
                 sh_quote(ex + "seed.sql") + " >&2") != 0)
             return failure<std::string>{"loading examples/blog into fraiseql_demo failed"};
-        run(psql + " -d fraiseql_demo -c 'CREATE TABLE IF NOT EXISTS fraiseql_demo_loaded (at timestamptz DEFAULT now())'");
+        run(psql + " -d fraiseql_demo -c 'CREATE TABLE IF NOT EXISTS fraiseql_demo_loaded_v2 (at timestamptz DEFAULT now())'");
     }
-    return cluster_info{"postgres://postgres@127.0.0.1:" + port + "/fraiseql_demo"};
+    // Served as fraiseql_app (NOSUPERUSER NOBYPASSRLS, made by pg-test-cluster.sh) so that the
+    // example's row-level security applies: a superuser bypasses every policy.
+    return cluster_info{"postgres://fraiseql_app:app_pass_1@127.0.0.1:" + port + "/fraiseql_demo"};
 }
 
 void stop_cluster(const std::string& dir, const std::string& source_dir) {
