@@ -20,7 +20,8 @@ namespace {
 using boost::json::serialize;
 
 std::string unique(const std::string& prefix) {
-    return prefix + "-" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+    return prefix + "-" +
+           std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
 }
 
 /// An RSA-2048 key pair made for the test: the public key as a PEM file and RS256 signing.
@@ -82,13 +83,17 @@ class auth_e2e : public security_e2e {
 protected:
     /// Expects the one generic refusal: 401, UNAUTHENTICATED, "Authentication required",
     /// a Bearer challenge, and nothing about which check failed.
-    void expect_refused(const std::map<std::string, std::string>& headers, const std::string& what) {
+    void expect_refused(const std::map<std::string, std::string>& headers,
+                        const std::string& what) {
         auto r = post_graphql(port(), body("{ items { id } }"), headers);
         EXPECT_EQ(r.status, 401) << what << ": " << r.body;
-        EXPECT_EQ(r.body, R"({"errors":[{"message":"Authentication required","extensions":{"code":"UNAUTHENTICATED"}}]})")
+        EXPECT_EQ(
+            r.body,
+            R"({"errors":[{"message":"Authentication required","extensions":{"code":"UNAUTHENTICATED"}}]})")
             << what;
         EXPECT_EQ(r.headers["www-authenticate"].rfind("Bearer", 0), 0u) << what;
-        for (const char* leak : {"expired", "signature", "issuer", "audience", "alg", "base64", "tenant-a"})
+        for (const char* leak :
+             {"expired", "signature", "issuer", "audience", "alg", "base64", "tenant-a"})
             EXPECT_EQ(r.body.find(leak), std::string::npos) << what << " leaks " << leak;
     }
 };
@@ -103,11 +108,15 @@ TEST_P(auth_e2e, jwt_checks_over_http) {
     EXPECT_TRUE(all_of_tenant(ok.at("data").at("items"), "tenant-a")) << last_.body;
 
     expect_refused(bearer(hs256(claims(R"("exp":)" + std::to_string(now - 60)))), "expired");
-    expect_refused(bearer(hs256(claims(exp + R"(,"nbf":)" + std::to_string(now + 600)))), "not yet valid");
-    expect_refused(bearer(hs256(R"({"sub":"u1","iss":"https://evil.example","aud":"fraiseql-e2e",)" + exp + "}")),
-                   "wrong issuer");
-    expect_refused(bearer(hs256(R"({"sub":"u1","iss":"https://issuer.example","aud":"other",)" + exp + "}")),
-                   "wrong audience");
+    expect_refused(bearer(hs256(claims(exp + R"(,"nbf":)" + std::to_string(now + 600)))),
+                   "not yet valid");
+    expect_refused(
+        bearer(
+            hs256(R"({"sub":"u1","iss":"https://evil.example","aud":"fraiseql-e2e",)" + exp + "}")),
+        "wrong issuer");
+    expect_refused(
+        bearer(hs256(R"({"sub":"u1","iss":"https://issuer.example","aud":"other",)" + exp + "}")),
+        "wrong audience");
     expect_refused(bearer(hs256(claims(exp), secret + "x")), "other secret");
     std::string flipped = hs256(claims(exp));
     flipped.back() = flipped.back() == 'A' ? 'B' : 'A';
@@ -125,8 +134,9 @@ TEST_P(auth_e2e, jwt_checks_over_http) {
     expect_refused({{"Authorization", "Bearer"}}, "no token");
     expect_refused({{"Authorization", "Basic dXNlcjpwYXNz"}}, "basic");
     // A huge token (15,000 bytes: under the 16 KiB header limit, over nothing else).
-    expect_refused(bearer(hs256(claims(exp + R"(,"pad":")" + std::string(11000, 'x') + "\""), "wrong")),
-                   "huge token");
+    expect_refused(
+        bearer(hs256(claims(exp + R"(,"pad":")" + std::string(11000, 'x') + "\""), "wrong")),
+        "huge token");
     // Larger than the HTTP header limit: refused before authentication, and the server goes on.
     auto too_big = post_graphql(port(), body("{ items { id } }"), bearer(std::string(17000, 'a')));
     EXPECT_EQ(too_big.status, 431) << too_big.body;
@@ -140,9 +150,9 @@ TEST_P(auth_e2e, hs_rs_algorithm_confusion_is_refused) {
     // Only a public key is configured (no secret): RS256 tokens, nothing else.
     server_.reset();
     server_ = std::make_unique<server_process>(
-        std::vector<std::string>{"--schema",
-                                 std::string(FRAISEQL_SOURCE_DIR) + "/tests/e2e/fixtures/security.graphql",
-                                 "--database-url", app_url(), "--backend", std::string(pg::to_string(GetParam()))},
+        std::vector<std::string>{
+            "--schema", std::string(FRAISEQL_SOURCE_DIR) + "/tests/e2e/fixtures/security.graphql",
+            "--database-url", app_url(), "--backend", std::string(pg::to_string(GetParam()))},
         std::vector<std::string>{"FRAISEQL_JWT_PUBLIC_KEY_FILE=" + key.path(), session_variables});
     ASSERT_TRUE(server_->ok()) << server_->log();
     const std::string payload = claims(R"("exp":)" + std::to_string(now_s() + 600));
@@ -151,7 +161,8 @@ TEST_P(auth_e2e, hs_rs_algorithm_confusion_is_refused) {
     // The classic confusion: HS256 keyed with the public key's PEM text.
     expect_refused(bearer(hs256(payload, key.pem())), "HS256 keyed with the RSA public key");
     // An RS256 header over an HMAC signature.
-    expect_refused(bearer(hs256(payload, key.pem(), R"({"alg":"RS256","typ":"JWT"})")), "RS256 header, HMAC");
+    expect_refused(bearer(hs256(payload, key.pem(), R"({"alg":"RS256","typ":"JWT"})")),
+                   "RS256 header, HMAC");
 }
 
 TEST_P(auth_e2e, anonymous_access_can_be_refused) {
@@ -167,8 +178,10 @@ TEST_P(auth_e2e, anonymous_access_can_be_refused) {
 TEST_P(auth_e2e, forbidden_fields_are_null_with_forbidden_errors_at_their_path) {
     start();
     // A non-admin: `secret` is null with one FORBIDDEN error, everything else intact.
-    auto v = query("{ item(id: 1) { id secret name } notes { tenantId } }", token("tenant-a", "u", {"reader"}));
-    EXPECT_EQ(serialize(v.at("data").at("item")), R"({"id":1,"secret":null,"name":"a-item-1"})") << last_.body;
+    auto v = query("{ item(id: 1) { id secret name } notes { tenantId } }",
+                   token("tenant-a", "u", {"reader"}));
+    EXPECT_EQ(serialize(v.at("data").at("item")), R"({"id":1,"secret":null,"name":"a-item-1"})")
+        << last_.body;
     EXPECT_TRUE(all_of_tenant(v.at("data").at("notes"), "tenant-a"));
     ASSERT_EQ(error_codes(v), std::vector<std::string>{"FORBIDDEN"}) << last_.body;
     EXPECT_EQ(serialize(v.at("errors").as_array()[0].at("path")), R"(["item","secret"])");
@@ -177,18 +190,27 @@ TEST_P(auth_e2e, forbidden_fields_are_null_with_forbidden_errors_at_their_path) 
     auto l = query("{ items(orderBy: [{id: ASC}]) { id secret } }", token("tenant-a"));
     const auto& items = l.at("data").at("items").as_array();
     ASSERT_EQ(items.size(), 5u) << last_.body;
-    for (const auto& it : items) EXPECT_TRUE(it.at("secret").is_null()) << last_.body;
+    for (const auto& it : items)
+        EXPECT_TRUE(it.at("secret").is_null()) << last_.body;
     EXPECT_EQ(error_codes(l), std::vector<std::string>{"FORBIDDEN"});
     const auto& path = l.at("errors").as_array()[0].at("path").as_array();
     EXPECT_EQ(path.front(), "items");
     EXPECT_EQ(path.back(), "secret");
 
     // An admin reads it (and, still, only the own tenant's).
-    auto a = query("{ item(id: 1) { secret } other: item(id: 101) { secret } }", token("tenant-a", "u", {"admin"}));
+    auto a = query("{ item(id: 1) { secret } other: item(id: 101) { secret } }",
+                   token("tenant-a", "u", {"admin"}));
     EXPECT_EQ(serialize(a), R"({"data":{"item":{"secret":"a-secret-1"},"other":null}})");
     // Through a connection too.
-    auto c = query("{ itemsConnection(first: 1) { edges { node { id secret } } } }", token("tenant-a"));
-    EXPECT_TRUE(c.at("data").at("itemsConnection").at("edges").as_array()[0].at("node").at("secret").is_null())
+    auto c =
+        query("{ itemsConnection(first: 1) { edges { node { id secret } } } }", token("tenant-a"));
+    EXPECT_TRUE(c.at("data")
+                    .at("itemsConnection")
+                    .at("edges")
+                    .as_array()[0]
+                    .at("node")
+                    .at("secret")
+                    .is_null())
         << last_.body;
     EXPECT_EQ(error_codes(c), std::vector<std::string>{"FORBIDDEN"});
 }
@@ -198,23 +220,27 @@ TEST_P(auth_e2e, forbidden_fields_cannot_be_filtered_or_ordered_on) {
     // Filtering or ordering on `secret` would disclose it (e.g. one istartswith per
     // character): the root field is refused (null, FORBIDDEN), the rest intact.
     const auto reader = token("tenant-a", "u", {"reader"});
-    for (const std::string q : {
-             R"({ hidden: items(where: {secret: {eq: "a-secret-1"}}) { id } notes { tenantId } })",
-             R"({ hidden: items(where: {OR: [{name: {eq: "x"}}, {NOT: {secret: {istartswith: "a-secret-3"}}}]}) { id } notes { tenantId } })",
-             R"({ hidden: items(orderBy: [{id: ASC}, {secret: DESC}]) { id } notes { tenantId } })",
-             R"({ hidden: itemsConnection(first: 1, where: {secret: {eq: "a-secret-2"}}) { totalCount } notes { tenantId } })"}) {
+    for (
+        const std::string q :
+        {R"({ hidden: items(where: {secret: {eq: "a-secret-1"}}) { id } notes { tenantId } })",
+         R"({ hidden: items(where: {OR: [{name: {eq: "x"}}, {NOT: {secret: {istartswith: "a-secret-3"}}}]}) { id } notes { tenantId } })",
+         R"({ hidden: items(orderBy: [{id: ASC}, {secret: DESC}]) { id } notes { tenantId } })",
+         R"({ hidden: itemsConnection(first: 1, where: {secret: {eq: "a-secret-2"}}) { totalCount } notes { tenantId } })"}) {
         auto v = query(q, reader);
-        EXPECT_EQ(error_codes(v), std::vector<std::string>{"FORBIDDEN"}) << q << " -> " << last_.body;
+        EXPECT_EQ(error_codes(v), std::vector<std::string>{"FORBIDDEN"})
+            << q << " -> " << last_.body;
         // hidden is non-null: the error nulls data (GraphQL null propagation), so the
         // answer carries nothing about the secrets either way.
         EXPECT_EQ(last_.body.find("\"id\""), std::string::npos) << q << " -> " << last_.body;
         EXPECT_EQ(last_.body.find("totalCount"), std::string::npos) << q << " -> " << last_.body;
     }
     // Admins may.
-    auto a = query(R"({ items(where: {secret: {eq: "a-secret-1"}}) { id } })", token("tenant-a", "u", {"admin"}));
+    auto a = query(R"({ items(where: {secret: {eq: "a-secret-1"}}) { id } })",
+                   token("tenant-a", "u", {"admin"}));
     EXPECT_EQ(serialize(a), R"({"data":{"items":[{"id":1}]}})");
     // Filters on allowed fields are unaffected.
-    auto ok = query(R"({ items(where: {name: {eq: "a-item-2"}}, orderBy: [{name: ASC}]) { id } })", reader);
+    auto ok = query(R"({ items(where: {name: {eq: "a-item-2"}}, orderBy: [{name: ASC}]) { id } })",
+                    reader);
     EXPECT_EQ(serialize(ok), R"({"data":{"items":[{"id":2}]}})");
 }
 
@@ -238,7 +264,8 @@ TEST_P(auth_e2e, a_forbidden_root_mutation_does_not_run) {
     start();
     const std::string marker = unique("wipe");
     const std::string m = "mutation { first: createNote(input: {title: \"" + marker +
-                          "\"}) { title } wipeNotes(input: {marker: \"" + marker + "\"}) { title } }";
+                          "\"}) { title } wipeNotes(input: {marker: \"" + marker +
+                          "\"}) { title } }";
     auto v = query(m, token("tenant-a", "u", {"editor"}));
     EXPECT_EQ(v.at("data").at("first").at("title"), marker.c_str()) << last_.body;
     EXPECT_TRUE(v.at("data").at("wipeNotes").is_null());
@@ -264,14 +291,18 @@ TEST_P(auth_e2e, introspection_policies) {
     EXPECT_FALSE(anon.as_object().contains("data"));
     auto typed = post(body(R"({ __type(name: "Item") { name } })"), {}, 401);
     EXPECT_EQ(error_codes(typed), std::vector<std::string>{"FORBIDDEN"});
-    EXPECT_EQ(serialize(query(q, token("tenant-a"))), R"({"data":{"__schema":{"queryType":{"name":"Query"}}}})");
+    EXPECT_EQ(serialize(query(q, token("tenant-a"))),
+              R"({"data":{"__schema":{"queryType":{"name":"Query"}}}})");
     // Ordinary queries and __typename are not introspection.
     EXPECT_EQ(serialize(query("{ __typename }")), R"({"data":{"__typename":"Query"}})");
 
     start({"FRAISEQL_INTROSPECTION=disabled"});
     auto off = post(body(q), bearer(token("tenant-a", "u", {"admin"})), 400);
     EXPECT_EQ(error_codes(off), std::vector<std::string>{"FORBIDDEN"}) << last_.body;
-    EXPECT_EQ(serialize(query("{ items { tenantId } }", token("tenant-b")).at("data").at("items").as_array()[0]),
+    EXPECT_EQ(serialize(query("{ items { tenantId } }", token("tenant-b"))
+                            .at("data")
+                            .at("items")
+                            .as_array()[0]),
               R"({"tenantId":"tenant-b"})");
 }
 
@@ -291,14 +322,16 @@ TEST_P(auth_e2e, production_mode_masks_database_errors) {
     ASSERT_NE(at, std::string::npos) << log;
     EXPECT_NE(log.find("sec internal failure", at), std::string::npos) << log;
     // Same failure in a mutation's WITH CHECK refusal.
-    auto m = query("mutation { createNote(input: {title: \"p\", tenantId: \"tenant-b\"}) { id } }", token("tenant-a"));
+    auto m = query("mutation { createNote(input: {title: \"p\", tenantId: \"tenant-b\"}) { id } }",
+                   token("tenant-a"));
     EXPECT_EQ(error_codes(m), std::vector<std::string>{"DATABASE_ERROR"});
     EXPECT_EQ(last_.body.find("row-level security"), std::string::npos) << last_.body;
 
     start({"FRAISEQL_ENVIRONMENT=development"});
     auto dev = query("{ booms { id } }", token("tenant-a"));
     ASSERT_EQ(error_codes(dev), std::vector<std::string>{"DATABASE_ERROR"}) << last_.body;
-    EXPECT_NE(last_.body.find("sec internal failure in table sec_hidden_table"), std::string::npos) << last_.body;
+    EXPECT_NE(last_.body.find("sec internal failure in table sec_hidden_table"), std::string::npos)
+        << last_.body;
 }
 
 INSTANTIATE_TEST_SUITE_P(backends, auth_e2e, all_backends(), backend_name());

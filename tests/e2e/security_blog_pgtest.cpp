@@ -17,8 +17,9 @@ protected:
     void SetUp() override {
         FRAISEQL_REQUIRE_CLUSTER();
         server_ = std::make_unique<server_process>(
-            std::vector<std::string>{"--schema", std::string(FRAISEQL_SOURCE_DIR) + "/examples/blog/schema.graphql",
-                                     "--database-url", app_url(), "--backend", std::string(pg::to_string(GetParam()))},
+            std::vector<std::string>{
+                "--schema", std::string(FRAISEQL_SOURCE_DIR) + "/examples/blog/schema.graphql",
+                "--database-url", app_url(), "--backend", std::string(pg::to_string(GetParam()))},
             std::vector<std::string>{"FRAISEQL_JWT_SECRET=" + secret,
                                      "FRAISEQL_SESSION_VARIABLES=app.tenant_id=claim:tenant_id"});
         ASSERT_TRUE(server_->ok()) << server_->log();
@@ -26,14 +27,20 @@ protected:
 };
 
 TEST_P(blog_tenancy_e2e, anonymous_sees_the_demo_tenant_and_a_token_its_own) {
-    const std::string acme_id = query_column(admin_url(), "SELECT md5('user991')::uuid::text").at(0);
+    const std::string acme_id =
+        query_column(admin_url(), "SELECT md5('user991')::uuid::text").at(0);
     // The superuser sees both tenants (RLS does not apply to it): the data is there.
-    EXPECT_EQ(query_column(admin_url(), "SELECT count(*) FROM v_user"), std::vector<std::string>{"1000"});
+    EXPECT_EQ(query_column(admin_url(), "SELECT count(*) FROM v_user"),
+              std::vector<std::string>{"1000"});
 
     auto anon = query("{ users(orderBy: [{email: ASC}], limit: 2000) { id } }");
     EXPECT_EQ(anon.at("data").at("users").as_array().size(), 990u) << last_.body.substr(0, 300);
-    EXPECT_EQ(serialize(query("{ user(id: \"" + acme_id + "\") { email } }").at("data")), R"({"user":null})");
-    EXPECT_EQ(query("{ user(id: \"" + std::string(alice) + "\") { email } }").at("data").at("user").at("email"),
+    EXPECT_EQ(serialize(query("{ user(id: \"" + acme_id + "\") { email } }").at("data")),
+              R"({"user":null})");
+    EXPECT_EQ(query("{ user(id: \"" + std::string(alice) + "\") { email } }")
+                  .at("data")
+                  .at("user")
+                  .at("email"),
               "alice@example.com");
 
     const auto acme = token("acme");
@@ -48,9 +55,13 @@ TEST_P(blog_tenancy_e2e, anonymous_sees_the_demo_tenant_and_a_token_its_own) {
     EXPECT_EQ(serialize(query("{ posts(limit: 5) { id } }", acme).at("data")), R"({"posts":[]})");
     EXPECT_EQ(serialize(query("{ postsConnection(first: 5) { totalCount } }", acme).at("data")),
               R"({"postsConnection":{"totalCount":0}})");
-    EXPECT_EQ(serialize(query("{ user(id: \"" + std::string(alice) + "\") { email } }", acme).at("data")),
-              R"({"user":null})");
-    EXPECT_EQ(query("{ user(id: \"" + acme_id + "\") { email } }", acme).at("data").at("user").at("email"),
+    EXPECT_EQ(
+        serialize(query("{ user(id: \"" + std::string(alice) + "\") { email } }", acme).at("data")),
+        R"({"user":null})");
+    EXPECT_EQ(query("{ user(id: \"" + acme_id + "\") { email } }", acme)
+                  .at("data")
+                  .at("user")
+                  .at("email"),
               "user991@example.com");
 }
 
@@ -63,15 +74,18 @@ TEST_P(blog_tenancy_e2e, writes_stay_inside_the_tenant) {
                   bearer(token("acme")));
     EXPECT_TRUE(v.at("data").at("createPost").is_null()) << last_.body;
     EXPECT_EQ(error_codes(v), std::vector<std::string>{"DATABASE_ERROR"});
-    EXPECT_EQ(query_column(admin_url(), "SELECT count(*) FROM tb_post WHERE title = '" + title + "'"),
-              std::vector<std::string>{"0"});
+    EXPECT_EQ(
+        query_column(admin_url(), "SELECT count(*) FROM tb_post WHERE title = '" + title + "'"),
+        std::vector<std::string>{"0"});
     // acme cannot rename a demo post either (not found for acme, nothing changes).
     const std::string post1 = query_column(admin_url(), "SELECT md5('post1')::uuid::text").at(0);
-    auto r = post(body("mutation($i: UpdatePostTitleInput!) { updatePostTitle(input: $i) { "
-                       "... on UpdatePostTitleError { status } ... on UpdatePostTitleSuccess { status } } }",
-                       R"({"i":{"id":")" + post1 + R"(","title":"pwned"}})"),
-                  bearer(token("acme")));
-    EXPECT_EQ(serialize(r.at("data")), R"({"updatePostTitle":{"status":"not_found:post"}})") << last_.body;
+    auto r = post(
+        body("mutation($i: UpdatePostTitleInput!) { updatePostTitle(input: $i) { "
+             "... on UpdatePostTitleError { status } ... on UpdatePostTitleSuccess { status } } }",
+             R"({"i":{"id":")" + post1 + R"(","title":"pwned"}})"),
+        bearer(token("acme")));
+    EXPECT_EQ(serialize(r.at("data")), R"({"updatePostTitle":{"status":"not_found:post"}})")
+        << last_.body;
     EXPECT_EQ(query_column(admin_url(), "SELECT title FROM tb_post WHERE id = '" + post1 + "'"),
               std::vector<std::string>{"Post 1: Views all the way down"});
 }

@@ -45,7 +45,8 @@ inline std::string b64url(const std::string& in) {
     const auto* p = reinterpret_cast<const unsigned char*>(in.data());
     for (; i + 2 < in.size(); i += 3) {
         unsigned v = (p[i] << 16) | (p[i + 1] << 8) | p[i + 2];
-        out += abc[v >> 18], out += abc[(v >> 12) & 63], out += abc[(v >> 6) & 63], out += abc[v & 63];
+        out += abc[v >> 18], out += abc[(v >> 12) & 63], out += abc[(v >> 6) & 63],
+            out += abc[v & 63];
     }
     if (in.size() - i == 1) {
         unsigned v = p[i] << 16;
@@ -83,11 +84,14 @@ inline std::string token(const std::string& tenant, const std::string& sub = "us
                          const std::vector<std::string>& roles = {}) {
     boost::json::object claims;
     claims["sub"] = sub;
-    if (!tenant.empty()) claims["tenant_id"] = tenant;
+    if (!tenant.empty())
+        claims["tenant_id"] = tenant;
     claims["exp"] = now_s() + 3600;
     boost::json::array r;
-    for (const auto& x : roles) r.emplace_back(x);
-    if (!roles.empty()) claims["roles"] = std::move(r);
+    for (const auto& x : roles)
+        r.emplace_back(x);
+    if (!roles.empty())
+        claims["roles"] = std::move(r);
     return hs256(boost::json::serialize(claims));
 }
 
@@ -98,12 +102,15 @@ inline std::map<std::string, std::string> bearer(const std::string& jwt) {
 /// {"query": q} (and "variables" when given) as JSON text.
 inline std::string body(const std::string& q, const std::string& variables = "") {
     std::string out = "{\"query\":" + boost::json::serialize(boost::json::string(q));
-    if (!variables.empty()) out += ",\"variables\":" + variables;
+    if (!variables.empty())
+        out += ",\"variables\":" + variables;
     return out + "}";
 }
 
 /// The database as the superuser (setup and checks that bypass RLS).
-inline std::string admin_url() { return database_url_for("fraiseql_e2e"); }
+inline std::string admin_url() {
+    return database_url_for("fraiseql_e2e");
+}
 
 /// The database as fraiseql_app: NOSUPERUSER NOBYPASSRLS (tools/pg-test-cluster.sh).
 inline std::string app_url() {
@@ -120,7 +127,8 @@ inline const char* const session_variables =
 class security_e2e : public ::testing::TestWithParam<pg::backend_kind> {
 protected:
     static void SetUpTestSuite() {
-        if (!cluster_available()) return;
+        if (!cluster_available())
+            return;
         setup_error_ = exec_script(admin_url(), read_text(std::string(FRAISEQL_SOURCE_DIR) +
                                                           "/tests/e2e/fixtures/security.sql"));
     }
@@ -132,20 +140,22 @@ protected:
     /// to the JWT secret and the session variables.
     void start(std::vector<std::string> env = {}) {
         std::vector<std::string> all = {"FRAISEQL_JWT_SECRET=" + secret, session_variables};
-        for (auto& e : env) all.push_back(std::move(e));
+        for (auto& e : env)
+            all.push_back(std::move(e));
         server_.reset();
         server_ = std::make_unique<server_process>(
-            std::vector<std::string>{"--schema",
-                                     std::string(FRAISEQL_SOURCE_DIR) + "/tests/e2e/fixtures/security.graphql",
-                                     "--database-url", app_url(), "--backend",
-                                     std::string(pg::to_string(GetParam()))},
+            std::vector<std::string>{
+                "--schema",
+                std::string(FRAISEQL_SOURCE_DIR) + "/tests/e2e/fixtures/security.graphql",
+                "--database-url", app_url(), "--backend", std::string(pg::to_string(GetParam()))},
             std::move(all));
         ASSERT_TRUE(server_->ok()) << server_->log();
     }
     unsigned short port() const { return server_->port(); }
 
     /// POSTs `json` with `headers`; the parsed body (null when not JSON, with a failure).
-    boost::json::value post(const std::string& json, const std::map<std::string, std::string>& headers = {},
+    boost::json::value post(const std::string& json,
+                            const std::map<std::string, std::string>& headers = {},
                             int expected_status = 200) {
         auto r = post_graphql(port(), json, headers);
         last_ = r;
@@ -157,7 +167,8 @@ protected:
     }
     boost::json::value query(const std::string& q, const std::string& jwt = "",
                              std::map<std::string, std::string> headers = {}) {
-        if (!jwt.empty()) headers["Authorization"] = "Bearer " + jwt;
+        if (!jwt.empty())
+            headers["Authorization"] = "Bearer " + jwt;
         return post(body(q), headers);
     }
 
@@ -169,19 +180,24 @@ protected:
 /// The error codes of a response (extensions.code), in order.
 inline std::vector<std::string> error_codes(const boost::json::value& v) {
     std::vector<std::string> out;
-    if (!v.is_object() || !v.as_object().contains("errors")) return out;
+    if (!v.is_object() || !v.as_object().contains("errors"))
+        return out;
     for (const auto& e : v.at("errors").as_array())
         out.emplace_back(e.at("extensions").at("code").as_string());
     return out;
 }
 
 /// Every `tenantId` in a list of objects equals `tenant`; the list is not empty.
-inline ::testing::AssertionResult all_of_tenant(const boost::json::value& list, const std::string& tenant) {
-    if (!list.is_array()) return ::testing::AssertionFailure() << "not a list: " << boost::json::serialize(list);
-    if (list.as_array().empty()) return ::testing::AssertionFailure() << "empty list";
+inline ::testing::AssertionResult all_of_tenant(const boost::json::value& list,
+                                                const std::string& tenant) {
+    if (!list.is_array())
+        return ::testing::AssertionFailure() << "not a list: " << boost::json::serialize(list);
+    if (list.as_array().empty())
+        return ::testing::AssertionFailure() << "empty list";
     for (const auto& x : list.as_array())
         if (x.at("tenantId") != tenant.c_str())
-            return ::testing::AssertionFailure() << "a row of another tenant: " << boost::json::serialize(x);
+            return ::testing::AssertionFailure()
+                   << "a row of another tenant: " << boost::json::serialize(x);
     return ::testing::AssertionSuccess();
 }
 

@@ -32,14 +32,16 @@ std::string sha256_hex(const std::string& s) {
 }
 
 std::string unique(const std::string& prefix) {
-    return prefix + "-" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+    return prefix + "-" +
+           std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
 }
 
 /// The ids of a list of objects, in order, as text ("1,2,3").
 std::string ids(const boost::json::value& list) {
     std::string out;
     for (const auto& x : list.as_array()) {
-        if (!out.empty()) out += ',';
+        if (!out.empty())
+            out += ',';
         out += serialize(x.at("id"));
     }
     return out;
@@ -54,7 +56,8 @@ TEST_P(tenancy_e2e, the_server_role_is_subject_to_rls) {
               std::vector<std::string>{"falsefalse"});
     start();
     auto v = query("{ session { dbUser tenant } }", token("tenant-a"));
-    EXPECT_EQ(serialize(v.at("data")), R"({"session":[{"dbUser":"fraiseql_app","tenant":"tenant-a"}]})");
+    EXPECT_EQ(serialize(v.at("data")),
+              R"({"session":[{"dbUser":"fraiseql_app","tenant":"tenant-a"}]})");
 }
 
 TEST_P(tenancy_e2e, lists_and_single_objects_are_filtered) {
@@ -85,8 +88,9 @@ TEST_P(tenancy_e2e, lists_and_single_objects_are_filtered) {
 
 TEST_P(tenancy_e2e, connections_are_filtered) {
     start();
-    const std::string q = "{ itemsConnection(first: 2, orderBy: [{id: ASC}]) { totalCount "
-                          "edges { cursor node { id tenantId } } pageInfo { hasNextPage endCursor } } }";
+    const std::string q =
+        "{ itemsConnection(first: 2, orderBy: [{id: ASC}]) { totalCount "
+        "edges { cursor node { id tenantId } } pageInfo { hasNextPage endCursor } } }";
     auto a = query(q, token("tenant-a"));
     ASSERT_FALSE(a.as_object().contains("errors")) << last_.body;
     const auto& ca = a.at("data").at("itemsConnection");
@@ -112,14 +116,16 @@ TEST_P(tenancy_e2e, connections_are_filtered) {
     }
     EXPECT_EQ(seen, (std::vector<int>{101, 102, 103})) << last_.body;
 
-    auto none = query("{ itemsConnection(first: 5) { totalCount edges { node { id } } } }", token(""));
+    auto none =
+        query("{ itemsConnection(first: 5) { totalCount edges { node { id } } } }", token(""));
     EXPECT_EQ(serialize(none.at("data")), R"({"itemsConnection":{"totalCount":0,"edges":[]}})");
 }
 
 TEST_P(tenancy_e2e, mutations_write_and_return_only_the_callers_tenant) {
     start();
     const auto a = token("tenant-a"), b = token("tenant-b");
-    const std::string m = "mutation($i: CreateNoteInput!) { createNote(input: $i) { id tenantId title } }";
+    const std::string m =
+        "mutation($i: CreateNoteInput!) { createNote(input: $i) { id tenantId title } }";
 
     // The @function(context: ["tenant_id"]) value and RLS agree: the note is tenant A's.
     const std::string title = unique("note-a");
@@ -128,8 +134,9 @@ TEST_P(tenancy_e2e, mutations_write_and_return_only_the_callers_tenant) {
     const auto& note = created.at("data").at("createNote");
     EXPECT_EQ(note.at("tenantId"), "tenant-a");
     const std::string id = serialize(note.at("id"));
-    EXPECT_EQ(query_column(admin_url(), "SELECT tenant_id FROM sec_note WHERE title = '" + title + "'"),
-              std::vector<std::string>{"tenant-a"});
+    EXPECT_EQ(
+        query_column(admin_url(), "SELECT tenant_id FROM sec_note WHERE title = '" + title + "'"),
+        std::vector<std::string>{"tenant-a"});
 
     // Tenant B does not see it, tenant A does.
     auto nb = query("{ notes { id tenantId title } }", b);
@@ -142,35 +149,42 @@ TEST_P(tenancy_e2e, mutations_write_and_return_only_the_callers_tenant) {
     // Tenant A creating a row for tenant B: RLS WITH CHECK refuses, the transaction rolls
     // back, nothing is written.
     const std::string forged = unique("forged");
-    auto f = post(body(m, R"({"i":{"title":")" + forged + R"(","tenantId":"tenant-b"}})"), bearer(a));
+    auto f =
+        post(body(m, R"({"i":{"title":")" + forged + R"(","tenantId":"tenant-b"}})"), bearer(a));
     EXPECT_TRUE(f.at("data").at("createNote").is_null()) << last_.body;
     EXPECT_EQ(error_codes(f), std::vector<std::string>{"DATABASE_ERROR"}) << last_.body;
-    EXPECT_EQ(query_column(admin_url(), "SELECT count(*) FROM sec_note WHERE title = '" + forged + "'"),
-              std::vector<std::string>{"0"});
+    EXPECT_EQ(
+        query_column(admin_url(), "SELECT count(*) FROM sec_note WHERE title = '" + forged + "'"),
+        std::vector<std::string>{"0"});
 
     // Tenant B renaming tenant A's note: invisible to B, so nothing changes and the
     // result (read back under B's RLS) is null — no data of A comes back.
-    const std::string rn = "mutation($i: RenameNoteInput!) { renameNote(input: $i) { id tenantId title } }";
+    const std::string rn =
+        "mutation($i: RenameNoteInput!) { renameNote(input: $i) { id tenantId title } }";
     auto r = post(body(rn, R"({"i":{"id":)" + id + R"(,"title":"hijacked"}})"), bearer(b));
     EXPECT_EQ(serialize(r.at("data")), R"({"renameNote":null})") << last_.body;
     EXPECT_EQ(query_column(admin_url(), "SELECT title FROM sec_note WHERE id = " + id),
               std::vector<std::string>{title});
     // The owner can (the same call is not simply broken).
-    auto own = post(body(rn, R"({"i":{"id":)" + id + R"(,"title":")" + title + R"(-renamed"}})"), bearer(a));
-    EXPECT_EQ(own.at("data").at("renameNote").at("title"), (title + "-renamed").c_str()) << last_.body;
+    auto own = post(body(rn, R"({"i":{"id":)" + id + R"(,"title":")" + title + R"(-renamed"}})"),
+                    bearer(a));
+    EXPECT_EQ(own.at("data").at("renameNote").at("title"), (title + "-renamed").c_str())
+        << last_.body;
 
     // No tenant (token without the claim): the context value is empty, WITH CHECK refuses.
     const std::string orphan = unique("orphan");
     auto o = post(body(m, R"({"i":{"title":")" + orphan + "\"}}"), bearer(token("")));
     EXPECT_TRUE(o.at("data").at("createNote").is_null()) << last_.body;
-    EXPECT_EQ(query_column(admin_url(), "SELECT count(*) FROM sec_note WHERE title = '" + orphan + "'"),
-              std::vector<std::string>{"0"});
+    EXPECT_EQ(
+        query_column(admin_url(), "SELECT count(*) FROM sec_note WHERE title = '" + orphan + "'"),
+        std::vector<std::string>{"0"});
 }
 
 TEST_P(tenancy_e2e, persisted_query_replayed_by_another_tenant_sees_its_own_rows) {
     start();
     const std::string q = "{ items(orderBy: [{id: ASC}]) { id tenantId } }";
-    const std::string ext = R"("extensions":{"persistedQuery":{"version":1,"sha256Hash":")" + sha256_hex(q) + "\"}}";
+    const std::string ext =
+        R"("extensions":{"persistedQuery":{"version":1,"sha256Hash":")" + sha256_hex(q) + "\"}}";
     auto reg = post(R"({"query":")" + q + "\"," + ext + "}", bearer(token("tenant-a")));
     EXPECT_EQ(ids(reg.at("data").at("items")), "1,2,3,4,5");
     // The hash alone, now as tenant B and then with no tenant.
@@ -188,9 +202,10 @@ TEST_P(tenancy_e2e, multi_root_operations_filter_every_root_field) {
     // Pool of 2: the root fields run concurrently on different connections, and some wait
     // for a connection another root field used.
     start({"FRAISEQL_POOL_SIZE=2"});
-    const std::string q = "{ i: items { id tenantId } n: notes { tenantId } s: session { tenant user } "
-                          "c: itemsConnection(first: 10) { totalCount edges { node { tenantId } } } "
-                          "one: item(id: 2) { tenantId } other: item(id: 102) { tenantId } }";
+    const std::string q =
+        "{ i: items { id tenantId } n: notes { tenantId } s: session { tenant user } "
+        "c: itemsConnection(first: 10) { totalCount edges { node { tenantId } } } "
+        "one: item(id: 2) { tenantId } other: item(id: 102) { tenantId } }";
     for (const std::string tenant : {"tenant-a", "tenant-b", "tenant-a"}) {
         auto v = query(q, token(tenant, "sub-" + tenant));
         ASSERT_FALSE(v.as_object().contains("errors")) << last_.body;
@@ -253,24 +268,31 @@ TEST_P(tenancy_e2e, streamed_large_lists_are_filtered) {
 
 TEST_P(tenancy_e2e, header_sources_and_missing_values) {
     start();
-    auto v = query("{ session { tenant user locale } }", token("tenant-a", "alice"), {{"X-Locale", "fr-CA"}});
-    EXPECT_EQ(serialize(v.at("data")), R"({"session":[{"tenant":"tenant-a","user":"alice","locale":"fr-CA"}]})");
+    auto v = query("{ session { tenant user locale } }", token("tenant-a", "alice"),
+                   {{"X-Locale", "fr-CA"}});
+    EXPECT_EQ(serialize(v.at("data")),
+              R"({"session":[{"tenant":"tenant-a","user":"alice","locale":"fr-CA"}]})");
     // Header names are case-insensitive; the value is a parameter, never SQL.
-    auto quoted = query("{ session { locale } }", token("tenant-a"), {{"x-LOCALE", "x'); DROP TABLE sec_item; --"}});
-    EXPECT_EQ(serialize(quoted.at("data")), R"({"session":[{"locale":"x'); DROP TABLE sec_item; --"}]})");
+    auto quoted = query("{ session { locale } }", token("tenant-a"),
+                        {{"x-LOCALE", "x'); DROP TABLE sec_item; --"}});
+    EXPECT_EQ(serialize(quoted.at("data")),
+              R"({"session":[{"locale":"x'); DROP TABLE sec_item; --"}]})");
     // Next request on the (single, reused) connection without the header and without a
     // tenant claim: empty values, never the previous request's.
     auto bare = query("{ session { tenant user locale } }", token("", "bob"));
-    EXPECT_EQ(serialize(bare.at("data")), R"({"session":[{"tenant":"","user":"bob","locale":""}]})");
+    EXPECT_EQ(serialize(bare.at("data")),
+              R"({"session":[{"tenant":"","user":"bob","locale":""}]})");
     auto anon = query("{ session { tenant user locale } }");
     EXPECT_EQ(serialize(anon.at("data")), R"({"session":[{"tenant":"","user":"","locale":""}]})");
-    EXPECT_EQ(query_column(admin_url(), "SELECT count(*) FROM sec_item"), std::vector<std::string>{"8"});
+    EXPECT_EQ(query_column(admin_url(), "SELECT count(*) FROM sec_item"),
+              std::vector<std::string>{"8"});
 }
 
 TEST_P(tenancy_e2e, concurrent_tenants_over_a_small_pool_never_leak) {
     start({"FRAISEQL_POOL_SIZE=2"});
     const std::string tenants[] = {"tenant-a", "tenant-b", ""};
-    const std::string tokens[] = {token("tenant-a", "ua"), token("tenant-b", "ub"), token("", "un")};
+    const std::string tokens[] = {token("tenant-a", "ua"), token("tenant-b", "ub"),
+                                  token("", "un")};
     const std::string queries[] = {
         "{ items { id tenantId } }",
         "{ session { tenant user } }",
@@ -284,7 +306,8 @@ TEST_P(tenancy_e2e, concurrent_tenants_over_a_small_pool_never_leak) {
     std::vector<std::string> failures;
     auto fail = [&](std::string why) {
         std::lock_guard<std::mutex> lock(mu);
-        if (failures.size() < 10) failures.push_back(std::move(why));
+        if (failures.size() < 10)
+            failures.push_back(std::move(why));
     };
     std::vector<std::thread> pool;
     for (int t = 0; t < threads; ++t) {
@@ -304,29 +327,44 @@ TEST_P(tenancy_e2e, concurrent_tenants_over_a_small_pool_never_leak) {
                 const std::string expected_user = who == 0 ? "ua" : who == 1 ? "ub" : "un";
                 bool ok = true;
                 // Every tenantId anywhere in the response is the caller's; none when no tenant.
-                std::function<void(const boost::json::value&)> walk = [&](const boost::json::value& x) {
-                    if (x.is_object()) {
-                        for (const auto& [k, y] : x.as_object()) {
-                            if (k == "tenantId" || k == "tenant") ok = ok && y == tenant.c_str();
-                            else if (k == "user") ok = ok && y == expected_user.c_str();
-                            else walk(y);
+                std::function<void(const boost::json::value&)> walk =
+                    [&](const boost::json::value& x) {
+                        if (x.is_object()) {
+                            for (const auto& [k, y] : x.as_object()) {
+                                if (k == "tenantId" || k == "tenant")
+                                    ok = ok && y == tenant.c_str();
+                                else if (k == "user")
+                                    ok = ok && y == expected_user.c_str();
+                                else
+                                    walk(y);
+                            }
+                        } else if (x.is_array()) {
+                            for (const auto& y : x.as_array())
+                                walk(y);
                         }
-                    } else if (x.is_array()) {
-                        for (const auto& y : x.as_array()) walk(y);
-                    }
-                };
+                    };
                 walk(v.at("data"));
-                if (which == 0) ok = ok && d.at("items").as_array().size() == (who == 0 ? 5u : who == 1 ? 3u : 0u);
+                if (which == 0)
+                    ok = ok && d.at("items").as_array().size() == (who == 0   ? 5u
+                                                                   : who == 1 ? 3u
+                                                                              : 0u);
                 if (which == 2)
-                    ok = ok && d.at("itemsConnection").at("totalCount") == (who == 0 ? 5 : who == 1 ? 3 : 0);
-                if (which == 4) ok = ok && (d.at("item").is_null() == (who != 0));
-                if (!ok) fail("identity " + std::to_string(who) + " got " + r.body);
-                else ++checked;
+                    ok = ok && d.at("itemsConnection").at("totalCount") == (who == 0   ? 5
+                                                                            : who == 1 ? 3
+                                                                                       : 0);
+                if (which == 4)
+                    ok = ok && (d.at("item").is_null() == (who != 0));
+                if (!ok)
+                    fail("identity " + std::to_string(who) + " got " + r.body);
+                else
+                    ++checked;
             }
         });
     }
-    for (auto& th : pool) th.join();
-    EXPECT_TRUE(failures.empty()) << failures.size() << " bad responses, first: " << failures.front();
+    for (auto& th : pool)
+        th.join();
+    EXPECT_TRUE(failures.empty()) << failures.size()
+                                  << " bad responses, first: " << failures.front();
     EXPECT_EQ(checked.load(), threads * per_thread);
 }
 
