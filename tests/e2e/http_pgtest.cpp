@@ -264,7 +264,7 @@ TEST_P(http_e2e, a_slow_reader_neither_bloats_the_server_nor_blocks_others) {
     EXPECT_LT(rss_kb - idle_kb, 16 * 1024) << "idle " << idle_kb << " kB, now " << rss_kb << " kB";
     std::string rest = slow.read_all();
     got += rest.size();
-    EXPECT_GT(got, 100000u * 200);
+    EXPECT_GT(got, 100000u * 200) << server_->log();
     EXPECT_NE(rest.find("\"id\":100000"), std::string::npos);
 }
 

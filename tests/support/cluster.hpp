@@ -3,8 +3,8 @@
 /// Access to the throwaway PostgreSQL cluster started by tools/pg-test-cluster.sh.
 ///
 /// The script writes `<dir>/env` (KEY=VALUE lines); CTest passes the directory in
-/// FRAISEQL_TEST_CLUSTER_DIR. Under `make test` FRAISEQL_TEST_REQUIRE_DB=1 is set,
-/// and a test that cannot reach its database fails (it never skips).
+/// FRAISEQL_TEST_CLUSTER_DIR. A database test that finds no cluster, or cannot
+/// reach its database, fails (it never skips).
 
 #include <string>
 #include <string_view>

@@ -103,7 +103,7 @@ input ItemInput {
   rawJson: JSON
 }
 type MutationError { message: String! code: Int! identifier: String details: JSON }
-type ItemSuccess { status: String! message: String item: Item! id: UUID updatedFields: [String!] code: Int }
+type ItemSuccess { status: String! message: String item: Item! id: UUID updatedFields: [String!] code: Int! }
 type ItemError { status: String! message: String code: Int! errors: [MutationError!]! reason: String }
 union ItemResult = ItemSuccess | ItemError
 type Mutation {

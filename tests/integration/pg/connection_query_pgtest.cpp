@@ -141,19 +141,22 @@ TEST_P(query, pipeline_of_100_statements) {
 }
 
 TEST_P(query, pipeline_is_one_implicit_transaction) {
-    ASSERT_TRUE(simple(*c_, "DROP TABLE IF EXISTS conn_tx; CREATE TABLE conn_tx (a int)"));
+    // A table of this process's own: the native and libpq runs of this test may run at once.
+    const std::string t = "conn_tx_" + std::to_string(::getpid());
+    ASSERT_TRUE(simple(*c_, "DROP TABLE IF EXISTS " + t + "; CREATE TABLE " + t + " (a int)"));
+    const std::string ins1 = "INSERT INTO " + t + " VALUES (1)", ins2 = "INSERT INTO " + t + " VALUES (2)";
     std::array<pg::statement, 3> stmts{
-        pg::statement{"INSERT INTO conn_tx VALUES (1)", {}, nullptr},
+        pg::statement{ins1, {}, nullptr},
         pg::statement{"SELECT 1 / 0", {}, nullptr},
-        pg::statement{"INSERT INTO conn_tx VALUES (2)", {}, nullptr}};
+        pg::statement{ins2, {}, nullptr}};
     auto r = run(*c_, stmts);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, pg::errc::server_error);
     EXPECT_EQ(r.error().server.code, pg::sqlstate::division_by_zero());
     copy_sink s;
-    ASSERT_TRUE(run1(*c_, "SELECT count(*) FROM conn_tx", &s));
+    ASSERT_TRUE(run1(*c_, "SELECT count(*) FROM " + t, &s));
     EXPECT_EQ(s.at(0, 0), "0");
-    ASSERT_TRUE(simple(*c_, "DROP TABLE conn_tx"));
+    ASSERT_TRUE(simple(*c_, "DROP TABLE " + t));
 }
 
 TEST_P(query, statement_error_has_fields_and_connection_is_reusable) {
