@@ -74,10 +74,14 @@ TEST_F(cli, check_lists_missing_views_columns_and_functions) {
 
 TEST_F(cli, check_warns_about_a_key_spelled_differently_in_the_rows) {
     const std::string setup = R"(
-        SELECT pg_advisory_lock(424243);
-        CREATE OR REPLACE VIEW cli_addr AS
-            SELECT 1 AS id, jsonb_build_object('id', 1, 'address_line_1', 'Main St 1') AS data;
-        SELECT pg_advisory_unlock(424243);)";
+        SELECT pg_advisory_lock(424244);
+        DO $$ BEGIN
+            IF to_regclass('public.cli_addr') IS NULL THEN
+                CREATE VIEW cli_addr AS
+                    SELECT 1 AS id, jsonb_build_object('id', 1, 'address_line_1', 'Main St 1') AS data;
+            END IF;
+        END $$;
+        SELECT pg_advisory_unlock(424244);)";
     ASSERT_EQ(exec_script(url(), setup), "");
     auto schema = write_temp(R"(
         type Addr @view(name: "cli_addr") { id: Int! addressLine1: String }
