@@ -12,6 +12,7 @@
 
 #include "fraiseql/pg/connection.hpp"
 #include "support/cluster.hpp"
+#include "support/collect_sink.hpp"
 #include "support/run.hpp"
 
 namespace fraiseql::conn_test {
@@ -22,34 +23,8 @@ using namespace std::chrono_literals;
 
 inline pg::deadline in(std::chrono::milliseconds d) { return pg::clock::now() + d; }
 
-/// Copies everything it receives (row views die with on_rows).
-struct copy_sink : pg::row_sink {
-    std::vector<pg::column_desc> columns;
-    std::vector<std::vector<std::optional<std::string>>> rows;
-    std::vector<std::string> tags;
-    std::size_t column_sets = 0;
-    std::size_t batches = 0;
-
-    void on_columns(std::span<const pg::column_desc> c) override {
-        columns.assign(c.begin(), c.end());
-        ++column_sets;
-    }
-    asio::awaitable<bool> on_rows(std::span<const pg::row_view> batch) override {
-        ++batches;
-        for (const auto& r : batch) {
-            auto& out = rows.emplace_back();
-            for (const auto& f : r) {
-                if (f.is_null()) out.emplace_back(std::nullopt);
-                else out.emplace_back(std::string(f.text()));
-            }
-        }
-        co_return true;
-    }
-    void on_complete(std::string_view tag) override { tags.emplace_back(tag); }
-    std::string at(std::size_t r, std::size_t c) const {
-        return rows.at(r).at(c).value_or("<NULL>");
-    }
-};
+/// Copies everything it receives (tests/support/collect_sink.hpp).
+using copy_sink = fraiseql::test::collect_sink;
 
 /// Counts rows and bytes without keeping them; optionally gives up after `stop_after` rows.
 struct count_sink : pg::row_sink {

@@ -15,6 +15,7 @@
 
 #include "fraiseql/pg/connection.hpp"
 #include "support/cluster.hpp"
+#include "support/collect_sink.hpp"
 #include "support/run.hpp"
 
 namespace fraiseql::test {
@@ -24,33 +25,6 @@ using namespace std::chrono_literals;
 
 inline pg::deadline in(std::chrono::milliseconds d) { return pg::clock::now() + d; }
 
-/// Copies everything it is given (row views die with on_rows).
-struct collect_sink : pg::row_sink {
-    std::vector<pg::column_desc> columns;
-    std::vector<std::vector<std::optional<std::string>>> rows;
-    std::vector<std::string> tags;
-    std::size_t column_sets = 0;
-    std::size_t calls = 0;
-
-    void on_columns(std::span<const pg::column_desc> c) override {
-        columns.assign(c.begin(), c.end());
-        ++column_sets;
-    }
-    asio::awaitable<bool> on_rows(std::span<const pg::row_view> batch) override {
-        ++calls;
-        for (const auto& r : batch) {
-            auto& out = rows.emplace_back();
-            for (const auto& f : r) {
-                if (f.is_null()) out.emplace_back(std::nullopt);
-                else out.emplace_back(std::string(f.text()));
-            }
-        }
-        co_return true;
-    }
-    void on_complete(std::string_view tag) override { tags.emplace_back(tag); }
-
-    std::string at(std::size_t r, std::size_t c) const { return rows.at(r).at(c).value_or("<NULL>"); }
-};
 
 class backend_test : public ::testing::TestWithParam<pg::backend_kind> {
 protected:
