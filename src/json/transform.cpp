@@ -16,6 +16,7 @@
 //   every nesting level is checked against max_depth.
 
 #include "fraiseql/json/transform.hpp"
+#include "fraiseql/json/writer.hpp"
 
 #include "json/scan.hpp"
 
@@ -107,23 +108,6 @@ unsigned hex_value(char c) noexcept {
     return static_cast<unsigned>((c | 0x20) - 'a' + 10);
 }
 
-void append_utf8(std::string& out, std::uint32_t cp) {
-    if (cp < 0x80) {
-        out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-        out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-}
 
 /// Decodes an already validated string body (between the quotes) into `out`. Lone surrogates
 /// become U+FFFD: such a key cannot equal any projection key, which is valid UTF-8.

@@ -5,6 +5,7 @@
 #include "fraiseql/json/transform.hpp"
 
 #include <span>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,10 @@ namespace fraiseql::json {
 /// valid JSON text (RFC 8259 §8.1 requires UTF-8); this is for text we generate (messages,
 /// keys), not for row values, which the transform copies verbatim.
 void append_json_string(std::string& out, std::string_view s);
+
+/// Appends the UTF-8 encoding of code point `cp` (the caller guarantees a valid
+/// scalar value: not a surrogate, at most U+10FFFF).
+void append_utf8(std::string& out, std::uint32_t cp);
 
 /// Appends `"key":` (escaped as above).
 void append_json_key(std::string& out, std::string_view key);

@@ -1,3 +1,4 @@
+#include "fraiseql/json/writer.hpp"
 #include "graphql/syntax/lexer.hpp"
 
 #include <algorithm>
@@ -27,23 +28,6 @@ constexpr bool is_trailing_surrogate(std::uint32_t cp) noexcept {
     return cp >= 0xDC00 && cp <= 0xDFFF;
 }
 
-void append_utf8(std::string& out, std::uint32_t cp) {
-    if (cp < 0x80) {
-        out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-        out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-}
 
 // Reads 4 hex digits at pos; -1 if any is missing or not a hex digit.
 int read_hex4(std::string_view s, std::size_t pos) noexcept {
@@ -420,7 +404,7 @@ token lexer::read_string(std::size_t start) {
                     return fail(pos, fmt::format("Invalid Unicode escape sequence: \"{}\".",
                                                  slice(pos, size)));
                 }
-                append_utf8(scratch_, point);
+                json::append_utf8(scratch_, point);
                 pos += size;
             } else if (e == 'u') {
                 const int code = read_hex4(src_, pos + 2);
@@ -446,7 +430,7 @@ token lexer::read_string(std::size_t start) {
                     return fail(pos, fmt::format("Invalid Unicode escape sequence: \"{}\".",
                                                  slice(pos, 6)));
                 }
-                append_utf8(scratch_, cp);
+                json::append_utf8(scratch_, cp);
                 pos += size;
             } else {
                 char out = 0;
