@@ -21,7 +21,7 @@ set -euo pipefail
 packages=(
     build-essential cmake ninja-build pkg-config git
     libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-    libssl-dev libpq-dev postgresql-15
+    libssl-dev libpq-dev postgresql-15 libicu-dev
     libsimdjson-dev libgtest-dev libgmock-dev libbenchmark-dev
     libcli11-dev libspdlog-dev libfmt-dev libtoml11-dev
     wrk acl curl ca-certificates nodejs npm openssl

@@ -1,5 +1,5 @@
 // MD5 and SCRAM-SHA-256 computations (RFC 5802 §3 "SCRAM Algorithm Overview",
-// RFC 7677), SASLprep (RFC 4013) in the common-case subset described in auth.hpp.
+// RFC 7677), SASLprep (RFC 4013) through ICU's StringPrep with PostgreSQL's fallbacks.
 #include "auth.hpp"
 
 #include <array>
@@ -11,6 +11,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
+
+#include <unicode/usprep.h>
 
 namespace fraiseql::pg::protocol {
 namespace {
@@ -96,36 +98,6 @@ void utf8_encode(char32_t cp, std::string& out) {
     }
 }
 
-bool in(char32_t c, char32_t lo, char32_t hi) { return c >= lo && c <= hi; }
-
-// RFC 3454 C.1.2 non-ASCII space characters.
-bool is_non_ascii_space(char32_t c) {
-    return c == 0xA0 || c == 0x1680 || in(c, 0x2000, 0x200B) || c == 0x202F || c == 0x205F ||
-           c == 0x3000;
-}
-
-// RFC 3454 B.1 "commonly mapped to nothing".
-bool is_mapped_to_nothing(char32_t c) {
-    return c == 0xAD || c == 0x34F || c == 0x1806 || in(c, 0x180B, 0x180D) ||
-           in(c, 0x200B, 0x200D) || c == 0x2060 || in(c, 0xFE00, 0xFE0F) || c == 0xFEFF;
-}
-
-// RFC 4013 §2.3 prohibited output: RFC 3454 C.1.2, C.2.1, C.2.2, C.3 - C.9.
-bool is_prohibited(char32_t c) {
-    return is_non_ascii_space(c) || c < 0x20 || c == 0x7F ||             // C.1.2, C.2.1
-           in(c, 0x80, 0x9F) || c == 0x6DD || c == 0x70F || c == 0x180E || // C.2.2
-           in(c, 0x200C, 0x200D) || in(c, 0x2028, 0x2029) || in(c, 0x2060, 0x2063) ||
-           in(c, 0x206A, 0x206F) || c == 0xFEFF || in(c, 0xFFF9, 0xFFFC) ||
-           in(c, 0x1D173, 0x1D17A) ||
-           in(c, 0xE000, 0xF8FF) || in(c, 0xF0000, 0xFFFFD) || in(c, 0x100000, 0x10FFFD) || // C.3
-           in(c, 0xFDD0, 0xFDEF) || (c & 0xFFFE) == 0xFFFE ||                // C.4
-           in(c, 0xD800, 0xDFFF) || in(c, 0xFFF9, 0xFFFD) ||                 // C.5, C.6
-           in(c, 0x2FF0, 0x2FFB) ||                                           // C.7
-           c == 0x340 || c == 0x341 || c == 0x200E || c == 0x200F ||          // C.8
-           in(c, 0x202A, 0x202E) ||
-           c == 0xE0001 || in(c, 0xE0020, 0xE007F);                           // C.9
-}
-
 /// Parses "a=value" attribute lists of SCRAM messages.
 bool take_attr(std::string_view& s, char name, std::string_view& value) {
     if (s.size() < 2 || s[0] != name || s[1] != '=') return false;
@@ -203,19 +175,66 @@ std::optional<std::string> base64_decode(std::string_view in) {
 }
 
 std::string saslprep(std::string_view password) {
+    // PostgreSQL's pg_saslprep() (src/common/saslprep.c) and fe-auth-scram.c: a pure ASCII
+    // password is used as is (ASCII control characters included, although RFC 4013 would
+    // prohibit them); invalid UTF-8 or any SASLprep failure means "use the raw bytes" --
+    // the server hashed the same raw bytes when the role's verifier was computed.
     bool ascii = true;
     for (char c : password) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
     if (ascii) return std::string(password);
     std::vector<char32_t> cps;
     if (!utf8_decode(password, cps)) return std::string(password);
-    std::string out;
+
+    // ICU's StringPrep works on UTF-16.
+    std::vector<UChar> in16;
+    in16.reserve(cps.size() + 1);
     for (char32_t c : cps) {
-        if (is_non_ascii_space(c)) c = 0x20;
-        else if (is_mapped_to_nothing(c)) continue;
-        if (is_prohibited(c)) return std::string(password);
+        if (c < 0x10000) {
+            in16.push_back(static_cast<UChar>(c));
+        } else {
+            in16.push_back(static_cast<UChar>(0xD7C0 + (c >> 10)));   // high surrogate
+            in16.push_back(static_cast<UChar>(0xDC00 | (c & 0x3FF))); // low surrogate
+        }
+    }
+
+    // RFC 4013 §2: map (B.1 to nothing, C.1.2 to SPACE), NFKC (§2.2), prohibit
+    // (§2.3, C.1.2 - C.9), bidi (§2.4, RFC 3454 §6), and unassigned code points
+    // (RFC 3454 §7, "stored strings": USPREP_DEFAULT refuses them, as PostgreSQL does).
+    UErrorCode ec = U_ZERO_ERROR;
+    UStringPrepProfile* profile = usprep_openByType(USPREP_RFC4013_SASLPREP, &ec);
+    if (U_FAILURE(ec) || profile == nullptr) return std::string(password);
+    // NFKC can expand a character (U+FDFA gives 18); start with room for 4x and retry once
+    // with the exact size ICU reports.
+    std::vector<UChar> out16(in16.size() * 4 + 16);
+    int32_t n = usprep_prepare(profile, in16.data(), static_cast<int32_t>(in16.size()),
+                               out16.data(), static_cast<int32_t>(out16.size()),
+                               USPREP_DEFAULT, nullptr, &ec);
+    if (ec == U_BUFFER_OVERFLOW_ERROR) {
+        ec = U_ZERO_ERROR;
+        out16.resize(static_cast<std::size_t>(n) + 1);
+        n = usprep_prepare(profile, in16.data(), static_cast<int32_t>(in16.size()),
+                           out16.data(), static_cast<int32_t>(out16.size()), USPREP_DEFAULT,
+                           nullptr, &ec);
+    }
+    usprep_close(profile);
+    // Prohibited output, bidi violation, unassigned code point: the raw password.
+    // PostgreSQL also refuses an empty result ("don't allow empty password").
+    if (U_FAILURE(ec) || n <= 0) return std::string(password);
+
+    std::string out;
+    out.reserve(static_cast<std::size_t>(n) * 3);
+    for (int32_t i = 0; i < n; ++i) {
+        char32_t c = out16[static_cast<std::size_t>(i)];
+        if (c >= 0xD800 && c <= 0xDBFF && i + 1 < n) {
+            char32_t lo = out16[static_cast<std::size_t>(i) + 1];
+            if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
+                ++i;
+            }
+        }
         utf8_encode(c, out);
     }
-    return out.empty() ? std::string(password) : out;
+    return out;
 }
 
 scram_client::scram_client(std::string_view user, std::string_view password, binding b,

@@ -21,12 +21,12 @@ std::string base64_encode(std::string_view in);
 /// Strict RFC 4648 decoding (padding required); nullopt on any invalid input.
 std::optional<std::string> base64_decode(std::string_view in);
 
-/// SASLprep (RFC 4013) of a password, the way PostgreSQL applies it:
-/// pure ASCII and invalid UTF-8 are returned unchanged; otherwise non-ASCII spaces
-/// (RFC 3454 C.1.2) map to U+0020 and "commonly mapped to nothing" characters (B.1)
-/// are removed; if a prohibited character (C.2-C.9) remains, the original password is
-/// used, as libpq does. Limits: no NFKC normalisation, no bidi and unassigned-code-point
-/// checks (passwords that NFKC would change fail to authenticate).
+/// SASLprep (RFC 4013) of a password, with PostgreSQL's rules (src/common/saslprep.c and
+/// libpq's SCRAM client): a pure ASCII password is returned unchanged; otherwise the
+/// RFC 4013 profile runs through ICU's StringPrep (mapping, NFKC, prohibited output, bidi
+/// and unassigned-code-point checks). Invalid UTF-8, any SASLprep failure or an empty
+/// result returns the raw password, which is what the server hashed in that case.
+/// Never throws on bad input; allocates.
 std::string saslprep(std::string_view password);
 
 /// Client side of SCRAM-SHA-256[-PLUS].

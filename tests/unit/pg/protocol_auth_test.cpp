@@ -98,12 +98,61 @@ TEST(saslprep, common_cases) {
     EXPECT_EQ(saslprep("plain ascii\x01"), "plain ascii\x01"); // ASCII: unchanged (as PostgreSQL)
     EXPECT_EQ(saslprep("a\xc2\xa0" "b"), "a b");              // U+00A0 no-break space -> space
     EXPECT_EQ(saslprep("a\xc2\xad" "b"), "ab");               // U+00AD soft hyphen -> nothing
-    EXPECT_EQ(saslprep("p\xe2\x80\x8b" "w"), "p w");          // U+200B (C.1.2) -> space
     EXPECT_EQ(saslprep("\xc3\xa9t\xc3\xa9"), "\xc3\xa9t\xc3\xa9"); // é stays (already NFKC)
     EXPECT_EQ(saslprep("x\xef\xbf\xbe"), "x\xef\xbf\xbe");    // U+FFFE prohibited: raw password
     EXPECT_EQ(saslprep("\xff\xfe"), "\xff\xfe");              // invalid UTF-8: raw password
     EXPECT_EQ(saslprep("\xe2\x82"), "\xe2\x82");              // truncated UTF-8: raw
     EXPECT_EQ(saslprep("\xc0\x80"), "\xc0\x80");              // overlong: raw
+    EXPECT_EQ(saslprep("\xed\xa0\x80"), "\xed\xa0\x80");      // UTF-8-encoded surrogate: raw
+}
+
+// RFC 4013 §3 "Examples", one by one.
+TEST(saslprep, rfc4013_section3_examples) {
+    EXPECT_EQ(saslprep("I\xc2\xad" "X"), "IX"); // 1: SOFT HYPHEN mapped to nothing
+    EXPECT_EQ(saslprep("user"), "user");        // 2: no transformation
+    EXPECT_EQ(saslprep("USER"), "USER");        // 3: case preserved, will not match #2
+    EXPECT_EQ(saslprep("\xc2\xaa"), "a");       // 4: U+00AA output is NFKC, input was not
+    EXPECT_EQ(saslprep("\xe2\x85\xa8"), "IX");  // 5: U+2168 ROMAN NUMERAL NINE, NFKC
+    // 6: U+0007 is prohibited. Alone it is ASCII, which PostgreSQL passes through untouched;
+    // with a non-ASCII character beside it SASLprep runs and fails, so the raw bytes are used.
+    EXPECT_EQ(saslprep("\x07"), "\x07");
+    EXPECT_EQ(saslprep("\x07\xc2\xaa"), "\x07\xc2\xaa");
+    // 7: U+0627 U+0031 -- a RandALCat string must start and end with RandALCat: raw.
+    EXPECT_EQ(saslprep("\xd8\xa7" "1"), "\xd8\xa7" "1");
+}
+
+TEST(saslprep, nfkc_bidi_and_unassigned) {
+    // U+210C U+1D522 U+1D529 U+1D529 U+1D52C (blackletter "Hello", astral plane) -> "Hello"
+    EXPECT_EQ(saslprep("\xe2\x84\x8c\xf0\x9d\x94\xa2\xf0\x9d\x94\xa9\xf0\x9d\x94\xa9"
+                       "\xf0\x9d\x94\xac"),
+              "Hello");
+    EXPECT_EQ(saslprep("\xef\xac\x81" "le"), "file");     // U+FB01 LATIN SMALL LIGATURE FI
+    EXPECT_EQ(saslprep("e\xcc\x81"), "\xc3\xa9");          // e + U+0301 composes to U+00E9
+    EXPECT_EQ(saslprep("\xef\xb7\xba").size(), 33u);      // U+FDFA expands to 18 code points
+    EXPECT_EQ(saslprep("\xd8\xa7\xd8\xa8"), "\xd8\xa7\xd8\xa8"); // all RandALCat: valid, unchanged
+    // RandALCat and LCat mixed: bidi violation, raw.
+    EXPECT_EQ(saslprep("\xd8\xa7" "a\xd8\xa8"), "\xd8\xa7" "a\xd8\xa8");
+    // U+0221 was unassigned in Unicode 3.2 (RFC 3454 A.1): stored-string rules refuse it.
+    EXPECT_EQ(saslprep("x\xc8\xa1"), "x\xc8\xa1");
+    // Only "mapped to nothing" characters: empty result, PostgreSQL uses the raw password.
+    EXPECT_EQ(saslprep("\xc2\xad"), "\xc2\xad");
+    // U+3000 IDEOGRAPHIC SPACE maps to SPACE (C.1.2 then RFC 4013 §2.1).
+    EXPECT_EQ(saslprep("a\xe3\x80\x80" "b"), "a b");
+}
+
+TEST(scram, client_proof_uses_the_saslprepped_password) {
+    // The proof computed from "\u2168" and from "IX" must be identical: the server's
+    // verifier for a role created with PASSWORD 'Ⅸ' is SaltedPassword("IX").
+    const std::string server_first = "r=nonceSRV,s=QSXCR+Q6sek8bf92,i=4096";
+    scram_client a("", "\xe2\x85\xa8", scram_client::binding::none, {}, "nonce");
+    scram_client b("", "IX", scram_client::binding::none, {}, "nonce");
+    scram_client c("", "IY", scram_client::binding::none, {}, "nonce");
+    auto fa = a.on_server_first(server_first);
+    auto fb = b.on_server_first(server_first);
+    auto fc = c.on_server_first(server_first);
+    ASSERT_TRUE(fa && fb && fc);
+    EXPECT_EQ(*fa, *fb);
+    EXPECT_NE(*fa, *fc);
 }
 
 // ---- startup machine ------------------------------------------------------------------
