@@ -6,11 +6,16 @@
 /// (unknown fields/arguments, leaf and composite selections, required arguments),
 /// plus the configured limits (depth, aliases).
 
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "fraiseql/graphql/ast.hpp"
 #include "fraiseql/graphql/error.hpp"
+#include "fraiseql/graphql/parser.hpp"
 #include "fraiseql/graphql/plan.hpp"
 #include "fraiseql/graphql/schema.hpp"
 #include "fraiseql/result.hpp"
@@ -22,7 +27,7 @@ struct plan_options {
     std::uint32_t max_aliases = 30;  ///< fields written with an alias; 0: unlimited
 };
 
-/// Plans the operation. `variables` is the raw JSON of the request's variables
+/// Plans the operation in one pass (parse-free, but every step runs). `variables` is the raw JSON of the request's variables
 /// (an object, or null) as an input_value tree where JSON strings are `string`.
 /// Errors carry codes: GRAPHQL_VALIDATION_FAILED, BAD_USER_INPUT, QUERY_TOO_COMPLEX.
 fraiseql::result<operation_plan, std::vector<error>>
@@ -38,5 +43,65 @@ std::optional<operation_kind> selected_operation_kind(const document& doc,
 /// `what` names the value in the error message.
 fraiseql::result<input_value, std::string> coerce_input(const schema& s, const input_value& raw,
                                                         const type_expr& type);
+
+// ---- The compiled-plan cache (product.md §5: a repeated operation skips parse,
+// validation and planning) ---------------------------------------------------------
+
+/// An operation of a document with all the value-independent planning done: operation
+/// selection, fragment expansion, field and type resolution, argument definitions and
+/// defaults, literal arguments coerced, depth limit, @skip/@include written with literals.
+/// What depends on the request's variables is left for bind_operation(). Immutable, so
+/// one prepared operation may be bound by any number of threads at once.
+class prepared_operation;
+
+/// Prepares `operation_name` (empty: the only operation) of `doc` against `s`.
+/// Meant for documents that passed graphql::validate(): for those,
+/// `bind_operation(*prepare_operation(s, doc, n, o), vars)` gives exactly what
+/// `plan_operation(s, *doc, n, vars, o)` gives (plan or errors, in the same order).
+/// A document that fails validation may be refused here with the checks' errors even
+/// where plan_operation would only fail (or succeed) under some variable values.
+/// Lifetimes: the result shares ownership of `doc`; `s` must outlive it.
+fraiseql::result<std::shared_ptr<const prepared_operation>, std::vector<error>>
+prepare_operation(const schema& s, std::shared_ptr<const document> doc,
+                  std::string_view operation_name, const plan_options& opts = {});
+
+/// The kind of a prepared operation (for the GET rule).
+operation_kind prepared_kind(const prepared_operation& op) noexcept;
+
+/// Where the tokens of two texts with the same normalised form start: `from` those of
+/// the text a prepared operation was parsed from, `to` those of the request's text
+/// (normalized_text::token_locations of each). Same length.
+struct location_map {
+    std::span<const source_location> from;
+    std::span<const source_location> to;
+    /// The location in the request's text of a location in the prepared text; an
+    /// absent location, or one that starts no token, is returned unchanged.
+    source_location operator()(source_location loc) const noexcept;
+};
+
+/// The per-request step: coerces `variables` (spec §6.1.2, the same messages and codes
+/// as plan_operation), evaluates @skip/@include on variables, collects fields, fills
+/// argument values and counts aliases. With `remap`, every location in the plan and the
+/// errors is translated to the request's own text. Thread-safe on a shared `op`.
+fraiseql::result<operation_plan, std::vector<error>>
+bind_operation(const prepared_operation& op, const input_value& variables,
+               const location_map* remap = nullptr);
+
+/// A request text reduced to its significant tokens (spec §2.1: whitespace, line
+/// terminators, commas, comments and the BOM are insignificant), each written as it
+/// appears in the source (strings and block strings verbatim, escapes included), one
+/// space between two tokens only where neither is a one-character punctuator. Texts
+/// with the same token sequence normalise alike; texts that differ in any token never
+/// do, because re-lexing the normalised text gives back exactly those tokens.
+struct normalized_text {
+    std::string text;
+    std::vector<source_location> token_locations; ///< of each token in the source
+};
+
+/// Normalises `source` with the GraphQL lexer, without building a tree. nullopt on a
+/// lexical error or beyond `limits` (max_bytes, max_tokens): the caller parses instead,
+/// and the parser reports the error.
+std::optional<normalized_text> normalize_operation_text(std::string_view source,
+                                                        const parse_limits& limits = {});
 
 } // namespace fraiseql::graphql

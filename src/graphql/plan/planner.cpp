@@ -3,15 +3,15 @@
 
 #include "fraiseql/graphql/planner.hpp"
 
+#include "plan_support.hpp"
+
 #include <algorithm>
 #include <functional>
 #include <map>
 #include <set>
 
 namespace fraiseql::graphql {
-namespace {
-
-using errors_t = std::vector<error>;
+namespace detail {
 
 // The meta-fields of the query root (spec §4.2 "__schema", "__type").
 const field_def& meta_schema_field() {
@@ -37,12 +37,147 @@ const field_def& meta_type_field() {
     return f;
 }
 
+bool literal_kinds_ok(const schema& s, const value& v, const type_expr& t, std::string& why) {
+    if (v.kind == value_kind::variable || v.kind == value_kind::null_value) return true;
+    type_expr inner = t.nullable();
+    if (!inner.wrappers.empty()) {
+        type_expr item = inner.of_type();
+        if (v.kind == value_kind::list_value) {
+            for (const auto& x : v.list)
+                if (!literal_kinds_ok(s, x, item, why)) return false;
+            return true;
+        }
+        return literal_kinds_ok(s, v, item, why);
+    }
+    const type_def* td = s.find_type(inner.name);
+    if (!td) return true;
+    if (td->kind == named_kind::enum_ && v.kind == value_kind::string_value) {
+        why = "Enum \"" + td->name + "\" cannot represent non-enum value: \"" + std::string(v.text) +
+              "\". Did you mean the enum value \"" + std::string(v.text) + "\"?";
+        return false;
+    }
+    if (td->kind == named_kind::scalar && v.kind == value_kind::enum_value) {
+        why = td->name + " cannot represent an enum value: " + std::string(v.text);
+        return false;
+    }
+    if (td->kind == named_kind::input_object && v.kind == value_kind::object_value) {
+        for (const auto& f : v.fields)
+            if (const auto* fd = td->find_input_field(f.name))
+                if (!literal_kinds_ok(s, f.value, fd->type, why)) return false;
+    }
+    return true;
+}
+
+namespace {
+
+// §5.5.2.2 Fragments must not form cycles.
+void check_fragment_cycles(const fragment_map& fragments, std::vector<error>& errors) {
+    std::map<std::string_view, int> state; // 0 new, 1 visiting, 2 done
+    std::function<void(const fragment_definition*)> visit;
+    std::function<void(const selection_set&)> walk;
+    walk = [&](const selection_set& set) {
+        for (const auto& sel : set) {
+            if (const auto* f = std::get_if<field>(&sel.node)) walk(f->selections);
+            else if (const auto* in = std::get_if<inline_fragment>(&sel.node)) walk(in->selections);
+            else if (const auto* sp = std::get_if<fragment_spread>(&sel.node)) {
+                auto it = fragments.find(sp->name);
+                if (it == fragments.end()) continue;
+                if (state[sp->name] == 1) {
+                    errors.push_back(error::at("Cannot spread fragment \"" + std::string(sp->name) +
+                                                   "\" within itself.",
+                                               sp->loc, code::validation_failed));
+                    continue;
+                }
+                if (state[sp->name] == 0) visit(it->second);
+            }
+        }
+    };
+    visit = [&](const fragment_definition* fd) {
+        state[fd->name] = 1;
+        walk(fd->selections);
+        state[fd->name] = 2;
+    };
+    for (const auto& [n, fd] : fragments)
+        if (state[n] == 0) visit(fd);
+}
+
+} // namespace
+
+fraiseql::result<selected_operation, std::vector<error>>
+select_operation(const schema& s, const document& doc, std::string_view operation_name) {
+    std::vector<error> errors;
+    auto fail = [&](std::string msg, source_location loc) {
+        errors.push_back(error::at(std::move(msg), loc, code::validation_failed));
+    };
+    selected_operation out;
+    std::vector<const operation_definition*> ops;
+    for (const auto& d : doc.definitions) {
+        if (const auto* o = std::get_if<operation_definition>(&d)) ops.push_back(o);
+        else if (const auto* f = std::get_if<fragment_definition>(&d)) {
+            if (out.fragments.count(f->name))
+                fail("There can be only one fragment named \"" + std::string(f->name) + "\".", f->loc);
+            out.fragments[f->name] = f;
+        }
+    }
+    // §5.2.1.1 Operation Name Uniqueness, §5.2.2.1 Lone Anonymous Operation.
+    std::set<std::string_view> names;
+    for (const auto* o : ops) {
+        if (!o->name.empty() && !names.insert(o->name).second)
+            fail("There can be only one operation named \"" + std::string(o->name) + "\".", o->loc);
+        if (o->name.empty() && ops.size() > 1)
+            fail("This anonymous operation must be the only defined operation.", o->loc);
+    }
+    check_fragment_cycles(out.fragments, errors);
+    if (!errors.empty()) return failure{std::move(errors)};
+    if (ops.empty()) {
+        fail("Must provide an operation.", {});
+        return failure{std::move(errors)};
+    }
+    if (operation_name.empty()) {
+        if (ops.size() > 1) {
+            fail("Must provide operation name if query contains multiple operations.", {});
+            return failure{std::move(errors)};
+        }
+        out.op = ops.front();
+    } else {
+        for (const auto* o : ops)
+            if (o->name == operation_name) out.op = o;
+        if (!out.op) {
+            fail("Unknown operation named \"" + std::string(operation_name) + "\".", {});
+            return failure{std::move(errors)};
+        }
+    }
+    switch (out.op->operation) {
+    case operation_type::query:
+        out.kind = operation_kind::query;
+        out.root = s.query_type();
+        break;
+    case operation_type::mutation:
+        out.kind = operation_kind::mutation;
+        out.root = s.mutation_type();
+        if (!out.root) fail("Schema is not configured for mutations.", out.op->loc);
+        break;
+    case operation_type::subscription:
+        out.kind = operation_kind::subscription;
+        fail("Subscriptions are not supported.", out.op->loc);
+        break;
+    }
+    if (!errors.empty()) return failure{std::move(errors)};
+    return out;
+}
+
+} // namespace detail
+
+namespace {
+
+using errors_t = std::vector<error>;
+
 struct planner {
     const schema& s;
     const document& doc;
     const plan_options& opts;
     errors_t errors;
-    std::map<std::string_view, const fragment_definition*> fragments;
+    detail::fragment_map fragments;
     std::map<std::string, input_value> vars; ///< coerced; absent = not provided, no default
     const operation_definition* op = nullptr;
     std::uint32_t aliases = 0;
@@ -102,39 +237,6 @@ struct planner {
         }
         }
         return false;
-    }
-
-    /// Literal enums must be written as enum values, and strings as strings: a
-    /// stricter check than variable coercion (spec §5.6.1 Values of Correct Type).
-    bool literal_kinds_ok(const value& v, const type_expr& t, std::string& why) {
-        if (v.kind == value_kind::variable || v.kind == value_kind::null_value) return true;
-        type_expr inner = t.nullable();
-        if (!inner.wrappers.empty()) {
-            type_expr item = inner.of_type();
-            if (v.kind == value_kind::list_value) {
-                for (const auto& x : v.list)
-                    if (!literal_kinds_ok(x, item, why)) return false;
-                return true;
-            }
-            return literal_kinds_ok(v, item, why);
-        }
-        const type_def* td = s.find_type(inner.name);
-        if (!td) return true;
-        if (td->kind == named_kind::enum_ && v.kind == value_kind::string_value) {
-            why = "Enum \"" + td->name + "\" cannot represent non-enum value: \"" + std::string(v.text) +
-                  "\". Did you mean the enum value \"" + std::string(v.text) + "\"?";
-            return false;
-        }
-        if (td->kind == named_kind::scalar && v.kind == value_kind::enum_value) {
-            why = td->name + " cannot represent an enum value: " + std::string(v.text);
-            return false;
-        }
-        if (td->kind == named_kind::input_object && v.kind == value_kind::object_value) {
-            for (const auto& f : v.fields)
-                if (const auto* fd = td->find_input_field(f.name))
-                    if (!literal_kinds_ok(f.value, fd->type, why)) return false;
-        }
-        return true;
     }
 
     // ---- variables (§6.1.2 CoerceVariableValues) ----------------------------
@@ -324,7 +426,7 @@ struct planner {
                 continue;
             }
             std::string why;
-            if (!literal_kinds_ok(given->value, ad.type, why)) {
+            if (!detail::literal_kinds_ok(s, given->value, ad.type, why)) {
                 fail(why, given->value.loc);
                 continue;
             }
@@ -364,8 +466,8 @@ struct planner {
         }
         const bool is_root_query = &parent == s.query_type();
         const field_def* fd = nullptr;
-        if (is_root_query && f.name == "__schema") fd = &meta_schema_field();
-        else if (is_root_query && f.name == "__type") fd = &meta_type_field();
+        if (is_root_query && f.name == "__schema") fd = &detail::meta_schema_field();
+        else if (is_root_query && f.name == "__type") fd = &detail::meta_type_field();
         else fd = parent.find_field(f.name);
         if (!fd) {
             fail("Cannot query field \"" + std::string(f.name) + "\" on type \"" + parent.name + "\".", f.loc);
@@ -413,35 +515,6 @@ struct planner {
         }
         return true;
     }
-
-    void check_fragment_cycles() {
-        // §5.5.2.2 Fragments must not form cycles.
-        std::map<std::string_view, int> state; // 0 new, 1 visiting, 2 done
-        std::function<void(const fragment_definition*)> visit;
-        std::function<void(const selection_set&)> walk;
-        walk = [&](const selection_set& set) {
-            for (const auto& sel : set) {
-                if (const auto* f = std::get_if<field>(&sel.node)) walk(f->selections);
-                else if (const auto* in = std::get_if<inline_fragment>(&sel.node)) walk(in->selections);
-                else if (const auto* sp = std::get_if<fragment_spread>(&sel.node)) {
-                    auto it = fragments.find(sp->name);
-                    if (it == fragments.end()) continue;
-                    if (state[sp->name] == 1) {
-                        fail("Cannot spread fragment \"" + std::string(sp->name) + "\" within itself.", sp->loc);
-                        continue;
-                    }
-                    if (state[sp->name] == 0) visit(it->second);
-                }
-            }
-        };
-        visit = [&](const fragment_definition* fd) {
-            state[fd->name] = 1;
-            walk(fd->selections);
-            state[fd->name] = 2;
-        };
-        for (const auto& [n, fd] : fragments)
-            if (state[n] == 0) visit(fd);
-    }
 };
 
 } // namespace
@@ -468,62 +541,14 @@ fraiseql::result<operation_plan, std::vector<error>>
 plan_operation(const schema& s, const document& doc, std::string_view operation_name,
                const input_value& variables, const plan_options& opts) {
     planner p{s, doc, opts, {}, {}, {}};
-    std::vector<const operation_definition*> ops;
-    for (const auto& d : doc.definitions) {
-        if (const auto* o = std::get_if<operation_definition>(&d)) ops.push_back(o);
-        else if (const auto* f = std::get_if<fragment_definition>(&d)) {
-            if (p.fragments.count(f->name))
-                p.fail("There can be only one fragment named \"" + std::string(f->name) + "\".", f->loc);
-            p.fragments[f->name] = f;
-        }
-    }
-    // §5.2.1.1 Operation Name Uniqueness, §5.2.2.1 Lone Anonymous Operation.
-    std::set<std::string_view> names;
-    for (const auto* o : ops) {
-        if (!o->name.empty() && !names.insert(o->name).second)
-            p.fail("There can be only one operation named \"" + std::string(o->name) + "\".", o->loc);
-        if (o->name.empty() && ops.size() > 1)
-            p.fail("This anonymous operation must be the only defined operation.", o->loc);
-    }
-    p.check_fragment_cycles();
-    if (!p.errors.empty()) return failure{std::move(p.errors)};
-    if (ops.empty()) {
-        p.fail("Must provide an operation.", {});
-        return failure{std::move(p.errors)};
-    }
-    if (operation_name.empty()) {
-        if (ops.size() > 1) {
-            p.fail("Must provide operation name if query contains multiple operations.", {});
-            return failure{std::move(p.errors)};
-        }
-        p.op = ops.front();
-    } else {
-        for (const auto* o : ops)
-            if (o->name == operation_name) p.op = o;
-        if (!p.op) {
-            p.fail("Unknown operation named \"" + std::string(operation_name) + "\".", {});
-            return failure{std::move(p.errors)};
-        }
-    }
+    auto sel = detail::select_operation(s, doc, operation_name);
+    if (!sel) return failure{std::move(sel.error())};
+    p.fragments = std::move(sel->fragments);
+    p.op = sel->op;
+    const type_def* root = sel->root;
     operation_plan plan;
     plan.name = std::string(p.op->name);
-    const type_def* root = nullptr;
-    switch (p.op->operation) {
-    case operation_type::query:
-        plan.kind = operation_kind::query;
-        root = s.query_type();
-        break;
-    case operation_type::mutation:
-        plan.kind = operation_kind::mutation;
-        root = s.mutation_type();
-        if (!root) p.fail("Schema is not configured for mutations.", p.op->loc);
-        break;
-    case operation_type::subscription:
-        plan.kind = operation_kind::subscription;
-        p.fail("Subscriptions are not supported.", p.op->loc);
-        break;
-    }
-    if (!p.errors.empty()) return failure{std::move(p.errors)};
+    plan.kind = sel->kind;
     p.coerce_variables(variables);
     if (!p.errors.empty()) return failure{std::move(p.errors)};
     plan.root_fields = p.plan_selection(*root, p.op->selections, 1);
