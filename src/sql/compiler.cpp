@@ -2,6 +2,7 @@
 
 #include "fraiseql/sql/compiler.hpp"
 
+#include "document_select.hpp"
 #include "where_builder.hpp"
 
 namespace fraiseql::sql {
@@ -44,11 +45,6 @@ std::string quote_literal(std::string_view s) {
 namespace {
 
 using errors_t = std::vector<graphql::error>;
-
-std::string select_list(const graphql::view_def& v) {
-    if (v.jsonb_column) return "t." + quote_ident(*v.jsonb_column) + "::text";
-    return "row_to_json(t)::text";
-}
 
 } // namespace
 
@@ -109,7 +105,10 @@ compile_root_query(const graphql::schema& s, const graphql::field_plan& field,
     if (!wb.errors().empty()) return failure{wb.take_errors()};
 
     std::string& sql = out.stmt.text;
-    sql = "SELECT " + select_list(view) + " FROM " + quote_relation(view.name) + " AS t";
+    // A connection's rows are its nodes (the selection under `edges { node }`).
+    std::vector<const std::vector<graphql::field_plan>*> sel{&field.selection};
+    if (out.kind == root_query::shape::connection) sel = connection_node_selections(field);
+    sql = "SELECT " + document_select(view, sel) + " FROM " + quote_relation(view.name) + " AS t";
     if (!where.empty()) sql += " WHERE " + where;
     if (!order.empty()) sql += " ORDER BY " + order;
     sql += limit_clause;

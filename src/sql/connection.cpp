@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "document_select.hpp"
 #include "raw_json.hpp"
 #include "where_builder.hpp"
 
@@ -282,8 +283,8 @@ compile_connection(const graphql::schema& s, const graphql::field_plan& field,
 
     // ---- the statement ----
     const std::string rel = quote_relation(view.name) + " AS t";
-    const std::string doc = view.jsonb_column ? "t." + quote_ident(*view.jsonb_column) + "::text"
-                                              : std::string("row_to_json(t)::text");
+    // The node documents, projected to what every `edges { node }` (under any alias) selects.
+    const std::string doc = document_select(view, connection_node_selections(field));
     std::string cur = "jsonb_build_array(";
     std::string order;
     for (std::size_t i = 0; i < keys.size(); ++i) {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,26 @@ struct root_query {
 fraiseql::result<root_query, std::vector<graphql::error>>
 compile_root_query(const graphql::schema& s, const graphql::field_plan& field,
                    const compile_options& opts);
+
+/// The select-list expression that yields one row's document as JSON text (NULL when the
+/// document is NULL), for a read whose rows are projected with `selections` (one or more
+/// selections on the view's type: a connection may select `node` under several aliases).
+///
+/// Without a JSONB column (`row_to_json`), or when the rows are too small for it to pay
+/// whatever their size, this is the whole document. Otherwise each row whose stored size is
+/// in the range where it pays (sql_projection_min_bytes, and not TOASTed when three keys or
+/// more are read) is projected in SQL to the selected top-level keys
+/// (`jsonb_build_object('k', t.data->'k', …)`, nested values whole); other rows, documents
+/// that are not objects and `json` (not `jsonb`) columns keep the whole text.
+/// docs/adr/0004-sql-side-projection.md has the measurements behind the rule. Both forms give
+/// the same response once the transform has projected them: a missing key and a JSON null
+/// are both null there, and the selected values are PostgreSQL's text of the same values.
+std::string document_select(const graphql::view_def& v,
+                            std::span<const std::vector<graphql::field_plan>* const> selections);
+
+/// The smallest stored document size (pg_column_size, bytes) at which a row read for `keys`
+/// distinct top-level keys is projected in SQL (ADR 0004).
+std::size_t sql_projection_min_bytes(std::size_t keys) noexcept;
 
 /// Double-quotes an identifier ("a""b"); a dotted relation name is quoted per part.
 std::string quote_ident(std::string_view ident);

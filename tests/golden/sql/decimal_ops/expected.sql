@@ -1,18 +1,18 @@
 -- eq
-SELECT t."data"::text FROM "v_item" AS t WHERE t."data" @> jsonb_build_object('amount', $1::numeric) LIMIT $2::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE t."data" @> jsonb_build_object('amount', $1::numeric) LIMIT $2::int8;
 -- neq
-SELECT t."data"::text FROM "v_item" AS t WHERE (t."data"->>'amount')::numeric <> $1::numeric LIMIT $2::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE (t."data"->>'amount')::numeric <> $1::numeric LIMIT $2::int8;
 -- gt
-SELECT t."data"::text FROM "v_item" AS t WHERE (t."data"->>'amount')::numeric > $1::numeric LIMIT $2::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE (t."data"->>'amount')::numeric > $1::numeric LIMIT $2::int8;
 -- gte
-SELECT t."data"::text FROM "v_item" AS t WHERE (t."data"->>'amount')::numeric >= $1::numeric LIMIT $2::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE (t."data"->>'amount')::numeric >= $1::numeric LIMIT $2::int8;
 -- lt
-SELECT t."data"::text FROM "v_item" AS t WHERE (t."data"->>'amount')::numeric < $1::numeric LIMIT $2::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE (t."data"->>'amount')::numeric < $1::numeric LIMIT $2::int8;
 -- lte
-SELECT t."data"::text FROM "v_item" AS t WHERE (t."data"->>'amount')::numeric <= $1::numeric LIMIT $2::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE (t."data"->>'amount')::numeric <= $1::numeric LIMIT $2::int8;
 -- in
-SELECT t."data"::text FROM "v_item" AS t WHERE (t."data"->>'amount')::numeric = ANY($1::numeric[]) LIMIT $2::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE (t."data"->>'amount')::numeric = ANY($1::numeric[]) LIMIT $2::int8;
 -- nin
-SELECT t."data"::text FROM "v_item" AS t WHERE (t."data"->>'amount')::numeric <> ALL($1::numeric[]) LIMIT $2::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE (t."data"->>'amount')::numeric <> ALL($1::numeric[]) LIMIT $2::int8;
 -- isnull
-SELECT t."data"::text FROM "v_item" AS t WHERE t."data"->>'amount' IS NULL LIMIT $1::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE t."data"->>'amount' IS NULL LIMIT $1::int8;

@@ -1,12 +1,12 @@
 -- quotes
-SELECT t."data"::text FROM "v_item" AS t WHERE t."data" @> jsonb_build_object('name', $1::text) LIMIT $2::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE t."data" @> jsonb_build_object('name', $1::text) LIMIT $2::int8;
 -- dollar
-SELECT t."data"::text FROM "v_item" AS t WHERE (t."data"->>'name' = ANY($1::text[]) AND t."data"->>'name' <> $2) LIMIT $3::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE (t."data"->>'name' = ANY($1::text[]) AND t."data"->>'name' <> $2) LIMIT $3::int8;
 -- likeMeta
-SELECT t."data"::text FROM "v_item" AS t WHERE (t."data"->>'name' LIKE $1 AND t."data"->>'name' LIKE $2) LIMIT $3::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE (t."data"->>'name' LIKE $1 AND t."data"->>'name' LIKE $2) LIMIT $3::int8;
 -- unicode
-SELECT t."data"::text FROM "v_item" AS t WHERE (t."data" @> jsonb_build_object('name', $1::text) AND NULLIF(t."data"->'tags', 'null'::jsonb) @> jsonb_build_array(to_jsonb($2::text))) LIMIT $3::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE (t."data" @> jsonb_build_object('name', $1::text) AND NULLIF(t."data"->'tags', 'null'::jsonb) @> jsonb_build_array(to_jsonb($2::text))) LIMIT $3::int8;
 -- arrayMeta
-SELECT t."data"::text FROM "v_item" AS t WHERE t."data"->>'code' = ANY($1::text[]) LIMIT $2::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE t."data"->>'code' = ANY($1::text[]) LIMIT $2::int8;
 -- jsonMeta
-SELECT t."data"::text FROM "v_item" AS t WHERE (NULLIF(t."data"->'meta', 'null'::jsonb) ? $1::text AND t."data" @> jsonb_build_object('address', jsonb_build_object('city', $2::text))) LIMIT $3::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE (NULLIF(t."data"->'meta', 'null'::jsonb) ? $1::text AND t."data" @> jsonb_build_object('address', jsonb_build_object('city', $2::text))) LIMIT $3::int8;

@@ -1,20 +1,20 @@
 -- eq
-SELECT t."data"::text FROM "v_item" AS t WHERE NULLIF(t."data"->'meta', 'null'::jsonb) = $1::jsonb LIMIT $2::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE NULLIF(t."data"->'meta', 'null'::jsonb) = $1::jsonb LIMIT $2::int8;
 -- neq
-SELECT t."data"::text FROM "v_item" AS t WHERE NULLIF(t."data"->'meta', 'null'::jsonb) <> $1::jsonb LIMIT $2::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE NULLIF(t."data"->'meta', 'null'::jsonb) <> $1::jsonb LIMIT $2::int8;
 -- isnull
-SELECT t."data"::text FROM "v_item" AS t WHERE t."data"->>'meta' IS NULL LIMIT $1::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE t."data"->>'meta' IS NULL LIMIT $1::int8;
 -- hasKey
-SELECT t."data"::text FROM "v_item" AS t WHERE NULLIF(t."data"->'meta', 'null'::jsonb) ? $1::text LIMIT $2::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE NULLIF(t."data"->'meta', 'null'::jsonb) ? $1::text LIMIT $2::int8;
 -- hasAnyKeys
-SELECT t."data"::text FROM "v_item" AS t WHERE NULLIF(t."data"->'meta', 'null'::jsonb) ?| $1::text[] LIMIT $2::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE NULLIF(t."data"->'meta', 'null'::jsonb) ?| $1::text[] LIMIT $2::int8;
 -- hasAllKeys
-SELECT t."data"::text FROM "v_item" AS t WHERE NULLIF(t."data"->'meta', 'null'::jsonb) ?& $1::text[] LIMIT $2::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE NULLIF(t."data"->'meta', 'null'::jsonb) ?& $1::text[] LIMIT $2::int8;
 -- contains
-SELECT t."data"::text FROM "v_item" AS t WHERE NULLIF(t."data"->'meta', 'null'::jsonb) @> $1::jsonb LIMIT $2::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE NULLIF(t."data"->'meta', 'null'::jsonb) @> $1::jsonb LIMIT $2::int8;
 -- containedBy
-SELECT t."data"::text FROM "v_item" AS t WHERE NULLIF(t."data"->'meta', 'null'::jsonb) <@ $1::jsonb LIMIT $2::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE NULLIF(t."data"->'meta', 'null'::jsonb) <@ $1::jsonb LIMIT $2::int8;
 -- pathExists
-SELECT t."data"::text FROM "v_item" AS t WHERE NULLIF(t."data"->'meta', 'null'::jsonb) @? $1::jsonpath LIMIT $2::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE NULLIF(t."data"->'meta', 'null'::jsonb) @? $1::jsonpath LIMIT $2::int8;
 -- pathMatch
-SELECT t."data"::text FROM "v_item" AS t WHERE NULLIF(t."data"->'meta', 'null'::jsonb) @@ $1::jsonpath LIMIT $2::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE NULLIF(t."data"->'meta', 'null'::jsonb) @@ $1::jsonpath LIMIT $2::int8;

@@ -1,8 +1,8 @@
 -- digits
-SELECT t."data"::text FROM "v_item" AS t WHERE t."data" @> jsonb_build_object('address_line1', $1::text) LIMIT $2::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE t."data" @> jsonb_build_object('address_line1', $1::text) LIMIT $2::int8;
 -- key
-SELECT t."data"::text FROM "v_item" AS t WHERE t."data"->>'line_2' LIKE $1 LIMIT $2::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE t."data"->>'line_2' LIKE $1 LIMIT $2::int8;
 -- odd
-SELECT t."data"::text FROM "v_item" AS t WHERE (t."data" @> jsonb_build_object(E'it''s a \\ ünï key', $1::text) AND NOT COALESCE(t."data"->>E'it''s a \\ ünï key' IS NULL, FALSE)) LIMIT $2::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE (t."data" @> jsonb_build_object(E'it''s a \\ ünï key', $1::text) AND NOT COALESCE(t."data"->>E'it''s a \\ ünï key' IS NULL, FALSE)) LIMIT $2::int8;
 -- orderOdd
-SELECT t."data"::text FROM "v_item" AS t ORDER BY t."data"->>E'it''s a \\ ünï key' ASC, t."data"->>'address_line1' DESC, (t."data"->>'id')::uuid ASC LIMIT $1::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t ORDER BY t."data"->>E'it''s a \\ ünï key' ASC, t."data"->>'address_line1' DESC, (t."data"->>'id')::uuid ASC LIMIT $1::int8;

@@ -1,30 +1,30 @@
 -- eq
-SELECT t."data"::text FROM "v_item" AS t WHERE NULLIF(t."data"->'tags', 'null'::jsonb) = to_jsonb($1::text[]) LIMIT $2::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE NULLIF(t."data"->'tags', 'null'::jsonb) = to_jsonb($1::text[]) LIMIT $2::int8;
 -- neq
-SELECT t."data"::text FROM "v_item" AS t WHERE NULLIF(t."data"->'tags', 'null'::jsonb) <> to_jsonb($1::text[]) LIMIT $2::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE NULLIF(t."data"->'tags', 'null'::jsonb) <> to_jsonb($1::text[]) LIMIT $2::int8;
 -- isnull
-SELECT t."data"::text FROM "v_item" AS t WHERE t."data"->>'tags' IS NULL LIMIT $1::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE t."data"->>'tags' IS NULL LIMIT $1::int8;
 -- contains
-SELECT t."data"::text FROM "v_item" AS t WHERE NULLIF(t."data"->'tags', 'null'::jsonb) @> to_jsonb($1::text[]) LIMIT $2::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE NULLIF(t."data"->'tags', 'null'::jsonb) @> to_jsonb($1::text[]) LIMIT $2::int8;
 -- containedBy
-SELECT t."data"::text FROM "v_item" AS t WHERE NULLIF(t."data"->'tags', 'null'::jsonb) <@ to_jsonb($1::text[]) LIMIT $2::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE NULLIF(t."data"->'tags', 'null'::jsonb) <@ to_jsonb($1::text[]) LIMIT $2::int8;
 -- strictlyContains
-SELECT t."data"::text FROM "v_item" AS t WHERE (NULLIF(t."data"->'tags', 'null'::jsonb) @> to_jsonb($1::text[]) AND NOT NULLIF(t."data"->'tags', 'null'::jsonb) <@ to_jsonb($1::text[])) LIMIT $2::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE (NULLIF(t."data"->'tags', 'null'::jsonb) @> to_jsonb($1::text[]) AND NOT NULLIF(t."data"->'tags', 'null'::jsonb) <@ to_jsonb($1::text[])) LIMIT $2::int8;
 -- overlaps
-SELECT t."data"::text FROM "v_item" AS t WHERE EXISTS (SELECT 1 FROM jsonb_array_elements(to_jsonb($1::text[])) AS x(v) WHERE NULLIF(t."data"->'tags', 'null'::jsonb) @> jsonb_build_array(x.v)) LIMIT $2::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE EXISTS (SELECT 1 FROM jsonb_array_elements(to_jsonb($1::text[])) AS x(v) WHERE NULLIF(t."data"->'tags', 'null'::jsonb) @> jsonb_build_array(x.v)) LIMIT $2::int8;
 -- lenEq
-SELECT t."data"::text FROM "v_item" AS t WHERE jsonb_array_length(CASE WHEN jsonb_typeof(t."data"->'tags') = 'array' THEN t."data"->'tags' END) = $1::int4 LIMIT $2::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE jsonb_array_length(CASE WHEN jsonb_typeof(t."data"->'tags') = 'array' THEN t."data"->'tags' END) = $1::int4 LIMIT $2::int8;
 -- lenNeq
-SELECT t."data"::text FROM "v_item" AS t WHERE jsonb_array_length(CASE WHEN jsonb_typeof(t."data"->'tags') = 'array' THEN t."data"->'tags' END) <> $1::int4 LIMIT $2::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE jsonb_array_length(CASE WHEN jsonb_typeof(t."data"->'tags') = 'array' THEN t."data"->'tags' END) <> $1::int4 LIMIT $2::int8;
 -- lenGt
-SELECT t."data"::text FROM "v_item" AS t WHERE jsonb_array_length(CASE WHEN jsonb_typeof(t."data"->'tags') = 'array' THEN t."data"->'tags' END) > $1::int4 LIMIT $2::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE jsonb_array_length(CASE WHEN jsonb_typeof(t."data"->'tags') = 'array' THEN t."data"->'tags' END) > $1::int4 LIMIT $2::int8;
 -- lenGte
-SELECT t."data"::text FROM "v_item" AS t WHERE jsonb_array_length(CASE WHEN jsonb_typeof(t."data"->'tags') = 'array' THEN t."data"->'tags' END) >= $1::int4 LIMIT $2::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE jsonb_array_length(CASE WHEN jsonb_typeof(t."data"->'tags') = 'array' THEN t."data"->'tags' END) >= $1::int4 LIMIT $2::int8;
 -- lenLt
-SELECT t."data"::text FROM "v_item" AS t WHERE jsonb_array_length(CASE WHEN jsonb_typeof(t."data"->'tags') = 'array' THEN t."data"->'tags' END) < $1::int4 LIMIT $2::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE jsonb_array_length(CASE WHEN jsonb_typeof(t."data"->'tags') = 'array' THEN t."data"->'tags' END) < $1::int4 LIMIT $2::int8;
 -- lenLte
-SELECT t."data"::text FROM "v_item" AS t WHERE jsonb_array_length(CASE WHEN jsonb_typeof(t."data"->'tags') = 'array' THEN t."data"->'tags' END) <= $1::int4 LIMIT $2::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE jsonb_array_length(CASE WHEN jsonb_typeof(t."data"->'tags') = 'array' THEN t."data"->'tags' END) <= $1::int4 LIMIT $2::int8;
 -- anyEq
-SELECT t."data"::text FROM "v_item" AS t WHERE NULLIF(t."data"->'tags', 'null'::jsonb) @> jsonb_build_array(to_jsonb($1::text)) LIMIT $2::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE NULLIF(t."data"->'tags', 'null'::jsonb) @> jsonb_build_array(to_jsonb($1::text)) LIMIT $2::int8;
 -- allEq
-SELECT t."data"::text FROM "v_item" AS t WHERE (jsonb_typeof(NULLIF(t."data"->'tags', 'null'::jsonb)) = 'array' AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(NULLIF(t."data"->'tags', 'null'::jsonb)) AS e(v) WHERE e.v <> to_jsonb($1::text))) LIMIT $2::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE (jsonb_typeof(NULLIF(t."data"->'tags', 'null'::jsonb)) = 'array' AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(NULLIF(t."data"->'tags', 'null'::jsonb)) AS e(v) WHERE e.v <> to_jsonb($1::text))) LIMIT $2::int8;

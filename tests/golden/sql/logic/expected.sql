@@ -1,26 +1,26 @@
 -- emptyWhere
-SELECT t."data"::text FROM "v_item" AS t LIMIT $1::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t LIMIT $1::int8;
 -- andEmpty
-SELECT t."data"::text FROM "v_item" AS t WHERE TRUE LIMIT $1::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE TRUE LIMIT $1::int8;
 -- orEmpty
-SELECT t."data"::text FROM "v_item" AS t WHERE FALSE LIMIT $1::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE FALSE LIMIT $1::int8;
 -- andOne
-SELECT t."data"::text FROM "v_item" AS t WHERE (t."data"->>'count')::numeric > $1::numeric LIMIT $2::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE (t."data"->>'count')::numeric > $1::numeric LIMIT $2::int8;
 -- grouping1
-SELECT t."data"::text FROM "v_item" AS t WHERE ((t."data" @> jsonb_build_object('count', $1::numeric) AND t."data" @> jsonb_build_object('active', $2::boolean)) OR (t."data" @> jsonb_build_object('count', $3::numeric) AND t."data" @> jsonb_build_object('status', $4::text))) LIMIT $5::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE ((t."data" @> jsonb_build_object('count', $1::numeric) AND t."data" @> jsonb_build_object('active', $2::boolean)) OR (t."data" @> jsonb_build_object('count', $3::numeric) AND t."data" @> jsonb_build_object('status', $4::text))) LIMIT $5::int8;
 -- grouping2
-SELECT t."data"::text FROM "v_item" AS t WHERE ((t."data" @> jsonb_build_object('count', $1::numeric) OR t."data" @> jsonb_build_object('count', $2::numeric)) AND t."data" @> jsonb_build_object('active', $3::boolean)) LIMIT $4::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE ((t."data" @> jsonb_build_object('count', $1::numeric) OR t."data" @> jsonb_build_object('count', $2::numeric)) AND t."data" @> jsonb_build_object('active', $3::boolean)) LIMIT $4::int8;
 -- not
-SELECT t."data"::text FROM "v_item" AS t WHERE NOT COALESCE((t."data"->>'count')::numeric > $1::numeric, FALSE) LIMIT $2::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE NOT COALESCE((t."data"->>'count')::numeric > $1::numeric, FALSE) LIMIT $2::int8;
 -- doubleNot
-SELECT t."data"::text FROM "v_item" AS t WHERE NOT COALESCE(NOT COALESCE(t."data"->>'name' LIKE $1, FALSE), FALSE) LIMIT $2::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE NOT COALESCE(NOT COALESCE(t."data"->>'name' LIKE $1, FALSE), FALSE) LIMIT $2::int8;
 -- notEmpty
-SELECT t."data"::text FROM "v_item" AS t WHERE FALSE LIMIT $1::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE FALSE LIMIT $1::int8;
 -- notOr
-SELECT t."data"::text FROM "v_item" AS t WHERE NOT COALESCE((t."data"->>'count' IS NULL OR (t."data"->>'count')::numeric < $1::numeric), FALSE) LIMIT $2::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE NOT COALESCE((t."data"->>'count' IS NULL OR (t."data"->>'count')::numeric < $1::numeric), FALSE) LIMIT $2::int8;
 -- fieldsAndLogic
-SELECT t."data"::text FROM "v_item" AS t WHERE (t."data" @> jsonb_build_object('name', $1::text) AND (t."data" @> jsonb_build_object('count', $2::numeric) OR t."data" @> jsonb_build_object('count', $3::numeric)) AND NOT COALESCE(t."data" @> jsonb_build_object('active', $4::boolean), FALSE)) LIMIT $5::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE (t."data" @> jsonb_build_object('name', $1::text) AND (t."data" @> jsonb_build_object('count', $2::numeric) OR t."data" @> jsonb_build_object('count', $3::numeric)) AND NOT COALESCE(t."data" @> jsonb_build_object('active', $4::boolean), FALSE)) LIMIT $5::int8;
 -- impossible
-SELECT t."data"::text FROM "v_item" AS t WHERE ((t."data"->>'count')::numeric > $1::numeric AND (t."data"->>'count')::numeric < $2::numeric) LIMIT $3::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE ((t."data"->>'count')::numeric > $1::numeric AND (t."data"->>'count')::numeric < $2::numeric) LIMIT $3::int8;
 -- deep
-SELECT t."data"::text FROM "v_item" AS t WHERE NOT COALESCE((t."data" @> jsonb_build_object('name', $1::text) OR NOT COALESCE(t."data" @> jsonb_build_object('name', $2::text), FALSE)), FALSE) LIMIT $3::int8;
+SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t WHERE NOT COALESCE((t."data" @> jsonb_build_object('name', $1::text) OR NOT COALESCE(t."data" @> jsonb_build_object('name', $2::text), FALSE)), FALSE) LIMIT $3::int8;

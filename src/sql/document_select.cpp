@@ -1,0 +1,87 @@
+// Which part of each row's document a read fetches (docs/adr/0004-sql-side-projection.md).
+//
+// Serialising a whole JSONB document to text is most of PostgreSQL's work on a read of large
+// documents with few selected fields; building an object of just the selected top-level keys
+// costs a fixed amount per key instead. The choice is made per row, by stored size, because
+// the schema does not know how large the documents are and a wrong guess either way costs up
+// to 2x (ADR 0004, measurements).
+
+#include "document_select.hpp"
+
+#include <algorithm>
+
+#include "fraiseql/sql/compiler.hpp"
+
+namespace fraiseql::sql {
+
+std::vector<const std::vector<graphql::field_plan>*>
+connection_node_selections(const graphql::field_plan& connection) {
+    std::vector<const std::vector<graphql::field_plan>*> out;
+    for (const auto& f : connection.selection)
+        if (f.name == "edges")
+            for (const auto& e : f.selection)
+                if (e.name == "node") out.push_back(&e.selection);
+    return out;
+}
+
+std::size_t sql_projection_min_bytes(std::size_t keys) noexcept {
+    // The measured break-even on flat documents of strings, the cheapest to serialise per
+    // byte, so the rule is conservative for documents with nested objects, arrays and numbers
+    // (ADR 0004): whole-document text costs ~4.5 ns a byte, projection ~1.2-2 us a key.
+    constexpr std::size_t per_key = 470;
+    constexpr std::size_t discount = 330;
+    const std::size_t raw = keys * per_key;
+    return raw > discount ? raw - discount : 0;
+}
+
+std::string document_select(const graphql::view_def& v,
+                            std::span<const std::vector<graphql::field_plan>* const> selections) {
+    if (!v.jsonb_column) return "row_to_json(t)::text";
+    const std::string doc = "t." + quote_ident(*v.jsonb_column);
+    const std::string whole = doc + "::text";
+
+    // The top-level source keys the transform reads: those of every selected field but
+    // `__typename` (a literal, reads nothing), as projection_builder.cpp maps them. Several
+    // aliases of one key, or one key under several `node` aliases, are fetched once.
+    std::vector<std::string_view> keys;
+    for (const auto* sel : selections) {
+        if (!sel) continue;
+        for (const auto& fp : *sel) {
+            if (fp.name == "__typename" || !fp.field) continue;
+            const std::string_view k = fp.field->key;
+            if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
+        }
+    }
+    // A TOASTed document (compressed, or out of line) is fetched and decompressed again by
+    // every `->`: with three keys or more that costs more than its text (ADR 0004). A stored
+    // document larger than this is TOASTed (PostgreSQL's TOAST_TUPLE_THRESHOLD is ~2 kB a row).
+    constexpr std::size_t inline_max = 2000;
+    const std::size_t min_bytes = sql_projection_min_bytes(keys.size());
+    const bool few_keys = keys.size() <= 2;
+    // (This also keeps jsonb_build_object within its 100 arguments: at most 4 keys here.)
+    if (!few_keys && min_bytes > inline_max) return whole;
+
+    std::string built = "jsonb_build_object(";
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        if (i) built += ", ";
+        const std::string lit = quote_literal(keys[i]);
+        built += lit + ", " + doc + "->" + lit;
+    }
+    built += ")::text";
+
+    // - pg_column_size first: one header read, and it is what the rule is about. It is the
+    //   stored size, so a compressed document counts as its compressed size.
+    // - pg_typeof: a `json` column (accepted by `fraiseql check`) keeps its text as it is,
+    //   which costs nothing; the other conditions and the projection are never evaluated.
+    // - jsonb_typeof: a document that is not an object keeps its text, so the transform still
+    //   reports it as malformed rather than reading nulls out of it.
+    // A NULL document makes the condition NULL: the ELSE branch keeps it NULL (a null row).
+    const std::string size = "pg_column_size(" + doc + ")";
+    const std::string fits = few_keys ? size + " >= " + std::to_string(min_bytes)
+                                      : size + " BETWEEN " + std::to_string(min_bytes) + " AND " +
+                                            std::to_string(inline_max);
+    return "CASE WHEN " + fits + " AND pg_typeof(" + doc + ") = 'jsonb'::regtype AND jsonb_typeof(" +
+           doc + "::jsonb) = 'object' THEN " + built + " ELSE " + whole + " END";
+}
+
+} // namespace fraiseql::sql
