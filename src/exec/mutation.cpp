@@ -5,6 +5,8 @@
 
 #include "fraiseql/sql/mutation.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include "context.hpp"
 #include "fraiseql/json/transform.hpp"
 #include "projection_builder.hpp"
@@ -59,6 +61,14 @@ boost::asio::awaitable<field_result> run_mutation(exec_context& ctx, const graph
     field_result r;
     r.is_null = true;
     auto fail = [&](graphql::error e) {
+        // product.md §3.5: in production internal details (schema/function mismatches)
+        // are logged with the request id, never shown to the client.
+        if (e.code == graphql::code::internal_error) {
+            spdlog::warn("internal error id={} field={} message={}", ctx.request_id, fp.response_key,
+                         e.message);
+            if (ctx.cfg.environment == environment_kind::production)
+                e.message = "An internal error occurred (request id " + ctx.request_id + ").";
+        }
         e.path = {fp.response_key};
         if (e.locations.empty() && fp.loc.line) e.locations.push_back(fp.loc);
         r.errors.push_back(std::move(e));
@@ -79,9 +89,13 @@ boost::asio::awaitable<field_result> run_mutation(exec_context& ctx, const graph
                                     fp.loc, graphql::code::internal_error));
             co_return r;
         }
+        // A source the request does not provide (no such claim or header) is set as ''
+        // in the session, but passed to the function as NULL (docs/mutations.md): a
+        // uuid or int parameter would otherwise fail on '' instead of letting the
+        // function decide.
         std::optional<std::string> value;
         for (const auto& [setting, v] : ctx.session)
-            if (setting == sv->setting) value = v;
+            if (setting == sv->setting && !v.empty()) value = v;
         context_values.push_back(std::move(value));
     }
     auto call = sql::compile_mutation(ctx.schema, fp, context_values);

@@ -1,0 +1,364 @@
+// Acceptance audit of the product contract (product.md), over HTTP against the real server,
+// for behaviours no other e2e test pins down: statement and request deadlines (TIMEOUT),
+// mutation rollback and plain-JSONB results, context arguments, production masking, null
+// propagation with `path`, GET rules, ES256 tokens from a JWKS file with leeway, and the
+// configuration precedence. Both backends. Objects live in the `conformance` schema of
+// fraiseql_e2e (tests/e2e/fixtures/conformance.sql); no other test reads them.
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/string.hpp>
+
+#include "../unit/exec/jwt_test_util.hpp"
+#include "support/cluster.hpp"
+#include "support/server_process.hpp"
+#include "support/sql.hpp"
+
+namespace fraiseql::test {
+namespace {
+
+namespace json = boost::json;
+
+std::string read_text(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+/// {"query": q} (plus "variables" when given) as JSON text.
+std::string body(const std::string& q, const std::string& variables = "") {
+    std::string out = "{\"query\":" + json::serialize(json::string(q));
+    if (!variables.empty()) out += ",\"variables\":" + variables;
+    return out + "}";
+}
+
+/// Percent-encodes a query-string value (RFC 3986 unreserved characters stay).
+std::string url_encode(const std::string& s) {
+    std::string out;
+    for (unsigned char c : s) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+            out += static_cast<char>(c);
+        } else {
+            char buf[4];
+            std::snprintf(buf, sizeof buf, "%%%02X", c);
+            out += buf;
+        }
+    }
+    return out;
+}
+
+long long now_s() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+/// A marker unique to this process and backend, so concurrent runs never see each other's rows.
+std::string marker(const char* what, pg::backend_kind b) {
+    return std::string(what) + "-" + std::string(pg::to_string(b)) + "-" + std::to_string(::getpid()) +
+           "-" + std::to_string(now_s());
+}
+
+class conformance_e2e : public ::testing::TestWithParam<pg::backend_kind> {
+protected:
+    static void SetUpTestSuite() {
+        if (!cluster_available()) return;
+        setup_error_ = exec_script(database_url_for("fraiseql_e2e"),
+                                   read_text(std::string(FRAISEQL_SOURCE_DIR) +
+                                             "/tests/e2e/fixtures/conformance.sql"));
+    }
+    void SetUp() override {
+        FRAISEQL_REQUIRE_CLUSTER();
+        ASSERT_EQ(setup_error_, "");
+    }
+    static std::string schema_path() {
+        return std::string(FRAISEQL_SOURCE_DIR) + "/tests/e2e/fixtures/conformance.graphql";
+    }
+    /// Starts `fraiseql serve` on the conformance schema with `env` (KEY=VALUE) and extra flags.
+    void start(std::vector<std::string> env = {}, std::vector<std::string> flags = {}) {
+        std::vector<std::string> args = {"--schema", schema_path(), "--database-url",
+                                         database_url_for("fraiseql_e2e"), "--backend",
+                                         std::string(pg::to_string(GetParam()))};
+        for (auto& f : flags) args.push_back(std::move(f));
+        server_.reset();
+        server_ = std::make_unique<server_process>(std::move(args), std::move(env));
+        ASSERT_TRUE(server_->ok()) << server_->log();
+    }
+    unsigned short port() const { return server_->port(); }
+
+    /// POSTs a GraphQL request; the parsed body (null and a failure when it is not JSON).
+    json::value post(const std::string& json_body, const std::map<std::string, std::string>& headers = {},
+                     int expected_status = 200) {
+        auto r = post_graphql(port(), json_body, headers);
+        EXPECT_EQ(r.status, expected_status) << r.error << r.body;
+        boost::system::error_code ec;
+        auto v = json::parse(r.body, ec);
+        EXPECT_FALSE(ec) << "not JSON: " << r.body;
+        return ec ? json::value() : v;
+    }
+
+    std::unique_ptr<server_process> server_;
+    static inline std::string setup_error_;
+};
+
+/// The single error of a response (a copy); empty and a failure when there is not exactly one.
+json::object only_error(const json::value& v) {
+    if (!v.is_object() || !v.as_object().contains("errors") || v.at("errors").as_array().size() != 1) {
+        ADD_FAILURE() << "expected exactly one error: " << json::serialize(v);
+        return {};
+    }
+    return v.at("errors").as_array()[0].as_object();
+}
+
+// product.md §5 "Limits enforced: statement timeout, and a per-request deadline", §3.5 code
+// TIMEOUT. The statement is cancelled (the view sleeps 3 s), the field fails with TIMEOUT at
+// its path, and the server keeps serving.
+TEST_P(conformance_e2e, statement_and_request_deadlines_are_timeout_errors) {
+    for (const char* setting : {"FRAISEQL_STATEMENT_TIMEOUT=300ms", "FRAISEQL_REQUEST_TIMEOUT=300ms"}) {
+        SCOPED_TRACE(setting);
+        start({setting});
+        const auto t0 = std::chrono::steady_clock::now();
+        auto v = post(body("{ slow { id name } }"));
+        const auto took = std::chrono::steady_clock::now() - t0;
+        EXPECT_LT(took, std::chrono::milliseconds(2500)) << "the statement was not cancelled";
+        // `slow` is [Item!]!: its failure nulls `data` (GraphQL spec §6.4.4).
+        EXPECT_TRUE(v.at("data").is_null()) << json::serialize(v);
+        const auto e = only_error(v);
+        if (e.empty()) continue;
+        EXPECT_EQ(e.at("extensions").at("code"), "TIMEOUT") << json::serialize(v);
+        EXPECT_EQ(json::serialize(e.at("path")), R"(["slow"])");
+        auto ok = post(body("{ items(orderBy: [{id: ASC}], limit: 1) { id } }"));
+        EXPECT_EQ(json::serialize(ok), R"({"data":{"items":[{"id":1}]}})");
+    }
+}
+
+// product.md §4: "a database error inside the function rolls the transaction back and is a
+// top-level error" — the row the function inserted before raising is gone.
+TEST_P(conformance_e2e, a_database_error_in_a_mutation_rolls_back_and_is_a_top_level_error) {
+    start();
+    const std::string m = marker("rollback", GetParam());
+    auto v = post(body("mutation($m: String!) { writeThenFail(input: {theMarker: $m}) { id } }",
+                       "{\"m\":\"" + m + "\"}"));
+    EXPECT_TRUE(v.at("data").at("writeThenFail").is_null()) << json::serialize(v);
+    const auto e = only_error(v);
+    if (!e.empty()) {
+        EXPECT_EQ(e.at("extensions").at("code"), "DATABASE_ERROR");
+        EXPECT_EQ(json::serialize(e.at("path")), R"(["writeThenFail"])");
+        // Development shows the database's message.
+        EXPECT_NE(json::serialize(e.at("message")).find("conformance secret failure"), std::string::npos);
+    }
+    auto rows = query_column(database_url_for("fraiseql_e2e"),
+                             "SELECT count(*) FROM conformance.t_write WHERE marker = '" + m + "'");
+    EXPECT_EQ(rows, std::vector<std::string>{"0"});
+}
+
+// product.md §4: a plain-JSONB result is the entity, projected by the selection; the input
+// goes to the function with snake_case keys (theMarker -> the_marker).
+TEST_P(conformance_e2e, a_plain_jsonb_mutation_result_is_projected) {
+    start();
+    auto v = post(body(R"(mutation { a: echo(input: {theMarker: "hi"}) { __typename name inner { label } } })"));
+    EXPECT_EQ(json::serialize(v),
+              R"({"data":{"a":{"__typename":"Item","name":"hi","inner":{"label":"echo"}}}})");
+}
+
+// product.md §4: context values come first, from the request's session variables;
+// docs/mutations.md: a variable the request does not provide is passed as NULL.
+TEST_P(conformance_e2e, context_arguments_come_from_session_variables) {
+    start({"FRAISEQL_SESSION_VARIABLES=app.tenant_id=header:x-tenant"});
+    const std::string q = R"(mutation { withContext(input: {theMarker: "m"}) { name } })";
+    auto with = post(body(q), {{"X-Tenant", "acme"}});
+    EXPECT_EQ(json::serialize(with), R"({"data":{"withContext":{"name":"acme|m"}}})");
+    auto without = post(body(q));
+    EXPECT_EQ(json::serialize(without), R"({"data":{"withContext":{"name":"<null>|m"}}})");
+}
+
+// docs/mutations.md: a context name that matches no configured variable is an
+// INTERNAL_SERVER_ERROR for that field; product.md §3.5: in production neither database nor
+// internal details reach the client (they are logged).
+TEST_P(conformance_e2e, production_masks_database_and_internal_errors) {
+    const std::string fail_q = R"(mutation { writeThenFail(input: {theMarker: "p"}) { id } })";
+    const std::string ctx_q = R"(mutation { withContext(input: {theMarker: "p"}) { id } })";
+    const std::string shape_q = R"(mutation { notAnObject(input: {theMarker: "p"}) { id } })";
+
+    start(); // development: details are shown
+    {
+        const auto ctx = only_error(post(body(ctx_q)));
+        if (!ctx.empty()) {
+            EXPECT_EQ(ctx.at("extensions").at("code"), "INTERNAL_SERVER_ERROR");
+            EXPECT_NE(json::serialize(ctx.at("message")).find("tenant_id"), std::string::npos);
+        }
+        auto shape = post(body(shape_q));
+        const auto e = only_error(shape);
+        if (!e.empty()) {
+            EXPECT_EQ(e.at("extensions").at("code"), "INTERNAL_SERVER_ERROR");
+            EXPECT_NE(json::serialize(e.at("message")).find("fn_not_an_object"), std::string::npos);
+        }
+    }
+
+    start({"FRAISEQL_ENVIRONMENT=production"});
+    for (const auto& [q, code] : {std::pair{fail_q, "DATABASE_ERROR"}, std::pair{ctx_q, "INTERNAL_SERVER_ERROR"},
+                                  std::pair{shape_q, "INTERNAL_SERVER_ERROR"}}) {
+        SCOPED_TRACE(q);
+        auto v = post(body(q));
+        const auto e = only_error(v);
+        if (e.empty()) continue;
+        EXPECT_EQ(e.at("extensions").at("code"), code);
+        const std::string msg(e.at("message").as_string());
+        for (const char* secret : {"conformance secret failure", "tenant_id", "fn_", "session variable"})
+            EXPECT_EQ(msg.find(secret), std::string::npos) << msg;
+        EXPECT_NE(msg.find("request id"), std::string::npos) << msg;
+    }
+    // The details are in the server log.
+    const std::string log = server_->log();
+    EXPECT_NE(log.find("conformance secret failure"), std::string::npos);
+    EXPECT_NE(log.find("fn_not_an_object"), std::string::npos);
+}
+
+// product.md §3.5: "a missing non-null value nulls the nearest nullable parent and adds an
+// error with its path".
+TEST_P(conformance_e2e, null_propagation_nulls_the_nearest_nullable_parent_with_a_path) {
+    start();
+    // Item.name is missing in row 2; items is [Item!]!, so the null reaches `data`.
+    auto all = post(body("{ items(orderBy: [{id: ASC}]) { id name } }"));
+    EXPECT_TRUE(all.at("data").is_null()) << json::serialize(all);
+    const auto e1 = only_error(all);
+    if (!e1.empty()) {
+        EXPECT_EQ(json::serialize(e1.at("path")), R"(["items",1,"name"])");
+    }
+
+    // [Item]: only the item becomes null.
+    auto nullable = post(body("{ nullableItems(orderBy: [{id: ASC}]) { id name } }"));
+    EXPECT_EQ(json::serialize(nullable.at("data")),
+              R"({"nullableItems":[{"id":1,"name":"one"},null,{"id":3,"name":"three"}]})");
+    const auto e2 = only_error(nullable);
+    if (!e2.empty()) {
+        EXPECT_EQ(json::serialize(e2.at("path")), R"(["nullableItems",1,"name"])");
+        EXPECT_TRUE(e2.contains("locations"));
+    }
+
+    // Inner.label is missing in row 2: `inner` (nullable) becomes null, the item stays.
+    auto inner = post(body("{ items(orderBy: [{id: ASC}]) { id inner { label } } }"));
+    EXPECT_EQ(json::serialize(inner.at("data")),
+              R"({"items":[{"id":1,"inner":{"label":"a"}},{"id":2,"inner":null},{"id":3,"inner":{"label":"c"}}]})");
+    const auto e3 = only_error(inner);
+    if (!e3.empty()) {
+        EXPECT_EQ(json::serialize(e3.at("path")), R"(["items",1,"inner","label"])");
+    }
+
+    // A single object: the nullable root field becomes null.
+    auto one = post(body("{ item(id: 2) { id name } }"));
+    EXPECT_EQ(json::serialize(one.at("data")), R"({"item":null})");
+    const auto e4 = only_error(one);
+    if (!e4.empty()) {
+        EXPECT_EQ(json::serialize(e4.at("path")), R"(["item","name"])");
+    }
+
+    // Several root fields: a null reaching `data` nulls all of it.
+    auto two = post(body("{ a: item(id: 1) { id } items { name } }"));
+    EXPECT_TRUE(two.at("data").is_null()) << json::serialize(two);
+}
+
+// product.md §7: GET for queries only, with variables and operationName in the query
+// string; a mutation selected over GET is 405 even when the document also has a query.
+TEST_P(conformance_e2e, get_requests_take_variables_and_operation_name) {
+    start();
+    const std::string doc = "query Q($id: Int!) { item(id: $id) { name } } "
+                            "mutation M { echo(input: {theMarker: \"get\"}) { name } }";
+    auto q = http_request(port(), "GET",
+                          "/graphql?query=" + url_encode(doc) + "&variables=" + url_encode(R"({"id":3})") +
+                              "&operationName=Q");
+    EXPECT_EQ(q.status, 200) << q.body;
+    EXPECT_EQ(q.body, R"({"data":{"item":{"name":"three"}}})");
+    auto m = http_request(port(), "GET", "/graphql?query=" + url_encode(doc) + "&operationName=M");
+    EXPECT_EQ(m.status, 405) << m.body;
+    EXPECT_EQ(m.headers["allow"], "POST");
+    // Without operationName the document is ambiguous: a request error.
+    auto amb = http_request(port(), "GET", "/graphql?query=" + url_encode(doc));
+    EXPECT_EQ(amb.status, 400) << amb.body;
+    EXPECT_NE(amb.body.find("GRAPHQL_VALIDATION_FAILED"), std::string::npos) << amb.body;
+    // Bad variables JSON in the query string.
+    auto bad = http_request(port(), "GET", "/graphql?query=" + url_encode(doc) + "&variables=%7B&operationName=Q");
+    EXPECT_EQ(bad.status, 400) << bad.body;
+}
+
+// product.md §5: ES256 with keys from a JWKS file, exp/nbf checked with jwt_leeway.
+TEST_P(conformance_e2e, es256_tokens_from_a_jwks_file_with_leeway) {
+    namespace jw = fraiseql_test::jwt;
+    const auto key = jw::ec_key();
+    const auto other = jw::ec_key();
+    jw::temp_file jwks("{\"keys\":[" + jw::jwk(key, "k1") + "]}");
+    start({"FRAISEQL_JWT_JWKS_FILE=" + jwks.path(), "FRAISEQL_JWT_LEEWAY=30", "FRAISEQL_ALLOW_ANONYMOUS=false",
+           "FRAISEQL_JWT_ISSUER=https://issuer.example", "FRAISEQL_JWT_AUDIENCE=conformance"});
+    const std::string header = R"({"alg":"ES256","typ":"JWT","kid":"k1"})";
+    auto claims = [](const std::string& extra) {
+        return R"({"sub":"u1","iss":"https://issuer.example","aud":"conformance")" + extra + "}";
+    };
+    const std::string q = body("{ __typename }");
+    auto with = [&](const std::string& token) {
+        return std::map<std::string, std::string>{{"Authorization", "Bearer " + token}};
+    };
+    const long long now = now_s();
+    // Valid; expired 5 s ago and not valid for 5 more s are inside the 30 s leeway.
+    for (const auto& c : {claims(",\"exp\":" + std::to_string(now + 600)),
+                          claims(",\"exp\":" + std::to_string(now - 5)),
+                          claims(",\"nbf\":" + std::to_string(now + 5))}) {
+        auto v = post(q, with(jw::es_token(key, c, header)));
+        EXPECT_EQ(json::serialize(v), R"({"data":{"__typename":"Query"}})") << c;
+    }
+    // Outside the leeway, another key, another audience, no token: 401 UNAUTHENTICATED.
+    for (const auto& token : {jw::es_token(key, claims(",\"exp\":" + std::to_string(now - 120)), header),
+                              jw::es_token(key, claims(",\"nbf\":" + std::to_string(now + 120)), header),
+                              jw::es_token(other, claims(""), header),
+                              jw::es_token(key, R"({"sub":"u1","iss":"https://issuer.example","aud":"x"})", header)}) {
+        auto r = post_graphql(port(), q, with(token));
+        EXPECT_EQ(r.status, 401) << r.body;
+        EXPECT_NE(r.body.find("UNAUTHENTICATED"), std::string::npos) << r.body;
+        EXPECT_NE(r.headers["www-authenticate"].find("Bearer"), std::string::npos);
+    }
+    auto anon = post_graphql(port(), q);
+    EXPECT_EQ(anon.status, 401) << anon.body;
+}
+
+// product.md §1: command-line flag > FRAISEQL_<NAME> > fraiseql.toml > default. Observed
+// through max_page_size (the default limit) and environment (GraphiQL only in development).
+TEST_P(conformance_e2e, configuration_precedence_is_flag_env_toml_default) {
+    fraiseql_test::jwt::temp_file toml("max_page_size = 1\nenvironment = \"production\"\n");
+    auto count_items = [&] {
+        auto v = post(body("{ nullableItems(orderBy: [{id: ASC}]) { id } }"));
+        return v.at("data").at("nullableItems").as_array().size();
+    };
+    auto graphiql = [&] {
+        return http_request(port(), "GET", "/graphql", {}, {{"Accept", "text/html"}}).status;
+    };
+    start(); // defaults: max_page_size 1000, development
+    EXPECT_EQ(count_items(), 3u);
+    EXPECT_EQ(graphiql(), 200);
+    start({}, {"--config", toml.path()});
+    EXPECT_EQ(count_items(), 1u);
+    EXPECT_NE(graphiql(), 200);
+    start({"FRAISEQL_MAX_PAGE_SIZE=2", "FRAISEQL_ENVIRONMENT=development"}, {"--config", toml.path()});
+    EXPECT_EQ(count_items(), 2u) << "the environment variable beats the file";
+    EXPECT_EQ(graphiql(), 200);
+    start({"FRAISEQL_ENVIRONMENT=development"}, {"--config", toml.path(), "--environment", "production"});
+    EXPECT_NE(graphiql(), 200) << "the flag beats the environment variable";
+}
+
+INSTANTIATE_TEST_SUITE_P(backends, conformance_e2e, all_backends(), backend_name());
+
+} // namespace
+} // namespace fraiseql::test
