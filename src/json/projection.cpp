@@ -65,7 +65,7 @@ projection::projection(std::string type_name, std::vector<projected_field> field
     for (std::uint16_t fi : firsts) {
         const std::string& key = fields_[fi].source_key;
         assert(key.size() < 0xFFFF);
-        const key_words w = load_key(key.data(), key.size(), key.size());
+        const key_words w = load_key(key.data(), key.size());
         slot s;
         s.w0 = w.w0;
         s.w1 = w.w1;
@@ -77,17 +77,20 @@ projection::projection(std::string type_name, std::vector<projected_field> field
         while (table_[h].field != npos) h = (h + 1) & (size - 1);
         table_[h] = s;
     }
+    table_mask_ = size - 1;
+    // Padding so that the transform may copy any prefix or literal with whole 16-byte loads.
+    blob_.append(blob_padding, '\0');
 }
 
 std::uint16_t projection::find(std::string_view key) const noexcept {
     const std::size_t mask = table_.size() - 1;
-    const key_words w = load_key(key.data(), key.size(), key.size());
+    const key_words w = load_key(key.data(), key.size());
     std::size_t h = static_cast<std::size_t>(key_hash(w, key.size()) >> table_shift_);
     for (;;) {
         const slot& s = table_[h];
         if (s.field == npos) return npos;
         if (s.key_len == key.size() && s.w0 == w.w0 && s.w1 == w.w1 &&
-            (key.size() <= 16 || std::memcmp(blob_.data() + s.key_off + 8, key.data() + 8,
+            (key.size() <= 16 || std::memcmp(blob_.data() + s.key_off + 16, key.data() + 16,
                                              key.size() - 16) == 0))
             return s.field;
         h = (h + 1) & mask;

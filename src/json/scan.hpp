@@ -23,10 +23,160 @@ inline const char* skip_ws(const char* p, const char* end) noexcept {
     return p;
 }
 
+/// The first three bytes at p, little-endian, in the low 24 bits (the caller guarantees that 3
+/// bytes are readable). Used to recognise jsonb's fixed separators `": "` and `, "` at once.
+inline std::uint32_t load3(const char* p) noexcept {
+    std::uint16_t lo;
+    std::memcpy(&lo, p, 2);
+    return lo | (std::uint32_t{static_cast<unsigned char>(p[2])} << 16);
+}
+inline constexpr std::uint32_t sep3(char a, char b, char c) noexcept {
+    return static_cast<unsigned char>(a) | (static_cast<unsigned>(static_cast<unsigned char>(b)) << 8) |
+           (static_cast<unsigned>(static_cast<unsigned char>(c)) << 16);
+}
+
 inline bool is_digit(char c) noexcept { return static_cast<unsigned char>(c - '0') < 10; }
 
 inline bool is_hex(char c) noexcept {
     return is_digit(c) || static_cast<unsigned char>((c | 0x20) - 'a') < 6;
+}
+
+#if defined(__SSE2__)
+/// Bit i set when byte i of the 16 at p ends a run of literal string characters: '"', '\\'
+/// or a control character (RFC 8259 §7: the only bytes that may not appear raw in a string).
+inline unsigned string_special16(const char* p) noexcept {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i hit = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+        _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v));
+    return static_cast<unsigned>(_mm_movemask_epi8(hit));
+}
+
+/// Bit i set when byte i of the 16 at p is NOT an ASCII digit.
+inline unsigned non_digit16(const char* p) noexcept {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+    const __m128i digit = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d);
+    return ~static_cast<unsigned>(_mm_movemask_epi8(digit)) & 0xFFFFu;
+}
+#endif
+
+/// Position of the first byte in [p, end) that is '"', '\\' or a control character, or end.
+/// Loads are only issued over [p, end): near the end, 16-byte windows, then bytes.
+inline const char* find_string_special(const char* p, const char* end) noexcept {
+#if defined(__SSE2__)
+    // Most keys and many values fit in one 16-byte window; the rest (timestamps, UUIDs, short
+    // texts) mostly end within the next 64 bytes, found without a data-dependent loop branch.
+    if (end - p >= 16) {
+        const unsigned m = string_special16(p);
+        if (m != 0) return p + __builtin_ctz(m);
+        p += 16;
+    }
+    while (end - p >= 64) {
+        const std::uint64_t m = std::uint64_t{string_special16(p)} |
+                                (std::uint64_t{string_special16(p + 16)} << 16) |
+                                (std::uint64_t{string_special16(p + 32)} << 32) |
+                                (std::uint64_t{string_special16(p + 48)} << 48);
+        if (m != 0) return p + __builtin_ctzll(m);
+        p += 64;
+    }
+    while (end - p >= 16) {
+        const unsigned m = string_special16(p);
+        if (m != 0) return p + __builtin_ctz(m);
+        p += 16;
+    }
+#endif
+    while (p != end) {
+        const auto c = static_cast<unsigned char>(*p);
+        if (c == '"' || c == '\\' || c < 0x20) break;
+        ++p;
+    }
+    return p;
+}
+
+/// Bitmask of the bytes that end a run of literal string characters ('"', '\\', controls) over
+/// a 64-byte window, kept across calls: within an object, the key's closing quote, the value's
+/// quotes and the next key's quotes are usually in the same window, so each is found with a
+/// mask operation instead of a dependent load-compare-movemask chain per string.
+/// Windows are only loaded over [p, end); the last, short one is copied into a zeroed local
+/// buffer (zero is a control character, so the first padding byte reads as "special" and a
+/// search never returns a position past `end`).
+struct special_cursor {
+    const char* base = nullptr; ///< window start (bits describe [base, base + 64))
+    std::uint64_t mask = 0;
+
+    /// First byte at or after p that is '"', '\\' or a control character; `end` if none.
+    const char* next(const char* p, const char* end) noexcept {
+        const auto off = reinterpret_cast<std::uintptr_t>(p) - reinterpret_cast<std::uintptr_t>(base);
+        if (off < 64) {
+            const std::uint64_t m = mask & (~std::uint64_t{0} << off);
+            if (m != 0) return base + __builtin_ctzll(m);
+            p = base + 64; // nothing special in [p, base + 64): a full window, so base+64 <= end
+        }
+        return load(p, end);
+    }
+
+private:
+    const char* load(const char* p, const char* end) noexcept {
+#if defined(__SSE2__)
+        for (;;) {
+            if (end - p >= 64) {
+                base = p;
+                mask = window_mask(p);
+                if (mask != 0) return p + __builtin_ctzll(mask);
+                p += 64;
+                continue;
+            }
+            char buf[64] = {};
+            std::memcpy(buf, p, static_cast<std::size_t>(end - p));
+            base = p;
+            mask = window_mask(buf); // non-zero: buf[end - p] is padding
+            return p + __builtin_ctzll(mask);
+        }
+#else
+        base = nullptr;
+        mask = 0;
+        return find_string_special(p, end);
+#endif
+    }
+#if defined(__SSE2__)
+    static std::uint64_t window_mask(const char* p) noexcept {
+        return std::uint64_t{string_special16(p)} |
+               (std::uint64_t{string_special16(p + 16)} << 16) |
+               (std::uint64_t{string_special16(p + 32)} << 32) |
+               (std::uint64_t{string_special16(p + 48)} << 48);
+    }
+#endif
+};
+
+/// Validates a backslash escape at p (RFC 8259 §7) and returns the position after it, or
+/// nullptr.
+inline const char* scan_escape(const char* p, const char* end) noexcept {
+    if (end - p < 2) return nullptr;
+    switch (p[1]) {
+    case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+        return p + 2;
+    case 'u':
+        if (end - p < 6 || !is_hex(p[2]) || !is_hex(p[3]) || !is_hex(p[4]) || !is_hex(p[5]))
+            return nullptr;
+        return p + 6;
+    default:
+        return nullptr;
+    }
+}
+
+/// scan_string through a special_cursor (same result).
+inline const char* scan_string(special_cursor& c, const char* p, const char* end,
+                               bool& escaped) noexcept {
+    for (;;) {
+        p = c.next(p, end);
+        if (p == end) return nullptr;
+        if (*p == '"') return p;
+        if (*p != '\\') return nullptr; // raw control character
+        escaped = true;
+        p = scan_escape(p, end);
+        if (p == nullptr) return nullptr;
+    }
 }
 
 /// p points just after the opening quote. Returns a pointer to the closing quote, or nullptr
@@ -34,34 +184,8 @@ inline bool is_hex(char c) noexcept {
 /// contains a backslash escape.
 inline const char* scan_string(const char* p, const char* end, bool& escaped) noexcept {
     for (;;) {
-#if defined(__SSE2__)
-        // Look for '"', '\\' or a byte <= 0x1F, 16 bytes at a time (RFC 8259 §7: those are the
-        // only bytes that end the run of literal characters).
-        const __m128i quote = _mm_set1_epi8('"');
-        const __m128i bslash = _mm_set1_epi8('\\');
-        const __m128i ctrl = _mm_set1_epi8(0x1F);
-        while (end - p >= 16) {
-            const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-            const __m128i hit =
-                _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
-                             _mm_cmpeq_epi8(_mm_min_epu8(v, ctrl), v));
-            const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
-            if (mask != 0) {
-                p += __builtin_ctz(mask);
-                goto found;
-            }
-            p += 16;
-        }
-#endif
-        for (;;) {
-            if (p == end) return nullptr;
-            const auto c = static_cast<unsigned char>(*p);
-            if (c == '"' || c == '\\' || c < 0x20) break;
-            ++p;
-        }
-#if defined(__SSE2__)
-    found:
-#endif
+        p = find_string_special(p, end);
+        if (p == end) return nullptr;
         if (*p == '"') return p;
         if (*p != '\\') return nullptr; // raw control character
         escaped = true;
@@ -81,6 +205,19 @@ inline const char* scan_string(const char* p, const char* end, bool& escaped) no
     }
 }
 
+/// End of the run of ASCII digits starting at p (p itself if none).
+inline const char* skip_digits(const char* p, const char* end) noexcept {
+#if defined(__SSE2__)
+    while (end - p >= 16) {
+        const unsigned m = non_digit16(p);
+        if (m != 0) return p + __builtin_ctz(m);
+        p += 16;
+    }
+#endif
+    while (p != end && is_digit(*p)) ++p;
+    return p;
+}
+
 /// p points at '-' or a digit. RFC 8259 §6: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
 inline const char* scan_number(const char* p, const char* end) noexcept {
     if (*p == '-') {
@@ -90,23 +227,20 @@ inline const char* scan_number(const char* p, const char* end) noexcept {
     if (*p == '0') {
         ++p;
     } else if (is_digit(*p)) {
-        ++p;
-        while (p != end && is_digit(*p)) ++p;
+        p = skip_digits(p + 1, end);
     } else {
         return nullptr;
     }
     if (p != end && *p == '.') {
         ++p;
         if (p == end || !is_digit(*p)) return nullptr;
-        ++p;
-        while (p != end && is_digit(*p)) ++p;
+        p = skip_digits(p + 1, end);
     }
     if (p != end && (*p == 'e' || *p == 'E')) {
         ++p;
         if (p != end && (*p == '+' || *p == '-')) ++p;
         if (p == end || !is_digit(*p)) return nullptr;
-        ++p;
-        while (p != end && is_digit(*p)) ++p;
+        p = skip_digits(p + 1, end);
     }
     return p;
 }
@@ -129,20 +263,20 @@ const char* skip_value(const char* p, const char* end, std::size_t depth, std::s
 
 /// Skips a scalar (string, number, literal) at p, or returns nullptr. Containers are not
 /// handled here (returns nullptr for '{' and '[').
-inline const char* skip_scalar(const char* p, const char* end) noexcept {
-    switch (*p) {
-    case '"': {
+[[gnu::always_inline]] inline const char* skip_scalar(const char* p, const char* end) noexcept {
+    // An if-chain in order of frequency in row documents rather than a switch: a jump table
+    // turns the value type into an indirect branch, which predicts worse.
+    const char c = *p;
+    if (c == '"') {
         bool esc = false;
         const char* q = scan_string(p + 1, end, esc);
         return q ? q + 1 : nullptr;
     }
-    case 't': return scan_literal(p, end, "true", 4);
-    case 'f': return scan_literal(p, end, "false", 5);
-    case 'n': return scan_literal(p, end, "null", 4);
-    default:
-        if (*p == '-' || is_digit(*p)) return scan_number(p, end);
-        return nullptr;
-    }
+    if (is_digit(c) || c == '-') return scan_number(p, end);
+    if (c == 'n') return scan_literal(p, end, "null", 4);
+    if (c == 't') return scan_literal(p, end, "true", 4);
+    if (c == 'f') return scan_literal(p, end, "false", 5);
+    return nullptr;
 }
 
 } // namespace fraiseql::json::detail

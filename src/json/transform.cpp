@@ -20,6 +20,10 @@
 
 #include "json/scan.hpp"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <cassert>
 #include <cstring>
@@ -57,21 +61,49 @@ struct path_entry {
     bool has_index;
 };
 
-/// `readable`: bytes that may be read from k (the rest of the document).
+/// projection::load_key with one masked 16-byte load when 16 bytes are readable (no branch on
+/// the key's length). `readable`: bytes that may be read from k (the rest of the document).
+inline projection::key_words key_words_at(const char* k, std::size_t n,
+                                          std::size_t readable) noexcept {
+#if defined(__SSE2__) && defined(__x86_64__)
+    if (readable >= 16) [[likely]] {
+        alignas(16) static constexpr unsigned char keep[32] = {
+            0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+            0xFF, 0xFF, 0xFF, 0xFF, 0xFF}; // 16 x 0xFF then 16 x 0: a window keeps m bytes
+        const std::size_t m = n < 16 ? n : 16;
+        const __m128i mask = _mm_loadu_si128(reinterpret_cast<const __m128i*>(keep + 16 - m));
+        const __m128i v =
+            _mm_and_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(k)), mask);
+        projection::key_words w;
+        w.w0 = static_cast<std::uint64_t>(_mm_cvtsi128_si64(v));
+        w.w1 = static_cast<std::uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v)));
+        return w;
+    }
+#endif
+    (void)readable;
+    return projection::load_key(k, n);
+}
+
 inline std::uint16_t lookup(const projection& pr, const char* k, std::size_t n,
                             std::size_t readable) noexcept {
-    const auto tab = pr.table();
-    const std::size_t mask = tab.size() - 1;
-    const projection::key_words w = projection::load_key(k, n, readable);
+    const projection::slot* const tab = pr.table_data();
+    const std::size_t mask = pr.table_mask();
+    const projection::key_words w = key_words_at(k, n, readable);
     std::size_t h = static_cast<std::size_t>(projection::key_hash(w, n) >> pr.table_shift());
     for (;;) {
         const projection::slot& s = tab[h];
         if (s.field == projection::npos) return projection::npos;
         if (s.w0 == w.w0 && s.w1 == w.w1 && s.key_len == n &&
-            (n <= 16 || std::memcmp(pr.blob() + s.key_off + 8, k + 8, n - 16) == 0))
+            (n <= 16 || std::memcmp(pr.blob() + s.key_off + 16, k + 16, n - 16) == 0))
             return s.field;
         h = (h + 1) & mask;
     }
+}
+
+inline void copy16(char* w, const char* s) noexcept {
+    char tmp[16];
+    std::memcpy(tmp, s, 16);
+    std::memcpy(w, tmp, 16);
 }
 
 /// memcpy for the short pieces the transform writes (keys, numbers, short strings): two
@@ -97,10 +129,41 @@ inline char* put(char* w, const char* s, std::size_t n) noexcept {
             w[n / 2] = s[n / 2];
             w[n - 1] = s[n - 1];
         }
+    } else if (n <= 64) {
+        // 17..64 bytes (timestamps, UUIDs, short texts): overlapping 16-byte copies from both
+        // ends, no call.
+        copy16(w, s);
+        copy16(w + n - 16, s + n - 16);
+        if (n > 32) {
+            copy16(w + 16, s + 16);
+            copy16(w + n - 32, s + n - 32);
+        }
     } else {
         std::memcpy(w, s, n);
     }
     return w + n;
+}
+
+/// Bytes the emission may write past the end of what it keeps (`dst` is sized with this
+/// slack, then truncated), so that short pieces are copied with whole 16/64-byte moves.
+constexpr std::size_t write_slack = 64;
+
+/// Copies n bytes from s to w, possibly writing up to write_slack bytes more, reading at most
+/// `readable` bytes from s (>= n). Short pieces (the common case) are copied without a branch
+/// on their length.
+inline char* put_slack(char* w, const char* s, std::size_t n, std::size_t readable) noexcept {
+    if (n <= 16 && readable >= 16) [[likely]] {
+        copy16(w, s);
+        return w + n;
+    }
+    if (n <= 64 && readable >= 64) {
+        copy16(w, s);
+        copy16(w + 16, s + 16);
+        copy16(w + 32, s + 32);
+        copy16(w + 48, s + 48);
+        return w + n;
+    }
+    return put(w, s, n);
 }
 
 unsigned hex_value(char c) noexcept {
@@ -180,6 +243,17 @@ struct transformer::impl {
             return q != nullptr ? q : fail(p);
         }
         return detail::skip_value(p, end, depth, max_depth, err, err_at);
+    }
+
+    /// skip() with strings found through the level's cursor.
+    [[gnu::always_inline]] const char* skip(const char* p, const char* end, std::size_t depth,
+                                            detail::special_cursor& cur) {
+        if (*p == '"') {
+            bool esc = false;
+            const char* q = detail::scan_string(cur, p + 1, end, esc);
+            return q != nullptr ? q + 1 : fail(p);
+        }
+        return skip(p, end, depth);
     }
 
     void add_error(std::string message, const projected_field* f, bool with_index,
@@ -302,6 +376,8 @@ const char* transformer::impl::project_obj(const char* p, const char* end,
     const std::size_t child_mark = child_buf.size();
     std::size_t value_bytes = 0; // bytes of the values recorded (an upper bound for emission)
 
+    detail::special_cursor cur;
+
     // ---- Scan: one pass over the object's members. ----
     p = skip_ws(p + 1, end);
     if (p == end) return fail(p);
@@ -312,12 +388,17 @@ const char* transformer::impl::project_obj(const char* p, const char* end,
             if (*p != '"') return fail(p);
             const char* kb = p + 1;
             bool esc = false;
-            const char* ke = detail::scan_string(kb, end, esc);
+            const char* ke = detail::scan_string(cur, kb, end, esc);
             if (ke == nullptr) return fail(kb);
-            p = skip_ws(ke + 1, end);
-            if (p == end || *p != ':') return fail(p);
-            p = skip_ws(p + 1, end);
-            if (p == end) return fail(p);
+            if (end - ke >= 4 && detail::load3(ke) == detail::sep3('"', ':', ' ') &&
+                static_cast<unsigned char>(ke[3]) > 0x20) [[likely]] {
+                p = ke + 3; // jsonb's `": "` followed by the value
+            } else {
+                p = skip_ws(ke + 1, end);
+                if (p == end || *p != ':') return fail(p);
+                p = skip_ws(p + 1, end);
+                if (p == end) return fail(p);
+            }
             std::uint16_t fi;
             if (!esc) {
                 fi = lookup(proj, kb, static_cast<std::size_t>(ke - kb),
@@ -327,7 +408,7 @@ const char* transformer::impl::project_obj(const char* p, const char* end,
                 fi = proj.find(key_buf);
             }
             if (fi == projection::npos) {
-                p = skip(p, end, depth);
+                p = skip(p, end, depth, cur);
                 if (p == nullptr) return nullptr;
             } else {
                 const char* shared_end = nullptr; // end of the value once a value field skipped it
@@ -341,7 +422,7 @@ const char* transformer::impl::project_obj(const char* p, const char* end,
                         if (f.items_non_null && *p == '[') {
                             s.end = skip_checking_null_items(p, end, depth, s.null_item);
                         } else {
-                            if (shared_end == nullptr) shared_end = skip(p, end, depth);
+                            if (shared_end == nullptr) shared_end = skip(p, end, depth, cur);
                             s.end = shared_end;
                         }
                     } else {
@@ -354,6 +435,10 @@ const char* transformer::impl::project_obj(const char* p, const char* end,
                     vend = s.end;
                 }
                 p = vend;
+            }
+            if (end - p >= 3 && detail::load3(p) == detail::sep3(',', ' ', '"')) [[likely]] {
+                p += 2; // jsonb's `, ` before the next key
+                continue;
             }
             p = skip_ws(p, end);
             if (p == end) return fail(p);
@@ -375,7 +460,7 @@ const char* transformer::impl::project_obj(const char* p, const char* end,
     // size once and write through a raw pointer, avoiding a capacity check and a library call
     // per small piece.
     const std::size_t start = dst.size();
-    dst.resize(start + proj.fixed_output_bytes() + value_bytes);
+    dst.resize(start + proj.fixed_output_bytes() + value_bytes + write_slack);
     char* const base = dst.data();
     char* w = base + start;
     std::size_t violation = n; // index of the first field that nulls this object
@@ -384,13 +469,13 @@ const char* transformer::impl::project_obj(const char* p, const char* end,
         const projected_field& f = fields[i];
         const field_state& s = states_[i];
         const std::string_view prefix = proj.key_prefix(i);
-        w = put(w, prefix.data(), prefix.size());
+        w = put_slack(w, prefix.data(), prefix.size(), prefix.size() + projection::blob_padding);
         bool is_null = false;
         bool needs_error = true; // a null here has no error recorded yet
         switch (f.k) {
         case projected_field::kind::typename_literal: {
             const std::string_view lit = proj.literal_json(i);
-            w = put(w, lit.data(), lit.size());
+            w = put_slack(w, lit.data(), lit.size(), lit.size() + projection::blob_padding);
             continue;
         }
         case projected_field::kind::value:
@@ -402,7 +487,8 @@ const char* transformer::impl::project_obj(const char* p, const char* end,
                 is_null = true;
                 needs_error = false;
             } else {
-                w = put(w, s.begin, static_cast<std::size_t>(s.end - s.begin));
+                w = put_slack(w, s.begin, static_cast<std::size_t>(s.end - s.begin),
+                              static_cast<std::size_t>(end - s.begin));
             }
             break;
         case projected_field::kind::object:

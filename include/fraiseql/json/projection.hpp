@@ -86,24 +86,20 @@ public:
 
     static constexpr std::uint16_t npos = 0xFFFF;
 
-    /// A key's first and last 8 bytes (zero-padded when shorter): compared before any
-    /// memcmp, and hashed. `readable` is how many bytes may be read from `k` (>= n); with 8 or
-    /// more a short key is read with one unaligned load and masked.
+    /// A key's first 16 bytes as two words, zero-padded when shorter: compared before any
+    /// memcmp (only keys longer than 16 bytes need one, for the rest), and hashed. The
+    /// transform computes the same words with one masked 16-byte load when 16 bytes are
+    /// readable (transform.cpp); this is the portable definition.
     struct key_words {
         std::uint64_t w0 = 0;
         std::uint64_t w1 = 0;
     };
-    static key_words load_key(const char* k, std::size_t n, std::size_t readable) noexcept {
+    static key_words load_key(const char* k, std::size_t n) noexcept {
+        char buf[16] = {};
+        std::memcpy(buf, k, n < 16 ? n : 16);
         key_words w;
-        if (n >= 8) {
-            std::memcpy(&w.w0, k, 8);
-            std::memcpy(&w.w1, k + n - 8, 8);
-        } else if (readable >= 8) {
-            std::memcpy(&w.w0, k, 8);
-            w.w0 &= (std::uint64_t{1} << (8 * n)) - 1; // little-endian: keep the first n bytes
-        } else {
-            std::memcpy(&w.w0, k, n);
-        }
+        std::memcpy(&w.w0, buf, 8);
+        std::memcpy(&w.w1, buf + 8, 8);
         return w;
     }
     static std::uint64_t key_hash(key_words w, std::size_t n) noexcept {
@@ -118,6 +114,11 @@ public:
         std::uint16_t field = npos; ///< npos = empty slot
     };
     std::span<const slot> table() const noexcept { return table_; }
+    /// table().size() - 1 (the table size is a power of two).
+    std::size_t table_mask() const noexcept { return table_mask_; }
+    const slot* table_data() const noexcept { return table_.data(); }
+    /// Bytes readable past the end of any prefix or literal in blob().
+    static constexpr std::size_t blob_padding = 16;
     unsigned table_shift() const noexcept { return table_shift_; }
     const char* blob() const noexcept { return blob_.data(); }
 
@@ -135,6 +136,7 @@ private:
     std::vector<field_meta> meta_;
     std::vector<slot> table_;
     unsigned table_shift_ = 0;
+    std::size_t table_mask_ = 0;
     /// Escaped prefixes, literals and raw source keys, addressed by offsets so that copies and
     /// moves of the projection stay valid.
     std::string blob_;

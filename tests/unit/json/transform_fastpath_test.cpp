@@ -1,0 +1,217 @@
+// Tests for the transform's fast paths (scan.hpp, transform.cpp): strings found through a
+// 64-byte special-character window and 16-byte windows, jsonb separator shortcuts, key lookup
+// with one masked 16-byte load, and emission with whole 16/64-byte copies. Every document is
+// held in an exactly sized heap buffer so that ASan reports any read past its end (rows are
+// views into a receive buffer, without padding).
+
+#include "fraiseql/json/transform.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <memory>
+#include <string>
+
+namespace fraiseql::json {
+namespace {
+
+using pp = std::shared_ptr<const projection>;
+
+/// An exactly sized copy of a document.
+struct exact {
+    std::unique_ptr<char[]> buf;
+    std::size_t n;
+    explicit exact(std::string_view s) : buf(new char[s.size() == 0 ? 1 : s.size()]), n(s.size()) {
+        std::memcpy(buf.get(), s.data(), s.size());
+    }
+    std::string_view view() const { return {buf.get(), n}; }
+};
+
+transform_status run(std::string_view doc, const projection& p, std::string& out) {
+    const exact e(doc);
+    std::vector<field_error> errors;
+    out.clear();
+    return project_object(e.view(), p, out, errors);
+}
+
+pp select_v(std::string key = "v") {
+    return std::make_shared<const projection>(
+        "T", std::vector<projected_field>{value_field(std::move(key), "v")});
+}
+
+// A selected string value of every length from 0 to 200, preceded by unselected members whose
+// sizes shift it across 16- and 64-byte windows, followed by 0..3 more members: copied verbatim.
+TEST(transform_fastpath, string_values_of_every_length_and_offset_are_copied_verbatim) {
+    const pp sel = select_v();
+    std::string out;
+    for (std::size_t pad = 0; pad < 20; ++pad) {
+        for (std::size_t len = 0; len <= 200; ++len) {
+            for (int tail = 0; tail < 3; ++tail) {
+                std::string value = "\"";
+                for (std::size_t i = 0; i < len; ++i) value += static_cast<char>('a' + i % 26);
+                value += '"';
+                std::string doc = "{\"a\": \"" + std::string(pad, 'x') + "\", \"v\": " + value;
+                for (int t = 0; t < tail; ++t) doc += ", \"z" + std::to_string(t) + "\": 12";
+                doc += "}";
+                ASSERT_EQ(run(doc, *sel, out), transform_status::ok) << doc;
+                ASSERT_EQ(out, "{\"v\":" + value + "}") << doc;
+            }
+        }
+    }
+}
+
+// Unselected strings of every length before the selected key: the window bookkeeping must
+// find the next key wherever the previous string ended.
+TEST(transform_fastpath, skipped_strings_of_every_length_do_not_hide_the_next_key) {
+    const pp sel = select_v();
+    std::string out;
+    for (std::size_t len = 0; len <= 200; ++len) {
+        const std::string doc =
+            "{\"s\": \"" + std::string(len, 'q') + "\", \"v\": 7, \"w\": \"" +
+            std::string(len % 70, 'r') + "\"}";
+        ASSERT_EQ(run(doc, *sel, out), transform_status::ok) << doc;
+        ASSERT_EQ(out, "{\"v\":7}") << doc;
+    }
+}
+
+// Escapes, multi-byte UTF-8 and \u escapes at every position across the windows.
+TEST(transform_fastpath, escapes_and_unicode_straddling_windows) {
+    const pp sel = select_v();
+    std::string out;
+    const char* const pieces[] = {"\\\"", "\\\\", "\\n", "\\u00e9", "\\ud83d\\ude00",
+                                  "\xc3\xa9", "\xe6\x97\xa5", "\xf0\x9f\x98\x80", "\\/"};
+    for (const char* piece : pieces) {
+        for (std::size_t at = 0; at < 140; ++at) {
+            const std::string value = "\"" + std::string(at, 'a') + piece + std::string(9, 'b') +
+                                      "\"";
+            const std::string doc = "{\"k\": \"" + std::string(at % 17, 'c') + piece +
+                                    "\", \"v\": " + value + "}";
+            ASSERT_EQ(run(doc, *sel, out), transform_status::ok) << doc;
+            ASSERT_EQ(out, "{\"v\":" + value + "}") << doc;
+        }
+    }
+}
+
+// Invalid strings anywhere (raw control character, bad escape, unterminated), in a selected or
+// a skipped value or in a key, whatever the window position: malformed, never ok.
+TEST(transform_fastpath, invalid_strings_at_every_position_are_malformed) {
+    const pp sel = select_v();
+    std::string out;
+    const char* const bad[] = {"\x01", "\n", "\x1f", "\\x", "\\u12G4", "\\u12", "\\"};
+    for (const char* b : bad) {
+        for (std::size_t at = 0; at < 140; ++at) {
+            const std::string s = std::string(at, 'a') + b + "zz";
+            for (int where = 0; where < 3; ++where) {
+                std::string doc;
+                if (where == 0) doc = "{\"v\": \"" + s + "\", \"w\": 1}";
+                if (where == 1) doc = "{\"u\": \"" + s + "\", \"v\": 1}";
+                if (where == 2) doc = "{\"" + s + "\": 1, \"v\": 2}";
+                ASSERT_EQ(run(doc, *sel, out), transform_status::malformed) << doc;
+                ASSERT_TRUE(out.empty());
+                ASSERT_FALSE(is_valid_json(exact(doc).view())) << doc;
+            }
+        }
+    }
+}
+
+// Keys around the 8/16-byte boundaries of the lookup words, and keys that differ only past
+// byte 16 (compared by memcmp), found with and without 16 readable bytes after them.
+TEST(transform_fastpath, keys_around_sixteen_bytes_are_told_apart) {
+    std::string out;
+    for (std::size_t len = 1; len <= 40; ++len) {
+        std::string key(len, 'k');
+        std::string other = key;
+        other.back() = 'j'; // differs in the last byte only
+        const pp sel = select_v(key);
+        for (int order = 0; order < 2; ++order) {
+            const std::string a = "\"" + key + "\": 1";
+            const std::string b = "\"" + other + "\": 2";
+            // Selected key last: fewer than 16 bytes may follow it.
+            const std::string doc = "{" + (order == 0 ? a + ", " + b : b + ", " + a) + "}";
+            ASSERT_EQ(run(doc, *sel, out), transform_status::ok) << doc;
+            ASSERT_EQ(out, "{\"v\":1}") << doc;
+            // Same key escaped: the slow lookup agrees.
+            std::string esc_key = "\\u006b" + key.substr(1);
+            const std::string doc2 = "{\"" + esc_key + "\": 3}";
+            ASSERT_EQ(run(doc2, *sel, out), transform_status::ok) << doc2;
+            ASSERT_EQ(out, "{\"v\":3}") << doc2;
+        }
+    }
+}
+
+// Selected values that end exactly at, or just before, the end of the document: emission
+// copies with whole 16/64-byte moves only when that many bytes are readable.
+TEST(transform_fastpath, values_near_the_end_of_the_document) {
+    const pp sel = std::make_shared<const projection>(
+        "T", std::vector<projected_field>{value_field("v", "v"), value_field("n", "n"),
+                                          typename_field("T")});
+    std::string out;
+    for (std::size_t len = 0; len <= 80; ++len) {
+        const std::string value = "\"" + std::string(len, 'e') + "\"";
+        const std::string num = len == 0 ? "0" : "-" + std::string(len, '9') + ".5e+" +
+                                                     std::to_string(len);
+        const std::string doc = "{\"n\":" + num + ",\"v\":" + value + "}";
+        ASSERT_EQ(run(doc, *sel, out), transform_status::ok) << doc;
+        ASSERT_EQ(out, "{\"v\":" + value + ",\"n\":" + num + ",\"__typename\":\"T\"}") << doc;
+    }
+}
+
+// Separators other than jsonb's `": "` and `, "` still work (whitespace of every kind, none).
+TEST(transform_fastpath, non_jsonb_spacing_takes_the_general_path) {
+    const pp sel = select_v();
+    std::string out;
+    const char* const docs[] = {
+        "{\"a\":1,\"v\":2}",           "{\"a\" : 1 , \"v\" :2 }",   "{\"a\": 1,\n\"v\":\t2}",
+        "{\"a\":  1,  \"v\":  2}",     "{ \"a\": 1, \"v\": 2 }",    "{\"a\": 1 ,\"v\": 2}",
+        "{\"a\": \"x\",\r\n \"v\": 2}", "{\"a\": [1, 2], \"v\": 2}", "{\"a\": {\"b\": 1}, \"v\": 2}"};
+    for (const char* d : docs) {
+        ASSERT_EQ(run(d, *sel, out), transform_status::ok) << d;
+        ASSERT_EQ(out, "{\"v\":2}") << d;
+    }
+    // A separator look-alike inside a string value does not fool the scanner.
+    ASSERT_EQ(run("{\"a\": \"x\\\", \\\"v\\\": 9\", \"v\": 2}", *sel, out), transform_status::ok);
+    EXPECT_EQ(out, "{\"v\":2}");
+}
+
+// Every prefix of a jsonb-formatted document with nested objects, lists and long strings is
+// malformed (never ok, never a read past the end); the whole document is ok.
+TEST(transform_fastpath, every_truncation_of_a_jsonb_document_is_malformed) {
+    auto child = std::make_shared<const projection>(
+        "C", std::vector<projected_field>{value_field("id", "id"), value_field("body", "body")});
+    const pp sel = std::make_shared<const projection>(
+        "T", std::vector<projected_field>{value_field("id", "id"),
+                                          object_list_field("posts", "posts", child),
+                                          object_field("author", "author", child),
+                                          value_field("tags", "tags")});
+    std::string doc = "{\"id\": \"0d6f4c2e-8a5b-4c1d-9e7f-123456789abc\", \"bio\": \"" +
+                      std::string(90, 'b') + "\\\"q\\\"\", \"tags\": [\"a\", \"bb\"], \"posts\": [";
+    for (int i = 0; i < 4; ++i) {
+        if (i) doc += ", ";
+        doc += "{\"id\": " + std::to_string(i) + ", \"body\": \"" + std::string(20 * i, 'x') +
+               "\u00e9\", \"skip\": {\"deep\": [1, 2.5e3, null, true, false, \"s\"]}}";
+    }
+    doc += "], \"author\": {\"id\": 9, \"body\": null}}";
+    std::string out;
+    ASSERT_EQ(run(doc, *sel, out), transform_status::ok);
+    for (std::size_t n = 0; n < doc.size(); ++n) {
+        const std::string_view cut(doc.data(), n);
+        ASSERT_EQ(run(cut, *sel, out), transform_status::malformed) << n;
+        ASSERT_TRUE(out.empty());
+    }
+}
+
+// Nesting beyond max_depth in a skipped value and in a selected value, jsonb-spaced.
+TEST(transform_fastpath, deep_nesting_is_too_deep_with_jsonb_spacing) {
+    const pp sel = select_v();
+    std::string out;
+    std::string deep;
+    for (std::size_t i = 0; i < max_depth + 5; ++i) deep += "{\"a\": ";
+    deep += "1";
+    for (std::size_t i = 0; i < max_depth + 5; ++i) deep += "}";
+    EXPECT_EQ(run("{\"u\": " + deep + ", \"v\": 1}", *sel, out), transform_status::too_deep);
+    EXPECT_EQ(run("{\"v\": " + deep + "}", *sel, out), transform_status::too_deep);
+    EXPECT_TRUE(out.empty());
+}
+
+} // namespace
+} // namespace fraiseql::json
