@@ -95,6 +95,26 @@ std::string sha256_hex(std::string_view text) {
     return out;
 }
 
+/// A plan-cache entry: a valid document and its prepared operation.
+struct cached_operation {
+    std::shared_ptr<const graphql::document> doc;
+    std::shared_ptr<const graphql::prepared_operation> op;
+    /// Where each token of the document's own text starts, to translate locations
+    /// for a request that spells the operation with other whitespace or comments.
+    std::vector<graphql::source_location> token_locations;
+};
+
+/// The cache key: operation name (length-prefixed, so no name/text split is ambiguous)
+/// and the normalised text.
+std::string cache_key(const std::string& normalized, const std::string& operation_name) {
+    std::string key = std::to_string(operation_name.size());
+    key.reserve(key.size() + 1 + operation_name.size() + normalized.size());
+    key += ':';
+    key += operation_name;
+    key += normalized;
+    return key;
+}
+
 } // namespace
 
 struct engine::impl {
@@ -103,8 +123,9 @@ struct engine::impl {
     config cfg;
     metrics m;
     std::shared_ptr<const jwt_verifier> verifier;
-    /// Parsed documents by query text: a repeated operation skips parsing.
-    std::unique_ptr<lru_cache<std::shared_ptr<const graphql::document>>> documents;
+    /// The compiled-plan cache (product.md §5), by normalised text and operation name:
+    /// a hit skips parsing, validation and the value-independent planning.
+    std::unique_ptr<lru_cache<std::shared_ptr<const cached_operation>>> operations;
     /// Automatic persisted queries: sha256 -> query text.
     lru_cache<std::string> persisted{10000};
 
@@ -169,7 +190,7 @@ engine::engine(std::shared_ptr<const graphql::schema> schema, std::shared_ptr<pg
     impl_->schema = std::move(schema);
     impl_->pool = std::move(pool);
     impl_->cfg = std::move(cfg);
-    impl_->documents = std::make_unique<lru_cache<std::shared_ptr<const graphql::document>>>(
+    impl_->operations = std::make_unique<lru_cache<std::shared_ptr<const cached_operation>>>(
         impl_->cfg.plan_cache_size);
 }
 
@@ -209,13 +230,28 @@ asio::awaitable<response> engine::execute(request req, response_stream* stream) 
         co_return fail(errors.back().code == graphql::code::bad_user_input ? 400 : 200);
     }
 
-    std::shared_ptr<const graphql::document> doc;
-    if (auto cached = I.documents->get(req.query)) {
-        doc = std::move(*cached);
+    // The plan cache (docs/http.md "Plan cache"). The key needs the lexer only; a text
+    // it cannot normalise (a lexical error, over the parse limits) is parsed, and fails.
+    std::optional<graphql::normalized_text> normalized;
+    std::string key;
+    std::shared_ptr<const cached_operation> entry;
+    if (I.cfg.plan_cache_size) {
+        normalized = graphql::normalize_operation_text(req.query);
+        if (normalized) {
+            key = cache_key(normalized->text, req.operation_name);
+            if (auto cached = I.operations->get(key)) entry = std::move(*cached);
+        }
+    }
+    if (entry) {
         ++I.m.plan_cache_hits;
+        if (req.via_get && graphql::prepared_kind(*entry->op) != graphql::operation_kind::query) {
+            errors.push_back(error::at("Only queries can be sent with GET; use POST for mutations.",
+                                       {}, graphql::code::bad_user_input));
+            res.mutation_over_get = true;
+            co_return fail(405);
+        }
     } else {
         ++I.m.plan_cache_misses;
-        std::string key = req.query;
         auto parsed = graphql::parse_executable(std::move(req.query));
         if (!parsed) {
             errors.push_back(error::at("Syntax Error: " + parsed.error().message,
@@ -223,28 +259,45 @@ asio::awaitable<response> engine::execute(request req, response_stream* stream) 
                                        graphql::code::parse_failed));
             co_return fail(400);
         }
-        doc = std::make_shared<const graphql::document>(std::move(*parsed));
-        // GraphQL spec §5: every rule, all errors collected. Only valid documents
-        // are cached, so a cache hit skips parsing and validation.
+        auto doc = std::make_shared<const graphql::document>(std::move(*parsed));
+        // GraphQL spec §5: every rule, all errors collected. Only valid documents are
+        // prepared and cached, so a cache hit skips parsing and validation.
         auto invalid = graphql::validate(*I.schema, *doc);
         if (!invalid.empty()) {
             errors = std::move(invalid);
             co_return fail(400);
         }
-        I.documents->put(key, doc);
-    }
-    if (req.via_get) {
-        auto kind = graphql::selected_operation_kind(*doc, req.operation_name);
-        if (kind && *kind != graphql::operation_kind::query) {
-            errors.push_back(error::at("Only queries can be sent with GET; use POST for mutations.",
-                                       {}, graphql::code::bad_user_input));
-            res.mutation_over_get = true;
-            co_return fail(405);
+        if (req.via_get) {
+            auto kind = graphql::selected_operation_kind(*doc, req.operation_name);
+            if (kind && *kind != graphql::operation_kind::query) {
+                errors.push_back(error::at("Only queries can be sent with GET; use POST for mutations.",
+                                           {}, graphql::code::bad_user_input));
+                res.mutation_over_get = true;
+                co_return fail(405);
+            }
         }
+        graphql::plan_options popts{I.cfg.max_query_depth, I.cfg.max_aliases};
+        auto prepared = graphql::prepare_operation(*I.schema, doc, req.operation_name, popts);
+        if (!prepared) {
+            errors = std::move(prepared.error());
+            co_return fail(400);
+        }
+        auto fresh = std::make_shared<cached_operation>();
+        fresh->doc = std::move(doc);
+        fresh->op = std::move(*prepared);
+        if (normalized) {
+            fresh->token_locations = std::move(normalized->token_locations);
+            normalized.reset(); // the request's own text: no translation needed
+            I.operations->put(key, fresh);
+        }
+        entry = std::move(fresh);
     }
-    graphql::plan_options popts{I.cfg.max_query_depth, I.cfg.max_aliases};
-    auto plan = graphql::plan_operation(*I.schema, *doc, req.operation_name,
-                                        from_json(req.variables), popts);
+    // Per request: variables, @skip/@include on variables, argument values. Locations
+    // are translated when the request spells the cached operation differently.
+    std::optional<graphql::location_map> remap;
+    if (normalized && entry->doc->source() != req.query)
+        remap = graphql::location_map{entry->token_locations, normalized->token_locations};
+    auto plan = graphql::bind_operation(*entry->op, from_json(req.variables), remap ? &*remap : nullptr);
     if (!plan) {
         errors = std::move(plan.error());
         co_return fail(400);
