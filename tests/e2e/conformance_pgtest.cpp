@@ -273,6 +273,37 @@ TEST_P(conformance_e2e, null_propagation_nulls_the_nearest_nullable_parent_with_
     EXPECT_TRUE(two.at("data").is_null()) << json::serialize(two);
 }
 
+// product.md §3.3: without `columns:` the real columns come from the catalog; a field whose
+// key is a column reads the column, `{machine: {id: …}}` reads machine_id, other nested keys
+// the document — in literals, variables, inside AND/OR/NOT, and on connections. The columns
+// disagree with the document on purpose, so each answer shows which one was read.
+TEST_P(conformance_e2e, hybrid_tables_route_filters_to_catalog_columns) {
+    start();
+    const std::string col_machine = "11111111-1111-1111-1111-111111111111";
+    const std::string doc_machine = "22222222-2222-2222-2222-222222222222";
+    auto ids = [&](const std::string& where, const std::string& vars = "") {
+        const std::string q = vars.empty() ? "{ allocs(where: " + where + ", orderBy: [{id: ASC}]) { id } }"
+                                           : "query($w: AllocWhereInput) { allocs(where: $w) { id } }";
+        auto v = post(body(q, vars));
+        return json::serialize(v.at("data"));
+    };
+    const std::string one = R"({"allocs":[{"id":1}]})";
+    const std::string none = R"({"allocs":[]})";
+    EXPECT_EQ(ids("{machine: {id: {eq: \"" + col_machine + "\"}}}"), one);
+    EXPECT_EQ(ids("{machine: {id: {eq: \"" + doc_machine + "\"}}}"), none);
+    EXPECT_EQ(ids("{status: {eq: \"col-active\"}}"), one);
+    EXPECT_EQ(ids("{status: {eq: \"doc-active\"}}"), none);
+    // machine_id from the column, name from the document, in one nested object.
+    EXPECT_EQ(ids("{machine: {id: {eq: \"" + col_machine + "\"}, name: {eq: \"m1\"}}}"), one);
+    EXPECT_EQ(ids("{OR: [{NOT: {status: {eq: \"col-idle\"}}}]}"), one);
+    EXPECT_EQ(ids("", R"({"w":{"machine":{"id":{"eq":")" + col_machine + R"("}}}})"), one);
+    EXPECT_EQ(ids("", R"({"w":{"AND":[{"status":{"in":["col-active"]}}]}})"), one);
+    auto c = post(body("{ allocsConnection(where: {machine: {id: {eq: \"" + col_machine +
+                       "\"}}}) { totalCount edges { node { id status } } } }"));
+    EXPECT_EQ(json::serialize(c.at("data")),
+              R"({"allocsConnection":{"totalCount":1,"edges":[{"node":{"id":1,"status":"doc-active"}}]}})");
+}
+
 // product.md §7: GET for queries only, with variables and operationName in the query
 // string; a mutation selected over GET is 405 even when the document also has a query.
 TEST_P(conformance_e2e, get_requests_take_variables_and_operation_name) {
