@@ -2,7 +2,8 @@
 // Private scanning primitives of the transform: validating, bounds-checked, no allocation.
 // Every function takes [p, end) and returns the position after what it consumed, or nullptr
 // when the input is not valid JSON there (RFC 8259 grammar). Nothing here reads outside
-// [p, end): SIMD loads are only issued when 16 bytes remain.
+// [p, end): a 16- or 64-byte SIMD load is only issued when that many bytes remain, and the
+// last short window of special_cursor is copied into a local buffer first.
 
 #include <cstddef>
 #include <cstdint>
