@@ -73,7 +73,12 @@ fraiseql::result<parsed_body, std::string> parse_post_body(std::string_view body
 }
 
 fraiseql::result<exec::request, std::string> parse_get_request(std::string_view query_string) {
-    auto params = boost::urls::parse_query(query_string);
+    // Boost.URL 1.81's parse_query() rebuilds its view from s.data() alone, i.e. with
+    // strlen(): on a view that is not NUL-terminated (the request target inside Beast's
+    // header storage) it reads past the end and decodes whatever bytes follow. An owned
+    // copy is NUL-terminated, so the view parse_query() builds is the one we passed.
+    const std::string owned(query_string);
+    auto params = boost::urls::parse_query(owned);
     if (!params) return failure<std::string>{"malformed query string"};
     json::object o;
     boost::urls::encoding_opts form;
