@@ -182,16 +182,48 @@ asio::awaitable<std::vector<check_problem>> check_schema(pg::connection& conn,
     if (const auto* m = s.mutation_type()) {
         for (const auto& f : m->fields) {
             if (!f.function) continue;
-            std::vector<std::string> args{f.function->schema, f.function->name};
+            // docs/mutations.md "The call": one argument per context entry, then the JSONB
+            // input when the field has arguments. An overload is callable when it takes that
+            // many arguments (counting defaults) and the input parameter is jsonb — `$n::jsonb`
+            // has no implicit cast to json or anything else.
+            const std::size_t nargs = f.function->context.size() + (f.args.empty() ? 0 : 1);
+            std::vector<std::string> args{f.function->schema, f.function->name, std::to_string(nargs)};
             auto rows = co_await query(
                 conn,
-                "SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+                "SELECT p.pronargs, p.pronargdefaults, "
+                "CASE WHEN $3::int > 0 AND p.pronargs >= $3::int "
+                "THEN format_type(p.proargtypes[$3::int - 1], NULL) ELSE '' END "
+                "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
                 "WHERE n.nspname = $1 AND p.proname = $2",
                 std::move(args));
-            if (!rows) err("Mutation." + f.name + ": " + describe(rows.error()));
-            else if (rows->rows.empty() || rows->rows[0][0].value_or("0") == "0")
-                err("Mutation." + f.name + ": function " + f.function->schema + "." + f.function->name +
-                    " does not exist");
+            const std::string fn = f.function->schema + "." + f.function->name;
+            if (!rows) {
+                err("Mutation." + f.name + ": " + describe(rows.error()));
+                continue;
+            }
+            if (rows->rows.empty()) {
+                err("Mutation." + f.name + ": function " + fn + " does not exist");
+                continue;
+            }
+            bool callable = false;
+            std::string seen;
+            for (const auto& r : rows->rows) {
+                const std::size_t total = std::stoul(r[0].value_or("0"));
+                const std::size_t defaults = std::stoul(r[1].value_or("0"));
+                const std::string input_type = r[2].value_or("");
+                if (!seen.empty()) seen += ", ";
+                seen += std::to_string(total) + " argument(s)";
+                if (total < nargs || total - defaults > nargs) continue;
+                if (!f.args.empty() && input_type != "jsonb") {
+                    seen += " (argument " + std::to_string(nargs) + " is " + input_type + ")";
+                    continue;
+                }
+                callable = true;
+            }
+            if (!callable)
+                err("Mutation." + f.name + ": function " + fn + " cannot be called with " +
+                    std::to_string(f.function->context.size()) + " context value(s)" +
+                    (f.args.empty() ? std::string() : " and a jsonb input") + "; it takes " + seen);
         }
     }
     co_return out;

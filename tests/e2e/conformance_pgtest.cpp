@@ -7,8 +7,10 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
@@ -327,6 +329,25 @@ TEST_P(conformance_e2e, get_requests_take_variables_and_operation_name) {
     EXPECT_EQ(bad.status, 400) << bad.body;
 }
 
+// product.md §7 (GraphQL over HTTP): media types are case-insensitive (RFC 9110 §8.3.1) and
+// a media type the client weights q=0 is not acceptable (RFC 9110 §12.5.1).
+TEST_P(conformance_e2e, media_types_are_case_insensitive_and_honour_q_zero) {
+    start();
+    const std::string b = body("{ __typename }");
+    auto upper = http_request(port(), "POST", "/graphql", b, {{"Content-Type", "Application/JSON; Charset=UTF-8"}});
+    EXPECT_EQ(upper.status, 200) << upper.body;
+    auto gql = post_graphql(port(), b, {{"Accept", "Application/GraphQL-Response+JSON"}});
+    EXPECT_EQ(gql.headers["content-type"].rfind("application/graphql-response+json", 0), 0u);
+    auto pref = post_graphql(port(), b, {{"Accept", "application/json, application/graphql-response+json;q=0.9"}});
+    EXPECT_EQ(pref.headers["content-type"].rfind("application/graphql-response+json", 0), 0u);
+    auto refused = post_graphql(port(), b, {{"Accept", "application/graphql-response+json;q=0, application/json"}});
+    EXPECT_EQ(refused.headers["content-type"].rfind("application/json", 0), 0u);
+    auto any = post_graphql(port(), b, {{"Accept", "*/*"}});
+    EXPECT_EQ(any.headers["content-type"].rfind("application/json", 0), 0u);
+    auto text = http_request(port(), "POST", "/graphql", b, {{"Content-Type", "text/plain"}});
+    EXPECT_EQ(text.status, 415);
+}
+
 // product.md §5: ES256 with keys from a JWKS file, exp/nbf checked with jwt_leeway.
 TEST_P(conformance_e2e, es256_tokens_from_a_jwks_file_with_leeway) {
     namespace jw = fraiseql_test::jwt;
@@ -387,6 +408,44 @@ TEST_P(conformance_e2e, configuration_precedence_is_flag_env_toml_default) {
     EXPECT_EQ(graphiql(), 200);
     start({"FRAISEQL_ENVIRONMENT=development"}, {"--config", toml.path(), "--environment", "production"});
     EXPECT_NE(graphiql(), 200) << "the flag beats the environment variable";
+}
+
+/// Runs `fraiseql ARGS` and returns its exit status and output (stdout and stderr).
+std::pair<int, std::string> run_cli(const std::string& args) {
+    std::string out;
+    FILE* p = popen((fraiseql_binary() + " " + args + " 2>&1").c_str(), "r");
+    if (!p) return {-1, "popen failed"};
+    std::array<char, 4096> buf{};
+    std::size_t n;
+    while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+    const int st = pclose(p);
+    return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, out};
+}
+
+// product.md §1: `fraiseql check` verifies that every function the schema names exists "with a
+// compatible type": the call sends the context values, then the input as jsonb
+// (docs/mutations.md), so a function taking an int, or fewer arguments, is a problem.
+TEST_P(conformance_e2e, check_refuses_functions_that_cannot_take_the_call) {
+    fraiseql_test::jwt::temp_file schema(read_text(schema_path()) + R"(
+extend type Mutation {
+  intInput(input: MarkerInput!): Item @function(name: "fn_int_input", schema: "conformance")
+  contextMissing(input: MarkerInput!): Item @function(name: "fn_with_context", schema: "conformance")
+}
+)");
+    auto [status, out] = run_cli("check --backend " + std::string(pg::to_string(GetParam())) + " --schema " +
+                                 schema.path() + " --database-url " + database_url_for("fraiseql_e2e"));
+    EXPECT_EQ(status, 1) << out;
+    EXPECT_NE(out.find("Mutation.intInput"), std::string::npos) << out;
+    EXPECT_NE(out.find("integer"), std::string::npos) << out;
+    EXPECT_NE(out.find("Mutation.contextMissing"), std::string::npos) << out;
+    EXPECT_EQ(out.find("Mutation.withContext"), std::string::npos) << out;
+    EXPECT_EQ(out.find("Mutation.echo"), std::string::npos) << out;
+    EXPECT_NE(out.find("2 problem(s)"), std::string::npos) << out;
+
+    auto [ok_status, ok_out] = run_cli("check --backend " + std::string(pg::to_string(GetParam())) +
+                                       " --schema " + schema_path() + " --database-url " +
+                                       database_url_for("fraiseql_e2e"));
+    EXPECT_EQ(ok_status, 0) << ok_out;
 }
 
 INSTANTIATE_TEST_SUITE_P(backends, conformance_e2e, all_backends(), backend_name());
