@@ -499,6 +499,9 @@ server::impl::handle_graphql(const bhttp::request<bhttp::string_body>& req,
             res.result(static_cast<bhttp::status>(r.status));
         }
         if (!r.www_authenticate.empty()) res.set(bhttp::field::www_authenticate, r.www_authenticate);
+        // RFC 9110 §15.5.2: a 401 carries a challenge, also when the engine refuses an
+        // anonymous request for a reason of its own (introspection = authenticated).
+        else if (res.result() == bhttp::status::unauthorized) res.set(bhttp::field::www_authenticate, "Bearer");
         res.body() = std::move(r.body);
     } else {
         std::string body = "[";

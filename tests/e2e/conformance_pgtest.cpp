@@ -384,6 +384,20 @@ TEST_P(conformance_e2e, es256_tokens_from_a_jwks_file_with_leeway) {
     }
     auto anon = post_graphql(port(), q);
     EXPECT_EQ(anon.status, 401) << anon.body;
+    EXPECT_EQ(anon.headers["www-authenticate"], "Bearer");
+}
+
+// RFC 9110 §15.5.2: every 401 carries a WWW-Authenticate challenge — also the one for
+// introspection under `introspection = authenticated` without a token (product.md §5).
+TEST_P(conformance_e2e, every_401_carries_a_bearer_challenge) {
+    start({"FRAISEQL_INTROSPECTION=authenticated",
+           "FRAISEQL_JWT_SECRET=conformance-secret-0123456789-abcdefghijklmnop"});
+    auto r = post_graphql(port(), body("{ __schema { queryType { name } } }"));
+    EXPECT_EQ(r.status, 401) << r.body;
+    EXPECT_EQ(r.headers["www-authenticate"], "Bearer");
+    auto ok = post_graphql(port(), body("{ __typename }"));
+    EXPECT_EQ(ok.status, 200) << ok.body;
+    EXPECT_EQ(ok.headers.count("www-authenticate"), 0u);
 }
 
 // product.md §1: command-line flag > FRAISEQL_<NAME> > fraiseql.toml > default. Observed
