@@ -410,7 +410,10 @@ asio::awaitable<result<void>> native_connection::run(std::span<const statement> 
                                                      deadline dl) {
     if (broken_) co_return fail_with(errc::connection_lost, "connection is broken");
     if (in_flight_) co_return fail_with(errc::protocol_error, "connection already in use");
-    if (auto r = co_await settle(dl); !r) co_return r;
+    // settle() is a coroutine (a frame and a resumption): only enter it when there is
+    // something to settle, which is rare.
+    if (rollback_requested())
+        if (auto r = co_await settle(dl); !r) co_return r;
     if (statements.empty()) co_return result<void>{};
     specs_.clear();
     for (const auto& s : statements)
@@ -433,7 +436,8 @@ asio::awaitable<result<void>> native_connection::simple_query(std::string_view s
                                                               row_sink* sink) {
     if (broken_) co_return fail_with(errc::connection_lost, "connection is broken");
     if (in_flight_) co_return fail_with(errc::protocol_error, "connection already in use");
-    if (auto r = co_await settle(dl); !r) co_return r;
+    if (rollback_requested())
+        if (auto r = co_await settle(dl); !r) co_return r;
     out_.clear();
     if (auto r = qm_.start_simple(sql, out_); !r) co_return fail_with(errc::server_error, r.error());
     co_return co_await execute({}, sink, dl, true);
