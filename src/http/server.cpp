@@ -284,7 +284,18 @@ asio::awaitable<void> server::impl::session(tcp::socket socket) {
                 entry->busy = true;
             }
             stream.expires_after(read_timeout);
-            std::tie(ec, n) = co_await bhttp::async_read(stream, buffer, parser, as_tuple_awaitable);
+            // RFC 9110 §10.1.1: a client that sent `Expect: 100-continue` waits for an
+            // interim 100 before the body (curl waits one second, then sends anyway). A body
+            // already announced as too large is refused by the read below without it.
+            const auto& head = parser.get();
+            if (iequals(trim(std::string_view(head[bhttp::field::expect].data(),
+                                              head[bhttp::field::expect].size())),
+                        "100-continue") &&
+                !(parser.content_length() && *parser.content_length() > max_body)) {
+                bhttp::response<bhttp::empty_body> cont(bhttp::status::continue_, head.version());
+                std::tie(ec, n) = co_await bhttp::async_write(stream, cont, as_tuple_awaitable);
+            }
+            if (!ec) std::tie(ec, n) = co_await bhttp::async_read(stream, buffer, parser, as_tuple_awaitable);
         }
         if (ec) {
             std::optional<bhttp::status> status;

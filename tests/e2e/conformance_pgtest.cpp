@@ -7,6 +7,10 @@
 
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -346,6 +350,45 @@ TEST_P(conformance_e2e, media_types_are_case_insensitive_and_honour_q_zero) {
     EXPECT_EQ(any.headers["content-type"].rfind("application/json", 0), 0u);
     auto text = http_request(port(), "POST", "/graphql", b, {{"Content-Type", "text/plain"}});
     EXPECT_EQ(text.status, 415);
+}
+
+/// Reads what arrives on `fd` within `ms` milliseconds (until EOF or a quiet period).
+std::string read_for(int fd, int ms) {
+    std::string out;
+    pollfd p{fd, POLLIN, 0};
+    while (::poll(&p, 1, ms) > 0) {
+        char buf[4096];
+        const ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n <= 0) break;
+        out.append(buf, static_cast<std::size_t>(n));
+        ms = 200; // the rest of a response arrives promptly
+    }
+    return out;
+}
+
+// RFC 9110 §10.1.1: a client that sends `Expect: 100-continue` waits for an interim
+// response before the body (curl for one second); the server sends it at once.
+TEST_P(conformance_e2e, expect_100_continue_is_answered) {
+    start();
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_GE(fd, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port());
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    const std::string b = body("{ __typename }");
+    const std::string head = "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                             "Expect: 100-continue\r\nConnection: close\r\nContent-Length: " +
+                             std::to_string(b.size()) + "\r\n\r\n";
+    ASSERT_EQ(::write(fd, head.data(), head.size()), static_cast<ssize_t>(head.size()));
+    const std::string interim = read_for(fd, 500);
+    EXPECT_EQ(interim.rfind("HTTP/1.1 100 Continue\r\n", 0), 0u) << interim;
+    ASSERT_EQ(::write(fd, b.data(), b.size()), static_cast<ssize_t>(b.size()));
+    const std::string rest = read_for(fd, 5000);
+    ::close(fd);
+    EXPECT_EQ(rest.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << rest;
+    EXPECT_NE(rest.find(R"({"data":{"__typename":"Query"}})"), std::string::npos) << rest;
 }
 
 // product.md §5: ES256 with keys from a JWKS file, exp/nbf checked with jwt_leeway.
