@@ -126,6 +126,9 @@ struct engine::impl {
     /// The compiled-plan cache (product.md §5), by normalised text and operation name:
     /// a hit skips parsing, validation and the value-independent planning.
     std::unique_ptr<lru_cache<std::shared_ptr<const cached_operation>>> operations;
+    /// The same entries by their own exact text (and operation name): a client that
+    /// repeats its text byte for byte is served without even lexing it.
+    std::unique_ptr<lru_cache<std::shared_ptr<const cached_operation>>> spellings;
     /// Automatic persisted queries: sha256 -> query text.
     lru_cache<std::string> persisted{10000};
 
@@ -192,6 +195,8 @@ engine::engine(std::shared_ptr<const graphql::schema> schema, std::shared_ptr<pg
     impl_->cfg = std::move(cfg);
     impl_->operations = std::make_unique<lru_cache<std::shared_ptr<const cached_operation>>>(
         impl_->cfg.plan_cache_size);
+    impl_->spellings = std::make_unique<lru_cache<std::shared_ptr<const cached_operation>>>(
+        impl_->cfg.plan_cache_size);
 }
 
 engine::~engine() = default;
@@ -233,13 +238,15 @@ asio::awaitable<response> engine::execute(request req, response_stream* stream) 
     // The plan cache (docs/http.md "Plan cache"). The key needs the lexer only; a text
     // it cannot normalise (a lexical error, over the parse limits) is parsed, and fails.
     std::optional<graphql::normalized_text> normalized;
-    std::string key;
+    std::string key, exact_key;
     std::shared_ptr<const cached_operation> entry;
     if (I.cfg.plan_cache_size) {
-        normalized = graphql::normalize_operation_text(req.query);
-        if (normalized) {
+        exact_key = cache_key(req.query, req.operation_name);
+        if (auto cached = I.spellings->get(exact_key)) {
+            entry = std::move(*cached);
+        } else if ((normalized = graphql::normalize_operation_text(req.query))) {
             key = cache_key(normalized->text, req.operation_name);
-            if (auto cached = I.operations->get(key)) entry = std::move(*cached);
+            if (auto c = I.operations->get(key)) entry = std::move(*c);
         }
     }
     if (entry) {
@@ -289,6 +296,7 @@ asio::awaitable<response> engine::execute(request req, response_stream* stream) 
             fresh->token_locations = std::move(normalized->token_locations);
             normalized.reset(); // the request's own text: no translation needed
             I.operations->put(key, fresh);
+            I.spellings->put(exact_key, fresh);
         }
         entry = std::move(fresh);
     }

@@ -21,7 +21,8 @@ namespace {
 /// The value of a Prometheus counter in /metrics text, or -1.
 long counter(const std::string& metrics, const std::string& name) {
     auto pos = metrics.find("\n" + name + " ");
-    if (pos == std::string::npos) return -1;
+    if (pos == std::string::npos)
+        return -1;
     return std::stol(metrics.substr(pos + name.size() + 2));
 }
 
@@ -30,9 +31,10 @@ protected:
     void SetUp() override { FRAISEQL_REQUIRE_CLUSTER(); }
     void start(std::vector<std::string> env = {}) {
         server_ = std::make_unique<server_process>(
-            std::vector<std::string>{"--schema", std::string(FRAISEQL_SOURCE_DIR) + "/examples/blog/schema.graphql",
-                                     "--database-url", database_url_for("fraiseql_e2e"), "--backend",
-                                     std::string(pg::to_string(GetParam()))},
+            std::vector<std::string>{
+                "--schema", std::string(FRAISEQL_SOURCE_DIR) + "/examples/blog/schema.graphql",
+                "--database-url", database_url_for("fraiseql_e2e"), "--backend",
+                std::string(pg::to_string(GetParam()))},
             std::move(env));
         ASSERT_TRUE(server_->ok()) << server_->log();
     }
@@ -57,8 +59,8 @@ protected:
 };
 
 // The same operation in three layouts.
-const char* const layout_a =
-    "query One($id: UUID!, $full: Boolean!) { user(id: $id) { id email lastName @include(if: $full) } }";
+const char* const layout_a = "query One($id: UUID!, $full: Boolean!) { user(id: $id) { id email "
+                             "lastName @include(if: $full) } }";
 const char* const layout_b = "# the same operation, spelt differently\n"
                              "query One(\n"
                              "  $id: UUID!,\n"
@@ -69,11 +71,13 @@ const char* const layout_b = "# the same operation, spelt differently\n"
                              "    lastName @include(if: $full) # only when asked\n"
                              "  }\n"
                              "}\n";
-const char* const layout_c = "query One($id:UUID!,$full:Boolean!){user(id:$id){id,email,lastName@include(if:$full)}}";
+const char* const layout_c =
+    "query One($id:UUID!,$full:Boolean!){user(id:$id){id,email,lastName@include(if:$full)}}";
 
 TEST_P(plan_cache_e2e, other_whitespace_and_other_values_hit_and_return_their_own_data) {
     start();
-    auto users = graphql("{ users(limit: 2, orderBy: [{email: ASC}]) { id email lastName } }", nullptr);
+    auto users =
+        graphql("{ users(limit: 2, orderBy: [{email: ASC}]) { id email lastName } }", nullptr);
     const auto& list = users.at("data").at("users").as_array();
     ASSERT_EQ(list.size(), 2u);
     const auto before = hits_misses();

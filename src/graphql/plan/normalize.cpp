@@ -29,8 +29,10 @@ bool self_delimiting(syntax::token_kind k) noexcept {
     case token_kind::bracket_r:
     case token_kind::brace_l:
     case token_kind::pipe:
-    case token_kind::brace_r: return true;
-    default: return false;
+    case token_kind::brace_r:
+        return true;
+    default:
+        return false;
     }
 }
 
@@ -38,7 +40,8 @@ bool self_delimiting(syntax::token_kind k) noexcept {
 
 std::optional<normalized_text> normalize_operation_text(std::string_view source,
                                                         const parse_limits& limits) {
-    if (limits.max_bytes && source.size() > limits.max_bytes) return std::nullopt;
+    if (limits.max_bytes && source.size() > limits.max_bytes)
+        return std::nullopt;
     std::deque<std::string> decoded; // the lexer's store for decoded strings; unused here
     syntax::lexer lex(source, decoded);
     normalized_text out;
@@ -47,28 +50,35 @@ std::optional<normalized_text> normalize_operation_text(std::string_view source,
     std::size_t count = 0;
     for (;;) {
         const syntax::token t = lex.next();
-        if (t.kind == syntax::token_kind::error) return std::nullopt;
-        if (t.kind == syntax::token_kind::eof) break;
-        if (limits.max_tokens && ++count > limits.max_tokens) return std::nullopt;
+        if (t.kind == syntax::token_kind::error)
+            return std::nullopt;
+        if (t.kind == syntax::token_kind::eof)
+            break;
+        if (limits.max_tokens && ++count > limits.max_tokens)
+            return std::nullopt;
         const bool delimiting = self_delimiting(t.kind);
-        if (need_space && !delimiting) out.text += ' ';
+        if (need_space && !delimiting)
+            out.text += ' ';
         // Verbatim: strings keep their escapes and block strings their inner layout, so
         // two spellings of one value get two entries (never one entry for two values).
         out.text.append(source.substr(t.start, t.end - t.start));
         out.token_locations.push_back({t.line, t.column});
         need_space = !delimiting;
-        if (decoded.size() > 16) decoded.clear(); // views into it are not kept
+        if (decoded.size() > 16)
+            decoded.clear(); // views into it are not kept
     }
     return out;
 }
 
 source_location location_map::operator()(source_location loc) const noexcept {
-    if (!loc.line || from.size() != to.size()) return loc;
+    if (!loc.line || from.size() != to.size())
+        return loc;
     auto less = [](source_location a, source_location b) {
         return a.line != b.line ? a.line < b.line : a.column < b.column;
     };
     auto it = std::lower_bound(from.begin(), from.end(), loc, less);
-    if (it == from.end() || !(*it == loc)) return loc;
+    if (it == from.end() || !(*it == loc))
+        return loc;
     return to[static_cast<std::size_t>(it - from.begin())];
 }
 

@@ -69,10 +69,10 @@ struct occurrence {
 /// field, or a fragment (spread or inline) whose selections are `children`.
 struct node {
     std::vector<condition> conds;
-    std::int32_t group = -1;       ///< a field: its group in the selection_plan
-    std::uint32_t occurrence = 0;  ///< a field: its index among the group's occurrences
-    std::uint32_t origin = 0;      ///< top level: the parent occurrence it comes from
-    std::vector<node> children;    ///< a fragment
+    std::int32_t group = -1;      ///< a field: its group in the selection_plan
+    std::uint32_t occurrence = 0; ///< a field: its index among the group's occurrences
+    std::uint32_t origin = 0;     ///< top level: the parent occurrence it comes from
+    std::vector<node> children;   ///< a fragment
 };
 
 struct group;
@@ -105,8 +105,8 @@ struct variable_plan {
     type_expr type;
     source_location loc;
     bool has_default = false;
-    input_value default_value;  ///< coerced
-    std::string default_error;  ///< when the default does not coerce
+    input_value default_value; ///< coerced
+    std::string default_error; ///< when the default does not coerce
 };
 
 using vars_t = std::vector<std::optional<input_value>>;
@@ -115,9 +115,12 @@ using vars_t = std::vector<std::optional<input_value>>;
 /// value is an absent variable; an absent variable in a list is null, in an object absent.
 bool substitute(const value_template& t, const vars_t& vars, input_value& out) {
     switch (t.k) {
-    case value_template::kind::constant: out = t.constant; return true;
+    case value_template::kind::constant:
+        out = t.constant;
+        return true;
     case value_template::kind::variable:
-        if (t.var < 0 || static_cast<std::size_t>(t.var) >= vars.size() || !vars[t.var]) return false;
+        if (t.var < 0 || static_cast<std::size_t>(t.var) >= vars.size() || !vars[t.var])
+            return false;
         out = *vars[t.var];
         return true;
     case value_template::kind::list: {
@@ -125,7 +128,8 @@ bool substitute(const value_template& t, const vars_t& vars, input_value& out) {
         items.reserve(t.items.size());
         for (const auto& x : t.items) {
             input_value item;
-            if (!substitute(x, vars, item)) item = input_value::null();
+            if (!substitute(x, vars, item))
+                item = input_value::null();
             items.push_back(std::move(item));
         }
         out = input_value::list(std::move(items));
@@ -136,7 +140,8 @@ bool substitute(const value_template& t, const vars_t& vars, input_value& out) {
         fields.reserve(t.fields.size());
         for (const auto& [k, x] : t.fields) {
             input_value item;
-            if (substitute(x, vars, item)) fields.emplace_back(k, std::move(item));
+            if (substitute(x, vars, item))
+                fields.emplace_back(k, std::move(item));
         }
         out = input_value::object(std::move(fields));
         return true;
@@ -198,10 +203,18 @@ struct preparer {
         case value_kind::float_value:
             t.constant = input_value::floating(std::strtod(std::string(v.text).c_str(), nullptr));
             return t;
-        case value_kind::string_value: t.constant = input_value::string(std::string(v.text)); return t;
-        case value_kind::boolean_value: t.constant = input_value::boolean(v.boolean); return t;
-        case value_kind::null_value: t.constant = input_value::null(); return t;
-        case value_kind::enum_value: t.constant = input_value::enum_(std::string(v.text)); return t;
+        case value_kind::string_value:
+            t.constant = input_value::string(std::string(v.text));
+            return t;
+        case value_kind::boolean_value:
+            t.constant = input_value::boolean(v.boolean);
+            return t;
+        case value_kind::null_value:
+            t.constant = input_value::null();
+            return t;
+        case value_kind::enum_value:
+            t.constant = input_value::enum_(std::string(v.text));
+            return t;
         case value_kind::list_value: {
             bool constant = true;
             for (const auto& x : v.list) {
@@ -213,7 +226,8 @@ struct preparer {
                 return t;
             }
             input_value::list_t items;
-            for (auto& x : t.items) items.push_back(std::move(x.constant));
+            for (auto& x : t.items)
+                items.push_back(std::move(x.constant));
             t.items.clear();
             t.constant = input_value::list(std::move(items));
             return t;
@@ -234,7 +248,8 @@ struct preparer {
                 return t;
             }
             input_value::object_t fields;
-            for (auto& [k, x] : t.fields) fields.emplace_back(std::move(k), std::move(x.constant));
+            for (auto& [k, x] : t.fields)
+                fields.emplace_back(std::move(k), std::move(x.constant));
             t.fields.clear();
             t.constant = input_value::object(std::move(fields));
             return t;
@@ -254,14 +269,16 @@ struct preparer {
             }
             const value* cond = nullptr;
             for (const auto& a : d.arguments)
-                if (a.name == "if") cond = &a.value;
+                if (a.name == "if")
+                    cond = &a.value;
                 else
                     fail("Unknown argument \"" + std::string(a.name) + "\" on directive \"@" +
                              std::string(d.name) + "\".",
                          a.loc);
             if (!cond) {
                 fail("Directive \"@" + std::string(d.name) +
-                         "\" argument \"if\" of type \"Boolean!\" is required, but it was not provided.",
+                         "\" argument \"if\" of type \"Boolean!\" is required, but it was not "
+                         "provided.",
                      d.loc);
                 continue;
             }
@@ -280,22 +297,27 @@ struct preparer {
             }
             out.push_back(c);
         }
-        if (!all_literal) return true;
+        if (!all_literal)
+            return true;
         // Literals only: decided now, for every request.
         bool keep = true;
         for (const auto& c : out)
-            if (c.skip == c.value) keep = false;
+            if (c.skip == c.value)
+                keep = false;
         out.clear();
         return keep;
     }
 
     bool type_applies(const type_def& object_type, std::string_view condition) const {
-        if (condition.empty() || condition == object_type.name) return true;
+        if (condition.empty() || condition == object_type.name)
+            return true;
         const type_def* c = s.find_type(condition);
-        if (!c) return false;
+        if (!c)
+            return false;
         if (c->kind == named_kind::interface || c->kind == named_kind::union_)
             for (const auto& p : c->possible_types)
-                if (p == object_type.name) return true;
+                if (p == object_type.name)
+                    return true;
         return false;
     }
 
@@ -311,18 +333,21 @@ struct preparer {
             node n;
             n.origin = origin;
             if (const auto* f = std::get_if<field>(&sel.node)) {
-                if (!conditions(f->directives, n.conds)) continue;
+                if (!conditions(f->directives, n.conds))
+                    continue;
                 const auto key = f->response_key();
                 auto it = std::find_if(sp.groups.begin(), sp.groups.end(), [&](const group& g) {
                     return g.occ.front().f->response_key() == key;
                 });
-                if (it == sp.groups.end()) it = sp.groups.emplace(sp.groups.end());
+                if (it == sp.groups.end())
+                    it = sp.groups.emplace(sp.groups.end());
                 n.group = static_cast<std::int32_t>(it - sp.groups.begin());
                 n.occurrence = static_cast<std::uint32_t>(it->occ.size());
                 it->occ.push_back({f, {}});
                 out.push_back(std::move(n));
             } else if (const auto* spread = std::get_if<fragment_spread>(&sel.node)) {
-                if (!conditions(spread->directives, n.conds)) continue;
+                if (!conditions(spread->directives, n.conds))
+                    continue;
                 auto fit = fragments.find(spread->name);
                 if (fit == fragments.end()) {
                     fail("Unknown fragment \"" + std::string(spread->name) + "\".", spread->loc);
@@ -342,9 +367,11 @@ struct preparer {
                     }
                 }
                 // Kept even without fields when its conditions can report errors.
-                if (!n.conds.empty() || !n.children.empty()) out.push_back(std::move(n));
+                if (!n.conds.empty() || !n.children.empty())
+                    out.push_back(std::move(n));
             } else if (const auto* in = std::get_if<inline_fragment>(&sel.node)) {
-                if (!conditions(in->directives, n.conds)) continue;
+                if (!conditions(in->directives, n.conds))
+                    continue;
                 if (!in->type_condition.value.empty() && !s.find_type(in->type_condition.value)) {
                     fail("Unknown type \"" + std::string(in->type_condition.value) + "\".",
                          in->type_condition.loc);
@@ -352,7 +379,8 @@ struct preparer {
                 }
                 if (type_applies(object_type, in->type_condition.value))
                     collect(sp, in->selections, origin, n.children, visited, depth + 1);
-                if (!n.conds.empty() || !n.children.empty()) out.push_back(std::move(n));
+                if (!n.conds.empty() || !n.children.empty())
+                    out.push_back(std::move(n));
             }
         }
     }
@@ -362,7 +390,8 @@ struct preparer {
         selection_plan sp;
         sp.type = &object_type;
         std::set<std::string_view> visited;
-        for (const auto& [origin, set] : sets) collect(sp, *set, origin, sp.nodes, visited, 0);
+        for (const auto& [origin, set] : sets)
+            collect(sp, *set, origin, sp.nodes, visited, 0);
         sp.offsets.reserve(sp.groups.size());
         for (auto& g : sp.groups) {
             sp.offsets.push_back(sp.occurrences);
@@ -377,7 +406,8 @@ struct preparer {
         std::set<std::string_view> seen;
         for (const auto& a : f.arguments) {
             if (!seen.insert(a.name).second)
-                fail("There can be only one argument named \"" + std::string(a.name) + "\".", a.loc);
+                fail("There can be only one argument named \"" + std::string(a.name) + "\".",
+                     a.loc);
             if (!fd.find_arg(a.name))
                 fail("Unknown argument \"" + std::string(a.name) + "\" on field \"" + parent.name +
                          "." + fd.name + "\".",
@@ -390,7 +420,8 @@ struct preparer {
             pa.def = &ad;
             const argument* given = nullptr;
             for (const auto& a : f.arguments)
-                if (a.name == ad.name) given = &a;
+                if (a.name == ad.name)
+                    given = &a;
             if (!given) {
                 if (ad.default_value) {
                     pa.k = prepared_arg::kind::constant;
@@ -445,28 +476,35 @@ struct preparer {
             if (o.f->name != f.name)
                 fail("Fields \"" + std::string(f.response_key()) + "\" conflict because \"" +
                          std::string(f.name) + "\" and \"" + std::string(o.f->name) +
-                         "\" are different fields. Use different aliases on the fields to fetch both if this was intentional.",
+                         "\" are different fields. Use different aliases on the fields to fetch "
+                         "both if this was intentional.",
                      o.f->loc);
         if (f.name == "__typename") {
             g.is_typename = true;
             for (const auto& o : g.occ)
                 if (!o.f->selections.empty())
-                    fail("Field \"__typename\" must not have a selection since type \"String!\" has no subfields.",
+                    fail("Field \"__typename\" must not have a selection since type \"String!\" "
+                         "has no subfields.",
                          o.f->loc);
             return;
         }
         const bool is_root_query = &parent == s.query_type();
         const field_def* fd = nullptr;
-        if (is_root_query && f.name == "__schema") fd = &detail::meta_schema_field();
-        else if (is_root_query && f.name == "__type") fd = &detail::meta_type_field();
-        else fd = parent.find_field(f.name);
+        if (is_root_query && f.name == "__schema")
+            fd = &detail::meta_schema_field();
+        else if (is_root_query && f.name == "__type")
+            fd = &detail::meta_type_field();
+        else
+            fd = parent.find_field(f.name);
         if (!fd) {
-            fail("Cannot query field \"" + std::string(f.name) + "\" on type \"" + parent.name + "\".",
+            fail("Cannot query field \"" + std::string(f.name) + "\" on type \"" + parent.name +
+                     "\".",
                  f.loc);
             return;
         }
         g.fd = fd;
-        for (auto& o : g.occ) o.args = prepare_args(parent, *fd, *o.f);
+        for (auto& o : g.occ)
+            o.args = prepare_args(parent, *fd, *o.f);
         const type_def* ft = s.find_type(fd->type.name);
         if (!ft) {
             g.drop = true;
@@ -481,11 +519,13 @@ struct preparer {
                          std::string(f.name) + " { ... }\"?",
                      o.f->loc);
             if (!g.composite && !o.f->selections.empty())
-                fail("Field \"" + std::string(f.name) + "\" must not have a selection since type \"" +
-                         fd->type.to_string() + "\" has no subfields.",
+                fail("Field \"" + std::string(f.name) +
+                         "\" must not have a selection since type \"" + fd->type.to_string() +
+                         "\" has no subfields.",
                      o.f->loc);
         }
-        if (!g.composite) return;
+        if (!g.composite)
+            return;
         if (opts.max_depth && depth + 1 > opts.max_depth) {
             g.too_deep = true; // reported by bind if the field is kept
             return;
@@ -518,8 +558,9 @@ struct preparer {
             vp.loc = vd.loc;
             const type_ref* cur = &vd.type;
             while (cur->kind != type_kind::named) {
-                vp.type.wrappers.push_back(cur->kind == type_kind::list ? type_expr::wrap::list
-                                                                        : type_expr::wrap::non_null);
+                vp.type.wrappers.push_back(cur->kind == type_kind::list
+                                               ? type_expr::wrap::list
+                                               : type_expr::wrap::non_null);
                 cur = cur->of.get();
             }
             vp.type.name = std::string(cur->name);
@@ -530,8 +571,8 @@ struct preparer {
             }
             if (td->kind != named_kind::scalar && td->kind != named_kind::enum_ &&
                 td->kind != named_kind::input_object) {
-                fail("Variable \"$" + name + "\" cannot be non-input type \"" + vp.type.to_string() +
-                         "\".",
+                fail("Variable \"$" + name + "\" cannot be non-input type \"" +
+                         vp.type.to_string() + "\".",
                      vd.type.loc);
                 continue;
             }
@@ -541,12 +582,16 @@ struct preparer {
                 vp.has_default = true;
                 std::vector<error> dup;
                 auto t = make_template(*vd.default_value, dup);
-                for (auto& e : dup) errors.push_back(std::move(e));
+                for (auto& e : dup)
+                    errors.push_back(std::move(e));
                 input_value raw_default;
                 substitute(t, {}, raw_default);
                 auto r = coerce_input(s, raw_default, vp.type);
-                if (r) vp.default_value = std::move(*r);
-                else vp.default_error = "Variable \"$" + name + "\" has an invalid default value: " + r.error();
+                if (r)
+                    vp.default_value = std::move(*r);
+                else
+                    vp.default_error =
+                        "Variable \"$" + name + "\" has an invalid default value: " + r.error();
             }
             var_index[vd.name] = static_cast<std::int32_t>(out.vars.size());
             out.vars.push_back(std::move(vp));
@@ -569,10 +614,12 @@ struct binder {
     void emit(const error& e) {
         errors.push_back(e);
         if (remap)
-            for (auto& l : errors.back().locations) l = (*remap)(l);
+            for (auto& l : errors.back().locations)
+                l = (*remap)(l);
     }
     const input_value* var(std::int32_t i) const {
-        return i < 0 || static_cast<std::size_t>(i) >= vars.size() || !vars[i] ? nullptr : &*vars[i];
+        return i < 0 || static_cast<std::size_t>(i) >= vars.size() || !vars[i] ? nullptr
+                                                                               : &*vars[i];
     }
 
     void coerce_variables(const input_value& given) {
@@ -586,8 +633,10 @@ struct binder {
             const input_value* provided = given.find(vp.name);
             if (!provided) {
                 if (vp.has_default) {
-                    if (!vp.default_error.empty()) fail(vp.default_error, vp.loc, code::validation_failed);
-                    else vars[i] = vp.default_value;
+                    if (!vp.default_error.empty())
+                        fail(vp.default_error, vp.loc, code::validation_failed);
+                    else
+                        vars[i] = vp.default_value;
                 } else if (vp.type.is_non_null()) {
                     fail("Variable \"$" + vp.name + "\" of required type \"" + vp.type.to_string() +
                              "\" was not provided.",
@@ -597,8 +646,8 @@ struct binder {
             }
             auto r = coerce_input(*p.s, *provided, vp.type);
             if (!r) {
-                fail("Variable \"$" + vp.name + "\" got invalid value " + provided->to_json() + "; " +
-                         r.error(),
+                fail("Variable \"$" + vp.name + "\" got invalid value " + provided->to_json() +
+                         "; " + r.error(),
                      vp.loc, code::bad_user_input);
                 continue;
             }
@@ -619,7 +668,8 @@ struct binder {
                 }
                 b = v->as_bool();
             }
-            if (c.skip == b) return false;
+            if (c.skip == b)
+                return false;
         }
         return true;
     }
@@ -633,8 +683,10 @@ struct binder {
 
     void walk(walk_state& w, const std::vector<node>& nodes, const std::vector<char>* parent_in) {
         for (const auto& n : nodes) {
-            if (parent_in && !(*parent_in)[n.origin]) continue;
-            if (!n.conds.empty() && !included(n.conds)) continue;
+            if (parent_in && !(*parent_in)[n.origin])
+                continue;
+            if (!n.conds.empty() && !included(n.conds))
+                continue;
             if (n.group < 0) {
                 walk(w, n.children, nullptr);
                 continue;
@@ -648,32 +700,41 @@ struct binder {
         }
     }
 
-    std::vector<std::pair<std::string, input_value>> bind_args(const field_def& fd,
-                                                               const std::vector<prepared_arg>& args) {
+    std::vector<std::pair<std::string, input_value>>
+    bind_args(const field_def& fd, const std::vector<prepared_arg>& args) {
         std::vector<std::pair<std::string, input_value>> out;
         out.reserve(args.size());
         for (const auto& pa : args) {
-            for (const auto& e : pa.before) emit(e);
+            for (const auto& e : pa.before)
+                emit(e);
             switch (pa.k) {
-            case prepared_arg::kind::skip: break;
-            case prepared_arg::kind::constant: out.emplace_back(pa.def->name, pa.value); break;
-            case prepared_arg::kind::fail: emit(pa.err); break;
+            case prepared_arg::kind::skip:
+                break;
+            case prepared_arg::kind::constant:
+                out.emplace_back(pa.def->name, pa.value);
+                break;
+            case prepared_arg::kind::fail:
+                emit(pa.err);
+                break;
             case prepared_arg::kind::variable: {
                 const input_value* v = var(pa.tmpl.var);
                 if (!v) {
-                    if (pa.def->default_value) out.emplace_back(pa.def->name, *pa.def->default_value);
+                    if (pa.def->default_value)
+                        out.emplace_back(pa.def->name, *pa.def->default_value);
                     else if (pa.def->type.is_non_null())
-                        fail("Field \"" + fd.name + "\" argument \"" + pa.def->name + "\" of type \"" +
-                                 pa.def->type.to_string() + "\" is required, but it was not provided.",
+                        fail("Field \"" + fd.name + "\" argument \"" + pa.def->name +
+                                 "\" of type \"" + pa.def->type.to_string() +
+                                 "\" is required, but it was not provided.",
                              pa.given_loc, code::bad_user_input);
                     break;
                 }
                 auto r = coerce_input(*p.s, *v, pa.def->type);
                 if (!r)
-                    fail("Argument \"" + pa.def->name + "\" has invalid value " + v->to_json() + ": " +
-                             r.error(),
+                    fail("Argument \"" + pa.def->name + "\" has invalid value " + v->to_json() +
+                             ": " + r.error(),
                          pa.value_loc, code::bad_user_input);
-                else out.emplace_back(pa.def->name, std::move(*r));
+                else
+                    out.emplace_back(pa.def->name, std::move(*r));
                 break;
             }
             case prepared_arg::kind::templated: {
@@ -681,10 +742,11 @@ struct binder {
                 substitute(pa.tmpl, vars, raw);
                 auto r = coerce_input(*p.s, raw, pa.def->type);
                 if (!r)
-                    fail("Argument \"" + pa.def->name + "\" has invalid value " + raw.to_json() + ": " +
-                             r.error(),
+                    fail("Argument \"" + pa.def->name + "\" has invalid value " + raw.to_json() +
+                             ": " + r.error(),
                          pa.value_loc, code::validation_failed);
-                else out.emplace_back(pa.def->name, std::move(*r));
+                else
+                    out.emplace_back(pa.def->name, std::move(*r));
                 break;
             }
             }
@@ -692,8 +754,10 @@ struct binder {
         return out;
     }
 
-    std::vector<field_plan> bind_selection(const selection_plan& sp, const std::vector<char>* parent_in) {
-        walk_state w{sp, std::vector<char>(sp.occurrences, 0), std::vector<char>(sp.groups.size(), 0), {}};
+    std::vector<field_plan> bind_selection(const selection_plan& sp,
+                                           const std::vector<char>* parent_in) {
+        walk_state w{
+            sp, std::vector<char>(sp.occurrences, 0), std::vector<char>(sp.groups.size(), 0), {}};
         w.order.reserve(sp.groups.size());
         walk(w, sp.nodes, parent_in);
         std::vector<field_plan> out;
@@ -702,7 +766,8 @@ struct binder {
             const group& g = sp.groups[gi];
             const std::uint32_t off = sp.offsets[gi];
             std::size_t first = 0;
-            while (!w.in[off + first]) ++first;
+            while (!w.in[off + first])
+                ++first;
             const occurrence& o = g.occ[first];
             const field& f = *o.f;
             field_plan fp;
@@ -710,22 +775,26 @@ struct binder {
             fp.name = std::string(f.name);
             fp.parent = sp.type;
             fp.loc = at(f.loc);
-            if (!f.alias.empty()) ++aliases;
+            if (!f.alias.empty())
+                ++aliases;
             if (g.is_typename) {
                 out.push_back(std::move(fp));
                 continue;
             }
-            if (!g.fd) continue; // refused by prepare; not reached
+            if (!g.fd)
+                continue; // refused by prepare; not reached
             fp.field = g.fd;
             fp.args = bind_args(*g.fd, o.args);
-            if (g.drop) continue;
+            if (g.drop)
+                continue;
             if (!g.composite) {
                 out.push_back(std::move(fp));
                 continue;
             }
             if (g.too_deep) {
                 if (!too_deep)
-                    fail("Query depth exceeds the maximum of " + std::to_string(p.opts.max_depth) + ".",
+                    fail("Query depth exceeds the maximum of " + std::to_string(p.opts.max_depth) +
+                             ".",
                          f.loc, code::query_too_complex);
                 too_deep = true;
                 continue;
@@ -736,7 +805,8 @@ struct binder {
             } else {
                 fp.selection_by_type.reserve(g.sub.size());
                 for (std::size_t i = 0; i < g.sub.size(); ++i)
-                    fp.selection_by_type.emplace_back(g.type_names[i], bind_selection(g.sub[i], &kept));
+                    fp.selection_by_type.emplace_back(g.type_names[i],
+                                                      bind_selection(g.sub[i], &kept));
             }
             out.push_back(std::move(fp));
         }
@@ -749,9 +819,12 @@ struct binder {
 fraiseql::result<std::shared_ptr<const prepared_operation>, std::vector<error>>
 prepare_operation(const schema& s, std::shared_ptr<const document> doc,
                   std::string_view operation_name, const plan_options& opts) {
-    if (!doc) return failure{std::vector<error>{error::at("Must provide a document.", {}, code::validation_failed)}};
+    if (!doc)
+        return failure{
+            std::vector<error>{error::at("Must provide a document.", {}, code::validation_failed)}};
     auto sel = detail::select_operation(s, *doc, operation_name);
-    if (!sel) return failure{std::move(sel.error())};
+    if (!sel)
+        return failure{std::move(sel.error())};
     auto out = std::make_shared<prepared_operation>();
     out->s = &s;
     out->opts = opts;
@@ -760,20 +833,26 @@ prepare_operation(const schema& s, std::shared_ptr<const document> doc,
     out->loc = sel->op->loc;
     preparer p{s, opts, std::move(sel->fragments), {}, {}};
     p.prepare_variables(*sel->op, *out);
-    if (!p.errors.empty()) return failure{std::move(p.errors)};
+    if (!p.errors.empty())
+        return failure{std::move(p.errors)};
     out->root = p.prepare_selection(*sel->root, {{0u, &sel->op->selections}}, 1);
-    if (!p.errors.empty()) return failure{std::move(p.errors)};
+    if (!p.errors.empty())
+        return failure{std::move(p.errors)};
     out->doc = std::move(doc);
     return std::shared_ptr<const prepared_operation>(std::move(out));
 }
 
-operation_kind prepared_kind(const prepared_operation& op) noexcept { return op.kind; }
+operation_kind prepared_kind(const prepared_operation& op) noexcept {
+    return op.kind;
+}
 
-fraiseql::result<operation_plan, std::vector<error>>
-bind_operation(const prepared_operation& op, const input_value& variables, const location_map* remap) {
+fraiseql::result<operation_plan, std::vector<error>> bind_operation(const prepared_operation& op,
+                                                                    const input_value& variables,
+                                                                    const location_map* remap) {
     binder b{op, remap, {}, {}};
     b.coerce_variables(variables);
-    if (!b.errors.empty()) return failure{std::move(b.errors)};
+    if (!b.errors.empty())
+        return failure{std::move(b.errors)};
     operation_plan plan;
     plan.kind = op.kind;
     plan.name = op.name;
@@ -782,7 +861,8 @@ bind_operation(const prepared_operation& op, const input_value& variables, const
         b.fail("Operation uses " + std::to_string(b.aliases) + " aliases; the maximum is " +
                    std::to_string(op.opts.max_aliases) + ".",
                op.loc, code::query_too_complex);
-    if (!b.errors.empty()) return failure{std::move(b.errors)};
+    if (!b.errors.empty())
+        return failure{std::move(b.errors)};
     return plan;
 }
 
