@@ -231,7 +231,9 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return app.exit(e);
+        // --help and --version exit 0; a usage error exits 2 like a refused configuration
+        // (CLI11's own codes, 106 and up, mean nothing to a shell script).
+        return app.exit(e) == 0 ? 0 : 2;
     }
 
     if (serve_cmd->parsed()) {

@@ -505,6 +505,23 @@ extend type Mutation {
     EXPECT_EQ(ok_status, 0) << ok_out;
 }
 
+// product.md §1: `--help` on every sub-command and `--version` succeed; a usage error is exit 2
+// (like a refused configuration), with a message.
+TEST(conformance_cli, help_version_and_usage_errors) {
+    for (const char* args : {"--help", "--version", "serve --help", "demo --help", "check --help", "explain --help"}) {
+        auto [status, out] = run_cli(args);
+        EXPECT_EQ(status, 0) << args << "\n" << out;
+        EXPECT_FALSE(out.empty()) << args;
+    }
+    EXPECT_NE(run_cli("--version").second.find("fraiseql "), std::string::npos);
+    EXPECT_NE(run_cli("check --help").second.find("--database-url"), std::string::npos);
+    for (const char* args : {"", "serve --bogus", "explain --schema x.graphql", "nosuchcommand"}) {
+        auto [status, out] = run_cli(args);
+        EXPECT_EQ(status, 2) << "'" << args << "'\n" << out;
+        EXPECT_FALSE(out.empty()) << args;
+    }
+}
+
 INSTANTIATE_TEST_SUITE_P(backends, conformance_e2e, all_backends(), backend_name());
 
 } // namespace
