@@ -47,16 +47,19 @@ protected:
         auto admin = must_connect();
         ASSERT_TRUE(admin);
         std::string quoted;
-        for (char c : pw) quoted += c == '\'' ? std::string("''") : std::string(1, c);
+        for (char c : pw)
+            quoted += c == '\'' ? std::string("''") : std::string(1, c);
         auto r = simple(*admin, "SET password_encryption = 'scram-sha-256'; ALTER ROLE "
-                                "fraiseql_scram PASSWORD '" + quoted + "'");
+                                "fraiseql_scram PASSWORD '" +
+                                    quoted + "'");
         ASSERT_TRUE(r) << describe(r);
     }
 
     /// Logs in as fraiseql_scram with `pw`; ok only if the session really works.
     pg::result<void> login(std::string_view pw) {
         auto c = connect(scram_url(pw));
-        if (!c) return failure<pg::error>{c.error()};
+        if (!c)
+            return failure<pg::error>{c.error()};
         copy_sink s;
         auto r = run1(**c, "SELECT current_user", &s);
         if (r && (s.rows.size() != 1 || s.at(0, 0) != "fraiseql_scram"))
@@ -89,12 +92,14 @@ TEST_P(auth_saslprep, failed_saslprep_uses_the_raw_password_on_both_sides) {
     FRAISEQL_REQUIRE_CLUSTER();
     // U+0627 'a' U+0628: RandALCat and LCat mixed, a bidi violation (RFC 3454 §6). The
     // server then hashes the raw bytes (PostgreSQL src/common/saslprep.c), so must we.
-    const std::string typed = "\xd8\xa7" "a\xd8\xa8\xe2\x85\xa8";
+    const std::string typed = "\xd8\xa7"
+                              "a\xd8\xa8\xe2\x85\xa8";
     ASSERT_NO_FATAL_FAILURE(set_password(typed));
     auto as_typed = login(typed);
     EXPECT_TRUE(as_typed) << describe(as_typed);
     // NFKC was not applied: the "IX" spelling of U+2168 is a different password.
-    auto nfkc = login("\xd8\xa7" "a\xd8\xa8IX");
+    auto nfkc = login("\xd8\xa7"
+                      "a\xd8\xa8IX");
     ASSERT_FALSE(nfkc);
     EXPECT_EQ(nfkc.error().code, pg::errc::auth_failed) << nfkc.error().message;
 }
