@@ -20,7 +20,8 @@ connection_node_selections(const graphql::field_plan& connection) {
     for (const auto& f : connection.selection)
         if (f.name == "edges")
             for (const auto& e : f.selection)
-                if (e.name == "node") out.push_back(&e.selection);
+                if (e.name == "node")
+                    out.push_back(&e.selection);
     return out;
 }
 
@@ -36,7 +37,8 @@ std::size_t sql_projection_min_bytes(std::size_t keys) noexcept {
 
 std::string document_select(const graphql::view_def& v,
                             std::span<const std::vector<graphql::field_plan>* const> selections) {
-    if (!v.jsonb_column) return "row_to_json(t)::text";
+    if (!v.jsonb_column)
+        return "row_to_json(t)::text";
     const std::string doc = "t." + quote_ident(*v.jsonb_column);
     const std::string whole = doc + "::text";
 
@@ -45,11 +47,14 @@ std::string document_select(const graphql::view_def& v,
     // aliases of one key, or one key under several `node` aliases, are fetched once.
     std::vector<std::string_view> keys;
     for (const auto* sel : selections) {
-        if (!sel) continue;
+        if (!sel)
+            continue;
         for (const auto& fp : *sel) {
-            if (fp.name == "__typename" || !fp.field) continue;
+            if (fp.name == "__typename" || !fp.field)
+                continue;
             const std::string_view k = fp.field->key;
-            if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
+            if (std::find(keys.begin(), keys.end(), k) == keys.end())
+                keys.push_back(k);
         }
     }
     // A TOASTed document (compressed, or out of line) is fetched and decompressed again by
@@ -59,11 +64,13 @@ std::string document_select(const graphql::view_def& v,
     const std::size_t min_bytes = sql_projection_min_bytes(keys.size());
     const bool few_keys = keys.size() <= 2;
     // (This also keeps jsonb_build_object within its 100 arguments: at most 4 keys here.)
-    if (!few_keys && min_bytes > inline_max) return whole;
+    if (!few_keys && min_bytes > inline_max)
+        return whole;
 
     std::string built = "jsonb_build_object(";
     for (std::size_t i = 0; i < keys.size(); ++i) {
-        if (i) built += ", ";
+        if (i)
+            built += ", ";
         const std::string lit = quote_literal(keys[i]);
         built += lit + ", " + doc + "->" + lit;
     }
@@ -80,8 +87,9 @@ std::string document_select(const graphql::view_def& v,
     const std::string fits = few_keys ? size + " >= " + std::to_string(min_bytes)
                                       : size + " BETWEEN " + std::to_string(min_bytes) + " AND " +
                                             std::to_string(inline_max);
-    return "CASE WHEN " + fits + " AND pg_typeof(" + doc + ") = 'jsonb'::regtype AND jsonb_typeof(" +
-           doc + "::jsonb) = 'object' THEN " + built + " ELSE " + whole + " END";
+    return "CASE WHEN " + fits + " AND pg_typeof(" + doc +
+           ") = 'jsonb'::regtype AND jsonb_typeof(" + doc + "::jsonb) = 'object' THEN " + built +
+           " ELSE " + whole + " END";
 }
 
 } // namespace fraiseql::sql

@@ -45,7 +45,8 @@ const std::string& schema_name() {
 }
 
 std::string substitute(std::string text) {
-    for (std::size_t p; (p = text.find("@S@")) != std::string::npos;) text.replace(p, 3, schema_name());
+    for (std::size_t p; (p = text.find("@S@")) != std::string::npos;)
+        text.replace(p, 3, schema_name());
     return text;
 }
 
@@ -113,17 +114,27 @@ struct read_case {
 const read_case cases[] = {
     {"{ docs(orderBy: [{n: ASC}]) { n } }", {"n"}, 6},
     {"{ docs(orderBy: [{n: ASC}]) { firstName title } }", {"first_name", "headline"}, 5},
-    {"{ docs(orderBy: [{n: ASC}]) { a: firstName b: firstName __typename n } }", {"first_name", "n"}, 5},
-    {"query { docs(orderBy: [{n: ASC}]) { ...F meta } } fragment F on Doc { author { firstName } title }",
-     {"author", "headline", "meta"}, 4},
-    {"{ docs(orderBy: [{n: ASC}]) { n firstName title tags } }", {"n", "first_name", "headline", "tags"}, 4},
+    {"{ docs(orderBy: [{n: ASC}]) { a: firstName b: firstName __typename n } }",
+     {"first_name", "n"},
+     5},
+    {"query { docs(orderBy: [{n: ASC}]) { ...F meta } } fragment F on Doc { author { firstName } "
+     "title }",
+     {"author", "headline", "meta"},
+     4},
+    {"{ docs(orderBy: [{n: ASC}]) { n firstName title tags } }",
+     {"n", "first_name", "headline", "tags"},
+     4},
     {"{ docs(orderBy: [{n: ASC}]) { n firstName title meta author { id } } }",
-     {"n", "first_name", "headline", "meta", "author"}, 0, false},
+     {"n", "first_name", "headline", "meta", "author"},
+     0,
+     false},
     {"{ docs(orderBy: [{n: ASC}]) { __typename } }", {}, 7},
     {"{ doc(n: 7) { meta tags author { id } } }", {"meta", "tags", "author"}, 1},
     {"{ doc(n: 6) { title } }", {"headline"}, 0},
-    {"{ docsConnection(first: 20, orderBy: [{n: ASC}]) { edges { node { firstName } n2: node { title } } } }",
-     {"first_name", "headline"}, 5},
+    {"{ docsConnection(first: 20, orderBy: [{n: ASC}]) { edges { node { firstName } n2: node { "
+     "title } } } }",
+     {"first_name", "headline"},
+     5},
     // Not objects: kept whole, so the transform still reports them as malformed.
     {"{ bads(orderBy: [{n: ASC}]) { n firstName } }", {"n", "first_name"}, 0},
     // A json column: kept whole (its text costs nothing).
@@ -139,14 +150,17 @@ struct projected {
 
 projected project(const std::optional<std::string>& doc, const json::projection& p) {
     projected r{json::transform_status::null_document, {}, {}};
-    if (!doc) return r;
+    if (!doc)
+        return r;
     std::vector<json::field_error> errs;
     r.status = json::project_object(*doc, p, r.out, errs);
     for (const auto& e : errs) {
         r.errors += e.message + " @";
         for (const auto& seg : e.path) {
-            if (const auto* s = std::get_if<std::string>(&seg)) r.errors += " " + *s;
-            else r.errors += " " + std::to_string(std::get<std::size_t>(seg));
+            if (const auto* s = std::get_if<std::string>(&seg))
+                r.errors += " " + *s;
+            else
+                r.errors += " " + std::to_string(std::get<std::size_t>(seg));
         }
         r.errors += "\n";
     }
@@ -159,14 +173,19 @@ protected:
     static inline std::shared_ptr<gql::schema> schema_;
 
     static void TearDownTestSuite() {
-        if (!loaded_) return;
+        if (!loaded_)
+            return;
         asio::io_context io;
-        auto c = pg::make_connector(pg::backend_kind::libpq, io.get_executor(), fraiseql::test::database_url());
-        if (!c) return;
+        auto c = pg::make_connector(pg::backend_kind::libpq, io.get_executor(),
+                                    fraiseql::test::database_url());
+        if (!c)
+            return;
         auto conn = fraiseql::test::run(io, (*c)->connect(pg::clock::now() + 10s));
-        if (!conn) return;
+        if (!conn)
+            return;
         (void)fraiseql::test::run(
-            io, (*conn)->simple_query(substitute("DROP SCHEMA IF EXISTS @S@ CASCADE"), pg::clock::now() + 30s));
+            io, (*conn)->simple_query(substitute("DROP SCHEMA IF EXISTS @S@ CASCADE"),
+                                      pg::clock::now() + 30s));
         loaded_ = false;
     }
 
@@ -179,7 +198,8 @@ protected:
         ASSERT_TRUE(conn) << conn.error().message;
         conn_ = std::move(*conn);
         if (!loaded_) {
-            auto r = fraiseql::test::run(io_, conn_->simple_query(substitute(setup_sql), pg::clock::now() + 60s));
+            auto r = fraiseql::test::run(
+                io_, conn_->simple_query(substitute(setup_sql), pg::clock::now() + 60s));
             ASSERT_TRUE(r) << r.error().message << " " << r.error().server.message;
             loaded_ = true;
         }
@@ -195,13 +215,16 @@ protected:
                                                   const std::vector<std::optional<std::string>>& ps,
                                                   std::size_t column) {
         std::vector<pg::param> params;
-        for (const auto& p : ps) params.push_back(p ? pg::param::text(*p) : pg::param::null_value());
+        for (const auto& p : ps)
+            params.push_back(p ? pg::param::text(*p) : pg::param::null_value());
         fraiseql::test::collect_sink sink;
         pg::statement st{sql, params, &sink};
         auto r = fraiseql::test::run(io_, conn_->run(std::span(&st, 1), pg::clock::now() + 30s));
-        EXPECT_TRUE(r) << sql << "\n" << (r ? "" : r.error().message + " " + r.error().server.message);
+        EXPECT_TRUE(r) << sql << "\n"
+                       << (r ? "" : r.error().message + " " + r.error().server.message);
         std::vector<std::optional<std::string>> out;
-        for (auto& row : sink.rows) out.push_back(row.size() > column ? row[column] : std::nullopt);
+        for (auto& row : sink.rows)
+            out.push_back(row.size() > column ? row[column] : std::nullopt);
         return out;
     }
 
@@ -232,7 +255,8 @@ TEST_P(projection_pg, every_read_answers_as_the_whole_document_does) {
             column = 2;
             for (const auto& e : root.selection)
                 for (const auto& n : e.selection)
-                    if (n.name == "node") selections.push_back(&n.selection);
+                    if (n.name == "node")
+                        selections.push_back(&n.selection);
         } else {
             auto q = fraiseql::sql::compile_root_query(*schema_, root, {100});
             ASSERT_TRUE(q);
@@ -279,13 +303,15 @@ TEST_P(projection_pg, every_read_answers_as_the_whole_document_does) {
                 EXPECT_EQ(a.out, b.out);
                 EXPECT_EQ(a.errors, b.errors);
             }
-            if (!got[i] || *got[i] == *want[i]) continue;
+            if (!got[i] || *got[i] == *want[i])
+                continue;
             // A projected row holds the needed keys and nothing else.
             ++projected_rows;
             auto v = boost::json::parse(*got[i]);
             ASSERT_TRUE(v.is_object()) << *got[i];
             EXPECT_EQ(v.as_object().size(), c.keys.size()) << *got[i];
-            for (const auto& k : c.keys) EXPECT_TRUE(v.as_object().contains(k)) << k << " in " << *got[i];
+            for (const auto& k : c.keys)
+                EXPECT_TRUE(v.as_object().contains(k)) << k << " in " << *got[i];
         }
         EXPECT_EQ(projected_rows, c.projected_rows) << stmt.text;
     }

@@ -41,10 +41,12 @@ protected:
     std::string sql(const std::string& q) {
         auto doc = graphql::parse_executable(q);
         EXPECT_TRUE(doc);
-        if (!doc) return {};
+        if (!doc)
+            return {};
         auto p = graphql::plan_operation(*s_, *doc, "", graphql::input_value::null());
         EXPECT_TRUE(p) << (p ? "" : p.error().front().message);
-        if (!p) return {};
+        if (!p)
+            return {};
         plan_ = std::move(*p);
         const auto& f = plan_.root_fields.at(0);
         if (f.field->root == graphql::field_def::root_kind::connection) {
@@ -58,7 +60,8 @@ protected:
     }
     static std::size_t count(const std::string& text, const std::string& what) {
         std::size_t n = 0;
-        for (auto p = text.find(what); p != std::string::npos; p = text.find(what, p + 1)) ++n;
+        for (auto p = text.find(what); p != std::string::npos; p = text.find(what, p + 1))
+            ++n;
         return n;
     }
     std::shared_ptr<graphql::schema> s_;
@@ -68,26 +71,30 @@ protected:
 TEST_F(document_select_test, the_threshold_grows_with_the_keys_and_starts_at_zero) {
     EXPECT_EQ(sql_projection_min_bytes(0), 0u);
     EXPECT_EQ(sql_projection_min_bytes(1), 140u);
-    for (std::size_t k = 1; k < 60; ++k) EXPECT_LT(sql_projection_min_bytes(k), sql_projection_min_bytes(k + 1));
+    for (std::size_t k = 1; k < 60; ++k)
+        EXPECT_LT(sql_projection_min_bytes(k), sql_projection_min_bytes(k + 1));
 }
 
 TEST_F(document_select_test, fetches_the_selected_source_keys_once_each) {
     const std::string q = sql("{ docs { a: firstName b: firstName __typename title } }");
-    EXPECT_EQ(q.find("SELECT CASE WHEN pg_column_size(t.\"data\") >= " +
-                     std::to_string(sql_projection_min_bytes(2)) +
-                     " AND pg_typeof(t.\"data\") = 'jsonb'::regtype AND "
-                     "jsonb_typeof(t.\"data\"::jsonb) = 'object' THEN jsonb_build_object("
-                     "'first_name', t.\"data\"->'first_name', 'headline', t.\"data\"->'headline')::text "
-                     "ELSE t.\"data\"::text END FROM \"v_doc\" AS t"),
-              0u)
+    EXPECT_EQ(
+        q.find("SELECT CASE WHEN pg_column_size(t.\"data\") >= " +
+               std::to_string(sql_projection_min_bytes(2)) +
+               " AND pg_typeof(t.\"data\") = 'jsonb'::regtype AND "
+               "jsonb_typeof(t.\"data\"::jsonb) = 'object' THEN jsonb_build_object("
+               "'first_name', t.\"data\"->'first_name', 'headline', t.\"data\"->'headline')::text "
+               "ELSE t.\"data\"::text END FROM \"v_doc\" AS t"),
+        0u)
         << q;
     EXPECT_EQ(count(q, "->'first_name'"), 1u) << "two aliases of one key: fetched once";
     EXPECT_EQ(count(q, "'title'"), 0u) << "the @key name is read, not the field name";
 }
 
 TEST_F(document_select_test, nested_selections_fetch_their_whole_top_level_value) {
-    const std::string q = sql("query { docs { ...F } } fragment F on Doc { author { id firstName } }");
-    EXPECT_NE(q.find("jsonb_build_object('author', t.\"data\"->'author')::text"), std::string::npos) << q;
+    const std::string q =
+        sql("query { docs { ...F } } fragment F on Doc { author { id firstName } }");
+    EXPECT_NE(q.find("jsonb_build_object('author', t.\"data\"->'author')::text"), std::string::npos)
+        << q;
     EXPECT_EQ(count(q, "first_name"), 0u) << "keys inside a nested value are the transform's job";
 }
 
@@ -99,8 +106,8 @@ TEST_F(document_select_test, typename_alone_builds_an_empty_object) {
 
 TEST_F(document_select_test, three_or_four_keys_are_projected_only_below_the_toast_threshold) {
     const std::string three = sql("{ docs { id firstName title } }");
-    EXPECT_NE(three.find("pg_column_size(t.\"data\") BETWEEN " + std::to_string(sql_projection_min_bytes(3)) +
-                         " AND 2000 AND "),
+    EXPECT_NE(three.find("pg_column_size(t.\"data\") BETWEEN " +
+                         std::to_string(sql_projection_min_bytes(3)) + " AND 2000 AND "),
               std::string::npos)
         << three;
     const std::string four = sql("{ docs { id firstName title meta } }");
@@ -110,9 +117,10 @@ TEST_F(document_select_test, three_or_four_keys_are_projected_only_below_the_toa
 }
 
 TEST_F(document_select_test, five_keys_and_more_keep_the_whole_document) {
-    EXPECT_EQ(sql("{ docs { id firstName title meta tags } }"), "SELECT t.\"data\"::text FROM \"v_doc\" AS t LIMIT $1::int8");
-    EXPECT_EQ(sql("{ doc(id: \"x\") { id firstName title meta tags a1 a2 a3 author { id } } }").rfind(
-                  "SELECT t.\"data\"::text FROM", 0),
+    EXPECT_EQ(sql("{ docs { id firstName title meta tags } }"),
+              "SELECT t.\"data\"::text FROM \"v_doc\" AS t LIMIT $1::int8");
+    EXPECT_EQ(sql("{ doc(id: \"x\") { id firstName title meta tags a1 a2 a3 author { id } } }")
+                  .rfind("SELECT t.\"data\"::text FROM", 0),
               0u);
 }
 
@@ -123,15 +131,18 @@ TEST_F(document_select_test, relations_without_a_document_keep_row_to_json) {
 TEST_F(document_select_test, a_single_object_read_is_projected_too) {
     const std::string q = sql("{ doc(id: \"x\") { firstName } }");
     EXPECT_EQ(q.rfind("SELECT CASE WHEN pg_column_size(t.\"data\") >= 140 AND ", 0), 0u) << q;
-    EXPECT_NE(q.find("jsonb_build_object('first_name', t.\"data\"->'first_name')::text"), std::string::npos);
+    EXPECT_NE(q.find("jsonb_build_object('first_name', t.\"data\"->'first_name')::text"),
+              std::string::npos);
 }
 
 TEST_F(document_select_test, a_connection_fetches_the_union_of_its_node_selections) {
-    const std::string q = sql("{ docsConnection(first: 2) { totalCount e1: edges { cursor node { firstName } } "
-                              "e2: edges { node { id } n2: node { firstName title } } pageInfo { hasNextPage } } }");
-    EXPECT_NE(q.find("jsonb_build_object('first_name', t.\"data\"->'first_name', 'id', t.\"data\"->'id', "
-                     "'headline', t.\"data\"->'headline')::text"),
-              std::string::npos)
+    const std::string q =
+        sql("{ docsConnection(first: 2) { totalCount e1: edges { cursor node { firstName } } "
+            "e2: edges { node { id } n2: node { firstName title } } pageInfo { hasNextPage } } }");
+    EXPECT_NE(
+        q.find("jsonb_build_object('first_name', t.\"data\"->'first_name', 'id', t.\"data\"->'id', "
+               "'headline', t.\"data\"->'headline')::text"),
+        std::string::npos)
         << q;
     EXPECT_EQ(count(q, "jsonb_build_object("), 1u);
     // The cursor keys are computed by SQL beside the document, never read from it.
@@ -148,7 +159,8 @@ type Query { ts: [T!]! }
     ASSERT_TRUE(r) << r.error().front().message;
     s_ = *r;
     const std::string q = sql("{ ts { odd } }");
-    EXPECT_NE(q.find("jsonb_build_object(E'it''s a \\\\ key', t.\"data\"->E'it''s a \\\\ key')"), std::string::npos)
+    EXPECT_NE(q.find("jsonb_build_object(E'it''s a \\\\ key', t.\"data\"->E'it''s a \\\\ key')"),
+              std::string::npos)
         << q;
 }
 
