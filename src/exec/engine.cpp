@@ -315,10 +315,13 @@ asio::awaitable<response> engine::execute(request req, response_stream* stream) 
         if (fp.name != "__schema" && fp.name != "__type") continue;
         if (I.cfg.introspection == introspection_policy::disabled ||
             (I.cfg.introspection == introspection_policy::authenticated && !who->authenticated)) {
-            errors.push_back(error::at("Introspection is not allowed" +
-                                           std::string(I.cfg.introspection == introspection_policy::disabled
-                                                           ? "." : " without authentication."),
-                                       fp.loc, graphql::code::forbidden));
+            // Disabled: nobody may (FORBIDDEN, 400). Authenticated: a token would do, so it
+            // is the same 401 + UNAUTHENTICATED as any other missing credential.
+            const bool disabled = I.cfg.introspection == introspection_policy::disabled;
+            errors.push_back(error::at(disabled ? "Introspection is not allowed."
+                                                : "Introspection is not allowed without authentication.",
+                                       fp.loc,
+                                       disabled ? graphql::code::forbidden : graphql::code::unauthenticated));
             co_return fail(I.cfg.introspection == introspection_policy::disabled ? 400 : 401);
         }
     }

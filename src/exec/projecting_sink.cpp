@@ -72,6 +72,10 @@ void append_field_errors(std::vector<graphql::error>& out, std::vector<json::fie
             else e.path.emplace_back(static_cast<std::int64_t>(std::get<std::size_t>(seg)));
         }
         if (fe.line) e.locations.push_back({fe.line, fe.column});
+        // Every field error of the transform is a non-null violation: the data broke the
+        // schema's promise, which is the server's fault (product.md §3.5: every error has
+        // a code; graphql-js reports these as field errors, Apollo as INTERNAL_SERVER_ERROR).
+        e.code = graphql::code::internal_error;
         out.push_back(std::move(e));
     }
     in.clear();

@@ -244,6 +244,7 @@ TEST_P(conformance_e2e, null_propagation_nulls_the_nearest_nullable_parent_with_
     EXPECT_TRUE(all.at("data").is_null()) << json::serialize(all);
     const auto e1 = only_error(all);
     if (!e1.empty()) {
+        EXPECT_EQ(json::serialize(e1.at("extensions").at("code")), R"("INTERNAL_SERVER_ERROR")");
         EXPECT_EQ(json::serialize(e1.at("path")), R"(["items",1,"name"])");
     }
 
@@ -253,6 +254,7 @@ TEST_P(conformance_e2e, null_propagation_nulls_the_nearest_nullable_parent_with_
               R"({"nullableItems":[{"id":1,"name":"one"},null,{"id":3,"name":"three"}]})");
     const auto e2 = only_error(nullable);
     if (!e2.empty()) {
+        EXPECT_EQ(json::serialize(e2.at("extensions").at("code")), R"("INTERNAL_SERVER_ERROR")");
         EXPECT_EQ(json::serialize(e2.at("path")), R"(["nullableItems",1,"name"])");
         EXPECT_TRUE(e2.contains("locations"));
     }
@@ -263,6 +265,7 @@ TEST_P(conformance_e2e, null_propagation_nulls_the_nearest_nullable_parent_with_
               R"({"items":[{"id":1,"inner":{"label":"a"}},{"id":2,"inner":null},{"id":3,"inner":{"label":"c"}}]})");
     const auto e3 = only_error(inner);
     if (!e3.empty()) {
+        EXPECT_EQ(json::serialize(e3.at("extensions").at("code")), R"("INTERNAL_SERVER_ERROR")");
         EXPECT_EQ(json::serialize(e3.at("path")), R"(["items",1,"inner","label"])");
     }
 
@@ -271,6 +274,7 @@ TEST_P(conformance_e2e, null_propagation_nulls_the_nearest_nullable_parent_with_
     EXPECT_EQ(json::serialize(one.at("data")), R"({"item":null})");
     const auto e4 = only_error(one);
     if (!e4.empty()) {
+        EXPECT_EQ(json::serialize(e4.at("extensions").at("code")), R"("INTERNAL_SERVER_ERROR")");
         EXPECT_EQ(json::serialize(e4.at("path")), R"(["item","name"])");
     }
 

@@ -287,10 +287,10 @@ TEST_P(auth_e2e, introspection_policies) {
 
     start({"FRAISEQL_INTROSPECTION=authenticated"});
     auto anon = post(body(q), {}, 401);
-    EXPECT_EQ(error_codes(anon), std::vector<std::string>{"FORBIDDEN"}) << last_.body;
+    EXPECT_EQ(error_codes(anon), std::vector<std::string>{"UNAUTHENTICATED"}) << last_.body;
     EXPECT_FALSE(anon.as_object().contains("data"));
     auto typed = post(body(R"({ __type(name: "Item") { name } })"), {}, 401);
-    EXPECT_EQ(error_codes(typed), std::vector<std::string>{"FORBIDDEN"});
+    EXPECT_EQ(error_codes(typed), std::vector<std::string>{"UNAUTHENTICATED"});
     EXPECT_EQ(serialize(query(q, token("tenant-a"))),
               R"({"data":{"__schema":{"queryType":{"name":"Query"}}}})");
     // Ordinary queries and __typename are not introspection.
