@@ -14,7 +14,8 @@
 #                      systems innermost (A B C A B C ...), so slow drift hits all alike
 #   CONNS="1 16 64"    concurrent connections (wrk -c, pgbench -c)
 #   SHAPES="a_by_id b_list20 c_nested20 d_filtered e_list10k"
-#   SYSTEMS="fraiseql-native fraiseql-libpq postgraphile pgbench-emitted pgbench-handwritten"
+#   SYSTEMS="fraiseql-native fraiseql-libpq postgraphile pgbench-emitted pgbench-handwritten
+#            fraiseql-nocache"   (fraiseql-nocache: the native backend with plan_cache_size = 0)
 #   PIN=0              1 = pin the load generator to CPU 0 and the GraphQL server to CPU 1
 #                      (PostgreSQL stays on both). Off by default: on a machine shared with
 #                      other work, pinned processes cannot move away from a busy CPU and
@@ -51,7 +52,7 @@ WARMUP=${WARMUP:-2}
 REPS=${REPS:-3}
 CONNS=${CONNS:-"1 16 64"}
 SHAPES=${SHAPES:-"a_by_id b_list20 c_nested20 d_filtered e_list10k"}
-SYSTEMS=${SYSTEMS:-"fraiseql-native fraiseql-libpq postgraphile pgbench-emitted pgbench-handwritten"}
+SYSTEMS=${SYSTEMS:-"fraiseql-native fraiseql-libpq postgraphile pgbench-emitted pgbench-handwritten fraiseql-nocache"}
 PIN=${PIN:-0}
 POOL_SIZE=${POOL_SIZE:-10}
 SERVER_THREADS=${SERVER_THREADS:-1}
@@ -187,8 +188,8 @@ $(tail -n 20 "$work/$3.log")"
     die "$3 did not answer on $1 within 30 s"
 }
 
-start_fraiseql() { # NAME BACKEND PORT
-    FRAISEQL_MAX_PAGE_SIZE=10000 "${pin_server[@]}" "$fraiseql" serve --log-level warn --schema "$here/schema/bench.graphql" \
+start_fraiseql() { # NAME BACKEND PORT [PLAN_CACHE_SIZE]
+    FRAISEQL_PLAN_CACHE_SIZE=${4:-1000} FRAISEQL_MAX_PAGE_SIZE=10000 "${pin_server[@]}" "$fraiseql" serve --log-level warn --schema "$here/schema/bench.graphql" \
         --database-url "$db_url" --port "$3" --backend "$2" --pool-size "$POOL_SIZE" \
         --threads "$SERVER_THREADS" --environment production >"$work/$1.log" 2>&1 &
     local pid=$!
@@ -212,6 +213,7 @@ for sys in $SYSTEMS; do
     case $sys in
     fraiseql-native) start_fraiseql "$sys" native $((BASE_PORT + 1)) ;;
     fraiseql-libpq) start_fraiseql "$sys" libpq $((BASE_PORT + 2)) ;;
+    fraiseql-nocache) start_fraiseql "$sys" native $((BASE_PORT + 4)) 0 ;;
     postgraphile) start_postgraphile $((BASE_PORT + 3)) ;;
     pgbench-emitted | pgbench-handwritten) ;;
     *) die "unknown system $sys" ;;

@@ -21,7 +21,7 @@ import sys
 from collections import defaultdict
 
 SYSTEMS = ["fraiseql-native", "fraiseql-libpq", "postgraphile", "pgbench-emitted",
-           "pgbench-handwritten"]
+           "pgbench-handwritten", "fraiseql-nocache"]
 SHAPES = {
     "a_by_id": "(a) one object by id",
     "b_list20": "(b) list of 20, 3 scalar fields",
@@ -39,6 +39,8 @@ RATIOS = [
      "the emitted SQL over hand-written SQL on the base tables: the price of the JSONB design"),
     ("native/libpq", "fraiseql-native", "fraiseql-libpq",
      "FraiseQL's native backend over its libpq backend"),
+    ("plan-cache on/off", "fraiseql-native", "fraiseql-nocache",
+     "the native backend with the plan cache over the same server with plan_cache_size = 0"),
 ]
 
 
