@@ -280,4 +280,72 @@ const char* skip_value(const char* p, const char* end, std::size_t depth, std::s
     return nullptr;
 }
 
+/// Skips a container (p at '{' or '[') written exactly as jsonb prints it: members
+/// `"key": value` and items separated by `, `, no other whitespace, strings found through the
+/// caller's cursor. Returns the end of the container, or nullptr whenever the text leaves that
+/// form, is invalid, nests deeper than `limit` (counting from `depth`, the depth of the
+/// container holding the value) or deeper than 64 levels of its own. It reports no error: on
+/// nullptr the caller re-skips the same value with skip_value, which then decides (and places
+/// any error) exactly as if this fast path did not exist.
+inline const char* skip_container_jsonb(const char* p, const char* end, std::size_t depth,
+                                        std::size_t limit, special_cursor& cur) noexcept {
+    std::uint64_t is_object = 0; // bit i: open container i (0 = outermost) is an object
+    unsigned level = 0;          // open containers
+    for (;;) {
+        // p is at the start of a value (p < end).
+        const char c = *p;
+        if (c == '{' || c == '[') {
+            if (level == 64 || depth + level + 1 > limit) return nullptr;
+            const bool obj = c == '{';
+            is_object = obj ? (is_object | (std::uint64_t{1} << level))
+                            : (is_object & ~(std::uint64_t{1} << level));
+            ++level;
+            ++p;
+            if (p == end) return nullptr;
+            if (*p == (obj ? '}' : ']')) {
+                ++p;
+                --level;
+            } else if (obj) {
+                goto member;
+            } else {
+                continue;
+            }
+        } else if (c == '"') {
+            bool esc = false;
+            const char* q = scan_string(cur, p + 1, end, esc);
+            if (q == nullptr) return nullptr;
+            p = q + 1;
+        } else {
+            const char* q = skip_scalar(p, end); // numbers and literals
+            if (q == nullptr) return nullptr;
+            p = q;
+        }
+        // After a complete value: close containers or move to the next item/member.
+        for (;;) {
+            if (level == 0) return p;
+            if (p == end) return nullptr;
+            const bool obj = (is_object >> (level - 1)) & 1u;
+            if (*p == (obj ? '}' : ']')) {
+                ++p;
+                --level;
+                continue;
+            }
+            if (end - p < 3 || p[0] != ',' || p[1] != ' ') return nullptr;
+            p += 2;
+            if (obj) goto member;
+            break; // next array item at p (end - p >= 1)
+        }
+        continue;
+    member:
+        // p at a member's key: `"key": ` then the value.
+        {
+            if (*p != '"') return nullptr;
+            bool esc = false;
+            const char* ke = scan_string(cur, p + 1, end, esc);
+            if (ke == nullptr || end - ke < 4 || load3(ke) != sep3('"', ':', ' ')) return nullptr;
+            p = ke + 3;
+        }
+    }
+}
+
 } // namespace fraiseql::json::detail

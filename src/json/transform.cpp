@@ -260,6 +260,14 @@ struct transformer::impl {
             const char* q = detail::scan_string(cur, p + 1, end, esc);
             return q != nullptr ? q + 1 : fail(p);
         }
+        if (*p == '{' || *p == '[') {
+            // jsonb-form containers (tags, settings objects) without the general skipper's
+            // per-character whitespace and separator handling; anything else, including every
+            // invalid input, is re-skipped from the start by skip_value (same error, same
+            // offset).
+            const char* q = detail::skip_container_jsonb(p, end, depth, max_depth, cur);
+            if (q != nullptr) return q;
+        }
         return skip(p, end, depth);
     }
 

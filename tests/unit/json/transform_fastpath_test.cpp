@@ -213,5 +213,53 @@ TEST(transform_fastpath, deep_nesting_is_too_deep_with_jsonb_spacing) {
     EXPECT_TRUE(out.empty());
 }
 
+// Unselected containers take a jsonb-form fast skipper (scan.hpp skip_container_jsonb) that
+// hands anything else back to the general skipper. The reference is the general skipper alone:
+// a root list item that is not an object is skipped by it directly (project_arr), at the same
+// depth as a member of the top-level object. Each value is wrapped in one more array, so that
+// the root list's item is never an object (which would be projected, not skipped). Status and error offset (relative to the value)
+// must agree for every container, valid or not, and for every truncation of it.
+TEST(transform_fastpath, unselected_containers_match_the_general_skipper) {
+    const pp sel = select_v();
+    std::string deep_ok;
+    for (int i = 0; i < 126; ++i) deep_ok += "[";
+    for (int i = 0; i < 126; ++i) deep_ok += "]";
+    const std::string deep_bad = "[" + deep_ok + "]";
+    const std::vector<std::string> values = {
+        "[]", "{}", "[1]", "[\"a\", \"bc\"]", "[1, 2.5, -3e7, true, false, null]",
+        "{\"a\": 1}", "{\"a\": {\"b\": [1, {\"c\": \"d\\n\"}]}, \"e\": []}",
+        "[[], {}, [[]], {\"x\": {}}]", "[1,2]", "[1 , 2]", "[ 1]", "{\"a\":1}", "{\"a\" : 1}",
+        "{\"a\": 1 }", "[1, ]", "[, 1]", "{\"a\": 1, }", "{\"a\"}", "{\"a\": }", "[01]",
+        "[1.]", "[tru]", "[\"a\\x\"]", "[\"a\nb\"]", "{1: 2}", "[1, 2}", "{\"a\": 1]", "[[]",
+        "[\"" + std::string(100, 'x') + "\", \"" + std::string(70, 'y') + "\"]",
+        deep_ok, deep_bad};
+    for (const std::string& v : values) {
+        for (std::size_t cut = 1; cut <= v.size(); ++cut) {
+            // Nothing after the value: both documents fail, inside the value or at its end.
+            const std::string x = v.substr(0, cut);
+            const exact oe("{\"a\": [" + x);
+            const exact le("[[" + x);
+            std::string out;
+            std::vector<field_error> errors;
+            transformer t;
+            const transform_status os = t.project_object(oe.view(), *sel, out, errors);
+            const std::size_t ooff = t.error_offset();
+            const transform_status ls = t.project_list(le.view(), *sel, false, out, errors);
+            const std::size_t loff = t.error_offset();
+            ASSERT_TRUE(ls == transform_status::malformed || ls == transform_status::too_deep) << x;
+            ASSERT_EQ(os, ls) << x;
+            ASSERT_EQ(ooff - 7, loff - 2) << x;
+            if (is_valid_json("[[" + x + "]]")) { // valid at this depth
+                ASSERT_EQ(ooff - 7, x.size()) << x;
+                const exact full("{\"a\": [" + x + "], \"v\": 1}");
+                out.clear();
+                ASSERT_EQ(t.project_object(full.view(), *sel, out, errors), transform_status::ok)
+                    << x;
+                ASSERT_EQ(out, "{\"v\":1}") << x;
+            }
+        }
+    }
+}
+
 } // namespace
 } // namespace fraiseql::json
