@@ -273,7 +273,30 @@ const char* skip_value(const char* p, const char* end, std::size_t depth, std::s
         const char* q = scan_string(p + 1, end, esc);
         return q ? q + 1 : nullptr;
     }
-    if (is_digit(c) || c == '-') return scan_number(p, end);
+    if (is_digit(c) || c == '-') {
+#if defined(__SSE2__)
+        // Integers and plain decimals (ids, counts, prices), when 16 bytes are readable and the
+        // number ends within them: one digit mask instead of the general scanner's call and
+        // per-part branches. Anything else (sign, exponent, leading zero, long numbers, the
+        // end of the document near) goes to scan_number, which validates it from the start.
+        if (c != '0' && c != '-' && end - p >= 16) {
+            const unsigned m = non_digit16(p); // bit 0 clear: c is a digit
+            if (m != 0) {
+                const unsigned i = static_cast<unsigned>(__builtin_ctz(m));
+                const char a = p[i];
+                if (a != '.' && a != 'e' && a != 'E') return p + i;
+                if (a == '.') {
+                    const unsigned rest = m >> (i + 1); // bits after the dot
+                    if (rest != 0 && (rest & 1u) == 0) { // at least one digit after the dot
+                        const unsigned j = i + 1 + static_cast<unsigned>(__builtin_ctz(rest));
+                        if (p[j] != 'e' && p[j] != 'E') return p + j;
+                    }
+                }
+            }
+        }
+#endif
+        return scan_number(p, end);
+    }
     if (c == 'n') return scan_literal(p, end, "null", 4);
     if (c == 't') return scan_literal(p, end, "true", 4);
     if (c == 'f') return scan_literal(p, end, "false", 5);

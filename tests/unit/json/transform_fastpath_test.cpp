@@ -261,5 +261,42 @@ TEST(transform_fastpath, unselected_containers_match_the_general_skipper) {
     }
 }
 
+// Numbers take a 16-byte digit-mask path when the document has 16 bytes left (skip_scalar),
+// else the general scanner. Every form, valid or not, followed by the rest of a member list or
+// by the end of the object, selected (copied verbatim) or skipped, at shifting offsets.
+TEST(transform_fastpath, numbers_on_both_number_paths) {
+    struct num_case {
+        std::string text;
+        bool valid;
+    };
+    const std::vector<num_case> cases = {
+        {"7", true}, {"42", true}, {"123.5", true}, {"1.25e3", true}, {"1.5E-2", true},
+        {"0", true}, {"-1", true}, {"-0.5", true}, {"10.0", true}, {"0.125", true},
+        {"123456789012345", true}, {"1234567890123456", true}, {"12345678901234567", true},
+        {"1234567890.12345", true}, {"12345678901234.5", true}, {"123456789012345.6", true},
+        {"1.", false}, {"1.e5", false}, {"01", false}, {"1e", false}, {"1.5.3", false},
+        {"12a", false}, {"1-", false}, {"-", false}, {"1..2", false}, {"1.2e", false},
+        {"123456789012345.", false}, {"12345678901234.e", false}};
+    const pp sel = select_v("a");
+    const pp none = select_v("zz");
+    for (const num_case& c : cases) {
+        for (std::size_t pad = 0; pad < 20; ++pad) {
+            for (int tail = 0; tail < 2; ++tail) {
+                const std::string doc = "{\"p\": \"" + std::string(pad, 'x') + "\", \"a\": " +
+                                        c.text + (tail ? ", \"b\": \"0123456789abcdef\"}" : "}");
+                std::string out;
+                const transform_status st = run(doc, *sel, out);
+                ASSERT_EQ(st, c.valid ? transform_status::ok : transform_status::malformed) << doc;
+                if (c.valid) {
+                    ASSERT_EQ(out, "{\"v\":" + c.text + "}") << doc;
+                }
+                ASSERT_EQ(run(doc, *none, out),
+                          c.valid ? transform_status::ok : transform_status::malformed)
+                    << doc;
+            }
+        }
+    }
+}
+
 } // namespace
 } // namespace fraiseql::json
