@@ -13,6 +13,7 @@
 #include <openssl/rand.h>
 
 #include <unicode/usprep.h>
+#include <unicode/ustring.h>
 
 namespace fraiseql::pg::protocol {
 namespace {
@@ -55,50 +56,6 @@ std::string_view as_sv(const digest& d) {
     return {reinterpret_cast<const char*>(d.data()), d.size()};
 }
 
-/// Decodes UTF-8 strictly (no overlongs, no surrogates); false on invalid input.
-bool utf8_decode(std::string_view s, std::vector<char32_t>& out) {
-    for (std::size_t i = 0; i < s.size();) {
-        auto c = static_cast<unsigned char>(s[i]);
-        int n = 0;
-        char32_t cp = 0;
-        if (c < 0x80) { cp = c; n = 0; }
-        else if ((c & 0xE0) == 0xC0) { cp = c & 0x1F; n = 1; }
-        else if ((c & 0xF0) == 0xE0) { cp = c & 0x0F; n = 2; }
-        else if ((c & 0xF8) == 0xF0) { cp = c & 0x07; n = 3; }
-        else return false;
-        if (n > 0 && i + std::size_t(n) >= s.size()) return false; // truncated sequence
-        for (int k = 1; k <= n; ++k) {
-            auto cc = static_cast<unsigned char>(s[i + std::size_t(k)]);
-            if ((cc & 0xC0) != 0x80) return false;
-            cp = (cp << 6) | (cc & 0x3F);
-        }
-        static constexpr char32_t min_for[] = {0, 0x80, 0x800, 0x10000};
-        if (cp < min_for[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-        out.push_back(cp);
-        i += std::size_t(n) + 1;
-    }
-    return true;
-}
-
-void utf8_encode(char32_t cp, std::string& out) {
-    if (cp < 0x80) {
-        out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-        out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-}
-
-/// Parses "a=value" attribute lists of SCRAM messages.
 bool take_attr(std::string_view& s, char name, std::string_view& value) {
     if (s.size() < 2 || s[0] != name || s[1] != '=') return false;
     auto comma = s.find(',');
@@ -182,25 +139,19 @@ std::string saslprep(std::string_view password) {
     bool ascii = true;
     for (char c : password) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
     if (ascii) return std::string(password);
-    std::vector<char32_t> cps;
-    if (!utf8_decode(password, cps)) return std::string(password);
-
-    // ICU's StringPrep works on UTF-16.
-    std::vector<UChar> in16;
-    in16.reserve(cps.size() + 1);
-    for (char32_t c : cps) {
-        if (c < 0x10000) {
-            in16.push_back(static_cast<UChar>(c));
-        } else {
-            in16.push_back(static_cast<UChar>(0xD7C0 + (c >> 10)));   // high surrogate
-            in16.push_back(static_cast<UChar>(0xDC00 | (c & 0x3FF))); // low surrogate
-        }
-    }
+    // ICU's StringPrep works on UTF-16. u_strFromUTF8 is strict (no overlongs, surrogates
+    // or code points above U+10FFFF): ill-formed UTF-8 means the raw bytes.
+    UErrorCode ec = U_ZERO_ERROR;
+    std::vector<UChar> in16(password.size() + 1); // UTF-16 units never outnumber UTF-8 bytes
+    int32_t n16 = 0;
+    u_strFromUTF8(in16.data(), static_cast<int32_t>(in16.size()), &n16, password.data(),
+                  static_cast<int32_t>(password.size()), &ec);
+    if (U_FAILURE(ec)) return std::string(password);
+    in16.resize(static_cast<std::size_t>(n16));
 
     // RFC 4013 §2: map (B.1 to nothing, C.1.2 to SPACE), NFKC (§2.2), prohibit
     // (§2.3, C.1.2 - C.9), bidi (§2.4, RFC 3454 §6), and unassigned code points
     // (RFC 3454 §7, "stored strings": USPREP_DEFAULT refuses them, as PostgreSQL does).
-    UErrorCode ec = U_ZERO_ERROR;
     UStringPrepProfile* profile = usprep_openByType(USPREP_RFC4013_SASLPREP, &ec);
     if (U_FAILURE(ec) || profile == nullptr) return std::string(password);
     // NFKC can expand a character (U+FDFA gives 18); start with room for 4x and retry once
@@ -221,19 +172,11 @@ std::string saslprep(std::string_view password) {
     // PostgreSQL also refuses an empty result ("don't allow empty password").
     if (U_FAILURE(ec) || n <= 0) return std::string(password);
 
-    std::string out;
-    out.reserve(static_cast<std::size_t>(n) * 3);
-    for (int32_t i = 0; i < n; ++i) {
-        char32_t c = out16[static_cast<std::size_t>(i)];
-        if (c >= 0xD800 && c <= 0xDBFF && i + 1 < n) {
-            char32_t lo = out16[static_cast<std::size_t>(i) + 1];
-            if (lo >= 0xDC00 && lo <= 0xDFFF) {
-                c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
-                ++i;
-            }
-        }
-        utf8_encode(c, out);
-    }
+    std::string out(static_cast<std::size_t>(n) * 3, '\0'); // at most 3 bytes per unit
+    int32_t n8 = 0;
+    u_strToUTF8(out.data(), static_cast<int32_t>(out.size()), &n8, out16.data(), n, &ec);
+    if (U_FAILURE(ec)) return std::string(password);
+    out.resize(static_cast<std::size_t>(n8));
     return out;
 }
 
