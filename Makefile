@@ -35,7 +35,9 @@ bench: deps
 	@cmake --preset release >/dev/null && cmake --build --preset release -j $(JOBS)
 	@bench/run-short.sh build/release
 
-format:
+# clang-format comes from scripts/install-deps.sh like everything else (one command on a
+# fresh machine); formatting needs no build.
+format: deps
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
 
 clean:

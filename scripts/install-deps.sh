@@ -24,7 +24,7 @@ packages=(
     libssl-dev libpq-dev postgresql-15 libicu-dev
     libsimdjson-dev libgtest-dev libgmock-dev libbenchmark-dev
     libcli11-dev libspdlog-dev libfmt-dev libtoml11-dev
-    wrk acl curl ca-certificates nodejs npm openssl
+    wrk acl curl ca-certificates nodejs npm openssl clang-format
     gnuplot-nox python3 procps
 )
 
