@@ -2,6 +2,7 @@
 
 #include "fraiseql/json/writer.hpp"
 
+#include <atomic>
 #include <bit>
 #include <cassert>
 #include <cstring>
@@ -80,6 +81,9 @@ projection::projection(std::string type_name, std::vector<projected_field> field
     table_mask_ = size - 1;
     // Padding so that the transform may copy any prefix or literal with whole 16-byte loads.
     blob_.append(blob_padding, '\0');
+
+    static std::atomic<std::uint64_t> next_id{1};
+    id_ = next_id.fetch_add(1, std::memory_order_relaxed);
 }
 
 std::uint16_t projection::find(std::string_view key) const noexcept {

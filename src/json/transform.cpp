@@ -217,6 +217,60 @@ void unescape(const char* p, const char* end, std::string& out) {
     }
 }
 
+/// The member layout of the rows last seen for one projection (the "shape" of its view).
+/// Rows of one view nearly always carry the same keys in the same order (jsonb prints keys
+/// sorted by length, then bytes), so member i of this row is predicted to be member i of the
+/// previous one: its whole `"key": ` text is compared with two 16-byte compares, which
+/// replaces the key's string scan, the separator check and the hash lookup. A miss falls back
+/// to the general path (and re-records the entry), so the prediction never changes a result.
+struct shape_entry {
+    alignas(16) char pat[32]; ///< `"key": ` zero-padded
+    std::uint32_t need;       ///< low `len` bits: the bytes of pat to compare
+    std::uint16_t len;        ///< key length + 4
+    std::uint16_t field;      ///< lookup result for the key (may be projection::npos)
+};
+
+/// Longest key whose member text is predicted (`"` key `": ` within 32 bytes).
+constexpr std::size_t shape_max_key = 28;
+/// Members predicted per object (the rest take the general path).
+constexpr std::uint32_t shape_max_members = 64;
+/// Shapes kept per transformer, indexed by the projection's id.
+constexpr std::size_t shape_slots = 16;
+
+/// Rows of a view whose key sets vary (sparse documents, per-row keys) would pay a failed
+/// compare and a re-recording per member: an object where more than a quarter of the members
+/// missed switches prediction off for this many objects of the projection.
+constexpr std::uint32_t shape_backoff = 256;
+
+struct shape {
+    std::uint64_t id = 0;  ///< projection::id() this shape describes; 0 = none
+    std::uint32_t n = 0;   ///< entries valid
+    std::uint32_t off = 0; ///< objects left to scan without prediction
+    std::vector<shape_entry> e;
+};
+
+/// Whether the member text at p (at its key's opening quote) is exactly e's `"key": ` followed
+/// by a value start (a byte above 0x20): then the key is e's key, a string without escapes or
+/// control characters whose closing quote is at p + len - 3, just as the general path would
+/// have found. Reads only [p, end).
+[[gnu::always_inline]] inline bool shape_match(const char* p, const char* end,
+                                               const shape_entry& e) noexcept {
+#if defined(__SSE2__)
+    if (end - p > 32) [[likely]] {
+        const __m128i a = _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)),
+                                         _mm_load_si128(reinterpret_cast<const __m128i*>(e.pat)));
+        const __m128i b =
+            _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16)),
+                           _mm_load_si128(reinterpret_cast<const __m128i*>(e.pat + 16)));
+        const auto eq = static_cast<std::uint32_t>(_mm_movemask_epi8(a)) |
+                        (static_cast<std::uint32_t>(_mm_movemask_epi8(b)) << 16);
+        return (~eq & e.need) == 0 && static_cast<unsigned char>(p[e.len]) > 0x20;
+    }
+#endif
+    return end - p > e.len && std::memcmp(p, e.pat, e.len) == 0 &&
+           static_cast<unsigned char>(p[e.len]) > 0x20;
+}
+
 } // namespace
 
 struct transformer::impl {
@@ -227,6 +281,7 @@ struct transformer::impl {
         std::vector<std::vector<field_state>>(max_depth + 2);
     std::vector<path_entry> path;
     std::string key_buf;
+    shape shapes[shape_slots];
     std::vector<field_error>* errors = nullptr;
     scan_error err = scan_error::none;
     const char* err_at = nullptr;
@@ -325,6 +380,11 @@ struct transformer::impl {
 
     const char* project_obj(const char* p, const char* end, const projection& proj,
                             std::size_t depth, std::string& dst, child_status& st);
+    /// project_obj with (Predict) or without member prediction through `sh`: two copies so
+    /// that documents whose keys vary pay nothing for the prediction they do not use.
+    template <bool Predict>
+    const char* project_obj_t(const char* p, const char* end, const projection& proj,
+                              std::size_t depth, std::string& dst, child_status& st, shape& sh);
     const char* project_arr(const char* p, const char* end, const projected_field* f,
                             const projection& child, bool items_non_null, std::size_t depth,
                             std::string& dst, child_status& st);
@@ -381,6 +441,27 @@ const char* transformer::impl::project_field_value(const char* p, const char* en
 const char* transformer::impl::project_obj(const char* p, const char* end,
                                            const projection& proj, std::size_t depth,
                                            std::string& dst, child_status& st) {
+    // The shape slot of this projection: claimed at the start of the object; a nested level
+    // that maps to the same slot takes it over, and then this level stops predicting (every
+    // use re-checks the id) until its next object.
+    const std::uint64_t pid = proj.id();
+    shape& sh = shapes[pid % shape_slots];
+    if (sh.id != pid) {
+        sh.id = pid;
+        sh.n = 0;
+        sh.off = 0;
+    }
+    if (sh.off != 0) {
+        --sh.off;
+        return project_obj_t<false>(p, end, proj, depth, dst, st, sh);
+    }
+    return project_obj_t<true>(p, end, proj, depth, dst, st, sh);
+}
+
+template <bool Predict>
+const char* transformer::impl::project_obj_t(const char* p, const char* end,
+                                             const projection& proj, std::size_t depth,
+                                             std::string& dst, child_status& st, shape& sh) {
     const auto fields = proj.fields();
     const std::size_t n = fields.size();
     std::vector<field_state>& sv = states[depth];
@@ -393,34 +474,60 @@ const char* transformer::impl::project_obj(const char* p, const char* end,
 
     detail::special_cursor cur;
 
+    const std::uint64_t pid = proj.id();
+    std::uint32_t sh_n = sh.n; // entries predicted (grows while this object records)
+    std::uint32_t mi = 0;      // member index in this object
+    std::uint32_t misses = 0;  // failed predictions
+
     // ---- Scan: one pass over the object's members. ----
     p = skip_ws(p + 1, end);
     if (p == end) return fail(p);
     if (*p == '}') {
         ++p;
     } else {
-        for (;;) {
+        for (;; ++mi) {
             if (*p != '"') return fail(p);
-            const char* kb = p + 1;
-            bool esc = false;
-            const char* ke = detail::scan_string(cur, kb, end, esc);
-            if (ke == nullptr) return fail(kb);
-            if (end - ke >= 4 && detail::load3(ke) == detail::sep3('"', ':', ' ') &&
-                static_cast<unsigned char>(ke[3]) > 0x20) [[likely]] {
-                p = ke + 3; // jsonb's `": "` followed by the value
-            } else {
-                p = skip_ws(ke + 1, end);
-                if (p == end || *p != ':') return fail(p);
-                p = skip_ws(p + 1, end);
-                if (p == end) return fail(p);
-            }
             std::uint16_t fi;
-            if (!esc) {
-                fi = lookup(proj, kb, static_cast<std::size_t>(ke - kb),
-                            static_cast<std::size_t>(end - kb));
+            if (Predict && mi < sh_n && sh.id == pid && shape_match(p, end, sh.e[mi]))
+                [[likely]] {
+                fi = sh.e[mi].field;
+                p += sh.e[mi].len;
             } else {
-                unescape(kb, ke, key_buf);
-                fi = proj.find(key_buf);
+                if constexpr (Predict) misses += mi < sh_n; // not a first recording
+                const char* kb = p + 1;
+                bool esc = false;
+                const char* ke = detail::scan_string(cur, kb, end, esc);
+                if (ke == nullptr) return fail(kb);
+                bool jsonb_sep = false;
+                if (end - ke >= 4 && detail::load3(ke) == detail::sep3('"', ':', ' ') &&
+                    static_cast<unsigned char>(ke[3]) > 0x20) [[likely]] {
+                    p = ke + 3; // jsonb's `": "` followed by the value
+                    jsonb_sep = true;
+                } else {
+                    p = skip_ws(ke + 1, end);
+                    if (p == end || *p != ':') return fail(p);
+                    p = skip_ws(p + 1, end);
+                    if (p == end) return fail(p);
+                }
+                const auto klen = static_cast<std::size_t>(ke - kb);
+                if (!esc) {
+                    fi = lookup(proj, kb, klen, static_cast<std::size_t>(end - kb));
+                } else {
+                    unescape(kb, ke, key_buf);
+                    fi = proj.find(key_buf);
+                }
+                // Record member mi of the shape (exact `"key": ` text only).
+                if (Predict && jsonb_sep && !esc && klen <= shape_max_key &&
+                    mi < shape_max_members && sh.id == pid && mi <= sh.n) {
+                    if (sh.e.empty()) sh.e.resize(shape_max_members);
+                    shape_entry& e = sh.e[mi];
+                    std::memset(e.pat, 0, sizeof e.pat);
+                    std::memcpy(e.pat, kb - 1, klen + 4);
+                    e.len = static_cast<std::uint16_t>(klen + 4);
+                    e.need = e.len >= 32 ? ~std::uint32_t{0} : (std::uint32_t{1} << e.len) - 1;
+                    e.field = fi;
+                    if (mi == sh.n) sh.n = sh_n = mi + 1; // else: replaced, later ones kept
+                }
             }
             if (fi == projection::npos) {
                 p = skip(p, end, depth, cur);
@@ -468,6 +575,7 @@ const char* transformer::impl::project_obj(const char* p, const char* end,
             }
             return fail(p);
         }
+        if (Predict && misses * 4 > mi + 1 && sh.id == pid) sh.off = shape_backoff;
     }
 
     // ---- Emit in selection order. ----

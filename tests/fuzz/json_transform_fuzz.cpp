@@ -7,7 +7,8 @@
 //   * malformed/too_deep => output and errors untouched;
 //   * a valid document whose top level is an object => ok or null_propagated;
 //   * project_object reports malformed/too_deep => is_valid_json() is false, or the top level
-//     is not an object.
+//     is not an object;
+//   * the long-lived transformer (warm member predictions) and a new one agree exactly.
 
 #include "fraiseql/json/transform.hpp"
 
@@ -82,6 +83,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
         if (valid && top_is_object(doc))
             check(st == transform_status::ok || st == transform_status::null_propagated);
+        {
+            // `t` has seen every earlier input (its member predictions are warm); a new
+            // transformer must give exactly the same result.
+            transformer cold;
+            std::string cold_out = "x";
+            std::vector<field_error> cold_errors;
+            const auto cs = cold.project_object(doc, *p, cold_out, cold_errors);
+            check(cs == st && cold_out == out && cold_errors.size() == errors.size());
+            if (st == transform_status::malformed || st == transform_status::too_deep)
+                check(cold.error_offset() == t.error_offset());
+        }
         std::string list_out;
         const auto ls = t.project_list(doc, *p, size % 2 == 0, list_out, errors);
         if (ls == transform_status::ok) check(is_valid_json(list_out));

@@ -83,6 +83,10 @@ public:
     std::uint16_t find(std::string_view key) const noexcept;
     /// Upper bound of the bytes this level writes besides the values themselves.
     std::size_t fixed_output_bytes() const noexcept { return fixed_output_bytes_; }
+    /// Identity of this projection's content, for per-thread caches in the transform (which
+    /// must not trust an address: a freed projection's address may be reused). Unique per
+    /// constructed projection; copies share it, as they share the content.
+    std::uint64_t id() const noexcept { return id_; }
 
     static constexpr std::uint16_t npos = 0xFFFF;
 
@@ -145,6 +149,7 @@ private:
     /// moves of the projection stay valid.
     std::string blob_;
     std::size_t fixed_output_bytes_ = 0;
+    std::uint64_t id_ = 0;
 };
 
 /// Convenience constructors for the common field shapes (tests, benchmark, executor).
