@@ -16,7 +16,7 @@ boost::asio::awaitable<bool> projecting_sink::on_rows(std::span<const pg::row_vi
         if (list_) out_ += count_ ? "," : "[";
         const std::size_t mark = out_.size();
         const std::size_t err_mark = errors_.size();
-        json::transform_status st = present ? tr_.project_object(row[column_].text(), p_, out_, errors_)
+        json::transform_status st = present ? json::project_object(row[column_].text(), p_, out_, errors_)
                                             : json::transform_status::null_document;
         if (list_)
             for (std::size_t i = err_mark; i < errors_.size(); ++i)

@@ -1,7 +1,10 @@
 #pragma once
 // A row sink that projects each row's JSON document into the response as the
 // rows arrive from the backend (no per-row tree, no buffering of the result set
-// beyond the response being built).
+// beyond the response being built). Rows go through the I/O thread's transformer
+// (json::project_object): each call is synchronous and self-contained, so sinks of
+// interleaved requests share it safely, and its member predictions stay warm from one
+// request to the next.
 
 #include <functional>
 #include <string>
@@ -49,7 +52,6 @@ private:
     std::string& out_;
     std::vector<json::field_error>& errors_;
     std::size_t column_;
-    json::transformer tr_;
     std::function<boost::asio::awaitable<bool>(std::string&)>* flush_ = nullptr;
     std::size_t threshold_ = 0;
     bool* flushed_ = nullptr;
