@@ -18,6 +18,12 @@ TEST(validate_5_4_1_argument_names, unknown_field_and_directive_arguments_are_re
     EXPECT_EQ(messages("{ __typename(x: 1) }"), strings{"Unknown argument \"x\" on field \"Query.__typename\"."});
 }
 
+TEST(validate_5_4_2_argument_uniqueness, distinct_arguments_are_valid) {
+    // The same argument name on different fields and directives is not a repetition.
+    EXPECT_VALID("{ users { name(upper: true) friends(first: 1) { name(upper: false) } "
+                 "id @skip(if: false) @include(if: true) } echo(n: 1, s: \"x\") }");
+}
+
 TEST(validate_5_4_2_argument_uniqueness, repeated_arguments_are_refused) {
     EXPECT_EQ(located("{ users { name(upper: true, upper: false) } }"),
               strings{"There can be only one argument named \"upper\". @1:16,1:29"});
@@ -38,9 +44,20 @@ TEST(validate_5_4_2_1_required_arguments, missing_required_arguments_are_refused
                       "provided."});
 }
 
+TEST(validate_5_5_1_1_fragment_name_uniqueness, distinct_fragment_names_are_valid) {
+    EXPECT_VALID("{ users { ...F ...G } } fragment F on User { id } fragment G on User { name }");
+    // A fragment spread twice is still one fragment.
+    EXPECT_VALID("{ users { ...F friends { ...F } } } fragment F on User { id }");
+}
+
 TEST(validate_5_5_1_1_fragment_name_uniqueness, duplicate_fragment_names_are_refused) {
     EXPECT_EQ(located("{ users { ...F } }\nfragment F on User { id }\nfragment F on User { name }"),
               strings{"There can be only one fragment named \"F\". @2:10,3:10"});
+}
+
+TEST(validate_5_5_1_2_fragment_spread_type_existence, known_type_conditions_are_valid) {
+    EXPECT_VALID("{ users { ...F ... on User { id } ... on Node { id } ... { email } } } "
+                 "fragment F on Named { name }");
 }
 
 TEST(validate_5_5_1_2_fragment_spread_type_existence, unknown_type_conditions_are_refused) {
@@ -63,6 +80,11 @@ TEST(validate_5_5_1_4_fragments_must_be_used, unused_fragments_are_refused) {
     EXPECT_EQ(located("{ users { id } }\nfragment Unused on User { id }"),
               strings{"Fragment \"Unused\" is never used. @2:1"});
     // Used through another fragment counts.
+    EXPECT_VALID("{ users { ...A } } fragment A on User { ...B } fragment B on User { id }");
+}
+
+TEST(validate_5_5_2_1_fragment_spread_target_defined, defined_fragments_are_valid) {
+    // Defined after its use, and spread from another fragment.
     EXPECT_VALID("{ users { ...A } } fragment A on User { ...B } fragment B on User { id }");
 }
 

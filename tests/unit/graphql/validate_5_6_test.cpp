@@ -48,9 +48,20 @@ TEST(validate_5_6_1_values_of_correct_type, variable_default_values_are_checked)
               (strings{"Int cannot represent non-integer value: \"x\"", "Expected value of type \"Int!\", found null."}));
 }
 
+TEST(validate_5_6_2_input_object_field_names, defined_input_fields_are_valid) {
+    EXPECT_VALID("{ echo(input: {title: \"t\", body: \"b\", role: ADMIN, tags: [\"x\"], "
+                 "meta: {pinned: false, priority: 2}}) }");
+}
+
 TEST(validate_5_6_2_input_object_field_names, unknown_input_fields_are_refused) {
     EXPECT_EQ(located("{ echo(input: {title: \"t\", titel: \"u\"}) }"),
               strings{"Field \"titel\" is not defined by type \"PostInput\". Did you mean \"title\"? @1:28"});
+}
+
+TEST(validate_5_6_3_input_object_field_uniqueness, distinct_input_fields_are_valid) {
+    // The same name at different nesting levels, or in sibling objects, is not a repeat.
+    EXPECT_VALID("{ echo(json: {a: {a: 1}, b: [{a: 1}, {a: 2}]}) }");
+    EXPECT_VALID("{ echo(input: {title: \"t\", meta: {pinned: true}}) }");
 }
 
 TEST(validate_5_6_3_input_object_field_uniqueness, repeated_input_fields_are_refused) {

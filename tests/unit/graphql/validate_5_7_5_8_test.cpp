@@ -13,6 +13,12 @@ TEST(validate_5_7_1_directives_are_defined, unknown_directives_are_refused) {
     EXPECT_EQ(located("{ users @live { id } }"), strings{"Unknown directive \"@live\". @1:9"});
 }
 
+TEST(validate_5_7_2_directives_are_in_valid_locations, directives_in_their_locations_are_valid) {
+    // FIELD, FRAGMENT_SPREAD and INLINE_FRAGMENT are @skip/@include's locations.
+    EXPECT_VALID("{ users { id @skip(if: false) ...F @include(if: true) "
+                 "... on User @skip(if: false) { name } } } fragment F on User { email }");
+}
+
 TEST(validate_5_7_2_directives_are_in_valid_locations, misplaced_directives_are_refused) {
     EXPECT_EQ(messages("query Q @skip(if: true) { users @deprecated { id } } "),
               (strings{"Directive \"@skip\" may not be used on QUERY.",
@@ -28,6 +34,12 @@ TEST(validate_5_7_3_directives_are_unique_per_location, repeated_directives_are_
               strings{"The directive \"@skip\" can only be used once at this location. @1:14,1:30"});
     // The same directive at different locations is fine.
     EXPECT_VALID("{ users @skip(if: false) { id @skip(if: false) } }");
+}
+
+TEST(validate_5_8_1_variable_uniqueness, distinct_variables_are_valid) {
+    // The same variable name in two operations is not a repeat.
+    EXPECT_VALID("query A($a: Int, $b: String) { echo(n: $a, s: $b) } "
+                 "query B($a: Int) { echo(n: $a) }");
 }
 
 TEST(validate_5_8_1_variable_uniqueness, repeated_variables_are_refused) {
@@ -59,6 +71,12 @@ TEST(validate_5_8_3_all_variable_uses_defined, undefined_variables_are_refused) 
     EXPECT_EQ(located("query Q { ...F }\nfragment F on Query { echo(n: $n) }"),
               strings{"Variable \"$n\" is not defined by operation \"Q\". @2:31,1:1"});
     EXPECT_EQ(messages("{ echo(n: $n) }"), strings{"Variable \"$n\" is not defined."});
+}
+
+TEST(validate_5_8_4_all_variables_used, variables_used_anywhere_are_valid) {
+    // Used in a directive, a nested list/object value, or through a fragment.
+    EXPECT_VALID("query Q($v: Boolean!, $t: String!, $n: Int) { users { id @include(if: $v) } "
+                 "echo(input: {title: $t, tags: [$t]}) ...F } fragment F on Query { e: echo(n: $n) }");
 }
 
 TEST(validate_5_8_4_all_variables_used, unused_variables_are_refused) {
