@@ -1,6 +1,7 @@
 #include "fraiseql/exec/config.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
@@ -296,6 +297,35 @@ fraiseql::result<void, std::string> apply_setting(config& cfg, std::string_view 
     return d->set(cfg, value);
 }
 
+namespace {
+
+/// PostgreSQL 15's rule for a custom (placeholder) option name, which set_config() applies
+/// (guc.c, valid_custom_variable_name): two or more identifiers separated by dots, each
+/// starting with a letter or `_` and going on with letters, digits, `_` or `$`. Checked at
+/// start-up so that a name PostgreSQL would refuse cannot fail every request later. Stricter
+/// than PostgreSQL on one point: non-ASCII letters are refused.
+bool valid_custom_setting_name(std::string_view name) {
+    bool saw_dot = false, segment_start = true;
+    for (char ch : name) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c == '.') {
+            if (segment_start)
+                return false;
+            saw_dot = true;
+            segment_start = true;
+        } else if (std::isalpha(c) || c == '_') {
+            segment_start = false;
+        } else if (!segment_start && (std::isdigit(c) || c == '$')) {
+            // digits and `$` are fine after the first character of a segment
+        } else {
+            return false;
+        }
+    }
+    return saw_dot && !segment_start;
+}
+
+} // namespace
+
 fraiseql::result<std::vector<session_variable>, std::string>
 parse_session_variables(std::string_view text) {
     std::vector<session_variable> out;
@@ -305,16 +335,11 @@ parse_session_variables(std::string_view text) {
             return bad("session_variables", "entry \"" + item + "\" is not setting=source");
         std::string setting(trim(std::string_view(item).substr(0, eq)));
         std::string source(trim(std::string_view(item).substr(eq + 1)));
-        // A custom setting name must be "prefix.name" of identifier characters
-        // (PostgreSQL refuses other placeholder names in set_config).
-        auto dot = setting.find('.');
-        bool valid = dot != std::string::npos && dot > 0 && dot + 1 < setting.size();
-        for (char c : setting)
-            valid = valid && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.');
-        if (!valid)
+        if (!valid_custom_setting_name(setting))
             return bad("session_variables",
-                       "\"" + setting + "\" is not a valid setting name (expected prefix.name, "
-                       "letters, digits and _)");
+                       "\"" + setting +
+                           "\" is not a valid setting name (expected prefix.name: identifiers "
+                           "of letters, digits, _ and $, not starting with a digit or $)");
         session_variable sv;
         sv.setting = setting;
         if (source.rfind("claim:", 0) == 0) {

@@ -140,6 +140,10 @@ struct jwt_verifier::impl {
     std::shared_ptr<const key_list> jwks;
     file_identity jwks_id;
     std::chrono::steady_clock::time_point last_check;
+    /// The last re-read forced by an unknown `kid`. Rate-limited on a clock of its own: the
+    /// plain look that precedes a forced one in verify() sets `last_check` microseconds
+    /// earlier, and sharing that clock would rate-limit away every forced re-read.
+    std::chrono::steady_clock::time_point last_forced;
     std::mutex reload_mu; // one reloader at a time; others keep using the current snapshot
 
     std::shared_ptr<const key_list> current_jwks() {
@@ -152,9 +156,10 @@ struct jwt_verifier::impl {
     /// fails to load keeps the previous keys (logged).
     std::shared_ptr<const key_list> refresh_jwks(bool force) {
         const auto now = std::chrono::steady_clock::now();
+        auto& last = force ? last_forced : last_check;
         {
             std::lock_guard lk(state_mu);
-            if (now - last_check < cfg.jwks_reload_interval)
+            if (now - last < cfg.jwks_reload_interval)
                 return jwks;
         }
         std::unique_lock reload(reload_mu, std::try_to_lock);
@@ -163,9 +168,11 @@ struct jwt_verifier::impl {
         file_identity previous;
         {
             std::lock_guard lk(state_mu);
-            if (now - last_check < cfg.jwks_reload_interval)
+            if (now - last < cfg.jwks_reload_interval)
                 return jwks; // raced another thread
             last_check = now;
+            if (force)
+                last_forced = now;
             previous = jwks_id;
         }
         const auto id = identify(cfg.jwks_file);
@@ -451,7 +458,7 @@ jwt_verifier::create(const jwt_config& cfg) {
         }
         p->jwks = std::make_shared<const key_list>(std::move(keys->keys));
         p->jwks_id = *id;
-        p->last_check = std::chrono::steady_clock::now();
+        p->last_check = p->last_forced = std::chrono::steady_clock::now();
     }
     return std::shared_ptr<jwt_verifier>(new jwt_verifier(std::move(p)));
 }

@@ -121,5 +121,21 @@ TEST(config, session_variables) {
     EXPECT_FALSE(parse_session_variables("app.t"));                   // no source
 }
 
+TEST(config, session_variable_names_follow_postgresql_custom_option_rules) {
+    // PostgreSQL 15 (guc.c valid_custom_variable_name): two or more identifiers separated by
+    // dots, each starting with a letter or `_`, then letters, digits, `_` or `$`. A name it
+    // refuses would pass start-up and then fail every request with DATABASE_ERROR, so it is
+    // refused at start-up, naming the key.
+    for (const char* ok :
+         {"app.tenant_id", "app._x", "app.x1", "my_app.a.b", "App.Tenant", "app.x$1"})
+        EXPECT_TRUE(parse_session_variables(std::string(ok) + "=claim:t")) << ok;
+    for (const char* bad : {"app.1x", "app..x", "app.x.", ".app.x", "1app.x", "app.$x", "app.",
+                            "app.x-y", "app.x y"}) {
+        auto r = parse_session_variables(std::string(bad) + "=claim:t");
+        ASSERT_FALSE(r) << bad;
+        EXPECT_NE(r.error().find("session_variables"), std::string::npos) << r.error();
+    }
+}
+
 } // namespace
 } // namespace fraiseql::exec

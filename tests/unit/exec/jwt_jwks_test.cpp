@@ -2,6 +2,7 @@
 // what is refused, and rotation (re-read on change / on unknown kid, rate-limited).
 
 #include <atomic>
+#include <filesystem>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -196,6 +197,25 @@ TEST(jwt_jwks, rotation_of_a_known_kid_is_seen_through_the_file_identity) {
     EXPECT_TRUE(v->verify(rs_token(rsa_b(), payload, kid_header("RS256", "k")), now()));
     EXPECT_EQ(refusal(*v, rs_token(rsa_a(), payload, kid_header("RS256", "k"))),
               jwt_error_code::bad_signature);
+}
+
+TEST(jwt_jwks, an_unknown_kid_forces_a_reread_even_when_the_file_looks_unchanged) {
+    // Issue 8: "re-read on change or on unknown kid". Rewrite the file in place with the same
+    // size and put its mtime back, so its identity (mtime, size, inode) is unchanged: only the
+    // unknown kid can make the verifier look again. The interval is not zero (as in production,
+    // default 1 s): the plain look that precedes the forced one must not use up the rate limit.
+    temp_file f(jwks({jwk(ec_a(), "a")}));
+    auto v = jwks_verifier(f, std::chrono::milliseconds(200));
+    const auto mtime = std::filesystem::last_write_time(f.path());
+    const auto size = std::filesystem::file_size(f.path());
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    f.write(jwks({jwk(ec_b(), "b")}));
+    std::filesystem::last_write_time(f.path(), mtime);
+    ASSERT_EQ(std::filesystem::file_size(f.path()), size);
+    EXPECT_TRUE(v->verify(es_token(ec_b(), payload, kid_header("ES256", "b")), now()));
+    // A known kid does not force anything: key "a" is gone from the re-read file.
+    EXPECT_EQ(refusal(*v, es_token(ec_a(), payload, kid_header("ES256", "a"))),
+              jwt_error_code::unknown_key);
 }
 
 TEST(jwt_jwks, reloads_are_rate_limited) {
