@@ -298,21 +298,28 @@ void label(benchmark::State& state, const dataset& d) {
 
 // ---------------------------------------------------------------- ours
 
+/// One pass of the transform over every row into `out`; false if a row fails.
+bool transform_pass(const dataset& d, transformer& t, std::string& out,
+                    std::vector<field_error>& errors) {
+    out.clear();
+    for (const auto& r : d.rows) {
+        if (t.project_object(r, *d.sel, out, errors) != transform_status::ok) return false;
+        out.push_back(',');
+    }
+    benchmark::DoNotOptimize(out.data());
+    return true;
+}
+
 void BM_transform(benchmark::State& state) {
     const dataset& d = data(static_cast<int>(state.range(0)));
     transformer t;
     std::string out;
     std::vector<field_error> errors;
     for (auto _ : state) {
-        out.clear();
-        for (const auto& r : d.rows) {
-            if (t.project_object(r, *d.sel, out, errors) != transform_status::ok) {
-                state.SkipWithError("transform failed");
-                return;
-            }
-            out.push_back(',');
+        if (!transform_pass(d, t, out, errors)) {
+            state.SkipWithError("transform failed");
+            return;
         }
-        benchmark::DoNotOptimize(out.data());
     }
     state.counters["out_bytes"] = static_cast<double>(out.size());
     label(state, d);
@@ -505,22 +512,28 @@ node naive_project(node& src, const projection& p) {
     return out;
 }
 
+/// One pass of the naive tree over every row into `out`; false if a row fails to parse.
+bool tree_pass(const dataset& d, std::string& out) {
+    out.clear();
+    for (const auto& r : d.rows) {
+        node root;
+        naive_parser ps{r.data(), r.data() + r.size()};
+        if (!ps.value(root)) return false;
+        serialise(naive_project(root, *d.sel), out);
+        out.push_back(',');
+    }
+    benchmark::DoNotOptimize(out.data());
+    return true;
+}
+
 void BM_tree_naive(benchmark::State& state) {
     const dataset& d = data(static_cast<int>(state.range(0)));
     std::string out;
     for (auto _ : state) {
-        out.clear();
-        for (const auto& r : d.rows) {
-            node root;
-            naive_parser ps{r.data(), r.data() + r.size()};
-            if (!ps.value(root)) {
-                state.SkipWithError("parse failed");
-                return;
-            }
-            serialise(naive_project(root, *d.sel), out);
-            out.push_back(',');
+        if (!tree_pass(d, out)) {
+            state.SkipWithError("parse failed");
+            return;
         }
-        benchmark::DoNotOptimize(out.data());
     }
     label(state, d);
 }
@@ -546,30 +559,14 @@ void BM_ratio(benchmark::State& state) {
     double transform_s = 0;
     double tree_s = 0;
     for (auto _ : state) {
-        double t0 = thread_cpu_seconds();
-        out.clear();
-        for (const auto& r : d.rows) {
-            if (t.project_object(r, *d.sel, out, errors) != transform_status::ok) {
-                state.SkipWithError("transform failed");
-                return;
-            }
-            out.push_back(',');
+        const double t0 = thread_cpu_seconds();
+        const bool ok = transform_pass(d, t, out, errors);
+        const double t1 = thread_cpu_seconds();
+        if (!ok || !tree_pass(d, out)) {
+            state.SkipWithError("transform or parse failed");
+            return;
         }
-        benchmark::DoNotOptimize(out.data());
-        double t1 = thread_cpu_seconds();
         transform_s += t1 - t0;
-        out.clear();
-        for (const auto& r : d.rows) {
-            node root;
-            naive_parser ps{r.data(), r.data() + r.size()};
-            if (!ps.value(root)) {
-                state.SkipWithError("parse failed");
-                return;
-            }
-            serialise(naive_project(root, *d.sel), out);
-            out.push_back(',');
-        }
-        benchmark::DoNotOptimize(out.data());
         tree_s += thread_cpu_seconds() - t1;
     }
     state.counters["x_tree"] = transform_s > 0 ? tree_s / transform_s : 0;

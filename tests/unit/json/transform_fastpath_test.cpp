@@ -6,6 +6,8 @@
 
 #include "fraiseql/json/transform.hpp"
 
+#include "exact_buffer.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -17,15 +19,7 @@ namespace {
 
 using pp = std::shared_ptr<const projection>;
 
-/// An exactly sized copy of a document.
-struct exact {
-    std::unique_ptr<char[]> buf;
-    std::size_t n;
-    explicit exact(std::string_view s) : buf(new char[s.size() == 0 ? 1 : s.size()]), n(s.size()) {
-        std::memcpy(buf.get(), s.data(), s.size());
-    }
-    std::string_view view() const { return {buf.get(), n}; }
-};
+using test_support::exact;
 
 transform_status run(std::string_view doc, const projection& p, std::string& out) {
     const exact e(doc);

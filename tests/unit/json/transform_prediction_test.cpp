@@ -6,6 +6,8 @@
 
 #include "fraiseql/json/transform.hpp"
 
+#include "exact_buffer.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -19,14 +21,7 @@ namespace {
 
 using pp = std::shared_ptr<const projection>;
 
-struct exact {
-    std::unique_ptr<char[]> buf;
-    std::size_t n;
-    explicit exact(std::string_view s) : buf(new char[s.size() == 0 ? 1 : s.size()]), n(s.size()) {
-        std::memcpy(buf.get(), s.data(), s.size());
-    }
-    std::string_view view() const { return {buf.get(), n}; }
-};
+using test_support::exact;
 
 struct outcome {
     transform_status st;
