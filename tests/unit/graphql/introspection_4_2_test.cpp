@@ -30,7 +30,8 @@ const type_def& type(const char* name) {
 
 std::string enum_description(const char* type_name, const char* value) {
     for (const auto& v : type(type_name).enum_values)
-        if (v.name == value) return v.description;
+        if (v.name == value)
+            return v.description;
     ADD_FAILURE() << type_name << "." << value << " missing";
     return {};
 }

@@ -21,7 +21,8 @@ constexpr const char* uuid = "7a3b6f0e-1a2b-4c3d-8e9f-0a1b2c3d4e5f";
 
 const schema& blog() {
     static const std::shared_ptr<schema> s = [] {
-        auto r = load_schema_file(std::string(FRAISEQL_SOURCE_DIR) + "/examples/blog/schema.graphql");
+        auto r =
+            load_schema_file(std::string(FRAISEQL_SOURCE_DIR) + "/examples/blog/schema.graphql");
         EXPECT_TRUE(r);
         return r ? *r : std::make_shared<schema>();
     }();
@@ -35,21 +36,25 @@ plan(const std::string& src, const input_value& vars = input_value::null(),
      std::string_view op = {}) {
     auto doc = parse_executable(src);
     EXPECT_TRUE(doc) << src;
-    if (!doc) return failure{std::vector<error>{}};
+    if (!doc)
+        return failure{std::vector<error>{}};
     return plan_operation(blog(), *doc, op, vars);
 }
 
 std::vector<std::string> keys(const std::vector<field_plan>& fs) {
     std::vector<std::string> out;
-    for (const auto& f : fs) out.push_back(f.response_key + (f.response_key != f.name ? "=" + f.name : ""));
+    for (const auto& f : fs)
+        out.push_back(f.response_key + (f.response_key != f.name ? "=" + f.name : ""));
     return out;
 }
 
 // "message [CODE]" for each error.
 std::vector<std::string> errors_of(const fraiseql::result<operation_plan, std::vector<error>>& r) {
     std::vector<std::string> out;
-    if (r) return out;
-    for (const auto& e : r.error()) out.push_back(e.message + " [" + e.code + "]");
+    if (r)
+        return out;
+    for (const auto& e : r.error())
+        out.push_back(e.message + " [" + e.code + "]");
     return out;
 }
 
@@ -79,7 +84,8 @@ TEST(plan_6_1_1_get_operation, the_named_operation_is_selected) {
 }
 
 TEST(plan_6_1_2_coerce_variable_values, defaults_nullability_and_bad_user_input) {
-    const std::string q = "query ($id: UUID!, $n: Int = 5) { user(id: $id) { id } users(limit: $n) { id } }";
+    const std::string q =
+        "query ($id: UUID!, $n: Int = 5) { user(id: $id) { id } users(limit: $n) { id } }";
     auto ok = plan(q, input_value::object({{"id", input_value::string(uuid)}}));
     ASSERT_TRUE(ok) << errors_of(ok)[0];
     ASSERT_EQ(ok->root_fields.size(), 2u);
@@ -89,23 +95,28 @@ TEST(plan_6_1_2_coerce_variable_values, defaults_nullability_and_bad_user_input)
     ASSERT_NE(ok->root_fields[1].arg("limit"), nullptr);
     EXPECT_EQ(ok->root_fields[1].arg("limit")->as_int(), 5);
     // A provided value wins over the default.
-    auto three = plan(q, input_value::object({{"id", input_value::string(uuid)}, {"n", input_value::integer(3)}}));
+    auto three = plan(q, input_value::object(
+                             {{"id", input_value::string(uuid)}, {"n", input_value::integer(3)}}));
     ASSERT_TRUE(three);
     EXPECT_EQ(three->root_fields[1].arg("limit")->as_int(), 3);
 
     // Missing, null and malformed values of a non-null variable are the client's fault.
     auto missing = errors_of(plan(q, input_value::object({})));
-    EXPECT_EQ(missing, strings{"Variable \"$id\" of required type \"UUID!\" was not provided. [BAD_USER_INPUT]"});
+    EXPECT_EQ(
+        missing,
+        strings{"Variable \"$id\" of required type \"UUID!\" was not provided. [BAD_USER_INPUT]"});
     EXPECT_EQ(errors_of(plan(q, input_value::null())), missing);
     auto null = errors_of(plan(q, input_value::object({{"id", input_value::null()}})));
     ASSERT_EQ(null.size(), 1u);
     EXPECT_EQ(null[0].rfind("Variable \"$id\" got invalid value null; ", 0), 0u) << null[0];
     EXPECT_NE(null[0].find("[BAD_USER_INPUT]"), std::string::npos);
-    auto bad = errors_of(plan(q, input_value::object({{"id", input_value::string("nope")}, {"n", input_value::string("2")}})));
+    auto bad = errors_of(plan(q, input_value::object({{"id", input_value::string("nope")},
+                                                      {"n", input_value::string("2")}})));
     ASSERT_EQ(bad.size(), 2u) << bad[0];
     EXPECT_EQ(bad[0].rfind("Variable \"$id\" got invalid value \"nope\"; ", 0), 0u) << bad[0];
     EXPECT_EQ(bad[1].rfind("Variable \"$n\" got invalid value \"2\"; ", 0), 0u) << bad[1];
-    for (const auto& e : bad) EXPECT_NE(e.find("[BAD_USER_INPUT]"), std::string::npos) << e;
+    for (const auto& e : bad)
+        EXPECT_NE(e.find("[BAD_USER_INPUT]"), std::string::npos) << e;
     // Variables must be an object.
     EXPECT_EQ(errors_of(plan(q, input_value::list({}))),
               strings{"Variables must be provided as an object. [BAD_USER_INPUT]"});
@@ -113,9 +124,10 @@ TEST(plan_6_1_2_coerce_variable_values, defaults_nullability_and_bad_user_input)
 
 TEST(plan_6_1_2_coerce_variable_values, input_objects_lists_and_enums) {
     const std::string m = "mutation ($in: CreatePostInput!) { createPost(input: $in) { id } }";
-    auto ok = plan(m, input_value::object({{"in", input_value::object({{"authorId", input_value::string(uuid)},
-                                                                      {"title", input_value::string("t")},
-                                                                      {"body", input_value::string("b")}})}}));
+    auto ok = plan(m, input_value::object(
+                          {{"in", input_value::object({{"authorId", input_value::string(uuid)},
+                                                       {"title", input_value::string("t")},
+                                                       {"body", input_value::string("b")}})}}));
     ASSERT_TRUE(ok) << errors_of(ok)[0];
     const input_value* in = ok->root_fields[0].arg("input");
     ASSERT_NE(in, nullptr);
@@ -125,10 +137,11 @@ TEST(plan_6_1_2_coerce_variable_values, input_objects_lists_and_enums) {
     for (const auto& vars :
          {input_value::object({{"in", input_value::object({{"authorId", input_value::string(uuid)},
                                                            {"title", input_value::string("t")}})}}),
-          input_value::object({{"in", input_value::object({{"authorId", input_value::string(uuid)},
-                                                           {"title", input_value::string("t")},
-                                                           {"body", input_value::string("b")},
-                                                           {"tilte", input_value::string("x")}})}})}) {
+          input_value::object(
+              {{"in", input_value::object({{"authorId", input_value::string(uuid)},
+                                           {"title", input_value::string("t")},
+                                           {"body", input_value::string("b")},
+                                           {"tilte", input_value::string("x")}})}})}) {
         auto e = errors_of(plan(m, vars));
         ASSERT_EQ(e.size(), 1u);
         EXPECT_EQ(e[0].rfind("Variable \"$in\" got invalid value {", 0), 0u) << e[0];
@@ -163,7 +176,8 @@ TEST(plan_6_3_2_collect_fields, fragments_type_conditions_aliases_and_merging) {
     ASSERT_EQ(p->root_fields.size(), 1u);
     const auto& users = p->root_fields[0];
     // First occurrence order; the second `id` merges into the first; no fragment is left.
-    EXPECT_EQ(keys(users.selection), (strings{"id", "firstName", "address", "email", "a=age", "b=id"}));
+    EXPECT_EQ(keys(users.selection),
+              (strings{"id", "firstName", "address", "email", "a=age", "b=id"}));
     // `address` selected twice: the sub-selections merge.
     EXPECT_EQ(keys(users.selection[2].selection), (strings{"city", "zip"}));
     ASSERT_NE(users.selection[2].field, nullptr);
@@ -176,14 +190,16 @@ TEST(plan_6_3_2_collect_fields, fragments_type_conditions_aliases_and_merging) {
 }
 
 TEST(plan_6_3_2_collect_fields, skip_and_include_on_fields_spreads_and_inline_fragments) {
-    const std::string q = "query ($v: Boolean!, $w: Boolean = true) { users { "
-                          "id @skip(if: $v) email @include(if: $v) ...F @include(if: $w) "
-                          "... on User @skip(if: $w) { age } lastName @skip(if: false) @include(if: $v) } } "
-                          "fragment F on User { firstName }";
+    const std::string q =
+        "query ($v: Boolean!, $w: Boolean = true) { users { "
+        "id @skip(if: $v) email @include(if: $v) ...F @include(if: $w) "
+        "... on User @skip(if: $w) { age } lastName @skip(if: false) @include(if: $v) } } "
+        "fragment F on User { firstName }";
     auto t = plan(q, input_value::object({{"v", input_value::boolean(true)}}));
     ASSERT_TRUE(t) << errors_of(t)[0];
     EXPECT_EQ(keys(t->root_fields[0].selection), (strings{"email", "firstName", "lastName"}));
-    auto f = plan(q, input_value::object({{"v", input_value::boolean(false)}, {"w", input_value::boolean(false)}}));
+    auto f = plan(q, input_value::object(
+                         {{"v", input_value::boolean(false)}, {"w", input_value::boolean(false)}}));
     ASSERT_TRUE(f) << errors_of(f)[0];
     EXPECT_EQ(keys(f->root_fields[0].selection), (strings{"id", "age"}));
     // A field kept under one condition and skipped under another is kept.
