@@ -5,6 +5,8 @@
 //   node compare.cjs validate      --modules DIR --tool TOOL --schema SDL --work DIR
 //                                  --corpus FILE [--generated N] [--seed S]
 //   node compare.cjs introspection --modules DIR --tool TOOL --schema SDL --work DIR
+//   node compare.cjs sdl           --modules DIR --tool TOOL --schema SDL --work DIR
+//                                  --corpus FILE
 //
 // validate: for every document of the corpus (documents start at lines "#== name") and N
 // mutants of its valid documents, our parse success must equal graphql-js `parse`'s, and
@@ -13,6 +15,11 @@
 // introspection: our answer to graphql-js's introspection query, through
 // `buildClientSchema` + `printSchema`, must print the same schema as `printSchema` of
 // `buildSchema(our printed SDL)`; the two introspection results are also compared.
+// sdl: every schema document of the corpus goes through our build_schema and through
+// graphql-js `buildSchema` + `validateSchema` (with FraiseQL's directives and scalars, as
+// printed from --schema, prepended); the verdicts must agree, except for documents whose
+// id starts with "fraiseql-", which break a FraiseQL rule (product.md §2) that graphql-js
+// does not know: those we must refuse and graphql-js must accept.
 // Exit status 1 on any disagreement that must not happen; never skips.
 
 const fs = require('fs');
@@ -370,8 +377,63 @@ function validateMode() {
   process.exit(failed ? 1 : 0);
 }
 
+// ---- schema documents -------------------------------------------------------------------
+
+function sdlMode() {
+  if (!args.corpus) throw new Error('missing --corpus');
+  // FraiseQL's own directives and scalars, for graphql-js: those of our printed schema.
+  const printed = graphql.parse(tool('print-schema', args.schema));
+  const preludeDefs = printed.definitions.filter((d) =>
+    (d.kind === graphql.Kind.DIRECTIVE_DEFINITION) ||
+    (d.kind === graphql.Kind.SCALAR_TYPE_DEFINITION));
+  const docs = splitCorpus(fs.readFileSync(args.corpus, 'utf8'));
+  const jsonl = path.join(args.work, 'sdl.jsonl');
+  fs.writeFileSync(jsonl, docs.map((d) => JSON.stringify({ id: d.id, source: d.source })).join('\n') + '\n');
+  const ours = new Map();
+  for (const line of tool('build-schemas', jsonl).split('\n'))
+    if (line) { const o = JSON.parse(line); ours.set(o.id, o); }
+  const hard = [];
+  let agree = 0;
+  let fraiseqlOnly = 0;
+  for (const d of docs) {
+    let refErrors;
+    try {
+      const own = graphql.parse(d.source);
+      const defined = new Set(own.definitions.filter((x) => x.name).map((x) => x.name.value));
+      const prelude = preludeDefs.filter((x) => !defined.has(x.name.value));
+      const schema = graphql.buildASTSchema({ kind: graphql.Kind.DOCUMENT,
+        definitions: [...prelude, ...own.definitions] });
+      refErrors = graphql.validateSchema(schema).map((e) => e.message);
+    } catch (e) {
+      refErrors = [String(e && e.message)];
+    }
+    const our = ours.get(d.id);
+    if (!our) { hard.push(`${d.id}: no answer from the tool`); continue; }
+    const refOk = refErrors.length === 0;
+    const expectOurs = d.id.startsWith('fraiseql-') ? false : refOk;
+    if (d.id.startsWith('fraiseql-') && !refOk) {
+      hard.push(`${d.id}: meant to break only a FraiseQL rule, but graphql-js refuses it too: ${refErrors.join(' / ')}`);
+      continue;
+    }
+    if (our.ok !== expectOurs) {
+      hard.push(`${d.id}: ${our.ok ? 'accepted' : 'refused'} by us, ${refOk ? 'accepted' : 'refused'} by graphql-js` +
+        `\n    ours: ${our.errors.map((e) => e.message).join('\n          ')}` +
+        `\n    ref:  ${refErrors.join('\n          ')}\n    ${d.source.trim().replace(/\n/g, '\n    ')}`);
+      continue;
+    }
+    if (d.id.startsWith('fraiseql-')) fraiseqlOnly++;
+    else agree++;
+    if (!our.ok) console.log(`${d.id}: ${our.errors[0].message} [graphql-js: ${refErrors[0] || 'accepts'}]`);
+  }
+  for (const h of hard) console.error('MISMATCH: ' + h);
+  console.log(`schema documents: ${docs.length}; verdict agrees with graphql-js: ${agree}; refused for a FraiseQL rule only: ${fraiseqlOnly}`);
+  console.log(`${docs.length - hard.length} passed, ${hard.length} failed`);
+  process.exit(hard.length ? 1 : 0);
+}
+
 if (args.mode === 'introspection') introspection();
 else if (args.mode === 'validate') validateMode();
+else if (args.mode === 'sdl') sdlMode();
 else {
   console.error(`unknown mode ${args.mode}`);
   process.exit(2);

@@ -4,6 +4,8 @@
 //   oracle_tool introspect SDL_FILE QUERY_FILE   {"data":…} of an introspection query
 //   oracle_tool validate SDL_FILE DOCS_JSONL     one JSON line per document: parse result
 //                                                and validation errors
+//   oracle_tool build-schemas DOCS_JSONL         one JSON line per SDL document: whether
+//                                                build_schema accepts it, and its errors
 //
 // DOCS_JSONL has one {"id":…,"source":…} object per line. Exit status 0 unless the tool
 // itself could not run (an unreadable file, a schema that does not build).
@@ -107,14 +109,43 @@ int introspect(const gql::schema& s, const std::string& query_path) {
     return 0;
 }
 
+int build_schemas(const std::string& docs_path) {
+    std::ifstream in(docs_path, std::ios::binary);
+    if (!in) {
+        std::cerr << "cannot read " << docs_path << "\n";
+        return 2;
+    }
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.empty()) continue;
+        json::object doc = json::parse(line).as_object();
+        json::object out;
+        out["id"] = doc["id"];
+        auto built = gql::build_schema(std::string(doc["source"].as_string()));
+        out["ok"] = bool(built);
+        json::array errors;
+        if (!built)
+            for (const auto& e : built.error()) {
+                json::object je;
+                je["message"] = e.message;
+                je["locations"] = locations(e.locations);
+                errors.push_back(std::move(je));
+            }
+        out["errors"] = std::move(errors);
+        std::cout << json::serialize(out) << "\n";
+    }
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
     if (argc < 3) {
-        std::cerr << "usage: oracle_tool print-schema|introspect|validate SDL_FILE [FILE]\n";
+        std::cerr << "usage: oracle_tool print-schema|introspect|validate SDL_FILE [FILE] | build-schemas DOCS_JSONL\n";
         return 2;
     }
     const std::string cmd = argv[1];
+    if (cmd == "build-schemas") return build_schemas(argv[2]);
     auto built = gql::load_schema_file(argv[2]);
     if (!built) {
         for (const auto& m : built.error()) std::cerr << m << "\n";
