@@ -204,6 +204,79 @@ engine::~engine() = default;
 const config& engine::settings() const noexcept { return impl_->cfg; }
 const graphql::schema& engine::schema() const noexcept { return *impl_->schema; }
 
+namespace {
+
+/// Appends to `out` the response paths at which the field at the end of `path` (from
+/// `depth` on) was evaluated inside `v`: lists contribute their 0-based indices (GraphQL
+/// spec §7.1.2 "path"). A null parent counts (a non-null forbidden field nulls it, §6.4.4);
+/// a missing key (another member of a union) or an empty list does not.
+void forbidden_paths(const boost::json::value& v, const std::vector<graphql::path_element>& path,
+                     std::size_t depth, std::vector<graphql::path_element>& at,
+                     std::vector<std::vector<graphql::path_element>>& out) {
+    if (v.is_array()) {
+        const auto& a = v.get_array();
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            at.emplace_back(static_cast<std::int64_t>(i));
+            forbidden_paths(a[i], path, depth, at, out);
+            at.pop_back();
+        }
+        return;
+    }
+    const auto* key = std::get_if<std::string>(&path[depth]);
+    if (!key) return;
+    if (depth + 1 == path.size()) {
+        if (v.is_object() || v.is_null()) {
+            out.push_back(at);
+            out.back().emplace_back(*key);
+        }
+        return;
+    }
+    if (!v.is_object()) return;
+    const auto* child = v.get_object().if_contains(*key);
+    if (!child) return;
+    at.emplace_back(*key);
+    forbidden_paths(*child, path, depth + 1, at, out);
+    at.pop_back();
+}
+
+/// Replaces each FORBIDDEN error of a nested field (path root.….field, found on the plan,
+/// where lists have no index yet) by one error per place the field was evaluated in the
+/// results. Parses a root's JSON only when it holds a forbidden field.
+void expand_forbidden_paths(std::vector<graphql::error>& errors,
+                            const std::vector<graphql::field_plan>& roots,
+                            const std::vector<field_result>& results) {
+    std::vector<graphql::error> out;
+    std::map<std::size_t, boost::json::value> parsed;
+    for (auto& e : errors) {
+        const auto* root_key = e.path.empty() ? nullptr : std::get_if<std::string>(&e.path[0]);
+        std::size_t root = roots.size();
+        for (std::size_t i = 0; root_key && i < roots.size(); ++i)
+            if (roots[i].response_key == *root_key) root = i;
+        if (e.path.size() < 2 || root == roots.size() || results[root].is_null) {
+            out.push_back(std::move(e));
+            continue;
+        }
+        auto it = parsed.find(root);
+        if (it == parsed.end()) {
+            boost::system::error_code ec;
+            auto v = boost::json::parse(results[root].json, ec);
+            it = parsed.emplace(root, ec ? boost::json::value() : std::move(v)).first;
+            if (ec) spdlog::warn("cannot parse a root value to place @auth errors: {}", ec.message());
+        }
+        std::vector<std::vector<graphql::path_element>> paths;
+        std::vector<graphql::path_element> at{e.path[0]};
+        forbidden_paths(it->second, e.path, 1, at, paths);
+        for (auto& p : paths) {
+            graphql::error x = e;
+            x.path = std::move(p);
+            out.push_back(std::move(x));
+        }
+    }
+    errors = std::move(out);
+}
+
+} // namespace
+
 asio::awaitable<response> engine::execute(request req, response_stream* stream) {
     auto& I = *impl_;
     const auto started = pg::clock::now();
@@ -327,7 +400,6 @@ asio::awaitable<response> engine::execute(request req, response_stream* stream) 
     }
     authorization authz;
     authorize(*I.schema, *plan, *who, authz);
-    for (auto& e : authz.errors) errors.push_back(std::move(e));
 
     exec_context ctx{*I.schema, *I.pool, I.cfg, req.request_id, dl, I.session_settings(req, *who), {}, 64 * 1024, false};
     const auto& roots = plan->root_fields;
@@ -416,10 +488,15 @@ asio::awaitable<response> engine::execute(request req, response_stream* stream) 
     }
 
     bool data_null = false;
-    for (std::size_t i = 0; i < roots.size(); ++i) {
-        for (auto& e : results[i].errors) errors.push_back(std::move(e));
+    for (std::size_t i = 0; i < roots.size(); ++i)
         if (results[i].is_null && roots[i].field && roots[i].field->type.is_non_null()) data_null = true;
-    }
+    // @auth errors first (they were found before anything ran), at the response paths where
+    // the forbidden fields were evaluated; a streamed list is already gone, so it keeps the
+    // field's path without indices.
+    if (!stream_started && !data_null) expand_forbidden_paths(authz.errors, roots, results);
+    for (auto& e : authz.errors) errors.push_back(std::move(e));
+    for (std::size_t i = 0; i < roots.size(); ++i)
+        for (auto& e : results[i].errors) errors.push_back(std::move(e));
     auto append_errors = [&](std::string& body) {
         if (errors.empty()) return;
         body += ",\"errors\":[";
