@@ -108,10 +108,15 @@ compile_root_query(const graphql::schema& s, const graphql::field_plan& field,
     // A connection's rows are its nodes (the selection under `edges { node }`).
     std::vector<const std::vector<graphql::field_plan>*> sel{&field.selection};
     if (out.kind == root_query::shape::connection) sel = connection_node_selections(field);
-    sql = "SELECT " + document_select(view, sel) + " FROM " + quote_relation(view.name) + " AS t";
+    const document_expr doc = document_select(view, sel);
+    // Projecting in SQL: the read is a derived table selecting the document once per row
+    // (document_expr, ADR 0004); the outer scan keeps the derived table's row order.
+    sql = "SELECT " + (doc.inner.empty() ? doc.outer : doc.inner + " AS d") + " FROM " +
+          quote_relation(view.name) + " AS t";
     if (!where.empty()) sql += " WHERE " + where;
     if (!order.empty()) sql += " ORDER BY " + order;
     sql += limit_clause;
+    if (!doc.inner.empty()) sql = "SELECT " + doc.outer + " FROM (" + sql + ") AS p";
     return out;
 }
 

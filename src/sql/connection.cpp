@@ -284,7 +284,11 @@ compile_connection(const graphql::schema& s, const graphql::field_plan& field,
     // ---- the statement ----
     const std::string rel = quote_relation(view.name) + " AS t";
     // The node documents, projected to what every `edges { node }` (under any alias) selects.
-    const std::string doc = document_select(view, connection_node_selections(field));
+    // When it projects in SQL, the page is a derived table `p` selecting the document column
+    // as `d`, read by the projection outside it (document_expr, ADR 0004).
+    const document_expr doc = document_select(view, connection_node_selections(field));
+    const bool derived = !doc.inner.empty();
+    const std::string inner_doc = derived ? doc.inner : doc.outer;
     std::string cur = "jsonb_build_array(";
     std::string order;
     for (std::size_t i = 0; i < keys.size(); ++i) {
@@ -308,8 +312,13 @@ compile_connection(const graphql::schema& s, const graphql::field_plan& field,
 
     std::string& sql = out.stmt.text;
     if (!want_total && other.empty()) {
-        sql = "SELECT NULL::int8, NULL::bool, " + doc + ", " + cur + " FROM " + rel + page_where +
-              " ORDER BY " + order + " LIMIT " + limit;
+        const std::string page =
+            " FROM " + rel + page_where + " ORDER BY " + order + " LIMIT " + limit;
+        if (derived)
+            sql = "SELECT NULL::int8, NULL::bool, " + doc.outer + ", p.k FROM (SELECT " +
+                  inner_doc + " AS d, " + cur + " AS k" + page + ") AS p";
+        else
+            sql = "SELECT NULL::int8, NULL::bool, " + doc.outer + ", " + cur + page;
         return out;
     }
     // One statement (one snapshot): a one-row header with the count and the other-side
@@ -320,8 +329,9 @@ compile_connection(const graphql::schema& s, const graphql::field_plan& field,
     const std::string exists = other.empty() ? std::string("NULL::bool")
                                              : "EXISTS (SELECT 1 FROM " + rel + " WHERE " +
                                                    (where.empty() ? "" : where + " AND ") + other + ")";
-    sql = "SELECT h.c, h.o, p.d, p.k FROM (SELECT " + total + " AS c, " + exists +
-          " AS o) AS h LEFT JOIN LATERAL (SELECT " + doc + " AS d, " + cur +
+    sql = "SELECT h.c, h.o, " + (derived ? doc.outer : std::string("p.d")) +
+          ", p.k FROM (SELECT " + total + " AS c, " + exists +
+          " AS o) AS h LEFT JOIN LATERAL (SELECT " + inner_doc + " AS d, " + cur +
           " AS k, row_number() OVER (ORDER BY " + order + ") AS n FROM " + rel + page_where +
           " ORDER BY " + order + " LIMIT " + limit + ") AS p ON TRUE ORDER BY p.n";
     return out;

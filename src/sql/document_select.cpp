@@ -35,12 +35,11 @@ std::size_t sql_projection_min_bytes(std::size_t keys) noexcept {
     return raw > discount ? raw - discount : 0;
 }
 
-std::string document_select(const graphql::view_def& v,
-                            std::span<const std::vector<graphql::field_plan>* const> selections) {
+document_expr document_select(const graphql::view_def& v,
+                              std::span<const std::vector<graphql::field_plan>* const> selections) {
     if (!v.jsonb_column)
-        return "row_to_json(t)::text";
-    const std::string doc = "t." + quote_ident(*v.jsonb_column);
-    const std::string whole = doc + "::text";
+        return {"row_to_json(t)::text", {}};
+    const std::string column = "t." + quote_ident(*v.jsonb_column);
 
     // The top-level source keys the transform reads: those of every selected field but
     // `__typename` (a literal, reads nothing), as projection_builder.cpp maps them. Several
@@ -65,8 +64,14 @@ std::string document_select(const graphql::view_def& v,
     const bool few_keys = keys.size() <= 2;
     // (This also keeps jsonb_build_object within its 100 arguments: at most 4 keys here.)
     if (!few_keys && min_bytes > inline_max)
-        return whole;
+        return {column + "::text", {}};
 
+    // The CASE names the document five times. It reads `p.d`, a column of the derived table
+    // that holds the read (document_expr): were it `t."data"` and `t` a view that builds its
+    // document (jsonb_build_object over sub-selects, the FraiseQL style), PostgreSQL would
+    // inline the view and build the document once per mention (ADR 0004, "Building the
+    // document once").
+    const std::string doc = "p.d";
     std::string built = "jsonb_build_object(";
     for (std::size_t i = 0; i < keys.size(); ++i) {
         if (i)
@@ -87,9 +92,10 @@ std::string document_select(const graphql::view_def& v,
     const std::string fits = few_keys ? size + " >= " + std::to_string(min_bytes)
                                       : size + " BETWEEN " + std::to_string(min_bytes) + " AND " +
                                             std::to_string(inline_max);
-    return "CASE WHEN " + fits + " AND pg_typeof(" + doc +
-           ") = 'jsonb'::regtype AND jsonb_typeof(" + doc + "::jsonb) = 'object' THEN " + built +
-           " ELSE " + whole + " END";
+    return {"CASE WHEN " + fits + " AND pg_typeof(" + doc +
+                ") = 'jsonb'::regtype AND jsonb_typeof(" + doc + "::jsonb) = 'object' THEN " +
+                built + " ELSE " + doc + "::text END",
+            column};
 }
 
 } // namespace fraiseql::sql

@@ -40,21 +40,34 @@ fraiseql::result<root_query, std::vector<graphql::error>>
 compile_root_query(const graphql::schema& s, const graphql::field_plan& field,
                    const compile_options& opts);
 
-/// The select-list expression that yields one row's document as JSON text (NULL when the
-/// document is NULL), for a read whose rows are projected with `selections` (one or more
+/// How a read selects each row's document (docs/adr/0004-sql-side-projection.md).
+struct document_expr {
+    /// The select-list expression that yields one row's document as JSON text (NULL when the
+    /// document is NULL). With `inner` empty it reads the relation as `t` directly. Otherwise
+    /// it reads `p.d`: the caller wraps the read (its FROM, WHERE, ORDER BY and LIMIT) in a
+    /// derived table `p` selecting `inner AS d`, and selects `outer` from `p` — so the
+    /// document is evaluated once per row even when `t` is a view that builds it, and only
+    /// for the rows the LIMIT keeps (a derived table with a LIMIT is never inlined).
+    std::string outer;
+    /// The document column (`t."data"`) the derived table selects as `d`; empty when the
+    /// read does not project in SQL.
+    std::string inner;
+};
+
+/// The document expression of a read whose rows are projected with `selections` (one or more
 /// selections on the view's type: a connection may select `node` under several aliases).
 ///
 /// Without a JSONB column (`row_to_json`), or when the rows are too small for it to pay
-/// whatever their size, this is the whole document. Otherwise each row whose stored size is
-/// in the range where it pays (sql_projection_min_bytes, and not TOASTed when three keys or
-/// more are read) is projected in SQL to the selected top-level keys
-/// (`jsonb_build_object('k', t.data->'k', …)`, nested values whole); other rows, documents
+/// whatever their size, this is the whole document, read from `t`. Otherwise each row whose
+/// stored size is in the range where it pays (sql_projection_min_bytes, and not TOASTed when
+/// three keys or more are read) is projected in SQL to the selected top-level keys
+/// (`jsonb_build_object('k', p.d->'k', …)`, nested values whole); other rows, documents
 /// that are not objects and `json` (not `jsonb`) columns keep the whole text.
 /// docs/adr/0004-sql-side-projection.md has the measurements behind the rule. Both forms give
 /// the same response once the transform has projected them: a missing key and a JSON null
 /// are both null there, and the selected values are PostgreSQL's text of the same values.
-std::string document_select(const graphql::view_def& v,
-                            std::span<const std::vector<graphql::field_plan>* const> selections);
+document_expr document_select(const graphql::view_def& v,
+                              std::span<const std::vector<graphql::field_plan>* const> selections);
 
 /// The smallest stored document size (pg_column_size, bytes) at which a row read for `keys`
 /// distinct top-level keys is projected in SQL (ADR 0004).

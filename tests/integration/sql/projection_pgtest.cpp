@@ -77,6 +77,18 @@ INSERT INTO @S@.tb_doc VALUES
 (8, '{"n": 8, "id": "d8"}');
 CREATE VIEW @S@.docs AS SELECT n, data FROM @S@.tb_doc;
 CREATE VIEW @S@.jdocs AS SELECT n, data::json AS data FROM @S@.tb_doc;
+-- A view that builds its document, as FraiseQL views do (jsonb_build_object over sub-selects):
+-- PostgreSQL inlines it, so each mention of its `data` in a statement builds the document
+-- again. counted() is STABLE (the view is still inlined) and counts how often it runs.
+CREATE FUNCTION @S@.counted(d jsonb) RETURNS jsonb LANGUAGE plpgsql STABLE AS $f$
+BEGIN
+    PERFORM set_config('fraiseql.doc_builds',
+        (coalesce(nullif(current_setting('fraiseql.doc_builds', true), ''), '0')::int + 1)::text,
+        false);
+    RETURN d;
+END
+$f$;
+CREATE VIEW @S@.built_docs AS SELECT n, data->>'id' AS id, @S@.counted(data) AS data FROM @S@.tb_doc;
 CREATE VIEW @S@.bad_docs AS SELECT n, CASE WHEN n = 2 THEN jsonb_build_array(data) ELSE data END AS data
     FROM @S@.tb_doc WHERE n IN (1, 2);
 )sql";
@@ -94,12 +106,20 @@ type Doc @view(name: "@S@.docs", columns: ["n"]) {
   tags: [String!]
 }
 type Bad @view(name: "@S@.bad_docs", columns: ["n"]) { n: Int! firstName: String }
+type Built @view(name: "@S@.built_docs", columns: ["n", "id"]) {
+  n: Int!
+  id: ID
+  firstName: String
+  title: String @key(name: "headline")
+}
 type JDoc @view(name: "@S@.jdocs", columns: ["n"]) {
   n: Int!
   firstName: String
   title: String! @key(name: "headline")
 }
-type Query { docs: [Doc!]! doc(n: Int!): Doc bads: [Bad!]! jdocs: [JDoc!]! }
+type Query {
+  docs: [Doc!]! doc(n: Int!): Doc bads: [Bad!]! jdocs: [JDoc!]! builts: [Built!]! built(n: Int!): Built
+}
 )graphql";
 
 struct read_case {
@@ -139,6 +159,11 @@ const read_case cases[] = {
     {"{ bads(orderBy: [{n: ASC}]) { n firstName } }", {"n", "first_name"}, 0},
     // A json column: kept whole (its text costs nothing).
     {"{ jdocs(orderBy: [{n: ASC}]) { firstName title } }", {"first_name", "headline"}, 0},
+    // A view that builds its document.
+    {"{ builts(orderBy: [{n: DESC}]) { firstName } }", {"first_name"}, 6},
+    {"{ builtsConnection(first: 3, orderBy: [{n: ASC}]) { totalCount edges { node { title } } } }",
+     {"headline"},
+     4}, // three nodes and the one that tells whether there is a next page
 };
 
 /// What projecting one row gives.
@@ -264,10 +289,16 @@ TEST_P(projection_pg, every_read_answers_as_the_whole_document_does) {
             node = q->node_type;
             selections.push_back(&root.selection);
         }
-        // The reference: the same statement reading the whole document.
-        const std::string expr = fraiseql::sql::document_select(*node->view, selections);
-        const std::string whole = "t.\"data\"::text";
-        EXPECT_EQ(expr != whole, c.projects) << expr;
+        // The reference: the same statement reading the whole document (through the same
+        // derived table, whose `d` is the document column).
+        const auto selected = fraiseql::sql::document_select(*node->view, selections);
+        const std::string& expr = selected.outer;
+        const std::string whole = c.projects ? "p.d::text" : "t.\"data\"::text";
+        EXPECT_EQ(!selected.inner.empty(), c.projects) << expr;
+        if (c.projects)
+            EXPECT_EQ(selected.inner, "t.\"data\"");
+        else
+            EXPECT_EQ(expr, whole);
         std::string reference = stmt.text;
         const auto at = reference.find(expr);
         ASSERT_NE(at, std::string::npos) << stmt.text;
@@ -334,6 +365,47 @@ TEST_P(projection_pg, toasted_documents_are_projected_for_one_or_two_keys_only) 
     ASSERT_EQ(three.size(), 1u);
     ASSERT_TRUE(three[0]);
     EXPECT_GT(three[0]->size(), 12800u) << "three keys: the whole TOASTed document";
+}
+
+TEST_P(projection_pg, a_view_that_builds_its_document_builds_it_once_per_row) {
+    // ADR 0004: the projection names the document five times; through a derived table each
+    // row's document is built once, as the whole-document read does, and only for the rows
+    // the LIMIT keeps.
+    const struct {
+        const char* query;
+        std::size_t rows; ///< rows the statement returns (a connection fetches one more)
+    } reads[] = {
+        {"{ builts(orderBy: [{n: ASC}]) { firstName } }", 8},
+        {"{ builts(orderBy: [{n: DESC}], limit: 3) { firstName title } }", 3},
+        {"{ built(n: 2) { title } }", 1},
+        {"{ builtsConnection(first: 3, orderBy: [{n: ASC}]) { edges { node { title } } } }", 4},
+        {"{ builtsConnection(first: 2) { totalCount edges { node { firstName } } } }", 3},
+    };
+    for (const auto& r : reads) {
+        SCOPED_TRACE(r.query);
+        auto doc = gql::parse_executable(r.query);
+        ASSERT_TRUE(doc);
+        auto plan = gql::plan_operation(*schema_, *doc, "", gql::input_value::null());
+        ASSERT_TRUE(plan) << plan.error().front().message;
+        const gql::field_plan& root = plan->root_fields.at(0);
+        fraiseql::sql::statement stmt;
+        if (root.field->root == gql::field_def::root_kind::connection) {
+            auto q = fraiseql::sql::compile_connection(*schema_, root, 100);
+            ASSERT_TRUE(q);
+            stmt = q->stmt;
+        } else {
+            auto q = fraiseql::sql::compile_root_query(*schema_, root, {100});
+            ASSERT_TRUE(q);
+            stmt = q->stmt;
+        }
+        ASSERT_NE(stmt.text.find("jsonb_build_object("), std::string::npos) << stmt.text;
+        fetch("SELECT set_config('fraiseql.doc_builds', '0', false)", {}, 0);
+        const auto rows = fetch(stmt.text, stmt.params, 0);
+        EXPECT_EQ(rows.size(), r.rows) << stmt.text;
+        const auto builds = fetch("SELECT current_setting('fraiseql.doc_builds')", {}, 0);
+        ASSERT_EQ(builds.size(), 1u);
+        EXPECT_EQ(builds[0], std::to_string(r.rows)) << stmt.text;
+    }
 }
 
 INSTANTIATE_TEST_SUITE_P(backends, projection_pg, fraiseql::test::all_backends(),

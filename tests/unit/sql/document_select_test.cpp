@@ -78,14 +78,12 @@ TEST_F(document_select_test, the_threshold_grows_with_the_keys_and_starts_at_zer
 TEST_F(document_select_test, fetches_the_selected_source_keys_once_each) {
     const std::string q = sql("{ docs { a: firstName b: firstName __typename title } }");
     EXPECT_EQ(
-        q.find("SELECT CASE WHEN pg_column_size(t.\"data\") >= " +
-               std::to_string(sql_projection_min_bytes(2)) +
-               " AND pg_typeof(t.\"data\") = 'jsonb'::regtype AND "
-               "jsonb_typeof(t.\"data\"::jsonb) = 'object' THEN jsonb_build_object("
-               "'first_name', t.\"data\"->'first_name', 'headline', t.\"data\"->'headline')::text "
-               "ELSE t.\"data\"::text END FROM \"v_doc\" AS t"),
-        0u)
-        << q;
+        q,
+        "SELECT CASE WHEN pg_column_size(p.d) >= " + std::to_string(sql_projection_min_bytes(2)) +
+            " AND pg_typeof(p.d) = 'jsonb'::regtype AND jsonb_typeof(p.d::jsonb) = 'object' "
+            "THEN jsonb_build_object('first_name', p.d->'first_name', 'headline', "
+            "p.d->'headline')::text ELSE p.d::text END "
+            "FROM (SELECT t.\"data\" AS d FROM \"v_doc\" AS t LIMIT $1::int8) AS p");
     EXPECT_EQ(count(q, "->'first_name'"), 1u) << "two aliases of one key: fetched once";
     EXPECT_EQ(count(q, "'title'"), 0u) << "the @key name is read, not the field name";
 }
@@ -93,8 +91,7 @@ TEST_F(document_select_test, fetches_the_selected_source_keys_once_each) {
 TEST_F(document_select_test, nested_selections_fetch_their_whole_top_level_value) {
     const std::string q =
         sql("query { docs { ...F } } fragment F on Doc { author { id firstName } }");
-    EXPECT_NE(q.find("jsonb_build_object('author', t.\"data\"->'author')::text"), std::string::npos)
-        << q;
+    EXPECT_NE(q.find("jsonb_build_object('author', p.d->'author')::text"), std::string::npos) << q;
     EXPECT_EQ(count(q, "first_name"), 0u) << "keys inside a nested value are the transform's job";
 }
 
@@ -106,7 +103,7 @@ TEST_F(document_select_test, typename_alone_builds_an_empty_object) {
 
 TEST_F(document_select_test, three_or_four_keys_are_projected_only_below_the_toast_threshold) {
     const std::string three = sql("{ docs { id firstName title } }");
-    EXPECT_NE(three.find("pg_column_size(t.\"data\") BETWEEN " +
+    EXPECT_NE(three.find("pg_column_size(p.d) BETWEEN " +
                          std::to_string(sql_projection_min_bytes(3)) + " AND 2000 AND "),
               std::string::npos)
         << three;
@@ -130,25 +127,70 @@ TEST_F(document_select_test, relations_without_a_document_keep_row_to_json) {
 
 TEST_F(document_select_test, a_single_object_read_is_projected_too) {
     const std::string q = sql("{ doc(id: \"x\") { firstName } }");
-    EXPECT_EQ(q.rfind("SELECT CASE WHEN pg_column_size(t.\"data\") >= 140 AND ", 0), 0u) << q;
-    EXPECT_NE(q.find("jsonb_build_object('first_name', t.\"data\"->'first_name')::text"),
+    EXPECT_EQ(q.rfind("SELECT CASE WHEN pg_column_size(p.d) >= 140 AND ", 0), 0u) << q;
+    EXPECT_NE(q.find("jsonb_build_object('first_name', p.d->'first_name')::text"),
               std::string::npos);
+    EXPECT_NE(q.find(" FROM (SELECT t.\"data\" AS d FROM \"v_doc\" AS t WHERE "), std::string::npos)
+        << q;
+    EXPECT_EQ(q.substr(q.size() - 14), " LIMIT 1) AS p") << q;
 }
 
 TEST_F(document_select_test, a_connection_fetches_the_union_of_its_node_selections) {
     const std::string q =
         sql("{ docsConnection(first: 2) { totalCount e1: edges { cursor node { firstName } } "
             "e2: edges { node { id } n2: node { firstName title } } pageInfo { hasNextPage } } }");
-    EXPECT_NE(
-        q.find("jsonb_build_object('first_name', t.\"data\"->'first_name', 'id', t.\"data\"->'id', "
-               "'headline', t.\"data\"->'headline')::text"),
-        std::string::npos)
+    EXPECT_NE(q.find("jsonb_build_object('first_name', p.d->'first_name', 'id', p.d->'id', "
+                     "'headline', p.d->'headline')::text"),
+              std::string::npos)
         << q;
     EXPECT_EQ(count(q, "jsonb_build_object("), 1u);
     // The cursor keys are computed by SQL beside the document, never read from it.
     EXPECT_NE(q.find("jsonb_build_array(t.\"data\"->>'id')"), std::string::npos) << q;
     const std::string no_node = sql("{ docsConnection(first: 2) { edges { cursor } } }");
     EXPECT_NE(no_node.find("THEN jsonb_build_object()::text"), std::string::npos) << no_node;
+}
+
+TEST_F(document_select_test, the_document_is_named_once_in_the_statement) {
+    // A view that builds `data` is inlined by PostgreSQL: every mention of t."data" would build
+    // the document again (ADR 0004). The CASE reads p.d; only the derived table names t."data".
+    for (const char* q : {"{ docs { firstName } }", "{ doc(id: \"x\") { firstName title } }",
+                          "{ docsConnection(first: 2) { edges { node { firstName } } } }",
+                          "{ docsConnection(first: 2) { totalCount edges { node { id } } } }"}) {
+        const std::string text = sql(q);
+        // The projection, before the derived table: p.d only (four conditions and the ELSE,
+        // plus one per key); the derived table selects the document once.
+        const auto inner = text.find("(SELECT t.\"data\" AS d");
+        ASSERT_NE(inner, std::string::npos) << text;
+        const std::string outer = text.substr(0, inner);
+        EXPECT_EQ(count(outer, "t."), 0u) << text;
+        EXPECT_EQ(count(outer, "p.d"), 4u + count(outer, "', p.d->'")) << text;
+        EXPECT_EQ(count(text, "t.\"data\" AS d"), 1u) << text;
+    }
+}
+
+TEST_F(document_select_test, connection_pages_are_derived_tables_when_projected) {
+    const std::string page = sql("{ docsConnection(first: 2) { edges { node { firstName } } } }");
+    EXPECT_EQ(page.rfind("SELECT NULL::int8, NULL::bool, CASE WHEN pg_column_size(p.d) >= 140 ", 0),
+              0u)
+        << page;
+    EXPECT_NE(page.find(" ELSE p.d::text END, p.k FROM (SELECT t.\"data\" AS d, "
+                        "jsonb_build_array(t.\"data\"->>'id')::text AS k FROM \"v_doc\" AS t "
+                        "ORDER BY "),
+              std::string::npos)
+        << page;
+    EXPECT_EQ(page.substr(page.size() - 6), ") AS p") << page;
+    const std::string total =
+        sql("{ docsConnection(first: 2) { totalCount edges { node { firstName } } } }");
+    EXPECT_EQ(total.rfind("SELECT h.c, h.o, CASE WHEN pg_column_size(p.d) >= 140 ", 0), 0u)
+        << total;
+    EXPECT_NE(total.find("LEFT JOIN LATERAL (SELECT t.\"data\" AS d, "), std::string::npos)
+        << total;
+    // Whole documents keep the plain statements.
+    const std::string whole =
+        sql("{ docsConnection(first: 2) { edges { node { id firstName title meta tags } } } }");
+    EXPECT_EQ(whole.rfind("SELECT NULL::int8, NULL::bool, t.\"data\"::text, jsonb_build_array(", 0),
+              0u)
+        << whole;
 }
 
 TEST_F(document_select_test, keys_are_quoted_as_literals) {
@@ -159,7 +201,7 @@ type Query { ts: [T!]! }
     ASSERT_TRUE(r) << r.error().front().message;
     s_ = *r;
     const std::string q = sql("{ ts { odd } }");
-    EXPECT_NE(q.find("jsonb_build_object(E'it''s a \\\\ key', t.\"data\"->E'it''s a \\\\ key')"),
+    EXPECT_NE(q.find("jsonb_build_object(E'it''s a \\\\ key', p.d->E'it''s a \\\\ key')"),
               std::string::npos)
         << q;
 }

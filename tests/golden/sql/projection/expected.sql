@@ -1,18 +1,18 @@
 -- one
-SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id')::text ELSE t."data"::text END FROM "v_item" AS t LIMIT $1::int8;
+SELECT CASE WHEN pg_column_size(p.d) >= 140 AND pg_typeof(p.d) = 'jsonb'::regtype AND jsonb_typeof(p.d::jsonb) = 'object' THEN jsonb_build_object('id', p.d->'id')::text ELSE p.d::text END FROM (SELECT t."data" AS d FROM "v_item" AS t LIMIT $1::int8) AS p;
 -- aliases
-SELECT CASE WHEN pg_column_size(t."data") >= 140 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('name', t."data"->'name')::text ELSE t."data"::text END FROM "v_item" AS t LIMIT $1::int8;
+SELECT CASE WHEN pg_column_size(p.d) >= 140 AND pg_typeof(p.d) = 'jsonb'::regtype AND jsonb_typeof(p.d::jsonb) = 'object' THEN jsonb_build_object('name', p.d->'name')::text ELSE p.d::text END FROM (SELECT t."data" AS d FROM "v_item" AS t LIMIT $1::int8) AS p;
 -- nested
-SELECT CASE WHEN pg_column_size(t."data") >= 610 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('address', t."data"->'address', 'line_2', t."data"->'line_2')::text ELSE t."data"::text END FROM "v_item" AS t LIMIT $1::int8;
+SELECT CASE WHEN pg_column_size(p.d) >= 610 AND pg_typeof(p.d) = 'jsonb'::regtype AND jsonb_typeof(p.d::jsonb) = 'object' THEN jsonb_build_object('address', p.d->'address', 'line_2', p.d->'line_2')::text ELSE p.d::text END FROM (SELECT t."data" AS d FROM "v_item" AS t LIMIT $1::int8) AS p;
 -- three
-SELECT CASE WHEN pg_column_size(t."data") BETWEEN 1080 AND 2000 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id', 'name', t."data"->'name', E'it''s a \\ ünï key', t."data"->E'it''s a \\ ünï key')::text ELSE t."data"::text END FROM "v_item" AS t LIMIT $1::int8;
+SELECT CASE WHEN pg_column_size(p.d) BETWEEN 1080 AND 2000 AND pg_typeof(p.d) = 'jsonb'::regtype AND jsonb_typeof(p.d::jsonb) = 'object' THEN jsonb_build_object('id', p.d->'id', 'name', p.d->'name', E'it''s a \\ ünï key', p.d->E'it''s a \\ ünï key')::text ELSE p.d::text END FROM (SELECT t."data" AS d FROM "v_item" AS t LIMIT $1::int8) AS p;
 -- four
-SELECT CASE WHEN pg_column_size(t."data") BETWEEN 1550 AND 2000 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id', 'name', t."data"->'name', 'code', t."data"->'code', 'count', t."data"->'count')::text ELSE t."data"::text END FROM "v_item" AS t WHERE (t."data"->>'id')::uuid = $1::uuid LIMIT 1;
+SELECT CASE WHEN pg_column_size(p.d) BETWEEN 1550 AND 2000 AND pg_typeof(p.d) = 'jsonb'::regtype AND jsonb_typeof(p.d::jsonb) = 'object' THEN jsonb_build_object('id', p.d->'id', 'name', p.d->'name', 'code', p.d->'code', 'count', p.d->'count')::text ELSE p.d::text END FROM (SELECT t."data" AS d FROM "v_item" AS t WHERE (t."data"->>'id')::uuid = $1::uuid LIMIT 1) AS p;
 -- five
 SELECT t."data"::text FROM "v_item" AS t LIMIT $1::int8;
 -- typename
-SELECT CASE WHEN pg_column_size(t."data") >= 0 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object()::text ELSE t."data"::text END FROM "v_item" AS t LIMIT $1::int8;
+SELECT CASE WHEN pg_column_size(p.d) >= 0 AND pg_typeof(p.d) = 'jsonb'::regtype AND jsonb_typeof(p.d::jsonb) = 'object' THEN jsonb_build_object()::text ELSE p.d::text END FROM (SELECT t."data" AS d FROM "v_item" AS t LIMIT $1::int8) AS p;
 -- hybrid
-SELECT CASE WHEN pg_column_size(t."data") BETWEEN 1080 AND 2000 AND pg_typeof(t."data") = 'jsonb'::regtype AND jsonb_typeof(t."data"::jsonb) = 'object' THEN jsonb_build_object('id', t."data"->'id', 'status', t."data"->'status', 'model', t."data"->'model')::text ELSE t."data"::text END FROM "app"."tv_machine" AS t WHERE t."status" = $1 LIMIT $2::int8;
+SELECT CASE WHEN pg_column_size(p.d) BETWEEN 1080 AND 2000 AND pg_typeof(p.d) = 'jsonb'::regtype AND jsonb_typeof(p.d::jsonb) = 'object' THEN jsonb_build_object('id', p.d->'id', 'status', p.d->'status', 'model', p.d->'model')::text ELSE p.d::text END FROM (SELECT t."data" AS d FROM "app"."tv_machine" AS t WHERE t."status" = $1 LIMIT $2::int8) AS p;
 -- plain
 SELECT row_to_json(t)::text FROM "plain_rel" AS t LIMIT $1::int8;
