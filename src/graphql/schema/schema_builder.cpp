@@ -410,6 +410,15 @@ struct builder {
         }
         for (const auto& m : d.union_members) t.possible_types.emplace_back(m.value);
         for (const auto& e : d.enum_values) {
+            if (t.has_enum_value(e.name)) {
+                // A repeat inside one definition is check_sdl()'s "can only be defined once".
+                if (d.extension)
+                    fail("Enum value \"" + t.name + "." + std::string(e.name) +
+                             "\" already exists in the schema. It cannot also be defined in this "
+                             "type extension.",
+                         e.loc);
+                continue;
+            }
             enum_value_def ev;
             ev.name = std::string(e.name);
             ev.description = desc(e.description);

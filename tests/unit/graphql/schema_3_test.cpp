@@ -137,6 +137,13 @@ TEST(schema_3_errors, directive_uses_are_checked_like_graphql_js) {
                 "not provided. @3:66"});
 }
 
+TEST(schema_3_errors, extensions_cannot_redefine_enum_values) {
+    EXPECT_EQ(errors_of(std::string(query) + "type Dog @view(name: \"v_dog\") { a: Int }\n"
+                                             "enum E { A B }\nextend enum E { C A }\n"),
+              strings{"Enum value \"E.A\" already exists in the schema. It cannot also be defined "
+                      "in this type extension. @4:19"});
+}
+
 TEST(schema_3_errors, duplicate_enum_values_and_argument_definitions) {
     EXPECT_EQ(errors_of(std::string(query) +
                         "type Dog @view(name: \"v_dog\") { a(x: Int, x: Int): Int }\n"
