@@ -1,5 +1,8 @@
-// Native-driver-only behaviour: notices and LISTEN/NOTIFY callbacks, statement-cache
-// eviction, ParameterStatus tracking.
+// Native-driver-only behaviour: notices and LISTEN/NOTIFY callbacks (native_options hooks
+// the libpq backend does not offer: docs/driver.md "Differences between the backends") and
+// the configurable statement-cache size (libpq: fixed, libpq_query.* tests its eviction).
+// ParameterStatus tracking and DEALLOCATE ALL recovery run on both backends
+// (connection_query_pgtest.cpp).
 #include <boost/asio/io_context.hpp>
 
 #include "connection_fixture.hpp"
@@ -70,26 +73,6 @@ TEST_F(native_only, statement_cache_evicts_and_closes) {
     ASSERT_TRUE(run1(*c, "SELECT count(*) FROM pg_prepared_statements", &n));
     EXPECT_LE(std::stoi(n.at(0, 0)), 5); // 4 cached + this one being prepared
     EXPECT_GE(std::stoi(n.at(0, 0)), 4);
-}
-
-TEST_F(native_only, parameter_status_updates) {
-    FRAISEQL_REQUIRE_CLUSTER();
-    auto c = open({});
-    ASSERT_TRUE(c);
-    ASSERT_TRUE(run1(*c, "SET application_name = 'conn-test-app'"));
-    EXPECT_EQ(c->parameter("application_name"), "conn-test-app");
-    EXPECT_EQ(c->parameter("DateStyle").substr(0, 3), "ISO");
-}
-
-TEST_F(native_only, deallocate_all_resets_the_cache) {
-    FRAISEQL_REQUIRE_CLUSTER();
-    auto c = open({});
-    ASSERT_TRUE(c);
-    ASSERT_TRUE(run1(*c, "SELECT 1"));
-    ASSERT_TRUE(run1(*c, "DEALLOCATE ALL"));
-    copy_sink s;
-    ASSERT_TRUE(run1(*c, "SELECT 1", &s)); // would fail with 26000 if still cached
-    EXPECT_EQ(s.at(0, 0), "1");
 }
 
 } // namespace

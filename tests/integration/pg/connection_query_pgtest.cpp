@@ -211,6 +211,32 @@ TEST_P(query, prepared_statement_cache_hits) {
     EXPECT_EQ(c_->stats().prepared_cache_hits, 2u);
 }
 
+// ParameterStatus messages the server sends after startup (a SET of a GUC_REPORT
+// parameter) update what parameter() returns, on both backends (libpq tracks them too,
+// PQparameterStatus, libpq docs 34.2).
+TEST_P(query, parameter_status_updates_after_a_set) {
+    EXPECT_EQ(c_->parameter("DateStyle").substr(0, 3), "ISO");
+    ASSERT_TRUE(run1(*c_, "SET application_name = 'conn-test-app'"));
+    EXPECT_EQ(c_->parameter("application_name"), "conn-test-app");
+    ASSERT_TRUE(simple(*c_, "SET DateStyle = 'SQL, DMY'"));
+    EXPECT_EQ(c_->parameter("DateStyle"), "SQL, DMY");
+}
+
+// DEALLOCATE ALL behind the driver's back: the next run of a cached statement fails with
+// 26000 at Bind, before anything ran, so it is prepared afresh and re-sent (connection.hpp).
+TEST_P(query, deallocate_all_behind_the_cache_is_recovered) {
+    copy_sink s0;
+    ASSERT_TRUE(run1(*c_, "SELECT 1", &s0));
+    ASSERT_TRUE(run1(*c_, "DEALLOCATE ALL"));
+    copy_sink s;
+    auto r = run1(*c_, "SELECT 1", &s); // would fail with 26000 if still cached
+    ASSERT_TRUE(r) << describe(r);
+    EXPECT_EQ(s.at(0, 0), "1");
+    copy_sink again;
+    ASSERT_TRUE(run1(*c_, "SELECT 1", &again));
+    EXPECT_EQ(again.at(0, 0), "1");
+}
+
 TEST_P(query, cached_statement_invalidated_by_schema_change) {
     ASSERT_TRUE(simple(*c_, "CREATE TEMP TABLE conn_inv (a int); INSERT INTO conn_inv VALUES (1)"));
     copy_sink s1;
