@@ -1,5 +1,8 @@
 // The fraiseql command: serve, demo, check, explain.
 
+#include <signal.h>
+
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -31,6 +34,14 @@ namespace fs = std::filesystem;
 using namespace fraiseql;
 
 namespace {
+
+/// SIGINT/SIGTERM received while `fraiseql demo` starts its cluster (before serve() listens
+/// for signals itself); 0 when none.
+volatile std::sig_atomic_t early_signal = 0;
+
+void remember_signal(int sig) {
+    early_signal = sig;
+}
 
 /// Command-line values for config keys; only the flags that were given are recorded.
 struct flag_set {
@@ -181,6 +192,9 @@ int serve(exec::config cfg) {
             io.stop();
         }, asio::detached);
     });
+    // A signal that came before the signal_set took over (demo start-up, connecting) is
+    // delivered again now, to the handler above.
+    if (early_signal != 0) ::raise(early_signal);
     std::vector<std::thread> workers;
     for (std::uint32_t i = 1; i < cfg.threads; ++i) workers.emplace_back([&] { io.run(); });
     io.run();
@@ -251,8 +265,24 @@ int main(int argc, char** argv) {
             return 2;
         }
         setup_logging(*cfg);
+        // Ctrl-C / SIGTERM while the cluster starts or the example loads would otherwise kill
+        // us and leave the cluster running: pg_ctl detaches the postmaster from our process
+        // group. Remember the signal, let the step end, then stop the cluster.
+        struct sigaction sa {};
+        sa.sa_handler = remember_signal;
+        sa.sa_flags = SA_RESTART;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, nullptr);
+        sigaction(SIGTERM, &sa, nullptr);
         auto cluster = demo::start_cluster(demo_dir, FRAISEQL_SOURCE_DIR);
-        if (!cluster) {
+        if (!cluster || early_signal != 0) {
+            // Stopping is harmless when the start itself failed (nothing is running then).
+            demo::stop_cluster(demo_dir, FRAISEQL_SOURCE_DIR);
+            if (early_signal != 0) {
+                std::cerr << "interrupted (signal " << int(early_signal)
+                          << "): the private PostgreSQL in " << demo_dir << " is stopped\n";
+                return 128 + int(early_signal);
+            }
             std::cerr << "error: " << cluster.error() << "\n";
             return 1;
         }

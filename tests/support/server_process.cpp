@@ -29,7 +29,11 @@ std::string fraiseql_binary() {
 #endif
 }
 
-server_process::server_process(std::vector<std::string> args, std::vector<std::string> env) {
+server_process::server_process(std::vector<std::string> args, std::vector<std::string> env)
+    : server_process(std::move(args), std::move(env), process_options{}) {}
+
+server_process::server_process(std::vector<std::string> args, std::vector<std::string> env,
+                               const process_options& options) {
     int fds[2];
     if (pipe(fds) != 0) return;
     pid_ = fork();
@@ -39,7 +43,7 @@ server_process::server_process(std::vector<std::string> args, std::vector<std::s
         close(fds[0]);
         close(fds[1]);
         for (auto& e : env) putenv(e.data());
-        std::vector<std::string> argv_s = {fraiseql_binary(), "serve", "--port", "0"};
+        std::vector<std::string> argv_s = {fraiseql_binary(), options.subcommand, "--port", "0"};
         argv_s.insert(argv_s.end(), args.begin(), args.end());
         std::vector<char*> argv;
         for (auto& a : argv_s) argv.push_back(a.data());
@@ -51,13 +55,15 @@ server_process::server_process(std::vector<std::string> args, std::vector<std::s
     close(fds[1]);
     out_fd_ = fds[0];
     fcntl(out_fd_, F_SETFL, O_NONBLOCK);
-    static const std::regex serving(R"(serving .* on http://[^:]+:(\d+)/graphql)");
-    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    const std::regex serving(options.ready_regex);
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(options.startup_seconds);
     while (std::chrono::steady_clock::now() < until) {
         drain(100);
         std::smatch m;
         if (std::regex_search(log_, m, serving)) {
-            port_ = static_cast<unsigned short>(std::stoi(m[1]));
+            if (m.size() > 1 && m[1].matched)
+                port_ = static_cast<unsigned short>(std::stoi(m[1]));
+            ready_ = true;
             return;
         }
         int status;
@@ -83,9 +89,9 @@ std::string server_process::log() {
     return log_;
 }
 
-int server_process::stop(int timeout_ms) {
+int server_process::stop(int timeout_ms, int sig) {
     if (pid_ <= 0) return -1;
-    kill(pid_, SIGTERM);
+    kill(pid_, sig);
     auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
     int status = 0;
     while (std::chrono::steady_clock::now() < until) {

@@ -5,13 +5,22 @@
 
 #include <sys/types.h>
 
+#include <csignal>
 #include <map>
 #include <string>
 #include <vector>
 
 namespace fraiseql::test {
 
-/// A `fraiseql serve` child process. The constructor starts it on a free port
+/// How a server_process is started (defaults: `fraiseql serve --port 0`, 20 s to come up).
+struct process_options {
+    std::string subcommand = "serve"; ///< e.g. "demo"
+    int startup_seconds = 20;         ///< the demo's first start runs initdb and loads data
+    /// Output that means "up"; its first capture group, if any, is the HTTP port.
+    std::string ready_regex = R"(serving .* on http://[^:]+:(\d+)/graphql)";
+};
+
+/// A `fraiseql serve` (or `demo`) child process. The constructor starts it on a free port
 /// and waits until it logs that it is serving; the destructor sends SIGTERM and
 /// waits. `ok()` is false (and `log()` says why) when it did not come up.
 class server_process {
@@ -19,23 +28,28 @@ public:
     /// `args` follow `fraiseql serve` (e.g. --schema, --database-url, --backend);
     /// `--port 0` is added. `env` entries are set in the child (KEY=VALUE).
     explicit server_process(std::vector<std::string> args, std::vector<std::string> env = {});
+    /// The same for `fraiseql <options.subcommand> --port 0 args...`.
+    server_process(std::vector<std::string> args, std::vector<std::string> env,
+                   const process_options& options);
     ~server_process();
     server_process(const server_process&) = delete;
     server_process& operator=(const server_process&) = delete;
 
-    bool ok() const noexcept { return port_ != 0; }
+    bool ok() const noexcept { return ready_; }
     unsigned short port() const noexcept { return port_; }
     pid_t pid() const noexcept { return pid_; }
     /// Everything the server printed so far.
     std::string log();
-    /// Sends SIGTERM and waits (up to `timeout_ms`); returns the exit status or -1.
-    int stop(int timeout_ms = 10000);
+    /// Sends `sig` (SIGTERM, or SIGINT as Ctrl-C does) and waits (up to `timeout_ms`);
+    /// returns the exit status (128 + signal when killed by one) or -1 on timeout.
+    int stop(int timeout_ms = 10000, int sig = SIGTERM);
 
 private:
     void drain(int timeout_ms);
     pid_t pid_ = -1;
     int out_fd_ = -1;
     unsigned short port_ = 0;
+    bool ready_ = false;
     std::string log_;
 };
 
