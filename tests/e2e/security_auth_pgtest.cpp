@@ -268,6 +268,24 @@ TEST_P(auth_e2e, a_type_with_auth_is_forbidden_for_other_roles) {
     EXPECT_EQ(serialize(str), R"({"data":{"audit":[{"what":"a-login"}]}})");
 }
 
+TEST_P(auth_e2e, auth_on_a_root_query_field) {
+    // @auth on the root field itself (its type Note has none): not run for other roles —
+    // null plus FORBIDDEN at ["editorNotes"] — while `notes`, over the same view, is served.
+    start();
+    auto v = query("{ editorNotes { title } notes { tenantId } }",
+                   token("tenant-a", "u", {"reader", "admin"}));
+    EXPECT_TRUE(v.at("data").at("editorNotes").is_null()) << last_.body;
+    EXPECT_TRUE(all_of_tenant(v.at("data").at("notes"), "tenant-a")) << last_.body;
+    ASSERT_EQ(error_codes(v), std::vector<std::string>{"FORBIDDEN"}) << last_.body;
+    EXPECT_EQ(serialize(v.at("errors").as_array()[0].at("path")), R"(["editorNotes"])");
+    auto anon = query("{ editorNotes { title } }");
+    EXPECT_EQ(error_codes(anon), std::vector<std::string>{"FORBIDDEN"}) << last_.body;
+    // An editor is served, and RLS still applies to what it reads.
+    auto ok = query("{ editorNotes { tenantId } }", token("tenant-b", "u", {"editor"}));
+    EXPECT_FALSE(ok.as_object().contains("errors")) << last_.body;
+    EXPECT_TRUE(all_of_tenant(ok.at("data").at("editorNotes"), "tenant-b")) << last_.body;
+}
+
 TEST_P(auth_e2e, a_forbidden_root_mutation_does_not_run) {
     start();
     const std::string marker = unique("wipe");
