@@ -3,6 +3,7 @@
 
 #include "fraiseql/http/server.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <list>
@@ -522,6 +523,17 @@ server::impl::handle_graphql(const bhttp::request<bhttp::string_body>& req,
         }
         body += ']';
         res.body() = std::move(body);
+        // The batch shares one Authorization header: when it is refused, every operation
+        // is, and the client gets the same 401 and challenge as for one operation
+        // (product.md §5, RFC 6750 §3). A batch where only some operations are refused
+        // (introspection = authenticated) has data for the others: 200.
+        const bool all_refused = std::all_of(results.begin(), results.end(),
+                                             [](const exec::response& r) { return r.status == 401; });
+        if (all_refused) {
+            res.result(bhttp::status::unauthorized);
+            const auto& challenge = results.front().www_authenticate;
+            res.set(bhttp::field::www_authenticate, challenge.empty() ? std::string("Bearer") : challenge);
+        }
     }
     co_return res;
 }

@@ -145,6 +145,28 @@ TEST_P(auth_e2e, jwt_checks_over_http) {
     EXPECT_EQ(serialize(anon.at("data")), R"({"items":[]})");
 }
 
+TEST_P(auth_e2e, a_batch_with_a_refused_token_is_401) {
+    // One Authorization header for the whole batch: a refused token refuses every operation,
+    // and the HTTP answer is the same 401 + challenge as for a single operation.
+    start();
+    const std::string batch = R"([{"query":"{ items { id } }"},{"query":"{ __typename }"}])";
+    const std::string expired =
+        hs256(R"({"sub":"u1","tenant_id":"tenant-a","exp":)" + std::to_string(now_s() - 60) + "}");
+    auto r = post_graphql(port(), batch, bearer(expired));
+    EXPECT_EQ(r.status, 401) << r.body;
+    EXPECT_EQ(r.headers["www-authenticate"].rfind("Bearer", 0), 0u) << r.body;
+    const std::string refused =
+        R"({"errors":[{"message":"Authentication required","extensions":{"code":"UNAUTHENTICATED"}}]})";
+    EXPECT_EQ(r.body, "[" + refused + "," + refused + "]");
+    // A batch where only some operations are refused (introspection = authenticated, no
+    // token) is answered 200: the others have data.
+    start({"FRAISEQL_INTROSPECTION=authenticated"});
+    auto mixed = post_graphql(
+        port(), R"([{"query":"{ __schema { queryType { name } } }"},{"query":"{ __typename }"}])");
+    EXPECT_EQ(mixed.status, 200) << mixed.body;
+    EXPECT_NE(mixed.body.find(R"({"data":{"__typename":"Query"}})"), std::string::npos);
+}
+
 TEST_P(auth_e2e, hs_rs_algorithm_confusion_is_refused) {
     rsa_key key;
     // Only a public key is configured (no secret): RS256 tokens, nothing else.
