@@ -100,6 +100,13 @@ TEST(plan_6_1_2_coerce_variable_values, defaults_nullability_and_bad_user_input)
     ASSERT_TRUE(three);
     EXPECT_EQ(three->root_fields[1].arg("limit")->as_int(), 3);
 
+    // An explicit null is a value: it is kept, not replaced by the default (§6.1.2 3.h-i).
+    auto null_n = plan(
+        q, input_value::object({{"id", input_value::string(uuid)}, {"n", input_value::null()}}));
+    ASSERT_TRUE(null_n);
+    ASSERT_NE(null_n->root_fields[1].arg("limit"), nullptr);
+    EXPECT_TRUE(null_n->root_fields[1].arg("limit")->is_null());
+
     // Missing, null and malformed values of a non-null variable are the client's fault.
     auto missing = errors_of(plan(q, input_value::object({})));
     EXPECT_EQ(
