@@ -23,6 +23,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <boost/json/parse.hpp>
@@ -432,6 +433,37 @@ TEST_P(conformance_e2e, es256_tokens_from_a_jwks_file_with_leeway) {
     auto anon = post_graphql(port(), q);
     EXPECT_EQ(anon.status, 401) << anon.body;
     EXPECT_EQ(anon.headers["www-authenticate"], "Bearer");
+}
+
+// Issue 8 / product.md §5: the JWKS file is re-read when it changes — a key rotated in by an
+// atomic replace is accepted by the running server, the retired key refused — rate-limited
+// to once per second (docs/security.md §2.5).
+TEST_P(conformance_e2e, jwks_rotation_reaches_the_running_server) {
+    namespace jw = fraiseql_test::jwt;
+    const auto old_key = jw::ec_key();
+    const auto new_key = jw::ec_key();
+    jw::temp_file jwks("{\"keys\":[" + jw::jwk(old_key, "2023") + "]}");
+    start({"FRAISEQL_JWT_JWKS_FILE=" + jwks.path(), "FRAISEQL_ALLOW_ANONYMOUS=false"});
+    const std::string q = body("{ __typename }");
+    const std::string claims = R"({"sub":"u1","exp":)" + std::to_string(now_s() + 600) + "}";
+    auto status = [&](const jw::pkey& key, const char* kid) {
+        const std::string header = std::string(R"({"alg":"ES256","kid":")") + kid + "\"}";
+        return post_graphql(port(), q,
+                            {{"Authorization", "Bearer " + jw::es_token(key, claims, header)}})
+            .status;
+    };
+    EXPECT_EQ(status(old_key, "2023"), 200);
+    EXPECT_EQ(status(new_key, "2024"), 401);
+    // Publish the new key beside the old one, then retire the old one (atomic replaces).
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    jwks.replace("{\"keys\":[" + jw::jwk(old_key, "2023") + "," + jw::jwk(new_key, "2024") + "]}");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    EXPECT_EQ(status(new_key, "2024"), 200);
+    EXPECT_EQ(status(old_key, "2023"), 200);
+    jwks.replace("{\"keys\":[" + jw::jwk(new_key, "2024") + "]}");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    EXPECT_EQ(status(old_key, "2023"), 401);
+    EXPECT_EQ(status(new_key, "2024"), 200);
 }
 
 // RFC 9110 §15.5.2: every 401 carries a WWW-Authenticate challenge — also the one for
