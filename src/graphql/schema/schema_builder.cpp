@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "fraiseql/graphql/parser.hpp"
+#include "graphql/validate/suggest.hpp"
 
 namespace fraiseql::graphql {
 namespace {
@@ -557,9 +558,13 @@ struct builder {
             for (const auto& a : d.arguments) {
                 const bool known = std::any_of(def->args.begin(), def->args.end(),
                                                [&](const argument_def& x) { return x.name == a.name; });
-                if (!known)
-                    fail("Unknown argument \"" + std::string(a.name) + "\" on directive \"@" + name + "\".",
+                if (!known) {
+                    std::vector<std::string_view> names;
+                    for (const auto& x : def->args) names.push_back(x.name);
+                    fail("Unknown argument \"" + std::string(a.name) + "\" on directive \"@" + name + "\"." +
+                             detail::did_you_mean(detail::suggestion_list(a.name, names)),
                          a.loc);
+                }
                 if (!given.insert(a.name).second)
                     fail("There can be only one argument named \"" + std::string(a.name) + "\".", a.loc);
             }

@@ -119,7 +119,7 @@ TEST(schema_3_errors, directive_uses_are_checked_like_graphql_js) {
                  "The directive \"@key\" can only be used once at this location. @5:26",
                  "Directive \"@key\" argument \"name\" of type \"String!\" is required, but it "
                  "was not provided. @6:10",
-                 "Unknown argument \"nam\" on directive \"@key\". @6:15",
+                 "Unknown argument \"nam\" on directive \"@key\". Did you mean \"name\"? @6:15",
                  "There can be only one argument named \"reason\". @7:35"}));
     EXPECT_EQ(errors_of(std::string(query) +
                         "type Dog @view(name: \"v_dog\") @key(name: \"k\") { a: Int }\n"
