@@ -8,7 +8,9 @@
 
 #include <gtest/gtest.h>
 
+#include <pwd.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -255,14 +257,23 @@ protected:
     void TearDown() override {
         if (cache_.empty())
             return;
-        std::system((std::string(FRAISEQL_SOURCE_DIR) + "/tools/pg-test-cluster.sh stop '" + dir_ +
-                     "' >/dev/null 2>&1")
+        std::system((stop_prefix_ + std::string(FRAISEQL_SOURCE_DIR) +
+                     "/tools/pg-test-cluster.sh stop '" + dir_ + "' >/dev/null 2>&1")
                         .c_str());
         std::error_code ec;
         std::filesystem::remove_all(cache_, ec);
     }
     std::string cache_, dir_;
+    std::string stop_prefix_; ///< e.g. "runuser -u nobody -- " when the cluster is not root's
 };
+
+/// `fraiseql demo --port 0`; the first start runs initdb and loads the example.
+process_options demo_options() {
+    process_options o;
+    o.subcommand = "demo";
+    o.startup_seconds = 300;
+    return o;
+}
 
 /// The answers compared between the two runs (README queries, a variable, an error).
 std::vector<http_response> demo_answers(unsigned short port) {
@@ -283,7 +294,7 @@ std::vector<http_response> demo_answers(unsigned short port) {
 // answers as the default"): this one body covers both backends on purpose — the second run
 // must reuse the cluster the first one made, so the two cannot be separate test instances.
 TEST_F(demo_command, serves_the_blog_reuses_its_folder_stops_its_cluster_same_on_both_backends) {
-    process_options demo{"demo", 300};
+    process_options demo = demo_options();
     std::vector<http_response> first;
     {
         // Default folder: a folder of its own under the user's cache directory.
@@ -338,7 +349,8 @@ TEST_F(demo_command, serves_the_blog_reuses_its_folder_stops_its_cluster_same_on
 // not leave the private PostgreSQL running behind it (issue 2: "stops the cluster on exit,
 // also on Ctrl-C/SIGTERM").
 TEST_F(demo_command, sigterm_while_loading_the_example_still_stops_the_cluster) {
-    process_options loading{"demo", 300, "loading examples/blog"};
+    process_options loading = demo_options();
+    loading.ready_regex = "loading examples/blog";
     server_process s({"--data-dir", dir_}, {}, loading);
     ASSERT_TRUE(s.ok()) << s.log();
     const int status = s.stop(120000, SIGTERM);
@@ -346,6 +358,39 @@ TEST_F(demo_command, sigterm_while_loading_the_example_still_stops_the_cluster) 
     EXPECT_NE(status, 0) << "an interrupted demo must not report success:\n" << s.log();
     EXPECT_EQ(s.log().find("serving"), std::string::npos) << s.log();
     EXPECT_EQ(cluster_status(dir_), 3) << "the demo's cluster was left running:\n" << s.log();
+}
+
+// Issue 2: the demo works in any folder the invoking user can write — as root (the tests
+// above: initdb then runs as `postgres`) and as an ordinary user, here `nobody` in a folder it
+// owns, where everything (initdb, the server) runs as that user itself.
+TEST_F(demo_command, runs_as_an_ordinary_user_in_a_folder_it_owns) {
+    process_options demo = demo_options();
+    if (geteuid() == 0) {
+        const passwd* pw = getpwnam("nobody");
+        ASSERT_NE(pw, nullptr) << "no 'nobody' user to run the demo as";
+        ASSERT_EQ(chown(cache_.c_str(), pw->pw_uid, pw->pw_gid), 0);
+        demo.run_as = std::make_pair(pw->pw_uid, pw->pw_gid);
+        stop_prefix_ = "runuser -u nobody -- ";
+    }
+    const std::string pid_file = dir_ + "/data/postmaster.pid";
+    {
+        server_process s({"--data-dir", dir_}, {"HOME=" + cache_}, demo);
+        ASSERT_TRUE(s.ok()) << s.log();
+        EXPECT_EQ(s.log().find("granted"), std::string::npos) << s.log(); // no root-only ACLs
+        struct stat st {};
+        ASSERT_EQ(stat((dir_ + "/data").c_str(), &st), 0);
+        if (demo.run_as) {
+            EXPECT_EQ(st.st_uid, demo.run_as->first);
+        }
+        EXPECT_TRUE(std::filesystem::exists(pid_file));
+        auto r = post_graphql(s.port(), R"({"query":"{ users(limit: 3) { id email } }"})");
+        EXPECT_EQ(r.status, 200) << r.body;
+        EXPECT_NE(r.body.find("\"email\":\"alice@example.com\""), std::string::npos) << r.body;
+        EXPECT_EQ(s.stop(60000, SIGTERM), 0) << s.log();
+    }
+    // A clean shutdown removes postmaster.pid (readable here even when root cannot use the
+    // user's cluster through pg_ctl).
+    EXPECT_FALSE(std::filesystem::exists(pid_file)) << "the demo's cluster was left running";
 }
 
 } // namespace

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <grp.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -43,6 +44,14 @@ server_process::server_process(std::vector<std::string> args, std::vector<std::s
         close(fds[0]);
         close(fds[1]);
         for (auto& e : env) putenv(e.data());
+        if (options.run_as) {
+            if (setgroups(0, nullptr) != 0 || setgid(options.run_as->second) != 0 ||
+                setuid(options.run_as->first) != 0) {
+                std::fprintf(stderr, "cannot switch to uid %u: %s\n",
+                             unsigned(options.run_as->first), std::strerror(errno));
+                _exit(126);
+            }
+        }
         std::vector<std::string> argv_s = {fraiseql_binary(), options.subcommand, "--port", "0"};
         argv_s.insert(argv_s.end(), args.begin(), args.end());
         std::vector<char*> argv;

@@ -7,7 +7,9 @@
 
 #include <csignal>
 #include <map>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace fraiseql::test {
@@ -18,6 +20,9 @@ struct process_options {
     int startup_seconds = 20;         ///< the demo's first start runs initdb and loads data
     /// Output that means "up"; its first capture group, if any, is the HTTP port.
     std::string ready_regex = R"(serving .* on http://[^:]+:(\d+)/graphql)";
+    /// When set (and the test runs as root), the child drops to this user and group before
+    /// it executes fraiseql: the ordinary-user case of `fraiseql demo`.
+    std::optional<std::pair<uid_t, gid_t>> run_as;
 };
 
 /// A `fraiseql serve` (or `demo`) child process. The constructor starts it on a free port
