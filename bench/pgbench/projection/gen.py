@@ -6,7 +6,7 @@ The forms of the select list compared (ADR 0004, "Evaluating the document once")
   case    the per-row CASE naming t."data" five times (the form before this change)
   sub     the same CASE over x.d, x = (SELECT t."data" AS d OFFSET 0) as a scalar sub-select
   lateral the same CASE over x.d, x = CROSS JOIN LATERAL (SELECT t."data" AS d OFFSET 0)
-  derived the same CASE over x.d, x = the read itself selecting t."data" AS d (a derived
+  derived the same CASE over p.d, p = the read itself selecting t."data" AS d (a derived
           table with a LIMIT is never pulled up, so the document is built once per row)
 Each case is a list read (SELECT ... LIMIT n) or a connection page (the statement shapes of
 src/sql/compiler.cpp and src/sql/connection.cpp, without parameters).
@@ -40,16 +40,17 @@ def doc(form, keys):
 
 
 def derived(rel, keys, path, limit, order):
-    d = cond_and_built("x.d", keys)
+    # What src/sql/compiler.cpp and src/sql/connection.cpp emit (ADR 0004).
+    d = cond_and_built("p.d", keys)
     ob = f" ORDER BY {order}" if order else ""
     if path == "list":
-        return f'SELECT {d} FROM (SELECT t."data" AS d FROM "{rel}" AS t{ob} LIMIT {limit}) AS x;'
+        return f'SELECT {d} FROM (SELECT t."data" AS d FROM "{rel}" AS t{ob} LIMIT {limit}) AS p;'
     if path == "conn":
-        return (f"SELECT NULL::int8, NULL::bool, {d}, x.k FROM (SELECT t.\"data\" AS d, "
+        return (f"SELECT NULL::int8, NULL::bool, {d}, p.k FROM (SELECT t.\"data\" AS d, "
                 f"jsonb_build_array({order})::text AS k FROM \"{rel}\" AS t ORDER BY {order} "
-                f"LIMIT {limit + 1}) AS x;")
+                f"LIMIT {limit + 1}) AS p;")
     if path == "conn_total":
-        return (f"SELECT h.c, h.o, {d.replace('x.d', 'p.d')}, p.k FROM (SELECT (SELECT count(*) FROM \"{rel}\" AS t) "
+        return (f"SELECT h.c, h.o, {d}, p.k FROM (SELECT (SELECT count(*) FROM \"{rel}\" AS t) "
                 f"AS c, NULL::bool AS o) AS h LEFT JOIN LATERAL (SELECT t.\"data\" AS d, "
                 f"jsonb_build_array({order})::text AS k, row_number() OVER (ORDER BY {order}) AS n "
                 f"FROM \"{rel}\" AS t ORDER BY {order} LIMIT {limit + 1}) AS p ON TRUE ORDER BY p.n;")
