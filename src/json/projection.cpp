@@ -6,7 +6,6 @@
 #include <bit>
 #include <cassert>
 #include <cstring>
-#include <unordered_map>
 
 namespace fraiseql::json {
 
@@ -42,41 +41,41 @@ projection::projection(std::string type_name, std::vector<projected_field> field
     }
     fixed_output_bytes_ += 2; // braces
 
-    // Unique source keys; fields reading the same key (aliases) are chained in selection
-    // order so that one scan position serves all of them.
-    std::unordered_map<std::string_view, std::uint16_t> last;
-    std::vector<std::uint16_t> firsts;
-    for (std::size_t i = 0; i < fields_.size(); ++i) {
-        if (fields_[i].k == projected_field::kind::typename_literal) continue;
-        auto [it, inserted] = last.try_emplace(fields_[i].source_key, static_cast<std::uint16_t>(i));
-        if (inserted) {
-            firsts.push_back(static_cast<std::uint16_t>(i));
-        } else {
-            meta_[it->second].next_same_key = static_cast<std::uint16_t>(i);
-            it->second = static_cast<std::uint16_t>(i);
-        }
-    }
-
+    // One slot per unique source key; fields reading the same key (aliases) are chained in
+    // selection order so that one scan position serves all of them. The table itself finds
+    // the duplicates (no separate map: a projection is built per request).
+    std::size_t keyed = 0;
+    for (const projected_field& f : fields_)
+        if (f.k != projected_field::kind::typename_literal) ++keyed;
     // Open addressing, load factor <= 1/4: a probe for an unselected key almost always ends
     // on the first empty slot.
     std::size_t size = 8;
-    while (size < firsts.size() * 4) size *= 2;
+    while (size < keyed * 4) size *= 2;
     table_.assign(size, slot{});
     table_shift_ = 64u - static_cast<unsigned>(std::countr_zero(size));
-    for (std::uint16_t fi : firsts) {
-        const std::string& key = fields_[fi].source_key;
+    std::vector<std::uint16_t> chain_end(size, npos); // per slot: last field of its chain
+    for (std::size_t i = 0; i < fields_.size(); ++i) {
+        if (fields_[i].k == projected_field::kind::typename_literal) continue;
+        const std::string& key = fields_[i].source_key;
         assert(key.size() < 0xFFFF);
         const key_words w = load_key(key.data(), key.size());
+        std::size_t h = static_cast<std::size_t>(key_hash(w, key.size()) >> table_shift_);
+        while (table_[h].field != npos && fields_[table_[h].field].source_key != key)
+            h = (h + 1) & (size - 1);
+        if (table_[h].field != npos) { // an alias of a key already in the table
+            meta_[chain_end[h]].next_same_key = static_cast<std::uint16_t>(i);
+            chain_end[h] = static_cast<std::uint16_t>(i);
+            continue;
+        }
         slot s;
         s.w0 = w.w0;
         s.w1 = w.w1;
         s.key_off = static_cast<std::uint32_t>(blob_.size());
         s.key_len = static_cast<std::uint16_t>(key.size());
-        s.field = fi;
+        s.field = static_cast<std::uint16_t>(i);
         blob_ += key;
-        std::size_t h = static_cast<std::size_t>(key_hash(w, key.size()) >> table_shift_);
-        while (table_[h].field != npos) h = (h + 1) & (size - 1);
         table_[h] = s;
+        chain_end[h] = static_cast<std::uint16_t>(i);
     }
     table_mask_ = size - 1;
     // Padding so that the transform may copy any prefix or literal with whole 16-byte loads.
