@@ -71,15 +71,10 @@ document_expr document_select(const graphql::view_def& v,
     // document (jsonb_build_object over sub-selects, the FraiseQL style), PostgreSQL would
     // inline the view and build the document once per mention (ADR 0004, "Building the
     // document once").
-    const std::string doc = "p.d";
-    std::string built = "jsonb_build_object(";
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-        if (i)
-            built += ", ";
-        const std::string lit = quote_literal(keys[i]);
-        built += lit + ", " + doc + "->" + lit;
-    }
-    built += ")::text";
+    // Built with appends into one buffer: this runs for every read of every request.
+    constexpr std::string_view doc = "p.d";
+    std::string out;
+    out.reserve(256 + keys.size() * 48);
 
     // - pg_column_size first: one header read, and it is what the rule is about. It is the
     //   stored size, so a compressed document counts as its compressed size.
@@ -88,14 +83,37 @@ document_expr document_select(const graphql::view_def& v,
     // - jsonb_typeof: a document that is not an object keeps its text, so the transform still
     //   reports it as malformed rather than reading nulls out of it.
     // A NULL document makes the condition NULL: the ELSE branch keeps it NULL (a null row).
-    const std::string size = "pg_column_size(" + doc + ")";
-    const std::string fits = few_keys ? size + " >= " + std::to_string(min_bytes)
-                                      : size + " BETWEEN " + std::to_string(min_bytes) + " AND " +
-                                            std::to_string(inline_max);
-    return {"CASE WHEN " + fits + " AND pg_typeof(" + doc +
-                ") = 'jsonb'::regtype AND jsonb_typeof(" + doc + "::jsonb) = 'object' THEN " +
-                built + " ELSE " + doc + "::text END",
-            column};
+    out += "CASE WHEN pg_column_size(";
+    out += doc;
+    out += ")";
+    if (few_keys) {
+        out += " >= ";
+        out += std::to_string(min_bytes);
+    } else {
+        out += " BETWEEN ";
+        out += std::to_string(min_bytes);
+        out += " AND ";
+        out += std::to_string(inline_max);
+    }
+    out += " AND pg_typeof(";
+    out += doc;
+    out += ") = 'jsonb'::regtype AND jsonb_typeof(";
+    out += doc;
+    out += "::jsonb) = 'object' THEN jsonb_build_object(";
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        if (i)
+            out += ", ";
+        const std::string lit = quote_literal(keys[i]);
+        out += lit;
+        out += ", ";
+        out += doc;
+        out += "->";
+        out += lit;
+    }
+    out += ")::text ELSE ";
+    out += doc;
+    out += "::text END";
+    return {std::move(out), column};
 }
 
 } // namespace fraiseql::sql
