@@ -43,7 +43,10 @@ json::array locations(const std::vector<gql::source_location>& locs) {
     return out;
 }
 
-int validate_all(const gql::schema& s, const std::string& docs_path) {
+/// For each line of a JSON-lines file `{"id": …, "source": "…"}`: `answer(source, out)` fills
+/// the result object (which already carries the id), printed as one line. 2 if unreadable.
+template <typename Answer>
+int for_each_document(const std::string& docs_path, Answer answer) {
     std::ifstream in(docs_path, std::ios::binary);
     if (!in) {
         std::cerr << "cannot read " << docs_path << "\n";
@@ -55,7 +58,15 @@ int validate_all(const gql::schema& s, const std::string& docs_path) {
         json::object doc = json::parse(line).as_object();
         json::object out;
         out["id"] = doc["id"];
-        auto parsed = gql::parse(std::string(doc["source"].as_string()), gql::document_kind::any);
+        answer(std::string(doc["source"].as_string()), out);
+        std::cout << json::serialize(out) << "\n";
+    }
+    return 0;
+}
+
+int validate_all(const gql::schema& s, const std::string& docs_path) {
+    return for_each_document(docs_path, [&](const std::string& source, json::object& out) {
+        auto parsed = gql::parse(source, gql::document_kind::any);
         if (!parsed) {
             out["parsed"] = false;
             out["message"] = parsed.error().message;
@@ -72,9 +83,7 @@ int validate_all(const gql::schema& s, const std::string& docs_path) {
             }
             out["errors"] = std::move(errors);
         }
-        std::cout << json::serialize(out) << "\n";
-    }
-    return 0;
+    });
 }
 
 int introspect(const gql::schema& s, const std::string& query_path) {
@@ -110,18 +119,8 @@ int introspect(const gql::schema& s, const std::string& query_path) {
 }
 
 int build_schemas(const std::string& docs_path) {
-    std::ifstream in(docs_path, std::ios::binary);
-    if (!in) {
-        std::cerr << "cannot read " << docs_path << "\n";
-        return 2;
-    }
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.empty()) continue;
-        json::object doc = json::parse(line).as_object();
-        json::object out;
-        out["id"] = doc["id"];
-        auto built = gql::build_schema(std::string(doc["source"].as_string()));
+    return for_each_document(docs_path, [](const std::string& source, json::object& out) {
+        auto built = gql::build_schema(source);
         out["ok"] = bool(built);
         json::array errors;
         if (!built)
@@ -132,9 +131,7 @@ int build_schemas(const std::string& docs_path) {
                 errors.push_back(std::move(je));
             }
         out["errors"] = std::move(errors);
-        std::cout << json::serialize(out) << "\n";
-    }
-    return 0;
+    });
 }
 
 } // namespace
