@@ -26,7 +26,6 @@
 #include <variant>
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -161,11 +160,39 @@ error connect_error(PGconn* conn, std::string_view fallback) {
     return e;
 }
 
-template <class F> asio::awaitable<std::invoke_result_t<F>> on_blocking_pool(F f) {
-    using R = std::invoke_result_t<F>;
-    co_return co_await asio::co_spawn(
-        blocking_pool(), [f = std::move(f)]() mutable -> asio::awaitable<R> { co_return f(); },
-        asio::use_awaitable);
+/// PQconnectStart on the blocking pool (it may resolve a host name: getaddrinfo blocks).
+/// The pool thread never touches the caller's io_context: a test or a shutting-down server
+/// may destroy the context while the call is in flight (ASan saw exactly that with the
+/// earlier co_spawn onto the pool, whose completion destroyed a work-tracked executor of the
+/// dead context on the pool thread). The result goes through a shared state that the caller
+/// polls with a timer, backing off from 50 us to 2 ms (connections are opened rarely, so
+/// the polling costs nothing measurable); a connection the caller no longer waits for is
+/// closed by the state's destructor.
+asio::awaitable<PGconn*> connect_start_off_thread(std::string conninfo) {
+    struct state {
+        std::string conninfo;
+        std::atomic<bool> done{false};
+        PGconn* conn = nullptr;
+        bool taken = false; // written by the caller after `done`; read by the last owner
+        ~state() {
+            if (!taken && conn) PQfinish(conn);
+        }
+    };
+    auto st = std::make_shared<state>();
+    st->conninfo = std::move(conninfo);
+    asio::post(blocking_pool(), [st] {
+        st->conn = PQconnectStart(st->conninfo.c_str());
+        st->done.store(true, std::memory_order_release);
+    });
+    asio::steady_timer t(co_await asio::this_coro::executor);
+    auto wait = std::chrono::microseconds(50);
+    while (!st->done.load(std::memory_order_acquire)) {
+        t.expires_after(wait);
+        co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+        wait = std::min(wait * 2, std::chrono::microseconds(2000));
+    }
+    st->taken = true;
+    co_return st->conn;
 }
 
 } // namespace
@@ -256,7 +283,7 @@ libpq_connection::~libpq_connection() {
 asio::awaitable<result<std::unique_ptr<connection>>>
 libpq_connection::open(asio::any_io_executor ex, std::string conninfo, deadline dl) {
     // PQconnectStart may resolve a host name (getaddrinfo blocks), so it runs off-thread.
-    PGconn* conn = co_await on_blocking_pool([&conninfo] { return PQconnectStart(conninfo.c_str()); });
+    PGconn* conn = co_await connect_start_off_thread(std::move(conninfo));
     if (!conn) co_return failure{error{errc::connection_failed, "libpq: out of memory", {}}};
     if (PQstatus(conn) == CONNECTION_BAD) {
         auto e = connect_error(conn, "connection failed");
