@@ -109,14 +109,13 @@ TEST_P(cli, check_lists_missing_views_columns_and_functions) {
 
 TEST_P(cli, check_warns_about_a_key_spelled_differently_in_the_rows) {
     const std::string setup = R"(
-        SELECT pg_advisory_lock(424244);
+        SELECT pg_advisory_xact_lock(424244); -- held to the script's commit
         DO $$ BEGIN
             IF to_regclass('public.cli_addr') IS NULL THEN
                 CREATE VIEW cli_addr AS
                     SELECT 1 AS id, jsonb_build_object('id', 1, 'address_line_1', 'Main St 1') AS data;
             END IF;
-        END $$;
-        SELECT pg_advisory_unlock(424244);)";
+        END $$;)";
     ASSERT_EQ(exec_script(url(), setup), "");
     auto schema = write_temp(R"(
         type Addr @view(name: "cli_addr") { id: Int! addressLine1: String }

@@ -52,9 +52,8 @@ std::string substitute(std::string text) {
 
 // Ten JSONB rows. Keys absent from a row are "missing"; explicit nulls are JSON nulls.
 const char* const setup_sql = R"sql(
-SELECT pg_advisory_lock(72170003);
+SELECT pg_advisory_xact_lock(72170003); -- held to the script's commit (one transaction)
 CREATE EXTENSION IF NOT EXISTS ltree;
-SELECT pg_advisory_unlock(72170003);
 DROP SCHEMA IF EXISTS @S@ CASCADE;
 CREATE SCHEMA @S@;
 CREATE TABLE @S@.tb_item (data jsonb NOT NULL);
