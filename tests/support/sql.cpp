@@ -1,5 +1,7 @@
 #include "support/sql.hpp"
 
+#include <unistd.h>
+
 #include <boost/asio/io_context.hpp>
 
 #include "fraiseql/pg/connection.hpp"
@@ -23,6 +25,13 @@ std::string describe(const pg::error& e) {
 }
 
 } // namespace
+
+std::string with_private_schema(std::string text, const std::string& prefix) {
+    const std::string schema = prefix + std::to_string(::getpid());
+    for (std::size_t p; (p = text.find("@S@")) != std::string::npos;)
+        text.replace(p, 3, schema);
+    return text;
+}
 
 std::string database_url_for(const std::string& db) {
     return "postgres://postgres@127.0.0.1:" + cluster_env("FRAISEQL_TEST_PORT") + "/" + db;

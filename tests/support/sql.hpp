@@ -18,4 +18,8 @@ std::vector<std::string> query_column(const std::string& url, const std::string&
 /// The cluster's URL for database `db` as the superuser.
 std::string database_url_for(const std::string& db);
 
+/// `text` with every "@S@" replaced by the name of a schema private to this test process,
+/// `prefix` followed by the process id (test processes run concurrently on one cluster).
+std::string with_private_schema(std::string text, const std::string& prefix);
+
 } // namespace fraiseql::test

@@ -30,6 +30,7 @@
 #include "support/cluster.hpp"
 #include "support/collect_sink.hpp"
 #include "support/run.hpp"
+#include "support/sql.hpp"
 
 namespace {
 
@@ -39,15 +40,8 @@ namespace gql = fraiseql::graphql;
 namespace json = fraiseql::json;
 using namespace std::chrono_literals;
 
-const std::string& schema_name() {
-    static const std::string s = "sqltest_proj_" + std::to_string(::getpid());
-    return s;
-}
-
 std::string substitute(std::string text) {
-    for (std::size_t p; (p = text.find("@S@")) != std::string::npos;)
-        text.replace(p, 3, schema_name());
-    return text;
+    return fraiseql::test::with_private_schema(std::move(text), "sqltest_proj_");
 }
 
 // Row sizes matter: the rule projects a row by its stored size (ADR 0004). 1 and 8 are small
@@ -198,19 +192,9 @@ protected:
     static inline std::shared_ptr<gql::schema> schema_;
 
     static void TearDownTestSuite() {
-        if (!loaded_)
-            return;
-        asio::io_context io;
-        auto c = pg::make_connector(pg::backend_kind::libpq, io.get_executor(),
-                                    fraiseql::test::database_url());
-        if (!c)
-            return;
-        auto conn = fraiseql::test::run(io, (*c)->connect(pg::clock::now() + 10s));
-        if (!conn)
-            return;
-        (void)fraiseql::test::run(
-            io, (*conn)->simple_query(substitute("DROP SCHEMA IF EXISTS @S@ CASCADE"),
-                                      pg::clock::now() + 30s));
+        if (!loaded_) return;
+        (void)fraiseql::test::exec_script(fraiseql::test::database_url(),
+                                          substitute("DROP SCHEMA IF EXISTS @S@ CASCADE"));
         loaded_ = false;
     }
 

@@ -30,6 +30,7 @@
 #include "fraiseql/sql/compiler.hpp"
 #include "support/cluster.hpp"
 #include "support/run.hpp"
+#include "support/sql.hpp"
 
 namespace {
 
@@ -39,15 +40,8 @@ namespace gql = fraiseql::graphql;
 using namespace std::chrono_literals;
 using ids_t = std::vector<long>;
 
-const std::string& schema_name() {
-    static const std::string s = "sqltest_where_" + std::to_string(::getpid());
-    return s;
-}
-
 std::string substitute(std::string text) {
-    for (std::size_t p; (p = text.find("@S@")) != std::string::npos;)
-        text.replace(p, 3, schema_name());
-    return text;
+    return fraiseql::test::with_private_schema(std::move(text), "sqltest_where_");
 }
 
 // Ten JSONB rows. Keys absent from a row are "missing"; explicit nulls are JSON nulls.
@@ -236,13 +230,8 @@ protected:
 
     static void TearDownTestSuite() {
         if (!loaded_) return;
-        asio::io_context io;
-        auto c = pg::make_connector(pg::backend_kind::libpq, io.get_executor(), fraiseql::test::database_url());
-        if (!c) return;
-        auto conn = fraiseql::test::run(io, (*c)->connect(pg::clock::now() + 10s));
-        if (!conn) return;
-        (void)fraiseql::test::run(
-            io, (*conn)->simple_query(substitute("DROP SCHEMA IF EXISTS @S@ CASCADE"), pg::clock::now() + 30s));
+        (void)fraiseql::test::exec_script(fraiseql::test::database_url(),
+                                          substitute("DROP SCHEMA IF EXISTS @S@ CASCADE"));
         loaded_ = false;
     }
 
