@@ -31,6 +31,7 @@
 #include "support/collect_sink.hpp"
 #include "support/run.hpp"
 #include "support/sql.hpp"
+#include "support/sql_schema_fixture.hpp"
 
 namespace {
 
@@ -186,39 +187,13 @@ projected project(const std::optional<std::string>& doc, const json::projection&
     return r;
 }
 
-class projection_pg : public ::testing::TestWithParam<pg::backend_kind> {
+class projection_pg : public fraiseql::test::sql_schema_fixture<projection_pg> {
+public:
+    static std::string setup_script() { return substitute(setup_sql); }
+    static std::string graphql_sdl() { return substitute(sdl); }
+    static std::string teardown_script() { return substitute("DROP SCHEMA IF EXISTS @S@ CASCADE"); }
+
 protected:
-    static inline bool loaded_ = false;
-    static inline std::shared_ptr<gql::schema> schema_;
-
-    static void TearDownTestSuite() {
-        if (!loaded_) return;
-        (void)fraiseql::test::exec_script(fraiseql::test::database_url(),
-                                          substitute("DROP SCHEMA IF EXISTS @S@ CASCADE"));
-        loaded_ = false;
-    }
-
-    void SetUp() override {
-        FRAISEQL_REQUIRE_CLUSTER();
-        auto c = pg::make_connector(GetParam(), io_.get_executor(), fraiseql::test::database_url());
-        ASSERT_TRUE(c) << c.error().message;
-        connector_ = std::move(*c);
-        auto conn = fraiseql::test::run(io_, connector_->connect(pg::clock::now() + 10s));
-        ASSERT_TRUE(conn) << conn.error().message;
-        conn_ = std::move(*conn);
-        if (!loaded_) {
-            auto r = fraiseql::test::run(
-                io_, conn_->simple_query(substitute(setup_sql), pg::clock::now() + 60s));
-            ASSERT_TRUE(r) << r.error().message << " " << r.error().server.message;
-            loaded_ = true;
-        }
-        if (!schema_) {
-            auto s = gql::build_schema(substitute(sdl));
-            ASSERT_TRUE(s) << (s ? "" : s.error()[0].message);
-            schema_ = *s;
-        }
-    }
-
     /// Runs `sql` and returns column `column` of every row.
     std::vector<std::optional<std::string>> fetch(const std::string& sql,
                                                   const std::vector<std::optional<std::string>>& ps,
@@ -237,9 +212,6 @@ protected:
         return out;
     }
 
-    asio::io_context io_;
-    std::unique_ptr<pg::connector> connector_;
-    std::unique_ptr<pg::connection> conn_;
 };
 
 TEST_P(projection_pg, every_read_answers_as_the_whole_document_does) {

@@ -31,6 +31,7 @@
 #include "support/cluster.hpp"
 #include "support/run.hpp"
 #include "support/sql.hpp"
+#include "support/sql_schema_fixture.hpp"
 
 namespace {
 
@@ -223,38 +224,13 @@ struct first_column_sink : pg::row_sink {
 
 ids_t all_items() { return {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}; }
 
-class where_pg : public ::testing::TestWithParam<pg::backend_kind> {
+class where_pg : public fraiseql::test::sql_schema_fixture<where_pg> {
+public:
+    static std::string setup_script() { return substitute(setup_sql); }
+    static std::string graphql_sdl() { return substitute(sdl); }
+    static std::string teardown_script() { return substitute("DROP SCHEMA IF EXISTS @S@ CASCADE"); }
+
 protected:
-    static inline bool loaded_ = false;
-    static inline std::shared_ptr<gql::schema> schema_;
-
-    static void TearDownTestSuite() {
-        if (!loaded_) return;
-        (void)fraiseql::test::exec_script(fraiseql::test::database_url(),
-                                          substitute("DROP SCHEMA IF EXISTS @S@ CASCADE"));
-        loaded_ = false;
-    }
-
-    void SetUp() override {
-        FRAISEQL_REQUIRE_CLUSTER();
-        auto c = pg::make_connector(GetParam(), io_.get_executor(), fraiseql::test::database_url());
-        ASSERT_TRUE(c) << c.error().message;
-        connector_ = std::move(*c);
-        auto conn = fraiseql::test::run(io_, connector_->connect(pg::clock::now() + 10s));
-        ASSERT_TRUE(conn) << conn.error().message;
-        conn_ = std::move(*conn);
-        if (!loaded_) {
-            auto r = fraiseql::test::run(io_, conn_->simple_query(substitute(setup_sql), pg::clock::now() + 60s));
-            ASSERT_TRUE(r) << r.error().message << " " << r.error().server.message;
-            loaded_ = true;
-        }
-        if (!schema_) {
-            auto s = gql::build_schema(substitute(sdl));
-            ASSERT_TRUE(s) << (s ? "" : s.error()[0].message);
-            schema_ = *s;
-        }
-    }
-
     struct outcome {
         ids_t ids;
         std::vector<std::string> errors; ///< "CODE: message" (planner and compiler)
@@ -346,9 +322,6 @@ protected:
         return o.errors;
     }
 
-    asio::io_context io_;
-    std::unique_ptr<pg::connector> connector_;
-    std::unique_ptr<pg::connection> conn_;
 };
 
 ids_t minus(ids_t all, const ids_t& drop) {
