@@ -53,6 +53,13 @@ inline unsigned string_special16(const char* p) noexcept {
     return static_cast<unsigned>(_mm_movemask_epi8(hit));
 }
 
+/// string_special16 over the 64 bytes at p.
+inline std::uint64_t string_special64(const char* p) noexcept {
+    return std::uint64_t{string_special16(p)} | (std::uint64_t{string_special16(p + 16)} << 16) |
+           (std::uint64_t{string_special16(p + 32)} << 32) |
+           (std::uint64_t{string_special16(p + 48)} << 48);
+}
+
 /// Bit i set when byte i of the 16 at p is NOT an ASCII digit.
 inline unsigned non_digit16(const char* p) noexcept {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
@@ -74,10 +81,7 @@ inline const char* find_string_special(const char* p, const char* end) noexcept 
         p += 16;
     }
     while (end - p >= 64) {
-        const std::uint64_t m = std::uint64_t{string_special16(p)} |
-                                (std::uint64_t{string_special16(p + 16)} << 16) |
-                                (std::uint64_t{string_special16(p + 32)} << 32) |
-                                (std::uint64_t{string_special16(p + 48)} << 48);
+        const std::uint64_t m = string_special64(p);
         if (m != 0) return p + __builtin_ctzll(m);
         p += 64;
     }
@@ -123,7 +127,7 @@ private:
         for (;;) {
             if (end - p >= 64) {
                 base = p;
-                mask = window_mask(p);
+                mask = string_special64(p);
                 if (mask != 0) return p + __builtin_ctzll(mask);
                 p += 64;
                 continue;
@@ -131,7 +135,7 @@ private:
             char buf[64] = {};
             std::memcpy(buf, p, static_cast<std::size_t>(end - p));
             base = p;
-            mask = window_mask(buf); // non-zero: buf[end - p] is padding
+            mask = string_special64(buf); // non-zero: buf[end - p] is padding
             return p + __builtin_ctzll(mask);
         }
 #else
@@ -140,14 +144,6 @@ private:
         return find_string_special(p, end);
 #endif
     }
-#if defined(__SSE2__)
-    static std::uint64_t window_mask(const char* p) noexcept {
-        return std::uint64_t{string_special16(p)} |
-               (std::uint64_t{string_special16(p + 16)} << 16) |
-               (std::uint64_t{string_special16(p + 32)} << 32) |
-               (std::uint64_t{string_special16(p + 48)} << 48);
-    }
-#endif
 };
 
 /// Validates a backslash escape at p (RFC 8259 §7) and returns the position after it, or
