@@ -47,6 +47,20 @@ struct config {
     std::uint32_t max_page_size = 1000;
     std::uint64_t max_body_size = 1 << 20;
     std::uint32_t max_batch_size = 20;
+    /// Field selections after fragment expansion (product.md §9), counted while planning.
+    std::uint32_t max_fields = 10000;
+    /// Conditions in one `where` (an `in` list is one), refused before any SQL is sent.
+    std::uint32_t max_filter_conditions = 1000;
+    /// Open HTTP connections; beyond it new ones are closed at once.
+    std::uint32_t max_connections = 10000;
+    /// Request line and headers must arrive within this (slowloris).
+    std::chrono::milliseconds header_timeout{10000};
+    /// The body must arrive within this once the headers are in.
+    std::chrono::milliseconds body_timeout{30000};
+    /// Each write to the client must make progress within this (slow readers).
+    std::chrono::milliseconds write_timeout{30000};
+    /// An idle keep-alive connection is closed after this.
+    std::chrono::milliseconds keepalive_timeout{60000};
     apq_mode apq = apq_mode::optional;
     std::uint32_t plan_cache_size = 1000;
     std::vector<std::string> cors_origins;
