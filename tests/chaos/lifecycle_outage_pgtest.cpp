@@ -116,8 +116,10 @@ TEST_P(lifecycle, sigterm_under_load_threads_2) {
     std::vector<std::string> keys;
     std::vector<answer> long_writes(4);
     std::vector<std::thread> writers;
+    // All keys first: the writer threads read the vector (ThreadSanitizer caught a
+    // push_back reallocating it under a running writer).
+    for (int i = 0; i < 4; ++i) keys.push_back(grp + "-long-" + std::to_string(i));
     for (int i = 0; i < 4; ++i) {
-        keys.push_back(grp + "-long-" + std::to_string(i));
         writers.emplace_back([&, i] {
             auto in = with_key(keys[i]);
             in["grp"] = grp;
