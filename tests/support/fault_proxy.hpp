@@ -59,6 +59,9 @@ public:
 
     /// The mode for bytes flowing from now on, in `dir`.
     void set_mode(fault_mode m, direction dir = direction::both);
+    /// Refuses (RST right after accept) new connections while true, whatever the modes of
+    /// live ones; set_mode(refuse) sets it and set_mode(anything else) clears it.
+    void set_refuse_new(bool refuse);
     /// Adds `latency` before each forwarded chunk (0 removes it).
     void set_latency(std::chrono::milliseconds latency, direction dir = direction::both);
     /// Caps forwarding at `bytes_per_second` (0 removes the cap).
