@@ -135,6 +135,8 @@ struct fault_proxy::impl {
         co_return !c->closed;
     }
 
+    void count_write(std::size_t d) { (d == up ? writes_up : writes_down).fetch_add(1); }
+
     // Writes `data` towards the direction's sink as the current mode and bandwidth say.
     asio::awaitable<bool> forward(std::shared_ptr<conn> c, std::size_t d, std::string_view data,
                                   fault_mode mode) {
@@ -145,6 +147,7 @@ struct fault_proxy::impl {
             for (std::size_t i = 0; i < data.size(); ++i) {
                 auto [ec, n] = co_await asio::async_write(dst, asio::buffer(data.data() + i, 1),
                                                           use_tuple);
+                count_write(d);
                 if (ec || c->closed) co_return false;
                 if (bps != 0 && !co_await wait(c, d, std::chrono::nanoseconds(1'000'000'000 / bps)))
                     co_return false;
@@ -153,6 +156,7 @@ struct fault_proxy::impl {
         }
         if (bps == 0) {
             auto [ec, n] = co_await asio::async_write(dst, asio::buffer(data), use_tuple);
+            count_write(d);
             co_return !ec && !c->closed;
         }
         // Token pacing: slices of 1/50 s worth of bytes, each followed by its time share.
@@ -161,6 +165,7 @@ struct fault_proxy::impl {
             const std::size_t len = std::min(slice, data.size() - off);
             auto [ec, n] = co_await asio::async_write(dst, asio::buffer(data.data() + off, len),
                                                       use_tuple);
+            count_write(d);
             if (ec || c->closed) co_return false;
             const auto share = std::chrono::nanoseconds(
                 static_cast<std::int64_t>(1'000'000'000.0 * double(len) / double(bps)));
@@ -300,6 +305,8 @@ struct fault_proxy::impl {
     std::atomic<std::uint64_t> live{0};
     std::atomic<std::uint64_t> bytes_up{0};
     std::atomic<std::uint64_t> bytes_down{0};
+    std::atomic<std::uint64_t> writes_up{0};
+    std::atomic<std::uint64_t> writes_down{0};
 };
 
 namespace {
@@ -413,7 +420,8 @@ void fault_proxy::on_to_server(std::function<bool(std::string_view chunk)> fn,
 
 fault_stats fault_proxy::stats() const {
     const auto& i = *impl_;
-    return fault_stats{i.accepted.load(), i.live.load(), i.bytes_up.load(), i.bytes_down.load()};
+    return fault_stats{i.accepted.load(),   i.live.load(),      i.bytes_up.load(),
+                       i.bytes_down.load(), i.writes_up.load(), i.writes_down.load()};
 }
 
 std::string pg_fatal_message(std::string_view sqlstate, std::string_view message) {

@@ -43,6 +43,8 @@ struct fault_stats {
     std::uint64_t live = 0;            ///< connections open now
     std::uint64_t bytes_to_server = 0; ///< forwarded client -> upstream
     std::uint64_t bytes_to_client = 0; ///< forwarded upstream -> client
+    std::uint64_t writes_to_server = 0; ///< socket writes towards upstream (fragment: 1/byte)
+    std::uint64_t writes_to_client = 0; ///< socket writes towards the client
 };
 
 class fault_proxy {
