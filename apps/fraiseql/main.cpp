@@ -148,13 +148,24 @@ int serve(exec::config cfg) {
     // Column discovery for hybrid routing (product.md §3.3), on a first connection.
     {
         auto lease = run_sync(io, pool->acquire(pg::clock::now() + std::chrono::seconds(10)));
-        if (!lease) {
+        if (lease) {
+            auto problems = run_sync(io, exec::discover_columns(**lease, **schema));
+            for (const auto& p : problems) spdlog::warn("{}", p);
+        } else if (lease.error().code == pg::errc::auth_failed ||
+                   lease.error().code == pg::errc::tls_error) {
+            // A configuration mistake, not an outage: waiting would not fix it.
             std::cerr << "error: cannot connect to " << redact_url(cfg.database_url) << ": "
                       << lease.error().message << "\n";
             return 1;
+        } else {
+            // The database is down (product.md §9: recovery without a restart of the
+            // server): serve anyway — /ready answers 503 and requests fail with a clear
+            // error until it is back. Types without declared @view columns then filter on
+            // the document until the next start (docs/reliability.md §4.2).
+            spdlog::warn("database {} unreachable at start-up ({}); serving anyway, /ready "
+                         "reports 503 until it is back",
+                         redact_url(cfg.database_url), lease.error().message);
         }
-        auto problems = run_sync(io, exec::discover_columns(**lease, **schema));
-        for (const auto& p : problems) spdlog::warn("{}", p);
     }
     std::shared_ptr<const exec::jwt_verifier> verifier;
     if (auto jc = exec::make_jwt_config(cfg); jc.has_key()) {
