@@ -80,7 +80,9 @@ TEST_P(postgres_outage, restart_under_concurrent_load) {
     EXPECT_EQ(::kill(server_->pid(), 0), 0) << "the server died";
     expect_only_clear_errors(os);
     ASSERT_GE(recovery_ms, 0) << "nothing succeeded after the restart: " << by_code(os);
-    EXPECT_LT(recovery_ms, 3000.0);
+    // The pool's reconnect backoff is capped at 2 s (pool.hpp); 5 s leaves room for a
+    // loaded machine.
+    EXPECT_LT(recovery_ms, 5000.0);
     expect_no_lost_or_duplicated_write(os, grp);
     std::printf("[ measured ] restart under load: %zu requests (%s), %d errors, first success "
                 "%.0f ms after PostgreSQL was back\n", os.size(), by_code(os).c_str(), errors,
