@@ -7,7 +7,7 @@ JOBS        ?= 2
 PORT        ?= 8080
 CTEST_ARGS  ?=
 
-.PHONY: all deps configure build test demo bench format clean unit
+.PHONY: all deps configure build test demo bench format clean unit test-sanitize
 
 all: build
 
@@ -27,6 +27,18 @@ test: build
 
 unit: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -L unit
+
+# The fuzz targets' replays (seed corpora + deterministic mutations, tests/fuzz) under
+# AddressSanitizer and UndefinedBehaviorSanitizer: the `dev` preset (build/dev), only the
+# *_replay binaries, then ctest -R fuzz_replay. A separate Debug build of the libraries
+# they link (several minutes on 2 cores, a few more to run); `make test` does not run it.
+SANITIZE_REPLAYS := pg_decoder_fuzz_replay graphql_parser_fuzz_replay json_transform_fuzz_replay \
+                    jwt_fuzz_replay plan_budget_fuzz_replay
+
+test-sanitize: deps
+	@cmake --preset dev >/dev/null
+	@cmake --build --preset dev -j $(JOBS) --target $(SANITIZE_REPLAYS)
+	@cd build/dev && ctest --output-on-failure -j $(JOBS) -R fuzz_replay
 
 demo: build
 	@$(BUILD_DIR)/apps/fraiseql/fraiseql demo --port $(PORT)

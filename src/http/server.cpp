@@ -482,7 +482,10 @@ server::impl::handle_graphql(const bhttp::request<bhttp::string_body>& req,
     chunked_writer writer(stream, req.version(), media, keep, request_id,
                           allowed_origin(cfg.cors_origins, std::string_view(req[bhttp::field::origin].data(),
                                                                            req[bhttp::field::origin].size())));
+    // product.md §9: a batch shares one deadline, not request_timeout per operation.
+    const auto batch_deadline = pg::clock::now() + cfg.request_timeout;
     for (auto& one : batch) {
+        one.deadline = batch_deadline;
         one.authorization = auth;
         one.headers = headers;
         one.via_get = req.method() == bhttp::verb::get;
