@@ -1,10 +1,13 @@
 // The fraiseql command: serve, demo, check, explain.
 
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -113,9 +116,31 @@ std::string redact_url(const std::string& url) {
     return url.substr(0, colon + 1) + "***" + url.substr(at);
 }
 
+/// Raises the soft limit on open files to the hard limit: every HTTP connection and
+/// every database connection is a descriptor, and the default soft limit (often 1024)
+/// is far below max_connections. Accept failures beyond it back off (docs/http.md).
+void raise_open_file_limit() {
+    rlimit lim{};
+    if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) {
+        spdlog::warn("cannot read the open-file limit: {}", std::strerror(errno));
+        return;
+    }
+    const rlim_t before = lim.rlim_cur;
+    if (lim.rlim_cur < lim.rlim_max) {
+        lim.rlim_cur = lim.rlim_max;
+        if (::setrlimit(RLIMIT_NOFILE, &lim) != 0) {
+            spdlog::warn("cannot raise the open-file limit from {} to {}: {}", before, lim.rlim_max,
+                         std::strerror(errno));
+            return;
+        }
+    }
+    spdlog::info("open-file limit: {} (was {}, hard limit {})", lim.rlim_cur, before, lim.rlim_max);
+}
+
 /// `fraiseql serve`: the production server. Returns the process exit code.
 int serve(exec::config cfg) {
     setup_logging(cfg);
+    raise_open_file_limit();
     if (cfg.schema_file.empty()) {
         std::cerr << "error: schema: no schema file given (--schema FILE or FRAISEQL_SCHEMA)\n";
         return 2;

@@ -536,6 +536,7 @@ asio::awaitable<response> engine::execute(request req, response_stream* stream) 
     authorize(*I.schema, *plan, *who, authz);
 
     exec_context ctx{*I.schema, *I.pool, I.cfg, req.request_id, dl, I.session_settings(req, *who), {}, 64 * 1024, false};
+    ctx.cancel = req.cancel.get();
     const auto& roots = plan->root_fields;
     const bool is_mutation = plan->kind == graphql::operation_kind::mutation;
     auto needs_db = [&](const graphql::field_plan& fp) {
