@@ -39,6 +39,7 @@ std::string graphiql_page(std::string_view endpoint) {
 <head>
 <meta charset="utf-8">
 <title>FraiseQL — GraphiQL</title>
+<link rel="icon" href="data:,">
 )HTML";
     for (const auto& a : graphiql_assets())
         if (a.stylesheet) page += "<link rel=\"stylesheet\" href=\"" + std::string(a.path) + "\">\n";

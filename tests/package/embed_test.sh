@@ -55,7 +55,10 @@ probe() {
         -DCMAKE_PREFIX_PATH="$stage" -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF >"$work/version/$1.log" 2>&1
 }
 for v in 1.9 1.9.0; do probe "$v" || { cat "$work/version/$v.log"; fail "find_package(fraiseql $v) failed"; }; done
-for v in 1.8 1.10 2.0; do probe "$v" && fail "find_package(fraiseql $v) accepted version 1.9"; done
+for v in 1.8 1.10 2.0; do
+    probe "$v" && fail "find_package(fraiseql $v) accepted version 1.9"
+    grep -q "fraiseql $v: not found" "$work/version/$v.log" || { cat "$work/version/$v.log"; fail "probe $v failed for another reason"; }
+done
 
 step "configure and build examples/embed against the staged package"
 cmake -S "$src/examples/embed" -B "$work/build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
