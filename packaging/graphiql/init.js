@@ -4,6 +4,9 @@
 (function () {
   'use strict';
   var root = document.getElementById('graphiql');
+  // Styles set through the DOM, not style="" attributes, which the CSP refuses.
+  document.body.style.margin = '0';
+  root.style.height = '100vh';
   var fetcher = GraphiQL.createFetcher({ url: root.getAttribute('data-endpoint') });
   var defaultQuery =
     '{\n  users(limit: 3) {\n    id\n    email\n    firstName\n    posts { title }\n  }\n}\n';

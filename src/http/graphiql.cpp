@@ -28,7 +28,7 @@ const graphiql_asset* find_graphiql_asset(std::string_view path) {
 }
 
 std::string_view graphiql_content_security_policy() {
-    return "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    return "default-src 'none'; script-src 'self'; style-src 'self'; "
            "connect-src 'self'; img-src 'self' data:; font-src 'self' data:; base-uri 'none'; "
            "form-action 'none'; frame-ancestors 'none'";
 }
@@ -43,9 +43,9 @@ std::string graphiql_page(std::string_view endpoint) {
 )HTML";
     for (const auto& a : graphiql_assets())
         if (a.stylesheet) page += "<link rel=\"stylesheet\" href=\"" + std::string(a.path) + "\">\n";
-    // No inline script (the CSP forbids it): the start-up script reads the endpoint from
-    // the data attribute.
-    page += "</head>\n<body style=\"margin:0\">\n<div id=\"graphiql\" style=\"height:100vh\" "
+    // No inline script or style attribute (the CSP forbids both): the start-up script reads the
+    // endpoint from the data attribute and sizes the page.
+    page += "</head>\n<body>\n<div id=\"graphiql\" "
             "data-endpoint=\"" + html_escape(endpoint) + "\">Loading GraphiQL…</div>\n";
     for (const auto& a : graphiql_assets())
         if (!a.stylesheet) page += "<script src=\"" + std::string(a.path) + "\"></script>\n";

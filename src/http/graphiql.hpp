@@ -25,9 +25,9 @@ std::span<const graphiql_asset> graphiql_assets();
 /// The asset served on `path`, or nullptr.
 const graphiql_asset* find_graphiql_asset(std::string_view path);
 
-/// The page's Content-Security-Policy: scripts, fetches and fonts from this origin only.
-/// Styles also allow 'unsafe-inline' because GraphiQL 3 (emotion, CodeMirror) inserts
-/// <style> elements at run time; no inline script runs on the page.
+/// The page's Content-Security-Policy: scripts, styles and fetches from this origin only, no
+/// inline script or style (GraphiQL 3 styles through the CSSOM, which CSP allows; checked in
+/// headless Chromium by tests/package/graphiql_browser_test.cjs), fonts as data: URLs.
 std::string_view graphiql_content_security_policy();
 
 /// Cache-Control of the assets: their URLs carry their version, so they never change.

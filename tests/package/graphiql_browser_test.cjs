@@ -85,7 +85,9 @@ async function main() {
   const html = page.body.toString();
   if (page.status !== 200) fail(`GET /graphql (text/html): ${page.status}`);
   const csp = page.headers['content-security-policy'] || '';
-  if (!/script-src 'self'(;|$)/.test(csp) || !/default-src 'none'/.test(csp)) fail(`weak or no CSP: "${csp}"`);
+  if (!/script-src 'self'(;|$)/.test(csp) || !/style-src 'self'(;|$)/.test(csp) ||
+      !/default-src 'none'/.test(csp) || /unsafe/.test(csp)) fail(`weak or no CSP: "${csp}"`);
+  if (/ style="/.test(html)) fail('the page has a style attribute (refused by its CSP)');
   if (/https?:\/\/(?!127\.0\.0\.1)/.test(html)) fail('the page references another origin');
   if (/<script>/.test(html)) fail('the page has an inline script');
   const assets = [...html.matchAll(/(?:src|href)="(\/graphiql\/[^"]+)"/g)].map((m) => m[1]);
