@@ -10,6 +10,7 @@
 // screenshot in --artefacts. Bounded: 150 s in all, every wait has its own limit.
 //
 //   node graphiql_browser_test.cjs --fraiseql BIN --schema FILE --modules NODE_MODULES --artefacts DIR
+//        --version VERSION   (also checked in /health and /metrics)
 //   (FRAISEQL_TEST_CLUSTER_DIR: the test cluster; CHROMIUM: the browser, default chromium)
 
 const { spawn } = require('node:child_process');
@@ -20,7 +21,7 @@ const path = require('node:path');
 
 const args = {};
 for (let i = 2; i < process.argv.length; i += 2) args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
-for (const k of ['fraiseql', 'schema', 'modules', 'artefacts'])
+for (const k of ['fraiseql', 'schema', 'modules', 'artefacts', 'version'])
   if (!args[k]) { console.error(`missing --${k}`); process.exit(2); }
 const WebSocket = require(path.resolve(args.modules, 'ws'));
 
@@ -79,6 +80,13 @@ async function main() {
   });
   const origin = `http://127.0.0.1:${port}`;
   log(`server on ${origin}`);
+
+  // ---- the version (product.md §10)
+  const health = JSON.parse((await get(`${origin}/health`)).body.toString());
+  if (health.version !== args.version) fail(`/health: ${JSON.stringify(health)}, want version ${args.version}`);
+  const metrics = (await get(`${origin}/metrics`)).body.toString();
+  if (!metrics.split('\n').includes(`fraiseql_build_info{version="${args.version}"} 1`))
+    fail(`/metrics lacks fraiseql_build_info{version="${args.version}"} 1`);
 
   // ---- the page and its assets, as HTTP sees them
   const page = await get(`${origin}/graphql`, { accept: 'text/html' });
