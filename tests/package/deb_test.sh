@@ -24,8 +24,10 @@ step() { echo "deb_test: [$((SECONDS - t0)) s] $*"; }
 t0=$SECONDS
 
 ((EUID == 0)) || fail "must run as root: it installs the package with apt-get (CI runs as root)"
-exec 9>/run/lock/fraiseql-package-test.lock
-flock -w 900 9 || fail "another package test holds /run/lock/fraiseql-package-test.lock"
+lock=/run/lock/fraiseql-package-test.lock
+[[ -d /run/lock ]] || lock=/tmp/fraiseql-package-test.lock
+exec 9>"$lock"
+flock -w 900 9 || fail "another package test holds $lock"
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q ' installed$'; }
 present() { [[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true)" != "" &&
