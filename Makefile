@@ -7,7 +7,7 @@ JOBS        ?= 2
 PORT        ?= 8080
 CTEST_ARGS  ?=
 
-.PHONY: all deps configure build test demo bench format clean unit test-sanitize
+.PHONY: all deps configure build test demo bench format clean unit test-sanitize package test-package
 
 all: build
 
@@ -22,8 +22,20 @@ build: configure
 
 # Every test tier (unit, golden, pg, e2e) on both backends; CTest starts and
 # stops the throwaway cluster (tools/pg-test-cluster.sh) as a fixture.
+# The Debian package test (label package) installs into /usr as root and takes minutes:
+# it runs in `make test-package` (called by .ci/run after `make test`), not here.
 test: build
-	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -LE '^package$$' $(CTEST_ARGS)
+
+# fraiseql_<version>-1_amd64.deb and libfraiseql-dev_<version>-1_amd64.deb in $(BUILD_DIR)/packages
+# (CPack; docs/adr/0006-debian-package.md).
+package: build
+	@cd $(BUILD_DIR) && cpack -G DEB
+
+# Builds the .deb, lints it, installs it with apt-get on this machine (root), serves the
+# installed example, purges it (tests/package/deb_test.sh).
+test-package: build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -L '^package$$' $(CTEST_ARGS)
 
 unit: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -L unit

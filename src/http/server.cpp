@@ -703,9 +703,18 @@ server::impl::handle(const bhttp::request<bhttp::string_body>& req, request_io& 
         res = std::move(*r);
     } else if (path == "/health" && req.method() == bhttp::verb::get) {
         res = json_response(bhttp::status::ok,
-                            std::string(R"({"status":"ok","backend":")") +
-                                std::string(engine.settings().backend) + "\"}",
+                            std::string(R"({"status":"ok","version":")") + FRAISEQL_VERSION +
+                                R"(","backend":")" + std::string(engine.settings().backend) + "\"}",
                             req.version());
+    } else if (const auto* asset = find_graphiql_asset(path);
+               asset && req.method() == bhttp::verb::get &&
+               engine.settings().environment == exec::environment_kind::development) {
+        // GraphiQL's own files, embedded (src/http/graphiql.hpp); development only, like the page.
+        res = bhttp::response<bhttp::string_body>(bhttp::status::ok, req.version());
+        res.set(bhttp::field::content_type, asset->content_type);
+        res.set(bhttp::field::cache_control, graphiql_asset_cache_control);
+        res.set("X-Content-Type-Options", "nosniff");
+        res.body() = std::string(asset->body);
     } else if (path == "/ready" && req.method() == bhttp::verb::get) {
         bool ok = co_await engine.ready();
         res = json_response(ok ? bhttp::status::ok : bhttp::status::service_unavailable,
@@ -755,6 +764,9 @@ server::impl::handle_graphql(const bhttp::request<bhttp::string_body>& req,
                 accepts(accept_header, "text/html")) {
                 bhttp::response<bhttp::string_body> page(bhttp::status::ok, req.version());
                 page.set(bhttp::field::content_type, "text/html; charset=utf-8");
+                page.set("Content-Security-Policy", graphiql_content_security_policy());
+                page.set(bhttp::field::cache_control, "no-cache");
+                page.set("X-Content-Type-Options", "nosniff");
                 page.body() = graphiql_page("/graphql");
                 co_return page;
             }
