@@ -30,13 +30,15 @@ int main(int argc, char** argv) {
     }
     auto schema = graphql::load_schema_file(argv[1]);
     if (!schema) {
-        for (const auto& message : schema.error()) std::cerr << message << "\n";
+        for (const auto& message : schema.error())
+            std::cerr << message << "\n";
         return 1;
     }
 
     exec::config cfg; // every setting at its default (docs/configuration.md)
     cfg.database_url = argv[2];
-    if (const char* backend = std::getenv("FRAISEQL_BACKEND")) cfg.backend = backend;
+    if (const char* backend = std::getenv("FRAISEQL_BACKEND"))
+        cfg.backend = backend;
     auto kind = pg::parse_backend_kind(cfg.backend);
     if (!kind) {
         std::cerr << "backend: " << kind.error() << "\n";
@@ -66,14 +68,17 @@ int main(int argc, char** argv) {
     }
 
     int status = 1;
-    asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-        // Without a response_stream the whole response comes back in `body`.
-        exec::response response = co_await engine.execute(std::move(request));
-        std::cout << response.body << "\n";
-        const bool has_errors = response.body.find("\"errors\"") != std::string::npos;
-        status = response.status == 200 && !has_errors ? 0 : 1;
-        pool->close();
-    }, asio::detached);
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+            // Without a response_stream the whole response comes back in `body`.
+            exec::response response = co_await engine.execute(std::move(request));
+            std::cout << response.body << "\n";
+            const bool has_errors = response.body.find("\"errors\"") != std::string::npos;
+            status = response.status == 200 && !has_errors ? 0 : 1;
+            pool->close();
+        },
+        asio::detached);
     io.run();
     return status;
 }

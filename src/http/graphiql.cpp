@@ -8,12 +8,23 @@ std::string html_escape(std::string_view s) {
     std::string out;
     for (char c : s) {
         switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
-        default: out += c;
+        case '&':
+            out += "&amp;";
+            break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
+        case '\'':
+            out += "&#39;";
+            break;
+        default:
+            out += c;
         }
     }
     return out;
@@ -23,7 +34,8 @@ std::string html_escape(std::string_view s) {
 
 const graphiql_asset* find_graphiql_asset(std::string_view path) {
     for (const auto& a : graphiql_assets())
-        if (a.path == path) return &a;
+        if (a.path == path)
+            return &a;
     return nullptr;
 }
 
@@ -42,13 +54,16 @@ std::string graphiql_page(std::string_view endpoint) {
 <link rel="icon" href="data:,">
 )HTML";
     for (const auto& a : graphiql_assets())
-        if (a.stylesheet) page += "<link rel=\"stylesheet\" href=\"" + std::string(a.path) + "\">\n";
+        if (a.stylesheet)
+            page += "<link rel=\"stylesheet\" href=\"" + std::string(a.path) + "\">\n";
     // No inline script or style attribute (the CSP forbids both): the start-up script reads the
     // endpoint from the data attribute and sizes the page.
     page += "</head>\n<body>\n<div id=\"graphiql\" "
-            "data-endpoint=\"" + html_escape(endpoint) + "\">Loading GraphiQL…</div>\n";
+            "data-endpoint=\"" +
+            html_escape(endpoint) + "\">Loading GraphiQL…</div>\n";
     for (const auto& a : graphiql_assets())
-        if (!a.stylesheet) page += "<script src=\"" + std::string(a.path) + "\"></script>\n";
+        if (!a.stylesheet)
+            page += "<script src=\"" + std::string(a.path) + "\"></script>\n";
     page += "</body>\n</html>\n";
     return page;
 }

@@ -12,10 +12,10 @@ namespace fraiseql::http {
 
 /// One embedded file and the URL path it is served on.
 struct graphiql_asset {
-    std::string_view path;         ///< e.g. /graphiql/graphiql-3.0.10.min.js
+    std::string_view path; ///< e.g. /graphiql/graphiql-3.0.10.min.js
     std::string_view content_type;
-    std::string_view body;         ///< static storage
-    bool stylesheet;               ///< a <link rel=stylesheet>, else a <script>
+    std::string_view body; ///< static storage
+    bool stylesheet;       ///< a <link rel=stylesheet>, else a <script>
 };
 
 /// Every embedded asset, scripts in the order the page loads them: React, ReactDOM,
@@ -31,7 +31,8 @@ const graphiql_asset* find_graphiql_asset(std::string_view path);
 std::string_view graphiql_content_security_policy();
 
 /// Cache-Control of the assets: their URLs carry their version, so they never change.
-inline constexpr std::string_view graphiql_asset_cache_control = "public, max-age=31536000, immutable";
+inline constexpr std::string_view graphiql_asset_cache_control =
+    "public, max-age=31536000, immutable";
 
 /// The GraphiQL page served on GET /graphql to browsers in development; it queries `endpoint`.
 std::string graphiql_page(std::string_view endpoint);

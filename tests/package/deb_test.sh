@@ -41,9 +41,12 @@ group_existed=0
 getent group fraiseql >/dev/null && group_existed=1
 
 server_pid=""
+demo_pid=""
 cleanup() {
     local rc=$?
     if [[ -n "$server_pid" ]]; then kill -9 "$server_pid" 2>/dev/null || true; fi
+    if [[ -n "$demo_pid" ]]; then kill -9 "$demo_pid" 2>/dev/null || true; fi
+    if [[ -d "$work/demo" ]]; then "$src/tools/pg-test-cluster.sh" stop "$work/demo" >/dev/null 2>&1 || true; fi
     for p in fraiseql libfraiseql-dev; do
         if present "$p"; then
             DEBIAN_FRONTEND=noninteractive apt-get purge -y -q "$p" >/dev/null 2>&1 ||
@@ -192,6 +195,33 @@ server_pid=""
 ((status == 0)) || { cat "$log"; fail "the server exited $status after SIGTERM, want 0"; }
 grep -q 'stopped' "$log" || fail "no graceful stop in the log"
 echo "  stopped in $((SECONDS - stop_start)) s, exit 0"
+
+# `fraiseql demo` from /usr/bin finds the example and the cluster script in /usr/share/fraiseql.
+step "fraiseql demo (installed command, private cluster in $work/demo)"
+(cd / && exec /usr/bin/fraiseql demo --data-dir "$work/demo" --port 0) >"$work/demo.log" 2>&1 &
+demo_pid=$!
+demo_port=""
+for _ in $(seq 1 1200); do
+    demo_port=$(sed -n 's|.* on http://127\.0\.0\.1:\([0-9]*\)/graphql.*|\1|p' "$work/demo.log" | head -1)
+    [[ -n "$demo_port" ]] && break
+    kill -0 "$demo_pid" 2>/dev/null || { cat "$work/demo.log"; fail "fraiseql demo exited"; }
+    sleep 0.1
+done
+[[ -n "$demo_port" ]] || { cat "$work/demo.log"; fail "fraiseql demo did not listen within 120 s"; }
+grep -q "/usr/share/fraiseql/examples/blog/schema.graphql" "$work/demo.log" ||
+    fail "the installed demo does not serve /usr/share/fraiseql/examples/blog"
+answer=$(curl -sS --max-time 10 "http://127.0.0.1:$demo_port/graphql" -H 'Content-Type: application/json' \
+    -d '{"query":"{ users(limit: 1) { email } }"}')
+[[ "$answer" == '{"data":{"users":[{"email":"'*'"}]}}' ]] || fail "demo answered: $answer"
+kill -TERM "$demo_pid"
+for _ in $(seq 1 300); do kill -0 "$demo_pid" 2>/dev/null || break; sleep 0.1; done
+status=0
+wait "$demo_pid" || status=$?
+demo_pid=""
+((status == 0)) || { cat "$work/demo.log"; fail "fraiseql demo exited $status after SIGTERM"; }
+"$src/tools/pg-test-cluster.sh" status "$work/demo" >/dev/null 2>&1 &&
+    fail "the demo left its PostgreSQL running"
+echo "  demo served and stopped its cluster"
 
 step "find_package(fraiseql 1.9) from /usr"
 mkdir -p "$work/probe"

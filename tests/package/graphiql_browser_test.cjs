@@ -211,6 +211,28 @@ async function main() {
   server.kill('SIGTERM');
   await until('the server stopping on SIGTERM', 20000, async () => server.exitCode !== null);
   if (server.exitCode !== 0) fail(`the server exited ${server.exitCode} after SIGTERM`);
+
+  // ---- production serves neither the page nor its assets
+  const prod = spawn(args.fraiseql, ['serve', '--schema', args.schema, '--database-url',
+    `postgres://postgres@127.0.0.1:${pgPort}/fraiseql_e2e`, '--port', '0', '--environment', 'production'],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(prod);
+  let prodLog = '';
+  prod.stdout.on('data', (d) => { prodLog += d; });
+  prod.stderr.on('data', (d) => { prodLog += d; });
+  const prodPort = await until('the production server listening', 30000, async () => {
+    if (prod.exitCode !== null) fail(`the production server exited ${prod.exitCode}: ${prodLog}`);
+    const m = /http:\/\/127\.0\.0\.1:(\d+)\/graphql/.exec(prodLog);
+    return m && m[1];
+  });
+  const prodPage = await get(`http://127.0.0.1:${prodPort}/graphql`, { accept: 'text/html' });
+  if (prodPage.body.toString().includes('graphiql')) fail('production served the GraphiQL page');
+  for (const a of assets) {
+    const r = await get(`http://127.0.0.1:${prodPort}${a}`);
+    if (r.status !== 404) fail(`production answered ${r.status} for ${a}, want 404`);
+  }
+  log('production: no page, assets 404');
+  prod.kill('SIGTERM');
   cleanup();
   log('ok');
 }
