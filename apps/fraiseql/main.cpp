@@ -1,10 +1,13 @@
 // The fraiseql command: serve, demo, check, explain.
 
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -19,6 +22,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
+#include <libpq-fe.h>
 #include <spdlog/spdlog.h>
 
 #include "fraiseql/exec/catalog.hpp"
@@ -27,6 +31,7 @@
 #include "fraiseql/graphql/schema_builder.hpp"
 #include "fraiseql/http/server.hpp"
 #include "fraiseql/pg/pool.hpp"
+#include "build_info.hpp"
 #include "demo_cluster.hpp"
 
 namespace asio = boost::asio;
@@ -113,9 +118,31 @@ std::string redact_url(const std::string& url) {
     return url.substr(0, colon + 1) + "***" + url.substr(at);
 }
 
+/// Raises the soft limit on open files to the hard limit: every HTTP connection and
+/// every database connection is a descriptor, and the default soft limit (often 1024)
+/// is far below max_connections. Accept failures beyond it back off (docs/http.md).
+void raise_open_file_limit() {
+    rlimit lim{};
+    if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) {
+        spdlog::warn("cannot read the open-file limit: {}", std::strerror(errno));
+        return;
+    }
+    const rlim_t before = lim.rlim_cur;
+    if (lim.rlim_cur < lim.rlim_max) {
+        lim.rlim_cur = lim.rlim_max;
+        if (::setrlimit(RLIMIT_NOFILE, &lim) != 0) {
+            spdlog::warn("cannot raise the open-file limit from {} to {}: {}", before, lim.rlim_max,
+                         std::strerror(errno));
+            return;
+        }
+    }
+    spdlog::info("open-file limit: {} (was {}, hard limit {})", lim.rlim_cur, before, lim.rlim_max);
+}
+
 /// `fraiseql serve`: the production server. Returns the process exit code.
 int serve(exec::config cfg) {
     setup_logging(cfg);
+    raise_open_file_limit();
     if (cfg.schema_file.empty()) {
         std::cerr << "error: schema: no schema file given (--schema FILE or FRAISEQL_SCHEMA)\n";
         return 2;
@@ -220,11 +247,36 @@ std::string default_demo_dir() {
     return "/tmp/fraiseql-demo";
 }
 
+/// Where `fraiseql demo` finds examples/blog and tools/pg-test-cluster.sh: <prefix>/share/fraiseql
+/// when the command is installed (cmake/install.cmake puts them there), else the source tree
+/// it was built from.
+std::string demo_data_dir() {
+    std::error_code ec;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        const fs::path installed = exe.parent_path().parent_path() / FRAISEQL_DATA_DIR;
+        if (fs::exists(installed / "tools/pg-test-cluster.sh", ec)) return installed.string();
+    }
+    return FRAISEQL_SOURCE_DIR;
+}
+
+/// `fraiseql --version`: the first line is what help2man and scripts read.
+std::string version_text() {
+    const int pq = PQlibVersion();
+    std::ostringstream out;
+    out << "fraiseql " << FRAISEQL_VERSION << "\n"
+        << "commit: " << (*fraiseql_build_git_commit ? fraiseql_build_git_commit : "unknown (not built from git)")
+        << "\nbuild type: " << FRAISEQL_BUILD_TYPE << "\n"
+        << "backends: native (FraiseQL's own PostgreSQL wire driver, default), libpq " << pq / 10000
+        << "." << pq % 10000 << " (fallback: backend = \"libpq\")";
+    return out.str();
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
     CLI::App app{"FraiseQL: a GraphQL API served straight from PostgreSQL"};
-    app.set_version_flag("--version", std::string("fraiseql ") + FRAISEQL_VERSION);
+    app.set_version_flag("--version", version_text());
     app.require_subcommand(1);
 
     flag_set serve_flags, demo_flags, check_flags, explain_flags;
@@ -285,10 +337,11 @@ int main(int argc, char** argv) {
         sigemptyset(&sa.sa_mask);
         sigaction(SIGINT, &sa, nullptr);
         sigaction(SIGTERM, &sa, nullptr);
-        auto cluster = demo::start_cluster(demo_dir, FRAISEQL_SOURCE_DIR);
+        const std::string data_dir = demo_data_dir();
+        auto cluster = demo::start_cluster(demo_dir, data_dir);
         if (!cluster || early_signal != 0) {
             // Stopping is harmless when the start itself failed (nothing is running then).
-            demo::stop_cluster(demo_dir, FRAISEQL_SOURCE_DIR);
+            demo::stop_cluster(demo_dir, data_dir);
             if (early_signal != 0) {
                 std::cerr << "interrupted (signal " << int(early_signal)
                           << "): the private PostgreSQL in " << demo_dir << " is stopped\n";
@@ -298,7 +351,7 @@ int main(int argc, char** argv) {
             return 1;
         }
         cfg->database_url = cluster->database_url;
-        cfg->schema_file = std::string(FRAISEQL_SOURCE_DIR) + "/examples/blog/schema.graphql";
+        cfg->schema_file = data_dir + "/examples/blog/schema.graphql";
         std::cout << "FraiseQL demo: the blog example on a private PostgreSQL in " << demo_dir << "\n"
                   << "  GraphiQL:  http://" << cfg->host << ":" << cfg->port << "/graphql\n"
                   << "  try:       curl -s http://" << cfg->host << ":" << cfg->port
@@ -306,7 +359,7 @@ int main(int argc, char** argv) {
                      "'{\"query\":\"{ users(limit: 3) { id email firstName posts { title } } }\"}'\n"
                   << "  stop with Ctrl-C" << std::endl;
         int rc = serve(std::move(*cfg));
-        demo::stop_cluster(demo_dir, FRAISEQL_SOURCE_DIR);
+        demo::stop_cluster(demo_dir, data_dir);
         return rc;
     }
     if (check_cmd->parsed()) {

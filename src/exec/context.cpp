@@ -71,6 +71,11 @@ boost::asio::awaitable<pg::result<void>> run_with_session(const exec_context& ct
         stmts[n++] = pg::statement{"SET SESSION AUTHORIZATION DEFAULT", {}, nullptr};
         stmts[n++] = pg::statement{"RESET ALL", {}, nullptr};
     }
+    // While it runs, a client that goes away cancels it on the server (docs/http.md
+    // "Client disconnect"); once gone, nothing new starts.
+    pg::cancel_scope scope(ctx.cancel, conn);
+    if (scope.already_fired())
+        co_return pg::make_error(pg::errc::cancelled, "the client went away");
     co_return co_await conn.run(std::span<const pg::statement>(stmts, n), statement_deadline(ctx));
 }
 

@@ -12,6 +12,7 @@
 #include "fraiseql/graphql/error.hpp"
 #include "fraiseql/graphql/plan.hpp"
 #include "fraiseql/graphql/schema.hpp"
+#include "fraiseql/pg/cancel_signal.hpp"
 #include "fraiseql/pg/pool.hpp"
 
 namespace fraiseql::exec {
@@ -34,6 +35,8 @@ struct exec_context {
     std::size_t stream_threshold = 64 * 1024;
     /// Set by a runner once it has flushed: later failures can no longer null the value.
     bool flushed = false;
+    /// The request's cancel signal (request::cancel), or nullptr.
+    pg::cancel_signal* cancel = nullptr;
 };
 
 /// The JSON value of one root field, or null.

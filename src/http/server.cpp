@@ -3,9 +3,12 @@
 
 #include "fraiseql/http/server.hpp"
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <cerrno>
 #include <list>
 #include <mutex>
 
@@ -13,6 +16,8 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -22,6 +27,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "graphiql.hpp"
@@ -38,9 +44,61 @@ constexpr auto as_tuple_awaitable = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 
-constexpr std::chrono::seconds idle_timeout{60};
-constexpr std::chrono::seconds read_timeout{30};
 constexpr std::uint32_t header_limit = 16 * 1024;
+/// Accept failures (EMFILE, ENFILE, ENOBUFS, ...) back off from the first to the last
+/// value, doubling; a success resets it (docs/http.md "Connections").
+constexpr std::chrono::milliseconds accept_backoff_min{10};
+constexpr std::chrono::milliseconds accept_backoff_max{1000};
+/// After an error response, unread request bytes are discarded for at most this long
+/// (and this many bytes) before the close, so that the close does not turn into a reset
+/// that destroys the response in the client's receive buffer (RFC 9112 §9.6).
+constexpr std::chrono::milliseconds linger_time{1000};
+constexpr std::size_t linger_bytes = 256 * 1024;
+
+/// What a session is waiting for when its deadline expires (docs/http.md "Timeouts").
+enum class phase : std::uint8_t { none, header, body, write, keepalive };
+
+/// The one deadline of a session, re-armed for each phase. On expiry it cancels the
+/// socket's pending operations (they complete with operation_aborted) and records the
+/// phase; the socket stays open, so a 408 can still be written. The timer's handler
+/// shares `state` (not the session), so a handler queued as the session ends is harmless;
+/// both run on the session's strand.
+class session_deadline {
+public:
+    explicit session_deadline(tcp::socket& socket)
+        : state_(std::make_shared<state>()), timer_(socket.get_executor()) {
+        state_->socket = &socket;
+    }
+    ~session_deadline() { state_->socket = nullptr; }
+    session_deadline(const session_deadline&) = delete;
+    session_deadline& operator=(const session_deadline&) = delete;
+
+    void arm(std::chrono::milliseconds d, phase p) {
+        state_->expired = phase::none;
+        const auto generation = ++state_->generation;
+        timer_.expires_after(d);
+        timer_.async_wait([st = state_, generation, p](boost::system::error_code ec) {
+            if (ec || st->generation != generation || !st->socket) return;
+            st->expired = p;
+            st->socket->cancel(ec);
+        });
+    }
+    void disarm() {
+        ++state_->generation;
+        timer_.cancel();
+    }
+    /// The phase whose deadline expired since the last arm(), or none.
+    phase expired() const noexcept { return state_->expired; }
+
+private:
+    struct state {
+        tcp::socket* socket = nullptr;
+        std::uint64_t generation = 0;
+        phase expired = phase::none;
+    };
+    std::shared_ptr<state> state_;
+    asio::steady_timer timer_;
+};
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -111,14 +169,41 @@ std::string allowed_origin(const std::vector<std::string>& allowed, std::string_
 /// produces it; the status line and headers go out with the first chunk.
 class chunked_writer final : public exec::response_stream {
 public:
-    chunked_writer(beast::tcp_stream& stream, unsigned version, std::string content_type, bool keep_alive,
-                   std::string request_id, std::string cors_origin)
-        : stream_(stream), version_(version), content_type_(std::move(content_type)),
-          keep_alive_(keep_alive), request_id_(std::move(request_id)), cors_origin_(std::move(cors_origin)) {}
+    chunked_writer(beast::tcp_stream& stream, session_deadline& deadline,
+                   std::chrono::milliseconds write_timeout, unsigned version, std::string content_type,
+                   bool keep_alive, std::string request_id, std::string cors_origin)
+        : stream_(stream), deadline_(deadline), write_timeout_(write_timeout), version_(version),
+          content_type_(std::move(content_type)), keep_alive_(keep_alive),
+          request_id_(std::move(request_id)), cors_origin_(std::move(cors_origin)) {}
 
+    /// Each write must complete within write_timeout: a client that stops reading is
+    /// cut, and `false` makes the engine abandon the statement (its connection returns
+    /// to the pool).
     asio::awaitable<bool> write(std::string_view chunk) override {
         if (failed_) co_return false;
-        stream_.expires_after(read_timeout);
+        deadline_.arm(write_timeout_, phase::write);
+        const bool ok = co_await write_unguarded(chunk);
+        deadline_.disarm();
+        if (!ok) timed_out_ = deadline_.expired() == phase::write;
+        co_return ok;
+    }
+
+    /// The last piece and the terminating chunk.
+    asio::awaitable<bool> finish(std::string_view tail) {
+        if (!co_await write(tail)) co_return false;
+        deadline_.arm(write_timeout_, phase::write);
+        auto [ec, n] = co_await asio::async_write(stream_, bhttp::make_chunk_last(), as_tuple_awaitable);
+        deadline_.disarm();
+        if (ec) timed_out_ = deadline_.expired() == phase::write;
+        co_return !ec;
+    }
+
+    bool started() const noexcept { return started_; }
+    /// A write failed because write_timeout expired.
+    bool timed_out() const noexcept { return timed_out_; }
+
+private:
+    asio::awaitable<bool> write_unguarded(std::string_view chunk) {
         if (!started_) {
             started_ = true;
             bhttp::response<bhttp::empty_body> head(bhttp::status::ok, version_);
@@ -144,17 +229,9 @@ public:
         co_return !failed_;
     }
 
-    /// The last piece and the terminating chunk.
-    asio::awaitable<bool> finish(std::string_view tail) {
-        if (!co_await write(tail)) co_return false;
-        auto [ec, n] = co_await asio::async_write(stream_, bhttp::make_chunk_last(), as_tuple_awaitable);
-        co_return !ec;
-    }
-
-    bool started() const noexcept { return started_; }
-
-private:
     beast::tcp_stream& stream_;
+    session_deadline& deadline_;
+    std::chrono::milliseconds write_timeout_;
     unsigned version_;
     std::string content_type_;
     bool keep_alive_;
@@ -162,11 +239,97 @@ private:
     std::string cors_origin_;
     bool started_ = false;
     bool failed_ = false;
+    bool timed_out_ = false;
 };
 
 struct connection_entry {
     beast::tcp_stream* stream = nullptr;
     bool busy = false;
+};
+
+/// The HTTP layer's own counters, appended to the engine's /metrics text.
+struct http_counters {
+    std::atomic<std::int64_t> open{0};
+    std::atomic<std::uint64_t> accepted{0};
+    std::atomic<std::uint64_t> rejected{0};
+    std::atomic<std::uint64_t> accept_errors{0};
+    std::atomic<std::uint64_t> timeout_header{0};
+    std::atomic<std::uint64_t> timeout_body{0};
+    std::atomic<std::uint64_t> timeout_write{0};
+    std::atomic<std::uint64_t> timeout_keepalive{0};
+    std::atomic<std::uint64_t> client_gone{0};
+
+    void count_timeout(phase p) {
+        switch (p) {
+        case phase::header: ++timeout_header; break;
+        case phase::body: ++timeout_body; break;
+        case phase::write: ++timeout_write; break;
+        case phase::keepalive: ++timeout_keepalive; break;
+        case phase::none: break;
+        }
+    }
+
+    std::string text() const {
+        std::string out;
+        out += "# HELP fraiseql_http_connections Open HTTP connections.\n"
+               "# TYPE fraiseql_http_connections gauge\n";
+        out += fmt::format("fraiseql_http_connections {}\n", open.load());
+        out += "# HELP fraiseql_http_connections_accepted_total HTTP connections accepted.\n"
+               "# TYPE fraiseql_http_connections_accepted_total counter\n";
+        out += fmt::format("fraiseql_http_connections_accepted_total {}\n", accepted.load());
+        out += "# HELP fraiseql_http_connections_rejected_total Connections closed at once "
+               "because max_connections were open.\n"
+               "# TYPE fraiseql_http_connections_rejected_total counter\n";
+        out += fmt::format("fraiseql_http_connections_rejected_total {}\n", rejected.load());
+        out += "# HELP fraiseql_http_accept_errors_total Failed accepts (EMFILE, ...), each "
+               "followed by a back-off.\n"
+               "# TYPE fraiseql_http_accept_errors_total counter\n";
+        out += fmt::format("fraiseql_http_accept_errors_total {}\n", accept_errors.load());
+        out += "# HELP fraiseql_http_timeouts_total Connections closed by a timeout, by phase.\n"
+               "# TYPE fraiseql_http_timeouts_total counter\n";
+        out += fmt::format("fraiseql_http_timeouts_total{{phase=\"header\"}} {}\n", timeout_header.load());
+        out += fmt::format("fraiseql_http_timeouts_total{{phase=\"body\"}} {}\n", timeout_body.load());
+        out += fmt::format("fraiseql_http_timeouts_total{{phase=\"write\"}} {}\n", timeout_write.load());
+        out += fmt::format("fraiseql_http_timeouts_total{{phase=\"keepalive\"}} {}\n",
+                           timeout_keepalive.load());
+        out += "# HELP fraiseql_http_client_disconnects_total Requests whose client went away "
+               "while they ran (their statements were cancelled).\n"
+               "# TYPE fraiseql_http_client_disconnects_total counter\n";
+        out += fmt::format("fraiseql_http_client_disconnects_total {}\n", client_gone.load());
+        return out;
+    }
+};
+
+/// Logs at most one line per `period`, with the number of lines held back since.
+class rate_limited_log {
+public:
+    explicit rate_limited_log(std::chrono::seconds period) : period_(period) {}
+    template <class F> void operator()(F&& emit) {
+        std::lock_guard lk(mu_);
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_ < period_) {
+            ++suppressed_;
+            return;
+        }
+        emit(suppressed_);
+        last_ = now;
+        suppressed_ = 0;
+    }
+
+private:
+    std::mutex mu_;
+    std::chrono::seconds period_;
+    std::chrono::steady_clock::time_point last_{};
+    std::uint64_t suppressed_ = 0;
+};
+
+/// What a request handler needs of its connection.
+struct request_io {
+    beast::tcp_stream& stream;
+    session_deadline& deadline;
+    /// Fired when the client goes away while the request runs.
+    std::shared_ptr<pg::cancel_signal> cancel;
+    bool write_timed_out = false;
 };
 
 struct server::impl : std::enable_shared_from_this<impl> {
@@ -178,16 +341,21 @@ struct server::impl : std::enable_shared_from_this<impl> {
     std::atomic<bool> stopping{false};
     std::mutex mu;
     std::list<connection_entry> connections;
+    http_counters counters;
+    rate_limited_log accept_log{std::chrono::seconds(5)};
+    rate_limited_log reject_log{std::chrono::seconds(5)};
 
     asio::awaitable<void> accept_loop();
+    void reject(tcp::socket& socket);
     asio::awaitable<void> session(tcp::socket socket);
+    asio::awaitable<void> linger(beast::tcp_stream& stream, beast::flat_buffer& buffer);
     /// The response, or nullopt when it was already written (streamed); then
     /// `keep` says whether the connection may be reused.
     asio::awaitable<std::optional<bhttp::response<bhttp::string_body>>>
-    handle(const bhttp::request<bhttp::string_body>& req, beast::tcp_stream& stream, bool& keep);
+    handle(const bhttp::request<bhttp::string_body>& req, request_io& io, bool& keep);
     asio::awaitable<std::optional<bhttp::response<bhttp::string_body>>>
     handle_graphql(const bhttp::request<bhttp::string_body>& req, std::string_view query_string,
-                   const std::string& request_id, beast::tcp_stream& stream, bool& keep);
+                   const std::string& request_id, request_io& io, bool& keep);
 };
 
 server::server(asio::io_context& ioc, exec::engine& engine)
@@ -219,6 +387,8 @@ void server::start() {
     asio::co_spawn(impl_->ioc, [self = impl_]() { return self->accept_loop(); }, asio::detached);
 }
 
+std::string server::metrics_text() const { return impl_->counters.text(); }
+
 asio::awaitable<void> server::shutdown(std::chrono::milliseconds grace) {
     auto self = impl_;
     self->stopping = true;
@@ -247,44 +417,168 @@ asio::awaitable<void> server::shutdown(std::chrono::milliseconds grace) {
     close_idle(true);
 }
 
+void server::impl::reject(tcp::socket& socket) {
+    ++counters.rejected;
+    // Best effort, never waiting: one non-blocking send of a minimal 503 (RFC 9110
+    // §15.6.4) into the fresh socket's empty send buffer, then close. Holding the
+    // socket any longer is what max_connections protects against.
+    static constexpr std::string_view busy =
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n"
+        "Retry-After: 1\r\n\r\n";
+    (void)::send(socket.native_handle(), busy.data(), busy.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+    boost::system::error_code ec;
+    socket.shutdown(tcp::socket::shutdown_send, ec);
+    socket.close(ec);
+    const auto limit = engine.settings().max_connections;
+    reject_log([&](std::uint64_t held_back) {
+        spdlog::warn("max_connections ({}) reached: new connections are closed at once "
+                     "({} more since the last report)",
+                     limit, held_back);
+    });
+}
+
 asio::awaitable<void> server::impl::accept_loop() {
     auto self = shared_from_this();
+    const auto max_connections = static_cast<std::int64_t>(engine.settings().max_connections);
+    asio::steady_timer pause(ioc);
+    std::chrono::milliseconds backoff{0};
     while (!stopping) {
-        auto [ec, socket] = co_await acceptor.async_accept(as_tuple_awaitable);
+        // Each connection gets a strand: its session, the disconnect watcher and its
+        // deadline timer never run at the same time, whatever `threads` is.
+        auto [ec, socket] =
+            co_await acceptor.async_accept(asio::any_io_executor(asio::make_strand(ioc)), as_tuple_awaitable);
         if (ec) {
             if (stopping || ec == asio::error::operation_aborted) break;
-            spdlog::warn("accept failed: {}", ec.message());
+            // EMFILE/ENFILE/ENOBUFS leave the pending connection in the backlog, so an
+            // immediate retry fails again at once: a busy loop. Back off instead; the
+            // pending connections are accepted once descriptors are free again.
+            ++counters.accept_errors;
+            backoff = backoff.count() == 0 ? accept_backoff_min : std::min(backoff * 2, accept_backoff_max);
+            accept_log([&](std::uint64_t held_back) {
+                spdlog::warn("accept failed: {}; retrying in {} ms ({} more failures since the "
+                             "last report)",
+                             ec.message(), backoff.count(), held_back);
+            });
+            pause.expires_after(backoff);
+            co_await pause.async_wait(as_tuple_awaitable);
             continue;
         }
+        backoff = std::chrono::milliseconds{0};
+        if (counters.open.load() >= max_connections) {
+            reject(socket);
+            continue;
+        }
+        ++counters.open;
+        ++counters.accepted;
         socket.set_option(tcp::no_delay(true), ec);
-        asio::co_spawn(acceptor.get_executor(),
-                       [self, s = std::move(socket)]() mutable { return self->session(std::move(s)); },
+        auto ex = socket.get_executor();
+        asio::co_spawn(ex, [self, s = std::move(socket)]() mutable { return self->session(std::move(s)); },
                        asio::detached);
     }
 }
 
+namespace {
+
+/// Waits, beside a running request, for the client to go away, and fires `cancel` when it
+/// does (docs/http.md "Client disconnect"). Never completes by itself: the request's
+/// completion cancels it (awaitable operator ||), so it can never cut the request short.
+/// A readable socket is peeked, not read: bytes of a pipelined next request stay in the
+/// kernel for the next parse, and the watch ends (they hide a later end-of-stream).
+/// End-of-stream counts as gone unless a pipelined request is already buffered (a client
+/// may half-close after pipelining); a reset always does.
+asio::awaitable<void> watch_client(tcp::socket& socket, bool pipelined, pg::cancel_signal& cancel,
+                                   bool& gone) {
+    for (;;) {
+        auto [ec] = co_await socket.async_wait(tcp::socket::wait_read, as_tuple_awaitable);
+        if (ec) {
+            // The request is done (this coroutine was cancelled): return. Otherwise a
+            // deadline cancelled the socket's operations: park, never end the request.
+            auto state = co_await asio::this_coro::cancellation_state;
+            if (state.cancelled() != asio::cancellation_type::none) co_return;
+            break;
+        }
+        char byte;
+        const auto n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+        if (n > 0) break; // a pipelined request: stop watching
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) continue;
+        if (n == 0 && pipelined) break;
+        gone = true;
+        cancel.fire();
+        break;
+    }
+    // Parked until the request completes and cancels this wait.
+    if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none)
+        co_return;
+    asio::steady_timer park(co_await asio::this_coro::executor, std::chrono::hours(24 * 365));
+    co_await park.async_wait(as_tuple_awaitable);
+}
+
+bool is_quiet_close(const boost::system::error_code& ec) {
+    return ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted ||
+           ec == asio::error::eof || ec == asio::error::connection_reset ||
+           ec == bhttp::error::partial_message || ec == beast::error::timeout;
+}
+
+} // namespace
+
+asio::awaitable<void> server::impl::linger(beast::tcp_stream& stream, beast::flat_buffer& buffer) {
+    boost::system::error_code ec;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    session_deadline dl(stream.socket());
+    dl.arm(linger_time, phase::none);
+    std::size_t drained = 0;
+    while (drained < linger_bytes) {
+        buffer.clear();
+        auto [rec, n] = co_await stream.async_read_some(buffer.prepare(16 * 1024), as_tuple_awaitable);
+        if (rec) break;
+        drained += n;
+    }
+    dl.disarm();
+}
+
 asio::awaitable<void> server::impl::session(tcp::socket socket) {
     auto self = shared_from_this();
+    struct open_guard {
+        std::atomic<std::int64_t>& n;
+        ~open_guard() { --n; }
+    } guard{counters.open};
+    const auto& cfg = engine.settings();
     beast::tcp_stream stream(std::move(socket));
+    session_deadline deadline(stream.socket());
     std::list<connection_entry>::iterator entry;
     {
         std::lock_guard lk(mu);
         entry = connections.insert(connections.end(), connection_entry{&stream, false});
     }
     beast::flat_buffer buffer;
-    const auto max_body = engine.settings().max_body_size;
+    const auto max_body = cfg.max_body_size;
+    bool first = true;
     for (;;) {
         bhttp::request_parser<bhttp::string_body> parser;
         parser.body_limit(max_body);
         parser.header_limit(header_limit);
-        stream.expires_after(idle_timeout);
-        auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, as_tuple_awaitable);
+        boost::system::error_code ec;
+        std::size_t n = 0;
+        // Timeouts (docs/http.md "Timeouts"): a new connection must deliver its request
+        // line and headers within header_timeout of the accept. Between requests a
+        // connection may idle for keepalive_timeout; from the first byte of the next
+        // request its head has header_timeout. Then the body has body_timeout.
+        if (!first && buffer.size() == 0) {
+            deadline.arm(cfg.keepalive_timeout, phase::keepalive);
+            std::tie(ec, n) = co_await stream.async_read_some(buffer.prepare(4096), as_tuple_awaitable);
+            buffer.commit(n);
+        }
+        first = false;
+        if (!ec) {
+            deadline.arm(cfg.header_timeout, phase::header);
+            std::tie(ec, n) = co_await bhttp::async_read_header(stream, buffer, parser, as_tuple_awaitable);
+        }
         if (!ec) {
             {
                 std::lock_guard lk(mu);
                 entry->busy = true;
             }
-            stream.expires_after(read_timeout);
+            deadline.arm(cfg.body_timeout, phase::body);
             // RFC 9110 §10.1.1: a client that sent `Expect: 100-continue` waits for an
             // interim 100 before the body (curl waits one second, then sends anyway). A body
             // already announced as too large is refused by the read below without it.
@@ -298,18 +592,27 @@ asio::awaitable<void> server::impl::session(tcp::socket socket) {
             }
             if (!ec) std::tie(ec, n) = co_await bhttp::async_read(stream, buffer, parser, as_tuple_awaitable);
         }
+        const phase expired = deadline.expired();
+        deadline.disarm();
         if (ec) {
             std::optional<bhttp::status> status;
             std::string why;
-            if (ec == bhttp::error::body_limit) {
+            if (expired != phase::none) {
+                counters.count_timeout(expired);
+                // RFC 9110 §15.5.9: 408 for a request that started but did not complete
+                // in time; an idle connection (nothing of a request yet) just closes.
+                if (buffer.size() > 0 || parser.got_some() || expired == phase::body) {
+                    status = bhttp::status::request_timeout;
+                    why = expired == phase::body ? "request body not received within body_timeout"
+                                                 : "request headers not received within header_timeout";
+                }
+            } else if (ec == bhttp::error::body_limit) {
                 status = bhttp::status::payload_too_large;
                 why = "request body larger than max_body_size";
             } else if (ec == bhttp::error::header_limit) {
                 status = bhttp::status::request_header_fields_too_large;
                 why = "request headers too large";
-            } else if (ec != bhttp::error::end_of_stream && ec != asio::error::operation_aborted &&
-                       ec != beast::error::timeout && ec != asio::error::eof &&
-                       ec != asio::error::connection_reset && ec != bhttp::error::partial_message) {
+            } else if (!is_quiet_close(ec)) {
                 status = bhttp::status::bad_request;
                 why = "malformed HTTP request: " + ec.message();
             }
@@ -317,21 +620,39 @@ asio::awaitable<void> server::impl::session(tcp::socket socket) {
                 auto res = error_response(*status, why, 11);
                 res.keep_alive(false);
                 res.prepare_payload();
-                stream.expires_after(read_timeout);
-                co_await bhttp::async_write(stream, res, as_tuple_awaitable);
+                deadline.arm(cfg.write_timeout, phase::write);
+                auto [wec, wn] = co_await bhttp::async_write(stream, res, as_tuple_awaitable);
+                deadline.disarm();
+                if (!wec) co_await linger(stream, buffer);
             }
             break;
         }
         auto req = parser.release();
         bool keep = req.keep_alive() && !stopping;
-        auto res = co_await handle(req, stream, keep);
+        request_io io{stream, deadline, std::make_shared<pg::cancel_signal>()};
+        bool gone = false;
+        std::optional<bhttp::response<bhttp::string_body>> res;
+        {
+            using namespace asio::experimental::awaitable_operators;
+            auto both = co_await (handle(req, io, keep) ||
+                                  watch_client(stream.socket(), buffer.size() > 0, *io.cancel, gone));
+            if (both.index() == 0) res = std::move(std::get<0>(both));
+        }
+        if (io.write_timed_out) counters.count_timeout(phase::write);
         boost::system::error_code wec;
+        if (gone) {
+            ++counters.client_gone;
+            spdlog::info("client went away during a request; its database work was cancelled");
+            break;
+        }
         if (res) {
             res->keep_alive(keep);
             res->prepare_payload();
-            stream.expires_after(read_timeout);
+            deadline.arm(cfg.write_timeout, phase::write);
             std::size_t wn;
             std::tie(wec, wn) = co_await bhttp::async_write(stream, *res, as_tuple_awaitable);
+            if (wec && deadline.expired() == phase::write) counters.count_timeout(phase::write);
+            deadline.disarm();
         }
         {
             std::lock_guard lk(mu);
@@ -346,7 +667,7 @@ asio::awaitable<void> server::impl::session(tcp::socket socket) {
 }
 
 asio::awaitable<std::optional<bhttp::response<bhttp::string_body>>>
-server::impl::handle(const bhttp::request<bhttp::string_body>& req, beast::tcp_stream& stream, bool& keep) {
+server::impl::handle(const bhttp::request<bhttp::string_body>& req, request_io& io, bool& keep) {
     const auto started = std::chrono::steady_clock::now();
     const std::string request_id = next_request_id();
     std::string_view target(req.target().data(), req.target().size());
@@ -371,7 +692,7 @@ server::impl::handle(const bhttp::request<bhttp::string_body>& req, beast::tcp_s
             res.set(bhttp::field::access_control_max_age, "600");
         }
     } else if (path == "/graphql") {
-        auto r = co_await handle_graphql(req, query_string, request_id, stream, keep);
+        auto r = co_await handle_graphql(req, query_string, request_id, io, keep);
         if (!r) {
             const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
                                 std::chrono::steady_clock::now() - started).count();
@@ -382,9 +703,18 @@ server::impl::handle(const bhttp::request<bhttp::string_body>& req, beast::tcp_s
         res = std::move(*r);
     } else if (path == "/health" && req.method() == bhttp::verb::get) {
         res = json_response(bhttp::status::ok,
-                            std::string(R"({"status":"ok","backend":")") +
-                                std::string(engine.settings().backend) + "\"}",
+                            std::string(R"({"status":"ok","version":")") + FRAISEQL_VERSION +
+                                R"(","backend":")" + std::string(engine.settings().backend) + "\"}",
                             req.version());
+    } else if (const auto* asset = find_graphiql_asset(path);
+               asset && req.method() == bhttp::verb::get &&
+               engine.settings().environment == exec::environment_kind::development) {
+        // GraphiQL's own files, embedded (src/http/graphiql.hpp); development only, like the page.
+        res = bhttp::response<bhttp::string_body>(bhttp::status::ok, req.version());
+        res.set(bhttp::field::content_type, asset->content_type);
+        res.set(bhttp::field::cache_control, graphiql_asset_cache_control);
+        res.set("X-Content-Type-Options", "nosniff");
+        res.body() = std::string(asset->body);
     } else if (path == "/ready" && req.method() == bhttp::verb::get) {
         bool ok = co_await engine.ready();
         res = json_response(ok ? bhttp::status::ok : bhttp::status::service_unavailable,
@@ -393,7 +723,7 @@ server::impl::handle(const bhttp::request<bhttp::string_body>& req, beast::tcp_s
     } else if (path == "/metrics" && req.method() == bhttp::verb::get) {
         res = bhttp::response<bhttp::string_body>(bhttp::status::ok, req.version());
         res.set(bhttp::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
-        res.body() = engine.metrics_text();
+        res.body() = engine.metrics_text() + counters.text();
     } else if (path == "/health" || path == "/ready" || path == "/metrics") {
         res = error_response(bhttp::status::method_not_allowed, "method not allowed", req.version());
         res.set(bhttp::field::allow, "GET");
@@ -416,7 +746,7 @@ server::impl::handle(const bhttp::request<bhttp::string_body>& req, beast::tcp_s
 asio::awaitable<std::optional<bhttp::response<bhttp::string_body>>>
 server::impl::handle_graphql(const bhttp::request<bhttp::string_body>& req,
                              std::string_view query_string, const std::string& request_id,
-                             beast::tcp_stream& stream, bool& keep) {
+                             request_io& io, bool& keep) {
     const auto& cfg = engine.settings();
     std::string_view accept_header(req[bhttp::field::accept].data(), req[bhttp::field::accept].size());
     const bool graphql_response_json = accepts(accept_header, "application/graphql-response+json");
@@ -434,6 +764,9 @@ server::impl::handle_graphql(const bhttp::request<bhttp::string_body>& req,
                 accepts(accept_header, "text/html")) {
                 bhttp::response<bhttp::string_body> page(bhttp::status::ok, req.version());
                 page.set(bhttp::field::content_type, "text/html; charset=utf-8");
+                page.set("Content-Security-Policy", graphiql_content_security_policy());
+                page.set(bhttp::field::cache_control, "no-cache");
+                page.set("X-Content-Type-Options", "nosniff");
                 page.body() = graphiql_page("/graphql");
                 co_return page;
             }
@@ -479,14 +812,18 @@ server::impl::handle_graphql(const bhttp::request<bhttp::string_body>& req,
 
     std::vector<exec::response> results;
     results.reserve(batch.size());
-    chunked_writer writer(stream, req.version(), media, keep, request_id,
+    chunked_writer writer(io.stream, io.deadline, cfg.write_timeout, req.version(), media, keep, request_id,
                           allowed_origin(cfg.cors_origins, std::string_view(req[bhttp::field::origin].data(),
                                                                            req[bhttp::field::origin].size())));
+    // product.md §9: a batch shares one deadline, not request_timeout per operation.
+    const auto batch_deadline = pg::clock::now() + cfg.request_timeout;
     for (auto& one : batch) {
+        one.deadline = batch_deadline;
         one.authorization = auth;
         one.headers = headers;
         one.via_get = req.method() == bhttp::verb::get;
         one.request_id = request_id;
+        one.cancel = io.cancel;
         results.push_back(co_await engine.execute(std::move(one), is_batch ? nullptr : &writer));
     }
     if (!is_batch && (results.front().streamed || results.front().aborted)) {
@@ -494,8 +831,9 @@ server::impl::handle_graphql(const bhttp::request<bhttp::string_body>& req,
             // The client must be able to tell the body is incomplete: no last
             // chunk, and the connection is closed (docs/http.md).
             keep = false;
+            io.write_timed_out = writer.timed_out();
             boost::system::error_code ec;
-            stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+            io.stream.socket().shutdown(tcp::socket::shutdown_both, ec);
         }
         co_return std::nullopt;
     }

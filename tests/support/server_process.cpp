@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <grp.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -44,6 +45,14 @@ server_process::server_process(std::vector<std::string> args, std::vector<std::s
         close(fds[0]);
         close(fds[1]);
         for (auto& e : env) putenv(e.data());
+        if (options.open_files) {
+            const rlimit lim{static_cast<rlim_t>(*options.open_files),
+                             static_cast<rlim_t>(*options.open_files)};
+            if (setrlimit(RLIMIT_NOFILE, &lim) != 0) {
+                std::fprintf(stderr, "cannot set RLIMIT_NOFILE: %s\n", std::strerror(errno));
+                _exit(126);
+            }
+        }
         if (options.run_as) {
             if (setgroups(0, nullptr) != 0 || setgid(options.run_as->second) != 0 ||
                 setuid(options.run_as->first) != 0) {

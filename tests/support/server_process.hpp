@@ -23,6 +23,9 @@ struct process_options {
     /// When set (and the test runs as root), the child drops to this user and group before
     /// it executes fraiseql: the ordinary-user case of `fraiseql demo`.
     std::optional<std::pair<uid_t, gid_t>> run_as;
+    /// When set, the child's RLIMIT_NOFILE (soft and hard, so that the server cannot raise
+    /// it) before it executes fraiseql: the EMFILE scenarios.
+    std::optional<unsigned long> open_files;
 };
 
 /// A `fraiseql serve` (or `demo`) child process. The constructor starts it on a free port

@@ -16,6 +16,7 @@
 #include "fraiseql/exec/config.hpp"
 #include "fraiseql/exec/jwt.hpp"
 #include "fraiseql/graphql/schema.hpp"
+#include "fraiseql/pg/cancel_signal.hpp"
 #include "fraiseql/pg/pool.hpp"
 
 namespace fraiseql::exec {
@@ -30,6 +31,13 @@ struct request {
     std::vector<std::pair<std::string, std::string>> headers; ///< lower-case names
     bool via_get = false;          ///< GET requests may only run queries
     std::string request_id;
+    /// The deadline the request must finish by; the default (epoch) means
+    /// request_timeout from when execute() starts. A batch sets one deadline for all of
+    /// its operations (product.md §9): the earlier of the two applies.
+    pg::deadline deadline{};
+    /// Fired by the transport when the client goes away: the request's statements are
+    /// cancelled on the server and no new one starts (docs/http.md "Client disconnect").
+    std::shared_ptr<pg::cancel_signal> cancel;
 };
 
 /// A complete response: HTTP status and the JSON body.

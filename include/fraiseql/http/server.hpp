@@ -34,6 +34,10 @@ public:
     /// `grace` expires, then close the remaining connections.
     boost::asio::awaitable<void> shutdown(std::chrono::milliseconds grace);
 
+    /// The HTTP layer's metrics (open and rejected connections, timeouts by phase, client
+    /// disconnects) in the Prometheus text format; /metrics appends them to the engine's.
+    std::string metrics_text() const;
+
     struct impl;
 
 private:

@@ -106,6 +106,13 @@ public:
     /// server has terminated is noticed before the pool hands it out).
     virtual bool broken() const noexcept = 0;
 
+    /// Stops the operation in flight, or the next one when none is: a CancelRequest is
+    /// sent as on deadline expiry ("55.2.8. Canceling Requests in Progress") and the
+    /// operation reports errc::cancelled. From then on broken() is true, so the pool
+    /// replaces the connection rather than risk a late cancel hitting a later statement.
+    /// Thread-safe (pg::cancel_signal calls it from the transport's thread).
+    virtual void cancel() noexcept = 0;
+
     /// The transaction state after the last operation; `unknown` when broken by
     /// anything other than an open transaction block.
     virtual transaction_state transaction_status() const noexcept = 0;

@@ -263,6 +263,7 @@ struct libpq_connection::read_state {
     bool after_sync = false;                 ///< previous result was PGRES_PIPELINE_SYNC
     bool delivered = false;                  ///< a sink saw something, or a statement ran
     bool invalidated_first = false;          ///< statement 0's cached plan was invalidated
+    bool cancel_woken = false;               ///< a wait was aborted by cancel()
 };
 
 libpq_connection::libpq_connection(asio::any_io_executor ex, PGconn* conn)
@@ -357,13 +358,14 @@ error libpq_connection::lost(std::string_view what) {
 }
 
 std::optional<error> libpq_connection::check_usable() {
+    if (cancel_requested_) return error{errc::cancelled, "the operation was cancelled", {}};
     if (broken_ || PQstatus(conn_) != CONNECTION_OK || !sock_.is_open())
         return error{errc::connection_lost, "connection is broken", {}};
     return std::nullopt;
 }
 
 bool libpq_connection::broken() const noexcept {
-    if (broken_) return true;
+    if (broken_ || cancel_requested_) return true;
     if (PQstatus(conn_) != CONNECTION_OK) return broken_ = true;
     // A connection left inside a transaction block (or mid-command) must not be reused:
     // the pool relies on this to drop a lease released inside BEGIN … (see pool.hpp).
@@ -398,6 +400,15 @@ std::string libpq_connection::parameter(std::string_view name) const {
 
 std::int32_t libpq_connection::backend_pid() const noexcept { return PQbackendPID(conn_); }
 
+void libpq_connection::cancel() noexcept {
+    // The flag is polled by next_result() and flush(); cancelling the descriptor's waits
+    // wakes whichever of them is waiting now, which then takes the deadline path
+    // (start_cancel: PQcancel off the I/O thread, drain within cancel_grace).
+    cancel_requested_ = true;
+    error_code ec;
+    sock_.cancel(ec);
+}
+
 void libpq_connection::clear_batch() noexcept {
     for (PGresult* r : batch_) PQclear(r);
     batch_.clear();
@@ -412,6 +423,10 @@ asio::awaitable<result<void>> libpq_connection::flush(deadline dl) {
         if (r == 0) co_return result<void>{};
         if (r < 0) co_return failure{lost("sending failed")};
         auto w = co_await wait_fd(sock_, true, true, dl);
+        if (cancel_requested_) {
+            broken_ = true; // a partly sent message cannot be taken back
+            co_return make_error(errc::cancelled, "cancelled while sending");
+        }
         if (w == wait_result::timeout) {
             broken_ = true; // a partly sent message cannot be taken back
             co_return make_error(errc::timeout, "deadline expired while sending");
@@ -463,7 +478,13 @@ bool libpq_connection::result_ready() {
 
 asio::awaitable<PGresult*> libpq_connection::next_result(read_state& st) {
     while (PQisBusy(conn_)) {
+        if (cancel_requested_ && !st.cancelling) start_cancel(st, errc::cancelled);
         auto w = co_await wait_fd(sock_, true, false, st.dl);
+        // Woken by cancel() (once): start the CancelRequest and wait for the drain.
+        if (w == wait_result::failed && cancel_requested_ && !st.cancel_woken) {
+            st.cancel_woken = true;
+            continue;
+        }
         if (w == wait_result::timeout) {
             if (!st.cancelling) {
                 start_cancel(st, errc::timeout);

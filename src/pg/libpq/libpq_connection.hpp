@@ -2,6 +2,7 @@
 // The libpq backend's connection (private header). See libpq_connection.cpp for the
 // design; the contract is pg::connection's (include/fraiseql/pg/connection.hpp).
 
+#include <atomic>
 #include <cstdint>
 #include <list>
 #include <memory>
@@ -64,6 +65,7 @@ public:
     transaction_state transaction_status() const noexcept override;
     std::string parameter(std::string_view name) const override;
     std::int32_t backend_pid() const noexcept override;
+    void cancel() noexcept override;
     const connection_stats& stats() const noexcept override { return stats_; }
     std::string_view backend_name() const noexcept override { return "libpq"; }
 
@@ -103,6 +105,8 @@ private:
     std::shared_ptr<PGcancel> cancel_;
     asio::posix::stream_descriptor sock_;
     mutable bool broken_ = false;
+    /// Set by cancel() (any thread), never cleared: the connection is not reused.
+    std::atomic<bool> cancel_requested_{false};
     connection_stats stats_;
     statement_cache cache_{cache_capacity};
     std::uint64_t generation_ = 0;

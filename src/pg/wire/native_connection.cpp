@@ -123,7 +123,7 @@ public:
                                                row_sink* sink) override;
 
     bool broken() const noexcept override {
-        if (broken_ || in_flight_) return true;
+        if (broken_ || in_flight_ || cancel_requested_) return true;
         // Idle: the server has nothing to say unless it is closing the session (FATAL
         // 57P01 after pg_terminate_backend or a shutdown, then EOF). A zero-timeout poll
         // notices without a round trip, so the pool drops such a connection instead of
@@ -145,11 +145,23 @@ public:
         return it == params_.end() ? std::string() : it->second;
     }
     std::int32_t backend_pid() const noexcept override { return pid_; }
+    void cancel() noexcept override {
+        // Acts like the watchdog firing (see the top of this file), so the operation takes
+        // the deadline path: CancelRequest, drain to ReadyForQuery within the grace period.
+        cancel_requested_ = true;
+        std::lock_guard lock(wd_->m);
+        wd_->fired = true;
+        if (wd_->t) wd_->t->cancel();
+    }
     const connection_stats& stats() const noexcept override { return stats_; }
     std::string_view backend_name() const noexcept override { return "native"; }
 
 private:
     enum class abort_reason : std::uint8_t { none, timeout, cancelled };
+    /// Why the watchdog fired: the deadline, or cancel().
+    abort_reason expiry_reason() const noexcept {
+        return cancel_requested_ ? abort_reason::cancelled : abort_reason::timeout;
+    }
 
     void arm(deadline dl) {
         std::uint64_t g = 0;
@@ -229,6 +241,8 @@ private:
     char tx_status_ = 'I';
     mutable bool broken_ = false; ///< also set by broken() when the server closed the session
     bool in_flight_ = false;
+    /// Set by cancel(), never cleared: the connection is not reused (connection::cancel).
+    std::atomic<bool> cancel_requested_{false};
     /// Set by execute(): the pipeline failed only because its first statement's cached
     /// plan was invalidated, before anything ran or reached a sink (see connection::run).
     bool retry_fresh_ = false;
@@ -408,6 +422,7 @@ asio::awaitable<result<void>> native_connection::settle(deadline dl) {
 
 asio::awaitable<result<void>> native_connection::run(std::span<const statement> statements,
                                                      deadline dl) {
+    if (cancel_requested_) co_return fail_with(errc::cancelled, "the operation was cancelled");
     if (broken_) co_return fail_with(errc::connection_lost, "connection is broken");
     if (in_flight_) co_return fail_with(errc::protocol_error, "connection already in use");
     // settle() is a coroutine (a frame and a resumption): only enter it when there is
@@ -434,6 +449,7 @@ asio::awaitable<result<void>> native_connection::run(std::span<const statement> 
 
 asio::awaitable<result<void>> native_connection::simple_query(std::string_view sql, deadline dl,
                                                               row_sink* sink) {
+    if (cancel_requested_) co_return fail_with(errc::cancelled, "the operation was cancelled");
     if (broken_) co_return fail_with(errc::connection_lost, "connection is broken");
     if (in_flight_) co_return fail_with(errc::protocol_error, "connection already in use");
     if (rollback_requested())
@@ -454,6 +470,7 @@ asio::awaitable<result<void>> native_connection::execute(std::span<const stateme
     in_flight_ = true;
     retry_fresh_ = false;
     arm(dl);
+    if (cancel_requested_) wd_->fired = true; // cancel() came before arm() reset the flag
     const auto grace = cfg_->options.cancel_grace;
     bool delivered = false;        // a sink saw something of this pipeline
     std::size_t error_index = 0;   // statement of first_error
@@ -475,6 +492,8 @@ asio::awaitable<result<void>> native_connection::execute(std::span<const stateme
             broken_ = true;
             co_await cancel_on_server();
             end_operation();
+            if (cancel_requested_)
+                co_return fail_with(errc::cancelled, "cancelled while sending the request");
             co_return fail_with(errc::timeout, "deadline expired while sending the request");
         }
         co_return lost(ec, nullptr);
@@ -587,7 +606,7 @@ asio::awaitable<result<void>> native_connection::execute(std::span<const stateme
                                                                        : errc::timeout,
                                     "server did not resynchronise after a CancelRequest");
             }
-            co_await start_cancel(abort_reason::timeout);
+            co_await start_cancel(expiry_reason());
         }
         if (auto ec = co_await read_more(need)) {
             if (ec == asio::error::operation_aborted && wd_->fired) {
@@ -598,7 +617,7 @@ asio::awaitable<result<void>> native_connection::execute(std::span<const stateme
                                                                            : errc::timeout,
                                         "server did not resynchronise after a CancelRequest");
                 }
-                co_await start_cancel(abort_reason::timeout);
+                co_await start_cancel(expiry_reason());
                 continue;
             }
             auto r = lost(ec, fatal && first_error ? &*first_error : nullptr);
@@ -618,7 +637,9 @@ asio::awaitable<result<void>> native_connection::execute(std::span<const stateme
         co_return fail_with(errc::timeout, "deadline expired; the statement was cancelled",
                             first_error ? *first_error : server_message{});
     if (reason == abort_reason::cancelled)
-        co_return fail_with(errc::cancelled, "the consumer abandoned the result");
+        co_return fail_with(errc::cancelled, cancel_requested_
+                                                 ? "the operation was cancelled"
+                                                 : "the consumer abandoned the result");
     if (first_error && !is_simple && error_index == 0 && !delivered && tx_status_ == 'I' &&
         qm_.invalidated_statement())
         retry_fresh_ = true;
