@@ -86,8 +86,11 @@ TEST_P(transaction_fault, function_raising_after_a_write_leaves_nothing) {
 }
 
 // Two concurrent SERIALIZABLE mutations with a write skew (each reads the group, then
-// inserts only when it was empty): exactly one commits, the other gets a clear error
-// (40001 "could not serialize access"), and the table holds exactly the winner's row.
+// inserts only when it was empty): they cannot both commit. Every loser gets a clear error
+// (40001 "could not serialize access", safe to retry) and committed nothing; the table holds
+// exactly the winners' rows. (SSI may abort both — it only promises no anomaly, and the
+// concurrent run of the other backend shares the index pages — so a client retry follows,
+// as a client would do on 40001, and then the group holds exactly one row.)
 TEST_P(transaction_fault, serialization_failure_40001_one_commits) {
     start("&options=-c%20default_transaction_isolation%3Dserializable", {"FRAISEQL_POOL_SIZE=4"});
     const std::string grp = unique_key("serial");
@@ -105,19 +108,28 @@ TEST_P(transaction_fault, serialization_failure_40001_one_commits) {
     t1.join();
     t2.join();
     const int successes = a1.ok() + a2.ok();
-    EXPECT_EQ(successes, 1) << a1.describe() << "\n" << a2.describe();
-    const answer& failed = a1.ok() ? a2 : a1;
-    EXPECT_TRUE(failed.clear_error()) << failed.describe();
-    EXPECT_EQ(failed.code(), "DATABASE_ERROR") << failed.describe();
-    EXPECT_NE(failed.message().find("could not serialize"), std::string::npos)
-        << failed.describe();
+    EXPECT_LE(successes, 1) << "write skew: both committed\n" << a1.describe() << "\n"
+                            << a2.describe();
+    for (const answer* a : {&a1, &a2}) {
+        if (a->ok()) continue;
+        EXPECT_TRUE(a->clear_error()) << a->describe();
+        EXPECT_EQ(a->code(), "DATABASE_ERROR") << a->describe();
+        EXPECT_NE(a->message().find("could not serialize"), std::string::npos) << a->describe();
+    }
+    EXPECT_EQ(rows_in_group(grp), successes);
+    EXPECT_EQ(rows_with_key(k1), a1.ok() ? 1 : 0);
+    EXPECT_EQ(rows_with_key(k2), a2.ok() ? 1 : 0);
+    // The losers retry, one after the other: by the function's own rule only an empty
+    // group gets a row, so the group ends with exactly one.
+    for (const auto& [a, k] : {std::pair{&a1, k1}, std::pair{&a2, k2}}) {
+        if (a->ok()) continue;
+        answer retry;
+        (void)wait_until([&] { return (retry = call("chaosSerial", input(k))).ok(); }, 10s);
+        EXPECT_TRUE(retry.ok()) << retry.describe();
+    }
     EXPECT_EQ(rows_in_group(grp), 1);
-    EXPECT_EQ(rows_with_key(a1.ok() ? k1 : k2), 1) << "the successful write is not committed";
-    EXPECT_EQ(rows_with_key(a1.ok() ? k2 : k1), 0) << "the failed write is committed";
-    // A retry of the loser is now a no-op by the function's own rule, and succeeds.
-    auto retry = call("chaosSerial", input(a1.ok() ? k2 : k1));
-    EXPECT_TRUE(retry.ok()) << retry.describe();
-    EXPECT_EQ(rows_in_group(grp), 1);
+    std::printf("[ measured ] 40001: %d of 2 concurrent write-skew mutations committed\n",
+                successes);
 }
 
 // Two mutations updating the same two rows in opposite orders: PostgreSQL detects the
