@@ -18,9 +18,11 @@ namespace {
 std::string shell(const std::string& cmd) {
     std::string out;
     FILE* p = ::popen(cmd.c_str(), "r");
-    if (!p) return out;
+    if (!p)
+        return out;
     char buf[4096];
-    while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+    while (std::size_t n = std::fread(buf, 1, sizeof buf, p))
+        out.append(buf, n);
     ::pclose(p);
     return out;
 }
@@ -52,7 +54,8 @@ struct certificate_restorer {
     certificate_restorer() {
         char pattern[] = "/tmp/fraiseql-rotate-XXXXXX";
         tmp = ::mkdtemp(pattern) ? pattern : "/tmp";
-        (void)std::system(("cp -p " + dir + "/server.crt " + dir + "/server.key " + tmp + "/").c_str());
+        (void)std::system(
+            ("cp -p " + dir + "/server.crt " + dir + "/server.key " + tmp + "/").c_str());
     }
     ~certificate_restorer() {
         (void)install_certificate(tmp + "/server.crt", tmp + "/server.key");
@@ -68,15 +71,22 @@ struct certificate_restorer {
         std::string cmd;
         if (self_signed) {
             cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 30 -sha256 -subj /CN=localhost "
-                  "-addext " + san + " -keyout " + key + " -out " + crt;
+                  "-addext " +
+                  san + " -keyout " + key + " -out " + crt;
         } else {
-            cmd = "printf '%s\\n' basicConstraints=critical,CA:FALSE "
-                  "keyUsage=critical,digitalSignature,keyEncipherment extendedKeyUsage=serverAuth " +
-                  san + " > " + tmp + "/ext && openssl req -new -newkey rsa:2048 -nodes -sha256 "
-                  "-subj /CN=localhost -keyout " + key + " -out " + tmp + "/csr && openssl x509 "
-                  "-req -in " + tmp + "/csr -CA " + dir + "/root.crt -CAkey " + dir + "/root.key "
-                  "-CAserial " + tmp + "/srl -CAcreateserial -days 30 -sha256 -extfile " + tmp +
-                  "/ext -out " + crt;
+            cmd =
+                "printf '%s\\n' basicConstraints=critical,CA:FALSE "
+                "keyUsage=critical,digitalSignature,keyEncipherment extendedKeyUsage=serverAuth " +
+                san + " > " + tmp +
+                "/ext && openssl req -new -newkey rsa:2048 -nodes -sha256 "
+                "-subj /CN=localhost -keyout " +
+                key + " -out " + tmp +
+                "/csr && openssl x509 "
+                "-req -in " +
+                tmp + "/csr -CA " + dir + "/root.crt -CAkey " + dir +
+                "/root.key "
+                "-CAserial " +
+                tmp + "/srl -CAcreateserial -days 30 -sha256 -extfile " + tmp + "/ext -out " + crt;
         }
         EXPECT_EQ(std::system((cmd + " >/dev/null 2>&1").c_str()), 0) << cmd;
         return {crt, key};
@@ -118,7 +128,8 @@ TEST_P(lifecycle, sigterm_under_load_threads_2) {
     std::vector<std::thread> writers;
     // All keys first: the writer threads read the vector (ThreadSanitizer caught a
     // push_back reallocating it under a running writer).
-    for (int i = 0; i < 4; ++i) keys.push_back(grp + "-long-" + std::to_string(i));
+    for (int i = 0; i < 4; ++i)
+        keys.push_back(grp + "-long-" + std::to_string(i));
     for (int i = 0; i < 4; ++i) {
         writers.emplace_back([&, i] {
             auto in = with_key(keys[i]);
@@ -133,7 +144,8 @@ TEST_P(lifecycle, sigterm_under_load_threads_2) {
         },
         10s);
     if (!in_flight) {
-        for (auto& t : writers) t.join();
+        for (auto& t : writers)
+            t.join();
         FAIL() << "the 4 long writes were not running together";
     }
     const auto t_sig = steady::now();
@@ -146,18 +158,20 @@ TEST_P(lifecycle, sigterm_under_load_threads_2) {
     drain.stop();
     const int status = server_->stop(20000, 0); // signal 0: only wait for the exit
     const double exit_ms = ms_since(t_sig);
-    for (auto& t : writers) t.join();
+    for (auto& t : writers)
+        t.join();
     background.stop();
     EXPECT_EQ(status, 0) << server_->log();
     EXPECT_LT(exit_ms, 10000.0) << "not within shutdown_timeout";
     for (int i = 0; i < 4; ++i) {
-        EXPECT_TRUE(long_writes[i].ok()) << "in-flight write " << i << ": "
-                                         << long_writes[i].describe();
+        EXPECT_TRUE(long_writes[i].ok())
+            << "in-flight write " << i << ": " << long_writes[i].describe();
         EXPECT_EQ(rows_with_key(keys[i]), 1);
     }
     const auto os = background.outcomes();
     for (const auto& o : os) {
-        if (o.ok) continue;
+        if (o.ok)
+            continue;
         if (o.start < t_sig) {
             EXPECT_TRUE(o.clear || o.code == "transport") << o.detail;
         } else {
@@ -208,7 +222,8 @@ TEST_P(lifecycle, tls_certificate_rotation_same_ca) {
           "&sslmode=verify-full&sslrootcert=" + cluster_dir() + "/root.crt");
     ASSERT_TRUE(read().ok());
     EXPECT_EQ(sql1("SELECT bool_and(s.ssl) FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) "
-                   "WHERE a.application_name = " + quote(app_)),
+                   "WHERE a.application_name = " +
+                   quote(app_)),
               "t");
     auto [crt, key] = certs.make("rotated", false);
     ASSERT_TRUE(install_certificate(crt, key));
@@ -223,11 +238,13 @@ TEST_P(lifecycle, tls_certificate_rotation_same_ca) {
     std::string why;
     for (int i = 0; i < 10; ++i) {
         auto a = read();
-        if (!a.ok()) ++failures, why = a.describe();
+        if (!a.ok())
+            ++failures, why = a.describe();
     }
     EXPECT_EQ(failures, 0) << why;
     EXPECT_EQ(sql1("SELECT bool_and(s.ssl) FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) "
-                   "WHERE a.application_name = " + quote(app_)),
+                   "WHERE a.application_name = " +
+                   quote(app_)),
               "t");
 }
 

@@ -22,12 +22,12 @@ protected:
 };
 
 TEST_P(lifecycle_proxy, sigterm_while_the_database_network_stalls) {
-    auto server = start_server(GetParam(),
-                               "postgres://postgres@127.0.0.1:" + std::to_string(proxy_->port()) +
-                                   "/fraiseql_e2e?sslmode=disable&application_name=" +
-                                   app_name(GetParam()),
-                               {"FRAISEQL_THREADS=2", "FRAISEQL_SHUTDOWN_TIMEOUT=2s",
-                                "FRAISEQL_STATEMENT_TIMEOUT=30s", "FRAISEQL_POOL_SIZE=4"});
+    auto server =
+        start_server(GetParam(),
+                     "postgres://postgres@127.0.0.1:" + std::to_string(proxy_->port()) +
+                         "/fraiseql_e2e?sslmode=disable&application_name=" + app_name(GetParam()),
+                     {"FRAISEQL_THREADS=2", "FRAISEQL_SHUTDOWN_TIMEOUT=2s",
+                      "FRAISEQL_STATEMENT_TIMEOUT=30s", "FRAISEQL_POOL_SIZE=4"});
     ASSERT_TRUE(server->ok()) << server->log();
     ASSERT_TRUE(graphql(server->port(), "{ chaosSession { pid } }").ok());
     proxy_->set_mode(fault_mode::blackhole);
@@ -39,12 +39,15 @@ TEST_P(lifecycle_proxy, sigterm_while_the_database_network_stalls) {
     const auto t0 = steady::now();
     const int status = server->stop(15000);
     const double ms = ms_since(t0);
-    for (auto& t : ts) t.join();
+    for (auto& t : ts)
+        t.join();
     EXPECT_EQ(status, 0) << server->log();
     EXPECT_LT(ms, 2000.0 + 2000.0) << "not within shutdown_timeout";
-    for (const auto& a : hung) EXPECT_FALSE(a.ok()) << a.describe();
+    for (const auto& a : hung)
+        EXPECT_FALSE(a.ok()) << a.describe();
     std::printf("[ measured ] SIGTERM with a stalled database network: exit %d after %.0f ms "
-                "(shutdown_timeout 2 s)\n", status, ms);
+                "(shutdown_timeout 2 s)\n",
+                status, ms);
 }
 
 INSTANTIATE_TEST_SUITE_P(backends, lifecycle_proxy, all_backends(), backend_name());

@@ -6,6 +6,7 @@
 // a raw HTTP reader for streamed responses, a session that holds locks, and pg_ctl helpers
 // for the private outage cluster.
 
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -13,7 +14,6 @@
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <arpa/inet.h>
 
 #include <atomic>
 #include <chrono>
@@ -87,7 +87,8 @@ inline std::string sql1(const std::string& sql) {
 inline std::string quote(const std::string& s) {
     std::string out = "'";
     for (char c : s) {
-        if (c == '\'') out += '\'';
+        if (c == '\'')
+            out += '\'';
         out += c;
     }
     return out + "'";
@@ -105,7 +106,8 @@ inline int rows_in_group(const std::string& grp) {
 /// pg_stat_activity); the number terminated.
 inline int terminate(const std::string& app, const std::string& where = "true") {
     return std::atoi(sql1("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE "
-                          "application_name = " + quote(app) + " AND (" + where + ")")
+                          "application_name = " +
+                          quote(app) + " AND (" + where + ")")
                          .c_str());
 }
 inline int sessions_of(const std::string& app, const std::string& where = "true") {
@@ -118,7 +120,8 @@ inline int sessions_of(const std::string& app, const std::string& where = "true"
 inline bool wait_until(const std::function<bool()>& pred, std::chrono::milliseconds within) {
     const auto until = steady::now() + within;
     while (steady::now() < until) {
-        if (pred()) return true;
+        if (pred())
+            return true;
         std::this_thread::sleep_for(20ms);
     }
     return pred();
@@ -130,31 +133,34 @@ inline double ms_since(steady::time_point t0) {
 
 /// One GraphQL answer, classified.
 struct answer {
-    int status = 0;          ///< HTTP status; 0 when the transport failed
-    std::string transport;   ///< transport error
+    int status = 0;        ///< HTTP status; 0 when the transport failed
+    std::string transport; ///< transport error
     std::string body;
     boost::json::value json; ///< null when the body is not JSON
     double ms = 0;           ///< round-trip time
 
-    bool has_errors() const {
-        return json.is_object() && json.as_object().contains("errors");
-    }
+    bool has_errors() const { return json.is_object() && json.as_object().contains("errors"); }
     /// HTTP 200, no errors.
     bool ok() const { return status == 200 && json.is_object() && !has_errors(); }
     /// extensions.code of the first error ("" when none).
     std::string code() const {
-        if (!has_errors()) return {};
+        if (!has_errors())
+            return {};
         const auto& errs = json.at("errors").as_array();
-        if (errs.empty() || !errs[0].is_object()) return {};
+        if (errs.empty() || !errs[0].is_object())
+            return {};
         const auto* ext = errs[0].as_object().if_contains("extensions");
-        if (!ext || !ext->is_object()) return {};
+        if (!ext || !ext->is_object())
+            return {};
         const auto* c = ext->as_object().if_contains("code");
         return c && c->is_string() ? std::string(c->as_string()) : std::string();
     }
     std::string message() const {
-        if (!has_errors()) return {};
+        if (!has_errors())
+            return {};
         const auto& errs = json.at("errors").as_array();
-        if (errs.empty() || !errs[0].is_object()) return {};
+        if (errs.empty() || !errs[0].is_object())
+            return {};
         const auto* m = errs[0].as_object().if_contains("message");
         return m && m->is_string() ? std::string(m->as_string()) : std::string();
     }
@@ -165,9 +171,11 @@ struct answer {
     /// data.<field> (null when absent).
     const boost::json::value& data(const std::string& field) const {
         static const boost::json::value null;
-        if (!json.is_object()) return null;
+        if (!json.is_object())
+            return null;
         const auto* d = json.as_object().if_contains("data");
-        if (!d || !d->is_object()) return null;
+        if (!d || !d->is_object())
+            return null;
         const auto* f = d->as_object().if_contains(field);
         return f ? *f : null;
     }
@@ -180,7 +188,8 @@ inline answer graphql(unsigned short port, const std::string& query,
                       const boost::json::object& variables = {}) {
     boost::json::object req;
     req["query"] = query;
-    if (!variables.empty()) req["variables"] = variables;
+    if (!variables.empty())
+        req["variables"] = variables;
     const auto t0 = steady::now();
     auto r = post_graphql(port, boost::json::serialize(req));
     answer a;
@@ -190,7 +199,8 @@ inline answer graphql(unsigned short port, const std::string& query,
     a.body = std::move(r.body);
     boost::system::error_code ec;
     auto v = boost::json::parse(a.body, ec);
-    if (!ec) a.json = std::move(v);
+    if (!ec)
+        a.json = std::move(v);
     return a;
 }
 
@@ -208,14 +218,17 @@ inline boost::json::object with_key(const std::string& key) {
 }
 
 /// GET /ready: the HTTP status (0 when the server did not answer).
-inline int ready_status(unsigned short port) { return http_request(port, "GET", "/ready").status; }
+inline int ready_status(unsigned short port) {
+    return http_request(port, "GET", "/ready").status;
+}
 
 /// VmRSS of a process in KiB (0 when unknown).
 inline long rss_kib(pid_t pid) {
     std::ifstream f("/proc/" + std::to_string(pid) + "/status");
     std::string line;
     while (std::getline(f, line))
-        if (line.rfind("VmRSS:", 0) == 0) return std::atol(line.c_str() + 6);
+        if (line.rfind("VmRSS:", 0) == 0)
+            return std::atol(line.c_str() + 6);
     return 0;
 }
 
@@ -225,7 +238,8 @@ inline std::unique_ptr<server_process> start_server(pg::backend_kind k, const st
                                                     std::vector<std::string> settings = {},
                                                     int startup_seconds = 20) {
     std::vector<std::string> env = {"FRAISEQL_MAX_PAGE_SIZE=1000000"};
-    for (auto& s : settings) env.push_back(std::move(s));
+    for (auto& s : settings)
+        env.push_back(std::move(s));
     process_options o;
     o.startup_seconds = startup_seconds;
     return std::make_unique<server_process>(
@@ -250,7 +264,8 @@ public:
     ~log_drainer() { stop(); }
     void stop() {
         stop_ = true;
-        if (t_.joinable()) t_.join();
+        if (t_.joinable())
+            t_.join();
     }
 
 private:
@@ -260,11 +275,11 @@ private:
 
 /// What a raw reader saw of a (possibly streamed) HTTP response.
 struct raw_response {
-    std::string head;              ///< status line and headers
-    std::string body;              ///< raw body bytes (chunk framing included)
-    bool closed = false;           ///< the server closed the connection
+    std::string head;    ///< status line and headers
+    std::string body;    ///< raw body bytes (chunk framing included)
+    bool closed = false; ///< the server closed the connection
     bool chunked = false;
-    bool last_chunk = false;       ///< the terminating "0\r\n\r\n" arrived
+    bool last_chunk = false; ///< the terminating "0\r\n\r\n" arrived
     int status = 0;
 };
 
@@ -276,7 +291,8 @@ inline raw_response raw_post(unsigned short port, const std::string& json_body,
                              std::chrono::milliseconds within) {
     raw_response out;
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) return out;
+    if (fd < 0)
+        return out;
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
@@ -295,7 +311,8 @@ inline raw_response raw_post(unsigned short port, const std::string& json_body,
     char buf[65536];
     while (steady::now() < until) {
         pollfd p{fd, POLLIN, 0};
-        if (::poll(&p, 1, 50) <= 0) continue;
+        if (::poll(&p, 1, 50) <= 0)
+            continue;
         const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
         if (n <= 0) {
             out.closed = true;
@@ -303,23 +320,29 @@ inline raw_response raw_post(unsigned short port, const std::string& json_body,
         }
         data.append(buf, static_cast<std::size_t>(n));
         const auto h = data.find("\r\n\r\n");
-        if (h == std::string::npos) continue;
+        if (h == std::string::npos)
+            continue;
         if (!fired && data.size() - (h + 4) >= trigger_bytes) {
             fired = true;
-            if (on_body) on_body();
+            if (on_body)
+                on_body();
         }
-        if (data.size() >= 5 && data.compare(data.size() - 5, 5, "0\r\n\r\n") == 0) break;
+        if (data.size() >= 5 && data.compare(data.size() - 5, 5, "0\r\n\r\n") == 0)
+            break;
     }
     ::close(fd);
     const auto h = data.find("\r\n\r\n");
     out.head = data.substr(0, h == std::string::npos ? data.size() : h);
-    if (h != std::string::npos) out.body = data.substr(h + 4);
-    if (out.head.size() > 12) out.status = std::atoi(out.head.c_str() + 9);
+    if (h != std::string::npos)
+        out.body = data.substr(h + 4);
+    if (out.head.size() > 12)
+        out.status = std::atoi(out.head.c_str() + 9);
     std::string lower = out.head;
-    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (auto& c : lower)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     out.chunked = lower.find("transfer-encoding: chunked") != std::string::npos;
-    out.last_chunk = out.body.size() >= 5 &&
-                     out.body.compare(out.body.size() - 5, 5, "0\r\n\r\n") == 0;
+    out.last_chunk =
+        out.body.size() >= 5 && out.body.compare(out.body.size() - 5, 5, "0\r\n\r\n") == 0;
     return out;
 }
 
@@ -329,21 +352,26 @@ class session {
 public:
     explicit session(const std::string& url = e2e_url()) {
         auto c = pg::make_connector(pg::backend_kind::libpq, io_.get_executor(), url);
-        if (!c) return;
+        if (!c)
+            return;
         connector_ = std::move(*c);
         auto conn = run(io_, connector_->connect(pg::clock::now() + 10s));
-        if (conn) conn_ = std::move(*conn);
-        else error_ = conn.error().message + " " + conn.error().server.message;
+        if (conn)
+            conn_ = std::move(*conn);
+        else
+            error_ = conn.error().message + " " + conn.error().server.message;
     }
     bool ok() const { return conn_ != nullptr; }
     const std::string& error() const { return error_; }
     /// Runs a script (simple protocol); "" or the error message.
     std::string exec(const std::string& sql, std::chrono::milliseconds within = 30s) {
-        if (!conn_) return "not connected: " + error_;
+        if (!conn_)
+            return "not connected: " + error_;
         auto r = run(io_, conn_->simple_query(sql, pg::clock::now() + within));
-        if (r) return {};
+        if (r)
+            return {};
         return r.error().code == pg::errc::server_error ? r.error().server.message
-                                                         : r.error().message;
+                                                        : r.error().message;
     }
 
 private:
@@ -359,9 +387,9 @@ struct outcome {
     bool write = false;
     std::string key; ///< the write's key
     bool ok = false;
-    bool clear = false;   ///< a clear GraphQL error (HTTP 200, code, message)
+    bool clear = false; ///< a clear GraphQL error (HTTP 200, code, message)
     int status = 0;
-    std::string code;     ///< extensions.code, or "transport" when no HTTP answer came
+    std::string code; ///< extensions.code, or "transport" when no HTTP answer came
     std::string detail;
 };
 
@@ -379,7 +407,8 @@ public:
     void stop() {
         stop_ = true;
         for (auto& t : threads_)
-            if (t.joinable()) t.join();
+            if (t.joinable())
+                t.join();
     }
     /// The outcomes so far (call after stop() for all of them).
     std::vector<outcome> outcomes() {
@@ -404,11 +433,13 @@ private:
                 boost::json::object in;
                 in["key"] = o.key;
                 in["grp"] = grp_;
-                if (sleep_ > 0) in["sleep"] = sleep_;
+                if (sleep_ > 0)
+                    in["sleep"] = sleep_;
                 boost::json::object vars;
                 vars["i"] = std::move(in);
-                a = graphql(port_, "mutation($i: ChaosInput!) { " + mutation_ +
-                                       "(input: $i) { key } }", vars);
+                a = graphql(port_,
+                            "mutation($i: ChaosInput!) { " + mutation_ + "(input: $i) { key } }",
+                            vars);
             } else {
                 a = graphql(port_, "{ chaosSession { pid } }");
             }
@@ -417,13 +448,15 @@ private:
             o.clear = a.clear_error();
             o.status = a.status;
             o.code = a.status == 0 ? "transport" : (a.ok() ? "ok" : a.code());
-            if (!o.ok) o.detail = a.describe();
+            if (!o.ok)
+                o.detail = a.describe();
             {
                 std::lock_guard lk(m_);
                 all_.push_back(std::move(o));
             }
             // A refused connection fails at once: do not spin.
-            if (a.status == 0) std::this_thread::sleep_for(20ms);
+            if (a.status == 0)
+                std::this_thread::sleep_for(20ms);
         }
     }
     unsigned short port_;
@@ -438,11 +471,12 @@ private:
 /// Committed rows per key of group `grp` in `table` (chaos_write or chaos_log).
 inline std::map<std::string, int> committed(const std::string& table, const std::string& grp) {
     std::map<std::string, int> out;
-    for (const auto& line : query_column(e2e_url(), "SELECT key || ' ' || count(*) FROM " + table +
-                                                        " WHERE grp = " + quote(grp) +
-                                                        " GROUP BY key")) {
+    for (const auto& line :
+         query_column(e2e_url(), "SELECT key || ' ' || count(*) FROM " + table +
+                                     " WHERE grp = " + quote(grp) + " GROUP BY key")) {
         const auto sp = line.rfind(' ');
-        if (sp == std::string::npos) continue;
+        if (sp == std::string::npos)
+            continue;
         out[line.substr(0, sp)] = std::atoi(line.c_str() + sp + 1);
     }
     return out;
@@ -463,35 +497,42 @@ inline ledger check_writes(const std::vector<outcome>& outcomes, const std::stri
     auto rows = committed(table, grp);
     std::map<std::string, bool> asked;
     for (const auto& o : outcomes) {
-        if (!o.write) continue;
+        if (!o.write)
+            continue;
         asked[o.key] = true;
         const int n = rows.count(o.key) ? rows[o.key] : 0;
         if (n > 1) {
             ++l.duplicated;
-            if (l.first_problem.empty()) l.first_problem = o.key + " committed " + std::to_string(n) + "x";
+            if (l.first_problem.empty())
+                l.first_problem = o.key + " committed " + std::to_string(n) + "x";
         }
         if (o.ok) {
             ++l.told_ok;
             if (n == 0) {
                 ++l.lost;
-                if (l.first_problem.empty()) l.first_problem = o.key + " told ok, not committed";
+                if (l.first_problem.empty())
+                    l.first_problem = o.key + " told ok, not committed";
             }
         } else {
             ++l.told_error;
-            if (n == 1) ++l.committed_after_error;
+            if (n == 1)
+                ++l.committed_after_error;
         }
     }
     for (const auto& [k, n] : rows)
-        if (!asked.count(k)) ++l.phantom;
+        if (!asked.count(k))
+            ++l.phantom;
     return l;
 }
 
 /// "code=count" pairs of the outcomes.
 inline std::string by_code(const std::vector<outcome>& outcomes) {
     std::map<std::string, int> m;
-    for (const auto& o : outcomes) ++m[(o.write ? "write:" : "read:") + o.code];
+    for (const auto& o : outcomes)
+        ++m[(o.write ? "write:" : "read:") + o.code];
     std::string out;
-    for (const auto& [k, n] : m) out += (out.empty() ? "" : " ") + k + "=" + std::to_string(n);
+    for (const auto& [k, n] : m)
+        out += (out.empty() ? "" : " ") + k + "=" + std::to_string(n);
     return out;
 }
 
@@ -504,7 +545,9 @@ inline std::string cluster_dir() {
     const char* d = std::getenv("FRAISEQL_TEST_CLUSTER_DIR");
     return d ? d : "";
 }
-inline std::string pgdata() { return cluster_env("FRAISEQL_TEST_PGDATA"); }
+inline std::string pgdata() {
+    return cluster_env("FRAISEQL_TEST_PGDATA");
+}
 
 /// pg_ctl ACTION with extra arguments, as the cluster's owner; the exit status.
 inline int pg_ctl(const std::string& action, const std::string& extra = "-w -t 60 -m fast") {
@@ -526,15 +569,19 @@ inline pid_t postmaster_pid() {
     return static_cast<pid_t>(pid);
 }
 /// Accepting connections (pg_isready semantics: a session and SELECT 1 work).
-inline bool pg_accepting() { return sql1("SELECT 1") == "1"; }
+inline bool pg_accepting() {
+    return sql1("SELECT 1") == "1";
+}
 
 /// Whatever a test did to the private cluster, it is running, primary and accepting
 /// connections afterwards, with the settings it had (ALTER SYSTEM reset).
 struct cluster_restorer {
     ~cluster_restorer() {
         (void)std::remove((pgdata() + "/standby.signal").c_str());
-        if (!pg_running()) (void)pg_ctl("start");
-        if (sql1("SELECT pg_is_in_recovery()") == "t") (void)pg_ctl("promote");
+        if (!pg_running())
+            (void)pg_ctl("start");
+        if (sql1("SELECT pg_is_in_recovery()") == "t")
+            (void)pg_ctl("promote");
         (void)wait_until([] { return sql1("SELECT pg_is_in_recovery()") == "f"; }, 30s);
         // ALTER SYSTEM cannot share a (multi-statement, implicit) transaction.
         (void)exec_script(e2e_url(), "ALTER SYSTEM RESET ALL");
@@ -552,19 +599,23 @@ inline std::string alter_system(const std::string& setting) {
 inline std::vector<pid_t> children_of(pid_t parent) {
     std::vector<pid_t> out;
     DIR* d = ::opendir("/proc");
-    if (!d) return out;
+    if (!d)
+        return out;
     while (const dirent* e = ::readdir(d)) {
         const long pid = std::atol(e->d_name);
-        if (pid <= 0) continue;
+        if (pid <= 0)
+            continue;
         std::ifstream f(std::string("/proc/") + e->d_name + "/stat");
         std::string stat((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
         const auto close = stat.rfind(')');
-        if (close == std::string::npos || close + 2 >= stat.size()) continue;
+        if (close == std::string::npos || close + 2 >= stat.size())
+            continue;
         std::istringstream rest(stat.substr(close + 2));
         char state = 0;
         long ppid = 0;
         rest >> state >> ppid;
-        if (ppid == parent) out.push_back(static_cast<pid_t>(pid));
+        if (ppid == parent)
+            out.push_back(static_cast<pid_t>(pid));
     }
     ::closedir(d);
     return out;

@@ -27,7 +27,8 @@ protected:
     answer session_read() { return graphql(port(), "{ chaosSession { pid } }"); }
     std::string pid_of(const answer& a) {
         const auto& rows = a.data("chaosSession");
-        if (!rows.is_array() || rows.as_array().empty()) return {};
+        if (!rows.is_array() || rows.as_array().empty())
+            return {};
         return boost::json::serialize(rows.as_array()[0].at("pid"));
     }
 
@@ -66,12 +67,13 @@ TEST_P(postgres_fault, backend_terminated_mid_stream_aborts_the_response) {
     start();
     int killed = 0;
     steady::time_point t_kill;
-    auto r = raw_post(port(), R"({"query":"{ chaosStream { id pad } }"})", 256 * 1024,
-                      [&] {
-                          t_kill = steady::now();
-                          killed = terminate(app_, "query LIKE '%v_chaos_stream%'");
-                      },
-                      30s);
+    auto r = raw_post(
+        port(), R"({"query":"{ chaosStream { id pad } }"})", 256 * 1024,
+        [&] {
+            t_kill = steady::now();
+            killed = terminate(app_, "query LIKE '%v_chaos_stream%'");
+        },
+        30s);
     const double close_ms = ms_since(t_kill);
     EXPECT_EQ(killed, 1) << "the stream had finished before the kill";
     EXPECT_EQ(r.status, 200) << r.head;
@@ -85,7 +87,8 @@ TEST_P(postgres_fault, backend_terminated_mid_stream_aborts_the_response) {
     auto next = session_read();
     EXPECT_TRUE(next.ok()) << next.describe();
     std::printf("[ measured ] terminated mid-stream: %zu bytes streamed, closed %.0f ms after "
-                "the kill\n", r.body.size(), close_ms);
+                "the kill\n",
+                r.body.size(), close_ms);
 }
 
 // Every pooled connection is terminated while idle: the pool notices at checkout (the
@@ -94,8 +97,10 @@ TEST_P(postgres_fault, idle_pooled_connections_terminated_are_replaced_transpare
     start({}, {"FRAISEQL_POOL_SIZE=4"});
     // Open several connections: concurrent reads.
     std::vector<std::thread> ts;
-    for (int i = 0; i < 4; ++i) ts.emplace_back([&] { (void)session_read(); });
-    for (auto& t : ts) t.join();
+    for (int i = 0; i < 4; ++i)
+        ts.emplace_back([&] { (void)session_read(); });
+    for (auto& t : ts)
+        t.join();
     const std::string pid_before = pid_of(session_read());
     ASSERT_GE(terminate(app_), 1);
     ASSERT_TRUE(wait_until([&] { return sessions_of(app_) == 0; }, 5s));
@@ -106,7 +111,8 @@ TEST_P(postgres_fault, idle_pooled_connections_terminated_are_replaced_transpare
         auto a = session_read();
         if (!a.ok()) {
             ++failures;
-            if (first.empty()) first = a.describe();
+            if (first.empty())
+                first = a.describe();
         } else if (pid_after.empty()) {
             pid_after = pid_of(a);
         }
@@ -159,8 +165,11 @@ TEST_P(postgres_fault, too_many_connections_53300_then_recovery) {
     EXPECT_EQ(ready_status(port()), 503);
     s1.reset(); // a slot frees up
     ASSERT_TRUE(wait_until(
-        [&] { return std::atoi(sql1("SELECT count(*) FROM pg_stat_activity WHERE usename = " +
-                                    quote(role)).c_str()) <= 1; },
+        [&] {
+            return std::atoi(
+                       sql1("SELECT count(*) FROM pg_stat_activity WHERE usename = " + quote(role))
+                           .c_str()) <= 1;
+        },
         5s));
     const auto t0 = steady::now();
     answer back;
@@ -185,7 +194,8 @@ TEST_P(postgres_fault, idle_session_timeout_is_transparent) {
         std::string why;
         for (int i = 0; i < 5; ++i) {
             auto a = session_read();
-            if (!a.ok()) ++failures, why = a.describe();
+            if (!a.ok())
+                ++failures, why = a.describe();
         }
         EXPECT_EQ(failures, 0) << "round " << round << ": " << why;
     }
@@ -207,8 +217,9 @@ TEST_P(postgres_fault, statements_cancelled_by_an_operator) {
         [&] { return sessions_of(app_, "state = 'active' AND query LIKE '%chaos%'") == 2; }, 10s);
     const int cancelled =
         running ? std::atoi(sql1("SELECT count(pg_cancel_backend(pid)) FROM pg_stat_activity "
-                                 "WHERE application_name = " + quote(app_) +
-                                 " AND state = 'active'").c_str())
+                                 "WHERE application_name = " +
+                                 quote(app_) + " AND state = 'active'")
+                                .c_str())
                 : 0;
     tr.join();
     tw.join();

@@ -23,7 +23,8 @@ protected:
     }
     void start(std::vector<std::string> settings = {}) {
         settings.push_back("FRAISEQL_THREADS=2");
-        server_ = start_server(GetParam(), e2e_url("?application_name=" + app_), std::move(settings));
+        server_ =
+            start_server(GetParam(), e2e_url("?application_name=" + app_), std::move(settings));
         ASSERT_TRUE(server_->ok()) << server_->log();
     }
     unsigned short port() const { return server_->port(); }
@@ -33,7 +34,8 @@ protected:
         const auto t0 = steady::now();
         return wait_until([&] { return read().ok(); }, within) ? ms_since(t0) : -1;
     }
-    void expect_no_lost_or_duplicated_write(const std::vector<outcome>& os, const std::string& grp) {
+    void expect_no_lost_or_duplicated_write(const std::vector<outcome>& os,
+                                            const std::string& grp) {
         const auto l = check_writes(os, "chaos_write", grp);
         EXPECT_EQ(l.lost, 0) << l.first_problem;
         EXPECT_EQ(l.duplicated, 0) << l.first_problem;
@@ -46,7 +48,8 @@ protected:
         for (const auto& o : os)
             if (!o.ok) {
                 EXPECT_TRUE(o.clear) << o.detail;
-                if (!o.clear) break;
+                if (!o.clear)
+                    break;
             }
     }
 
@@ -72,9 +75,11 @@ TEST_P(postgres_outage, restart_under_concurrent_load) {
     double recovery_ms = -1; // the first success that started after PostgreSQL was back
     int errors = 0;
     for (const auto& o : os) {
-        if (!o.ok) ++errors;
+        if (!o.ok)
+            ++errors;
         const double end_ms = std::chrono::duration<double, std::milli>(o.end - up).count();
-        if (o.ok && o.start >= up && (recovery_ms < 0 || end_ms < recovery_ms)) recovery_ms = end_ms;
+        if (o.ok && o.start >= up && (recovery_ms < 0 || end_ms < recovery_ms))
+            recovery_ms = end_ms;
     }
     EXPECT_TRUE(server_->ok());
     EXPECT_EQ(::kill(server_->pid(), 0), 0) << "the server died";
@@ -85,8 +90,8 @@ TEST_P(postgres_outage, restart_under_concurrent_load) {
     EXPECT_LT(recovery_ms, 5000.0);
     expect_no_lost_or_duplicated_write(os, grp);
     std::printf("[ measured ] restart under load: %zu requests (%s), %d errors, first success "
-                "%.0f ms after PostgreSQL was back\n", os.size(), by_code(os).c_str(), errors,
-                recovery_ms);
+                "%.0f ms after PostgreSQL was back\n",
+                os.size(), by_code(os).c_str(), errors, recovery_ms);
 }
 
 // kill -9 of the postmaster and all its processes (a crash), then a start that replays
@@ -101,7 +106,8 @@ TEST_P(postgres_outage, kill9_postmaster_then_recovery_57P03) {
     ASSERT_GT(pm, 0);
     auto children = children_of(pm);
     ASSERT_EQ(::kill(pm, SIGKILL), 0);
-    for (pid_t c : children) (void)::kill(c, SIGKILL);
+    for (pid_t c : children)
+        (void)::kill(c, SIGKILL);
     ASSERT_TRUE(wait_until([] { return !pg_running(); }, 10s));
     auto down = read();
     EXPECT_TRUE(down.clear_error()) << down.describe();
@@ -115,7 +121,8 @@ TEST_P(postgres_outage, kill9_postmaster_then_recovery_57P03) {
     for (int i = 0; i < 20 && !saw_57p03; ++i) {
         recovering = read();
         saw_57p03 = recovering.message().find("not accepting connections") != std::string::npos;
-        if (!saw_57p03) std::this_thread::sleep_for(100ms);
+        if (!saw_57p03)
+            std::this_thread::sleep_for(100ms);
     }
     EXPECT_TRUE(saw_57p03) << recovering.describe();
     EXPECT_TRUE(recovering.clear_error()) << recovering.describe();
@@ -146,11 +153,14 @@ TEST_P(postgres_outage, kill9_of_a_backend_mid_write) {
     answer a;
     std::thread t([&] { a = insert(port(), in); });
     ASSERT_TRUE(wait_until(
-        [&] { return sessions_of(app_, "state = 'active' AND query LIKE '%fn_chaos_insert%'") == 1; },
+        [&] {
+            return sessions_of(app_, "state = 'active' AND query LIKE '%fn_chaos_insert%'") == 1;
+        },
         10s));
-    const pid_t victim = std::atoi(sql1("SELECT pid FROM pg_stat_activity WHERE application_name = " +
-                                        quote(app_) + " AND query LIKE '%fn_chaos_insert%'")
-                                       .c_str());
+    const pid_t victim =
+        std::atoi(sql1("SELECT pid FROM pg_stat_activity WHERE application_name = " + quote(app_) +
+                       " AND query LIKE '%fn_chaos_insert%'")
+                      .c_str());
     ASSERT_GT(victim, 0);
     const auto t0 = steady::now();
     ASSERT_EQ(::kill(victim, SIGKILL), 0);
@@ -160,7 +170,8 @@ TEST_P(postgres_outage, kill9_of_a_backend_mid_write) {
     const double recovery_ms = until_served();
     EXPECT_GE(recovery_ms, 0);
     EXPECT_EQ(rows_with_key(key), 0) << "the killed transaction is committed";
-    std::printf("[ measured ] kill -9 backend: served again %.0f ms after the kill\n", ms_since(t0));
+    std::printf("[ measured ] kill -9 backend: served again %.0f ms after the kill\n",
+                ms_since(t0));
 }
 
 // pg_ctl stop -m fast while a write runs (57P01 admin_shutdown): a clear error, nothing
@@ -173,7 +184,9 @@ TEST_P(postgres_outage, fast_shutdown_mid_write_57P01) {
     answer a;
     std::thread t([&] { a = insert(port(), in); });
     ASSERT_TRUE(wait_until(
-        [&] { return sessions_of(app_, "state = 'active' AND query LIKE '%fn_chaos_insert%'") == 1; },
+        [&] {
+            return sessions_of(app_, "state = 'active' AND query LIKE '%fn_chaos_insert%'") == 1;
+        },
         10s));
     ASSERT_EQ(pg_ctl("stop"), 0);
     t.join();

@@ -39,7 +39,8 @@ protected:
         boost::json::object vars;
         vars["i"] = std::move(input);
         return graphql(server_->port(),
-                       "mutation($i: ChaosInput!) { chaosSetSession(input: $i) { key grp } }", vars);
+                       "mutation($i: ChaosInput!) { chaosSetSession(input: $i) { key grp } }",
+                       vars);
     }
     std::unique_ptr<server_process> server_;
 };

@@ -42,9 +42,9 @@ protected:
 };
 
 TEST_P(soak, mixed_load_under_rotating_faults) {
-    auto server = start_server(GetParam(), e2e_url("?application_name=" + app_),
-                               {"FRAISEQL_THREADS=2", "FRAISEQL_POOL_SIZE=8",
-                                "FRAISEQL_STATEMENT_TIMEOUT=5s"});
+    auto server = start_server(
+        GetParam(), e2e_url("?application_name=" + app_),
+        {"FRAISEQL_THREADS=2", "FRAISEQL_POOL_SIZE=8", "FRAISEQL_STATEMENT_TIMEOUT=5s"});
     ASSERT_TRUE(server->ok()) << server->log();
     log_drainer drain(*server);
     const std::string grp = unique_key("soak");
@@ -53,8 +53,8 @@ TEST_P(soak, mixed_load_under_rotating_faults) {
     const long rss_warm = rss_kib(server->pid());
     const std::size_t warm_requests = clients.count();
 
-    const char* const names[] = {"terminate one", "terminate all", "cancel", "restart",
-                                 "kill -9 backend", "read-only"};
+    const char* const names[] = {"terminate one", "terminate all",   "cancel",
+                                 "restart",       "kill -9 backend", "read-only"};
     std::map<std::string, int> injected;
     std::mt19937 rng(42);
     const auto until = steady::now() + std::chrono::seconds(soak_seconds());
@@ -64,19 +64,27 @@ TEST_P(soak, mixed_load_under_rotating_faults) {
         switch (kind) {
         case 0:
             (void)sql1("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
-                       "application_name = " + quote(app_) + " ORDER BY random() LIMIT 1");
+                       "application_name = " +
+                       quote(app_) + " ORDER BY random() LIMIT 1");
             break;
-        case 1: (void)terminate(app_); break;
+        case 1:
+            (void)terminate(app_);
+            break;
         case 2:
             (void)sql1("SELECT count(pg_cancel_backend(pid)) FROM pg_stat_activity WHERE "
-                       "application_name = " + quote(app_) + " AND state = 'active'");
+                       "application_name = " +
+                       quote(app_) + " AND state = 'active'");
             break;
-        case 3: EXPECT_EQ(pg_ctl("restart"), 0); break;
+        case 3:
+            EXPECT_EQ(pg_ctl("restart"), 0);
+            break;
         case 4: {
             const pid_t victim = std::atoi(
                 sql1("SELECT pid FROM pg_stat_activity WHERE application_name = " + quote(app_) +
-                     " ORDER BY random() LIMIT 1").c_str());
-            if (victim > 0) (void)::kill(victim, SIGKILL);
+                     " ORDER BY random() LIMIT 1")
+                    .c_str());
+            if (victim > 0)
+                (void)::kill(victim, SIGKILL);
             (void)wait_until(pg_accepting, 20s);
             break;
         }
@@ -99,17 +107,22 @@ TEST_P(soak, mixed_load_under_rotating_faults) {
     int transport = 0, unclear = 0, ok_after_calm = 0;
     std::string first_unclear;
     for (const auto& o : os) {
-        if (o.ok && o.start > calm) ++ok_after_calm;
-        if (o.ok) continue;
-        if (o.code == "transport") ++transport;
+        if (o.ok && o.start > calm)
+            ++ok_after_calm;
+        if (o.ok)
+            continue;
+        if (o.code == "transport")
+            ++transport;
         else if (!o.clear) {
             ++unclear;
-            if (first_unclear.empty()) first_unclear = o.detail;
+            if (first_unclear.empty())
+                first_unclear = o.detail;
         }
     }
     const auto l = check_writes(os, "chaos_log", grp);
     std::string faults;
-    for (const auto& [k, v] : injected) faults += (faults.empty() ? "" : ", ") + k + " " + std::to_string(v);
+    for (const auto& [k, v] : injected)
+        faults += (faults.empty() ? "" : ", ") + k + " " + std::to_string(v);
     std::printf("[ measured ] soak %s %d s: %zu requests (%zu in warm-up); %s\n"
                 "[ measured ] faults: %s\n"
                 "[ measured ] writes told ok %d, told error %d (%d of those committed), lost %d, "

@@ -28,9 +28,8 @@ protected:
     answer call(const std::string& field, boost::json::object input) {
         boost::json::object vars;
         vars["i"] = std::move(input);
-        return graphql(port(), "mutation($i: ChaosInput!) { " + field +
-                                   "(input: $i) { key grp val } }",
-                       vars);
+        return graphql(
+            port(), "mutation($i: ChaosInput!) { " + field + "(input: $i) { key grp val } }", vars);
     }
     /// The server still writes: a fresh key commits exactly once.
     void expect_writes_work() {
@@ -59,7 +58,8 @@ TEST_P(transaction_fault, mutation_terminated_mid_transaction_commits_nothing) {
         },
         10s);
     const auto t0 = steady::now();
-    if (running) (void)terminate(app_, "query LIKE '%fn_chaos_insert%'");
+    if (running)
+        (void)terminate(app_, "query LIKE '%fn_chaos_insert%'");
     t.join();
     ASSERT_TRUE(running);
     EXPECT_TRUE(a.clear_error()) << a.describe();
@@ -108,10 +108,12 @@ TEST_P(transaction_fault, serialization_failure_40001_one_commits) {
     t1.join();
     t2.join();
     const int successes = a1.ok() + a2.ok();
-    EXPECT_LE(successes, 1) << "write skew: both committed\n" << a1.describe() << "\n"
+    EXPECT_LE(successes, 1) << "write skew: both committed\n"
+                            << a1.describe() << "\n"
                             << a2.describe();
     for (const answer* a : {&a1, &a2}) {
-        if (a->ok()) continue;
+        if (a->ok())
+            continue;
         EXPECT_TRUE(a->clear_error()) << a->describe();
         EXPECT_EQ(a->code(), "DATABASE_ERROR") << a->describe();
         EXPECT_NE(a->message().find("could not serialize"), std::string::npos) << a->describe();
@@ -122,7 +124,8 @@ TEST_P(transaction_fault, serialization_failure_40001_one_commits) {
     // The losers retry, one after the other: by the function's own rule only an empty
     // group gets a row, so the group ends with exactly one.
     for (const auto& [a, k] : {std::pair{&a1, k1}, std::pair{&a2, k2}}) {
-        if (a->ok()) continue;
+        if (a->ok())
+            continue;
         answer retry;
         (void)wait_until([&] { return (retry = call("chaosSerial", input(k))).ok(); }, 10s);
         EXPECT_TRUE(retry.ok()) << retry.describe();
@@ -159,9 +162,10 @@ TEST_P(transaction_fault, deadlock_40P01_one_commits) {
     EXPECT_TRUE(failed.clear_error()) << failed.describe();
     EXPECT_NE(failed.message().find("deadlock detected"), std::string::npos) << failed.describe();
     EXPECT_LT(std::max(r1.ms, r2.ms), 10000.0);
-    EXPECT_EQ(sql1("SELECT string_agg(val::text, ',' ORDER BY key) FROM chaos_write WHERE key IN (" +
-                   quote(a) + ", " + quote(b) + ")"),
-              "1,1")
+    EXPECT_EQ(
+        sql1("SELECT string_agg(val::text, ',' ORDER BY key) FROM chaos_write WHERE key IN (" +
+             quote(a) + ", " + quote(b) + ")"),
+        "1,1")
         << "the aborted mutation left a partial update, or the winner's was lost";
 }
 
@@ -171,8 +175,8 @@ TEST_P(transaction_fault, deadlock_40P01_one_commits) {
 TEST_P(transaction_fault, lock_timeout_55P03) {
     start();
     const std::string locked = unique_key("locked");
-    ASSERT_EQ(exec_script(e2e_url(), "INSERT INTO chaos_write (key) VALUES (" + quote(locked) + ")"),
-              "");
+    ASSERT_EQ(
+        exec_script(e2e_url(), "INSERT INTO chaos_write (key) VALUES (" + quote(locked) + ")"), "");
     session holder;
     ASSERT_TRUE(holder.ok()) << holder.error();
     ASSERT_EQ(holder.exec("BEGIN; SELECT 1 FROM chaos_write WHERE key = " + quote(locked) +
@@ -209,7 +213,9 @@ TEST_P(transaction_fault, client_deadline_on_a_write_rolls_it_back) {
     EXPECT_LT(a.ms, 3000.0);
     // The cancelled statement is gone from the server (not still running to commit later).
     EXPECT_TRUE(wait_until(
-        [&] { return sessions_of(app_, "state = 'active' AND query LIKE '%fn_chaos_insert%'") == 0; },
+        [&] {
+            return sessions_of(app_, "state = 'active' AND query LIKE '%fn_chaos_insert%'") == 0;
+        },
         5s));
     EXPECT_EQ(rows_with_key(key), 0) << "a write reported as timed out was committed";
     expect_writes_work();

@@ -43,9 +43,11 @@ protected:
         auto fired = fired_;
         proxy_->on_to_server(
             [key, seen, fired](std::string_view chunk) {
-                if (chunk.find(key) != std::string_view::npos) *seen = true;
+                if (chunk.find(key) != std::string_view::npos)
+                    *seen = true;
                 const bool hit = *seen && chunk.find(sync_message) != std::string_view::npos;
-                if (hit) *fired = true;
+                if (hit)
+                    *fired = true;
                 return hit;
             },
             std::move(then), after_forward);
@@ -61,7 +63,8 @@ protected:
 TEST_P(transaction_proxy, connection_lost_before_the_commit_request) {
     start();
     const std::string key = unique_key("cut-before");
-    cut_at_sync_of(key, [p = proxy_.get()] { p->reset_all(); }, false);
+    cut_at_sync_of(
+        key, [p = proxy_.get()] { p->reset_all(); }, false);
     auto a = insert(port(), with_key(key));
     EXPECT_TRUE(*fired_) << "the trigger did not fire";
     EXPECT_TRUE(a.clear_error()) << a.describe();
@@ -79,7 +82,8 @@ TEST_P(transaction_proxy, connection_lost_before_the_commit_request) {
 TEST_P(transaction_proxy, connection_lost_after_the_commit_request) {
     start();
     const std::string key = unique_key("cut-after");
-    cut_at_sync_of(key, [p = proxy_.get()] { p->reset_all(); }, true);
+    cut_at_sync_of(
+        key, [p = proxy_.get()] { p->reset_all(); }, true);
     auto a = insert(port(), with_key(key));
     EXPECT_TRUE(*fired_) << "the trigger did not fire";
     EXPECT_FALSE(a.ok()) << "told success although the answer never arrived: " << a.describe();
@@ -99,8 +103,9 @@ TEST_P(transaction_proxy, connection_lost_after_the_commit_request) {
 TEST_P(transaction_proxy, commit_answer_stalls_until_the_deadline) {
     start({"FRAISEQL_STATEMENT_TIMEOUT=1s"});
     const std::string key = unique_key("stall-after");
-    cut_at_sync_of(key, [p = proxy_.get()] { p->set_mode(fault_mode::blackhole, direction::to_client); },
-                   true);
+    cut_at_sync_of(
+        key, [p = proxy_.get()] { p->set_mode(fault_mode::blackhole, direction::to_client); },
+        true);
     auto a = insert(port(), with_key(key));
     EXPECT_TRUE(*fired_) << "the trigger did not fire";
     EXPECT_FALSE(a.ok()) << a.describe();
