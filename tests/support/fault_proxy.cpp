@@ -68,6 +68,7 @@ struct fault_proxy::impl {
         std::array<asio::steady_timer, 2> timers; // latency / bandwidth waits per direction
         std::array<bool, 2> shut{false, false};   // half-closed: discard further bytes
         bool closed = false;
+        bool stalled = false; // stall_live(): drop everything, both ways
         int pumps_done = 0;
         bool writing_down = false; // the down pump has a write in flight
         std::string pending_inject;
@@ -227,7 +228,8 @@ struct fault_proxy::impl {
     asio::awaitable<bool> forward_chunk(std::shared_ptr<conn> c, std::size_t d,
                                         std::string_view chunk, std::string& scratch) {
         const fault_mode mode = settings[d].mode.load();
-        if (c->shut[d] || mode == fault_mode::blackhole) co_return true; // read and drop
+        if (c->shut[d] || c->stalled || mode == fault_mode::blackhole)
+            co_return true; // read and drop
         if (const auto ms = settings[d].latency_ms.load(); ms > 0) {
             if (!co_await wait(c, d, std::chrono::milliseconds(ms))) co_return false;
             if (c->shut[d] || settings[d].mode.load() == fault_mode::blackhole) co_return true;
@@ -393,6 +395,13 @@ void fault_proxy::close_all() {
     auto& i = *impl_;
     i.exec([&i] {
         for (const auto& c : i.conns) i.close_conn(c, false);
+    });
+}
+
+void fault_proxy::stall_live() {
+    auto& i = *impl_;
+    i.exec([&i] {
+        for (const auto& c : i.conns) c->stalled = true;
     });
 }
 

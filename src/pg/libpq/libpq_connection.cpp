@@ -668,6 +668,13 @@ asio::awaitable<result<void>> libpq_connection::read_results(std::span<const ite
     if (st.cancelling) co_await finish_cancel(st);
     if (st.fatal) {
         broken_ = true;
+        // A FATAL ErrorResponse (57P01 admin shutdown, ...) and then the hang-up: report the
+        // server's fields with connection_lost, as the native driver does.
+        if (st.fatal->code == errc::connection_lost && st.first &&
+            (st.first->server.severity == "FATAL" || st.first->server.severity == "PANIC")) {
+            st.fatal->message = "server closed the connection: " + st.first->server.message;
+            st.fatal->server = std::move(st.first->server);
+        }
         co_return failure{std::move(*st.fatal)};
     }
     if (st.cancelling) {
