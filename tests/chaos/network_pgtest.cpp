@@ -530,11 +530,13 @@ TEST_P(network, injected_fatal_admin_shutdown_is_mapped_and_the_connection_dropp
         // (what a real admin shutdown looks like); the request never reaches PostgreSQL.
         proxy_->on_to_server([](std::string_view) { return true; },
                              [this] {
+                                 // Drop the request first: once the FATAL is out, the test
+                                 // thread may already be healing the proxy.
+                                 proxy_->set_mode(fault_mode::blackhole, direction::to_server);
                                  proxy_->inject_to_client(test::pg_fatal_message(
                                      "57P01", "terminating connection due to administrator "
                                               "command"));
                                  proxy_->half_close_all(direction::to_client);
-                                 proxy_->set_mode(fault_mode::blackhole, direction::to_server);
                              });
         auto r = ping(**l, 3s);
         ASSERT_FALSE(r);
