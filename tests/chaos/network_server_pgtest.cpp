@@ -54,7 +54,15 @@ protected:
     void TearDown() override {
         // Heal first: the server's shutdown must not wait on a stalled network.
         if (proxy_) proxy_->set_mode(fault_mode::pass);
-        if (server_) server_->stop();
+        if (server_) {
+            const auto t0 = steady::now();
+            // A clean, prompt exit — also after a CancelRequest went into the black hole
+            // (libpq's PQcancel has no timeout; it must not hold the process).
+            const int rc = server_->stop();
+            measured("server stop", since(t0));
+            EXPECT_EQ(rc, 0) << server_->log();
+            EXPECT_LT(since(t0), 5s);
+        }
     }
     std::optional<http_response> graphql(ms limit = 20s) {
         const auto port = server_->port();
