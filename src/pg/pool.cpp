@@ -455,6 +455,10 @@ asio::awaitable<result<lease>> pool::acquire(deadline dl) {
     // failed, a backoff sleep, a wake-up to look again), the loop never outlives `limit`
     // and never spins — each round either returns or awaits something bounded by it.
     for (;;) {
+        // Left over from the previous round (a failed health ping frees a slot for a
+        // waiter): wake them now, before this round may return.
+        to_close.clear();
+        wake_all(to_wake);
         std::unique_ptr<connection> c;
         clock::time_point created{};
         bool check = false;
