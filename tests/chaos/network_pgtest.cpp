@@ -38,8 +38,10 @@ struct storm_counts {
 asio::awaitable<void> storm_request(std::shared_ptr<pg::pool> p, storm_counts* n) {
     const auto start = steady::now();
     auto l = co_await p->acquire(conn_test::in(1500ms));
-    if (!l && l.error().code == pg::errc::connection_failed) ++n->connection_failed;
-    if (since(start) < 1500ms + 1s) ++n->failed_fast;
+    if (!l && l.error().code == pg::errc::connection_failed)
+        ++n->connection_failed;
+    if (since(start) < 1500ms + 1s)
+        ++n->failed_fast;
     ++n->done;
 }
 
@@ -197,7 +199,9 @@ TEST_P(network, health_ping_on_a_half_open_connection_is_bounded_and_replaced) {
 TEST_P(network, health_ping_never_outlives_the_acquire_deadline) {
     // Every connection stalled, new ones too: the acquire ends by its deadline (plus the
     // ping's cancel overshoot) with an error, not a loop of pings or a hang.
-    auto p = make_pool({.max_size = 2, .connect_timeout = 5s, .health_check_after = 0ms,
+    auto p = make_pool({.max_size = 2,
+                        .connect_timeout = 5s,
+                        .health_check_after = 0ms,
                         .health_check_timeout = 5s});
     {
         auto l = acquire(*p, 5s);
@@ -223,7 +227,8 @@ TEST_P(network, rst_mid_result_is_connection_lost_without_partial_success) {
         asio::awaitable<bool> on_rows(std::span<const pg::row_view> batch) override {
             const bool first = rows == 0;
             co_await count_sink::on_rows(batch);
-            if (first) proxy->reset_all(); // the rest of the result is still on its way
+            if (first)
+                proxy->reset_all(); // the rest of the result is still on its way
             co_return true;
         }
     } sink;
@@ -324,16 +329,18 @@ TEST_P(network, reconnect_storm_is_throttled_by_the_backoff) {
     proxy_->set_mode(fault_mode::refuse);
     storm_counts n;
     const auto t0 = steady::now();
-    for (int i = 0; i < requests; ++i) asio::co_spawn(io_, storm_request(p, &n), asio::detached);
-    while (n.done < requests && since(t0) < 20s) io_.run_one_for(100ms);
+    for (int i = 0; i < requests; ++i)
+        asio::co_spawn(io_, storm_request(p, &n), asio::detached);
+    while (n.done < requests && since(t0) < 20s)
+        io_.run_one_for(100ms);
     const auto took = since(t0);
     measured("all 60 failed after", took);
     ASSERT_EQ(n.done.load(), requests);
     EXPECT_EQ(n.connection_failed.load(), requests);
     EXPECT_EQ(n.failed_fast.load(), requests) << "each within its deadline";
     const auto attempts = p->metrics().failed;
-    std::printf("[measured] connection attempts for %d requests: %llu (proxy saw %llu)\n",
-                requests, static_cast<unsigned long long>(attempts),
+    std::printf("[measured] connection attempts for %d requests: %llu (proxy saw %llu)\n", requests,
+                static_cast<unsigned long long>(attempts),
                 static_cast<unsigned long long>(proxy_->stats().accepted));
     // Without the throttle every failure handed its slot to the next waiter, which tried
     // at once: one attempt per request (60). With it: the first burst (the pool size),
@@ -503,9 +510,10 @@ TEST_P(network, corrupt_bytes_at_random_never_crash_and_leave_a_working_pool) {
             continue;
         }
         count_sink sink;
-        auto r = run1(**l, "SELECT i, md5(i::text) FROM generate_series(1, 100) AS i", &sink, {},
-                      500ms);
-        if (!r) ++errors;
+        auto r =
+            run1(**l, "SELECT i, md5(i::text) FROM generate_series(1, 100) AS i", &sink, {}, 500ms);
+        if (!r)
+            ++errors;
     }
     EXPECT_GT(errors, 0) << "corruption was noticed";
     proxy_->set_mode(fault_mode::pass);

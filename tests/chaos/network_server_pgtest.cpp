@@ -30,7 +30,8 @@ template <class F> std::optional<http_response> bounded(F f, ms limit) {
     auto task = std::make_shared<std::packaged_task<http_response()>>(std::move(f));
     auto fut = task->get_future();
     std::thread([task] { (*task)(); }).detach();
-    if (fut.wait_for(limit) != std::future_status::ready) return std::nullopt;
+    if (fut.wait_for(limit) != std::future_status::ready)
+        return std::nullopt;
     return fut.get();
 }
 
@@ -40,20 +41,19 @@ protected:
         FRAISEQL_REQUIRE_CLUSTER();
         const auto port = std::stoi(test::cluster_env("FRAISEQL_TEST_PORT"));
         proxy_ = std::make_unique<test::fault_proxy>(static_cast<std::uint16_t>(port));
-        const auto url =
-            with(proxied(test::database_url_for("fraiseql_e2e"), proxy_->port()), "sslmode=disable");
+        const auto url = with(proxied(test::database_url_for("fraiseql_e2e"), proxy_->port()),
+                              "sslmode=disable");
         server_ = std::make_unique<test::server_process>(
-            std::vector<std::string>{"--schema",
-                                     std::string(FRAISEQL_SOURCE_DIR) +
-                                         "/examples/blog/schema.graphql",
-                                     "--database-url", url, "--backend",
-                                     std::string(pg::to_string(GetParam()))},
+            std::vector<std::string>{
+                "--schema", std::string(FRAISEQL_SOURCE_DIR) + "/examples/blog/schema.graphql",
+                "--database-url", url, "--backend", std::string(pg::to_string(GetParam()))},
             std::vector<std::string>{"FRAISEQL_REQUEST_TIMEOUT=2s", "FRAISEQL_POOL_SIZE=4"});
         ASSERT_TRUE(server_->ok()) << server_->log();
     }
     void TearDown() override {
         // Heal first: the server's shutdown must not wait on a stalled network.
-        if (proxy_) proxy_->set_mode(fault_mode::pass);
+        if (proxy_)
+            proxy_->set_mode(fault_mode::pass);
         if (server_) {
             const auto t0 = steady::now();
             // A clean, prompt exit — also after a CancelRequest went into the black hole

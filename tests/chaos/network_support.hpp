@@ -81,7 +81,8 @@ inline std::vector<int> sockets_to(std::uint16_t port) {
 inline int sockopt(int fd, int level, int name) {
     int v = -1;
     socklen_t len = sizeof v;
-    if (::getsockopt(fd, level, name, &v, &len) != 0) return -1;
+    if (::getsockopt(fd, level, name, &v, &len) != 0)
+        return -1;
     return v;
 }
 
@@ -104,7 +105,8 @@ protected:
     }
 
     std::shared_ptr<pg::pool> make_pool(pg::pool_options o, std::string u = {}) {
-        if (u.empty()) u = url();
+        if (u.empty())
+            u = url();
         auto c = pg::make_connector(GetParam(), io_.get_executor(), u);
         EXPECT_TRUE(c);
         return pg::pool::create(io_.get_executor(), std::move(*c), o);
@@ -113,12 +115,15 @@ protected:
         return test::run(io_, p.acquire(conn_test::in(d)));
     }
     /// SELECT 1 on a lease, `d` as its deadline.
-    pg::result<void> ping(pg::connection& c, ms d = 5s) { return run1(c, "SELECT 1", nullptr, {}, d); }
+    pg::result<void> ping(pg::connection& c, ms d = 5s) {
+        return run1(c, "SELECT 1", nullptr, {}, d);
+    }
 
     /// Waits (bounded) until the proxy has no live connection left.
     void wait_no_live(ms limit = 3s) {
         const auto t0 = steady::now();
-        while (proxy_->stats().live != 0 && since(t0) < limit) std::this_thread::sleep_for(5ms);
+        while (proxy_->stats().live != 0 && since(t0) < limit)
+            std::this_thread::sleep_for(5ms);
     }
 
     std::unique_ptr<test::fault_proxy> proxy_;
