@@ -4,8 +4,8 @@
 // code), how long it takes (bounded), and that the next request recovers.
 //
 // Timing bounds: a statement whose deadline expires sends a CancelRequest and then waits a
-// grace period for the server to answer it (native: CancelRequest exchange up to 1 s, then
-// native_options::cancel_grace 2 s; libpq: 1 s), so on a stalled network the error arrives
+// grace period for the server to answer it (native: native_options::cancel_grace, 2 s, with
+// the CancelRequest sent during it; libpq: 1 s), so on a stalled network the error arrives
 // at deadline + that overshoot. Bounds below are that plus a generous slack for a loaded
 // 2-core machine; the measured figures are printed as "[measured]" lines.
 
@@ -40,7 +40,7 @@ asio::awaitable<void> storm_request(std::shared_ptr<pg::pool> p, storm_counts* n
     auto l = co_await p->acquire(conn_test::in(1500ms));
     if (!l && l.error().code == pg::errc::connection_failed)
         ++n->connection_failed;
-    if (since(start) < 1500ms + 1s)
+    if (since(start) < 1500ms + 2s)
         ++n->failed_fast;
     ++n->done;
 }
@@ -48,7 +48,7 @@ asio::awaitable<void> storm_request(std::shared_ptr<pg::pool> p, storm_counts* n
 class network : public network_test {
 protected:
     /// How late a statement on a stalled connection may end after its deadline.
-    ms overshoot() const { return native() ? 3000ms + 1500ms : 1000ms + 1500ms; }
+    ms overshoot() const { return native() ? 2000ms + 1500ms : 1000ms + 1500ms; }
 };
 
 // --- stalls ------------------------------------------------------------------------------
@@ -77,7 +77,7 @@ TEST_P(network, blackhole_mid_query_times_out_then_next_request_recovers) {
     EXPECT_TRUE(ping(**l));
     const auto recovery = since(t1);
     measured("recovery after heal", recovery);
-    EXPECT_LT(recovery, 2s);
+    EXPECT_LT(recovery, 3s);
     EXPECT_GE(p->metrics().discarded, 1u);
     EXPECT_EQ(p->metrics().created, 2u);
 }
@@ -310,7 +310,7 @@ TEST_P(network, refused_connections_fail_fast_and_recover) {
     measured("acquire error after", took);
     ASSERT_FALSE(l);
     EXPECT_EQ(l.error().code, pg::errc::connection_failed) << l.error().message;
-    EXPECT_LT(took, 1s);
+    EXPECT_LT(took, 2s); // no connect timeout, no backoff wait: refused at once
     proxy_->set_mode(fault_mode::pass);
     const auto t1 = steady::now();
     auto ok = acquire(*p, 5s);
@@ -318,7 +318,7 @@ TEST_P(network, refused_connections_fail_fast_and_recover) {
     EXPECT_TRUE(ping(**ok));
     const auto recovery = since(t1);
     measured("recovery after heal", recovery);
-    EXPECT_LT(recovery, 2500ms); // at most one backoff step (capped at 2 s)
+    EXPECT_LT(recovery, 4s); // at most one backoff step (capped at 2 s) + slack
 }
 
 TEST_P(network, reconnect_storm_is_throttled_by_the_backoff) {
@@ -353,7 +353,7 @@ TEST_P(network, reconnect_storm_is_throttled_by_the_backoff) {
     ASSERT_TRUE(ok) << ok.error().message;
     EXPECT_TRUE(ping(**ok));
     measured("recovery after heal", since(t1));
-    EXPECT_LT(since(t1), 2500ms); // at most one backoff step (capped at 2 s)
+    EXPECT_LT(since(t1), 4s); // at most one backoff step (capped at 2 s) + slack
 }
 
 // --- slow, fragmented, corrupted ---------------------------------------------------------

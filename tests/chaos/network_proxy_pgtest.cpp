@@ -155,14 +155,13 @@ TEST(fault_proxy, fragment_delivers_intact_in_one_byte_writes) {
     auto r = c.read(msg.size(), 5s);
     ASSERT_EQ(r.what, client::outcome::data);
     EXPECT_EQ(r.data, msg);
-    // One write per byte towards the upstream (the receiver may coalesce them on reading),
-    // and the echo back in ordinary chunks.
+    // One write per byte towards the upstream (the receiver may coalesce them on reading,
+    // so its read count proves nothing), and the echo back in ordinary chunks.
     for (int i = 0; i < 200 && proxy.stats().bytes_to_client < msg.size(); ++i)
         std::this_thread::sleep_for(5ms);
     const auto st = proxy.stats();
     EXPECT_EQ(st.writes_to_server, msg.size());
     EXPECT_LT(st.writes_to_client, msg.size());
-    EXPECT_GE(echo.reads.load(), 2);
 }
 
 TEST(fault_proxy, blackhole_reads_and_drops_then_pass_resumes) {

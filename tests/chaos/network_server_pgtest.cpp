@@ -76,10 +76,10 @@ protected:
     static bool has_users(const http_response& r) {
         return r.status == 200 && r.body.find("\"users\":[{\"email\":") != std::string::npos;
     }
-    /// Native ends a stalled statement at deadline + CancelRequest (1 s) + grace (2 s);
-    /// libpq at deadline + 1 s. Plus slack for a loaded machine.
+    /// Native ends a stalled statement at deadline + grace (2 s); libpq at deadline + 1 s.
+    /// Plus slack for a loaded machine.
     ms overshoot() const {
-        return GetParam() == pg::backend_kind::native ? 3000ms + 2000ms : 1000ms + 2000ms;
+        return GetParam() == pg::backend_kind::native ? 2000ms + 2000ms : 1000ms + 2000ms;
     }
 
     std::unique_ptr<test::fault_proxy> proxy_;
