@@ -77,6 +77,7 @@ struct pool::impl {
     unsigned failures = 0;                          // consecutive failed connection attempts
     clock::time_point retry_at{};                   // no new connection before this
     bool probing = false;                           // the outage's one attempt is in flight
+    clock::time_point last_failure_at{};            // when the last attempt failed
     error last_error;
 
     // All below: call with `m` held.
@@ -151,11 +152,15 @@ struct pool::impl {
         waiters.clear();
     }
 
-    void connect_failed(const error& e, clock::time_point now, bool probe,
-                        std::vector<std::shared_ptr<waiter>>& to_wake) {
+    /// `started`: when the failed attempt began. Attempts that were already under way when
+    /// an earlier one failed (a burst of concurrent connects as the server went away) are
+    /// one failure for the backoff, not one each: the backoff doubles per round of attempts.
+    void connect_failed(const error& e, clock::time_point now, clock::time_point started,
+                        bool probe, std::vector<std::shared_ptr<waiter>>& to_wake) {
         if (probe) probing = false;
         ++counts.failed;
-        ++failures;
+        if (failures == 0 || started >= last_failure_at) ++failures;
+        last_failure_at = now;
         auto delay = backoff_initial * (1 << std::min(failures - 1, 6u));
         retry_at = now + std::min<clock::duration>(delay, backoff_cap);
         last_error = e;
@@ -348,7 +353,8 @@ asio::awaitable<result<void>> pool::warm_up() {
             if (d.total >= d.opts.min_size) co_return result<void>{};
             ++d.total;
         }
-        auto c = co_await d.make->connect(clock::now() + d.opts.connect_timeout);
+        const auto started = clock::now();
+        auto c = co_await d.make->connect(started + d.opts.connect_timeout);
         std::shared_ptr<waiter> w;
         std::vector<std::shared_ptr<waiter>> to_wake;
         {
@@ -356,7 +362,7 @@ asio::awaitable<result<void>> pool::warm_up() {
             const auto now = clock::now();
             if (!c) {
                 --d.total;
-                d.connect_failed(c.error(), now, false, to_wake);
+                d.connect_failed(c.error(), now, started, false, to_wake);
             } else {
                 d.connect_succeeded(false, now, to_wake);
                 ++d.counts.created;
@@ -405,14 +411,15 @@ asio::awaitable<void> pool::maintain(std::weak_ptr<pool> weak) {
         to_close.clear();
         wake_all(to_wake);
         if (!top_up) continue;
-        auto c = co_await d.make->connect(clock::now() + d.opts.connect_timeout);
+        const auto started = clock::now();
+        auto c = co_await d.make->connect(started + d.opts.connect_timeout);
         std::shared_ptr<waiter> w;
         {
             std::lock_guard lock(d.m);
             const auto now = clock::now();
             if (!c) {
                 --d.total;
-                d.connect_failed(c.error(), now, probe, to_wake);
+                d.connect_failed(c.error(), now, started, probe, to_wake);
             } else {
                 d.connect_succeeded(probe, now, to_wake);
                 ++d.counts.created;
@@ -448,6 +455,10 @@ asio::awaitable<result<lease>> pool::acquire(deadline dl) {
     // failed, a backoff sleep, a wake-up to look again), the loop never outlives `limit`
     // and never spins — each round either returns or awaits something bounded by it.
     for (;;) {
+        // Left over from the previous round (a failed health ping frees a slot for a
+        // waiter): wake them now, before this round may return.
+        to_close.clear();
+        wake_all(to_wake);
         std::unique_ptr<connection> c;
         clock::time_point created{};
         bool check = false;
@@ -542,14 +553,15 @@ asio::awaitable<result<lease>> pool::acquire(deadline dl) {
         }
 
         if (connect) {
-            auto r = co_await d.make->connect(std::min(limit, clock::now() + d.opts.connect_timeout));
+            const auto started = clock::now();
+            auto r = co_await d.make->connect(std::min(limit, started + d.opts.connect_timeout));
             {
                 std::lock_guard lock(d.m);
                 const auto now = clock::now();
                 if (!r) {
                     --d.total;
                     --d.in_use;
-                    d.connect_failed(r.error(), now, probe, to_wake);
+                    d.connect_failed(r.error(), now, started, probe, to_wake);
                 } else {
                     d.connect_succeeded(probe, now, to_wake);
                     ++d.counts.created;

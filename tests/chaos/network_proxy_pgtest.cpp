@@ -52,7 +52,8 @@ private:
     asio::awaitable<void> accept_loop() {
         for (;;) {
             auto [ec, s] = co_await acceptor_.async_accept(asio::as_tuple(asio::use_awaitable));
-            if (ec) co_return;
+            if (ec)
+                co_return;
             ++accepted;
             asio::co_spawn(io_, echo(std::move(s)), asio::detached);
         }
@@ -60,14 +61,16 @@ private:
     asio::awaitable<void> echo(tcp::socket s) {
         char buf[65536];
         for (;;) {
-            auto [ec, n] = co_await s.async_read_some(asio::buffer(buf),
-                                                      asio::as_tuple(asio::use_awaitable));
-            if (ec) co_return;
+            auto [ec, n] =
+                co_await s.async_read_some(asio::buffer(buf), asio::as_tuple(asio::use_awaitable));
+            if (ec)
+                co_return;
             ++reads;
             bytes += n;
             auto [wec, w] = co_await asio::async_write(s, asio::buffer(buf, n),
                                                        asio::as_tuple(asio::use_awaitable));
-            if (wec) co_return;
+            if (wec)
+                co_return;
         }
     }
 
@@ -95,14 +98,18 @@ struct client {
         while (out.size() < n) {
             const auto left =
                 std::chrono::duration_cast<std::chrono::milliseconds>(end - steady::now());
-            if (left <= 0ms) return {outcome::timeout, out};
+            if (left <= 0ms)
+                return {outcome::timeout, out};
             pollfd p{sock.native_handle(), POLLIN, 0};
-            if (::poll(&p, 1, int(left.count())) == 0) return {outcome::timeout, out};
+            if (::poll(&p, 1, int(left.count())) == 0)
+                return {outcome::timeout, out};
             char buf[65536];
-            const auto r = ::recv(sock.native_handle(), buf, std::min(sizeof buf, n - out.size()),
-                                  0);
-            if (r == 0) return {outcome::eof, out};
-            if (r < 0) return {errno == ECONNRESET ? outcome::reset : outcome::error, out};
+            const auto r =
+                ::recv(sock.native_handle(), buf, std::min(sizeof buf, n - out.size()), 0);
+            if (r == 0)
+                return {outcome::eof, out};
+            if (r < 0)
+                return {errno == ECONNRESET ? outcome::reset : outcome::error, out};
             out.append(buf, std::size_t(r));
         }
         return {outcome::data, out};
@@ -114,7 +121,8 @@ struct client {
 
 std::string pattern(std::size_t n) {
     std::string s(n, '\0');
-    for (std::size_t i = 0; i < n; ++i) s[i] = char('a' + i % 26);
+    for (std::size_t i = 0; i < n; ++i)
+        s[i] = char('a' + i % 26);
     return s;
 }
 
@@ -147,14 +155,13 @@ TEST(fault_proxy, fragment_delivers_intact_in_one_byte_writes) {
     auto r = c.read(msg.size(), 5s);
     ASSERT_EQ(r.what, client::outcome::data);
     EXPECT_EQ(r.data, msg);
-    // One write per byte towards the upstream (the receiver may coalesce them on reading),
-    // and the echo back in ordinary chunks.
+    // One write per byte towards the upstream (the receiver may coalesce them on reading,
+    // so its read count proves nothing), and the echo back in ordinary chunks.
     for (int i = 0; i < 200 && proxy.stats().bytes_to_client < msg.size(); ++i)
         std::this_thread::sleep_for(5ms);
     const auto st = proxy.stats();
     EXPECT_EQ(st.writes_to_server, msg.size());
     EXPECT_LT(st.writes_to_client, msg.size());
-    EXPECT_GE(echo.reads.load(), 2);
 }
 
 TEST(fault_proxy, blackhole_reads_and_drops_then_pass_resumes) {
@@ -183,7 +190,8 @@ TEST(fault_proxy, blackhole_one_direction_only) {
     c.send("abc");
     EXPECT_EQ(c.read(1, 300ms).what, client::outcome::timeout);
     // The request went through; only the reply was swallowed.
-    for (int i = 0; i < 100 && echo.bytes.load() < 3; ++i) std::this_thread::sleep_for(10ms);
+    for (int i = 0; i < 100 && echo.bytes.load() < 3; ++i)
+        std::this_thread::sleep_for(10ms);
     EXPECT_EQ(echo.bytes.load(), 3u);
 }
 
@@ -196,7 +204,8 @@ TEST(fault_proxy, reset_all_sends_rst) {
     proxy.reset_all();
     auto r = c.read(1, 5s);
     EXPECT_EQ(r.what, client::outcome::reset) << "an RST, not a FIN";
-    for (int i = 0; i < 100 && proxy.stats().live != 0; ++i) std::this_thread::sleep_for(10ms);
+    for (int i = 0; i < 100 && proxy.stats().live != 0; ++i)
+        std::this_thread::sleep_for(10ms);
     EXPECT_EQ(proxy.stats().live, 0u);
 }
 
@@ -292,7 +301,8 @@ TEST(fault_proxy, half_close_to_client_keeps_upstream_open) {
     proxy.half_close_all(direction::to_client);
     EXPECT_EQ(c.read(1, 5s).what, client::outcome::eof);
     c.send("still");
-    for (int i = 0; i < 100 && echo.bytes.load() < 6; ++i) std::this_thread::sleep_for(10ms);
+    for (int i = 0; i < 100 && echo.bytes.load() < 6; ++i)
+        std::this_thread::sleep_for(10ms);
     EXPECT_EQ(echo.bytes.load(), 6u) << "the upstream direction still forwards";
 }
 
@@ -342,7 +352,8 @@ TEST(fault_proxy, trigger_after_forward_loses_only_the_reply) {
     c.send("CUT");
     auto r = c.read(3, 5s);
     EXPECT_NE(r.what, client::outcome::data);
-    for (int i = 0; i < 100 && echo.bytes.load() < 3; ++i) std::this_thread::sleep_for(10ms);
+    for (int i = 0; i < 100 && echo.bytes.load() < 3; ++i)
+        std::this_thread::sleep_for(10ms);
     EXPECT_EQ(echo.bytes.load(), 3u) << "the upstream got the chunk";
     // The trigger fired once: a new connection passes.
     client c2(proxy.port());

@@ -49,7 +49,8 @@ struct dir_settings {
 // RST rather than FIN on close (RFC 793 §3.5 "abort"; SO_LINGER with a zero timeout).
 void abort_socket(tcp::socket& s) {
     boost::system::error_code ec;
-    if (!s.is_open()) return;
+    if (!s.is_open())
+        return;
     s.set_option(asio::socket_base::linger(true, 0), ec);
     s.close(ec);
 }
@@ -68,6 +69,7 @@ struct fault_proxy::impl {
         std::array<asio::steady_timer, 2> timers; // latency / bandwidth waits per direction
         std::array<bool, 2> shut{false, false};   // half-closed: discard further bytes
         bool closed = false;
+        bool stalled = false; // stall_live(): drop everything, both ways
         int pumps_done = 0;
         bool writing_down = false; // the down pump has a write in flight
         std::string pending_inject;
@@ -96,9 +98,11 @@ struct fault_proxy::impl {
     }
 
     void close_conn(const std::shared_ptr<conn>& c, bool rst) {
-        if (c->closed) return;
+        if (c->closed)
+            return;
         c->closed = true;
-        for (auto& t : c->timers) t.cancel();
+        for (auto& t : c->timers)
+            t.cancel();
         if (rst) {
             abort_socket(c->client);
             abort_socket(c->upstream);
@@ -124,7 +128,8 @@ struct fault_proxy::impl {
         out.assign(in);
         const std::size_t every = std::max<std::size_t>(1, corrupt_every.load());
         for (auto& ch : out)
-            if (++corrupt_counter % every == 0) ch = char(static_cast<unsigned char>(ch) ^ 0x01);
+            if (++corrupt_counter % every == 0)
+                ch = char(static_cast<unsigned char>(ch) ^ 0x01);
     }
 
     // Waits `d` on the direction's timer; false when the connection was closed meanwhile.
@@ -145,10 +150,11 @@ struct fault_proxy::impl {
         if (mode == fault_mode::fragment) {
             // One byte per write with TCP_NODELAY set: one byte per TCP segment.
             for (std::size_t i = 0; i < data.size(); ++i) {
-                auto [ec, n] = co_await asio::async_write(dst, asio::buffer(data.data() + i, 1),
-                                                          use_tuple);
+                auto [ec, n] =
+                    co_await asio::async_write(dst, asio::buffer(data.data() + i, 1), use_tuple);
                 count_write(d);
-                if (ec || c->closed) co_return false;
+                if (ec || c->closed)
+                    co_return false;
                 if (bps != 0 && !co_await wait(c, d, std::chrono::nanoseconds(1'000'000'000 / bps)))
                     co_return false;
             }
@@ -163,13 +169,15 @@ struct fault_proxy::impl {
         const std::size_t slice = std::max<std::size_t>(1, bps / 50);
         for (std::size_t off = 0; off < data.size(); off += slice) {
             const std::size_t len = std::min(slice, data.size() - off);
-            auto [ec, n] = co_await asio::async_write(dst, asio::buffer(data.data() + off, len),
-                                                      use_tuple);
+            auto [ec, n] =
+                co_await asio::async_write(dst, asio::buffer(data.data() + off, len), use_tuple);
             count_write(d);
-            if (ec || c->closed) co_return false;
+            if (ec || c->closed)
+                co_return false;
             const auto share = std::chrono::nanoseconds(
                 static_cast<std::int64_t>(1'000'000'000.0 * double(len) / double(bps)));
-            if (!co_await wait(c, d, share)) co_return false;
+            if (!co_await wait(c, d, share))
+                co_return false;
         }
         co_return true;
     }
@@ -177,7 +185,8 @@ struct fault_proxy::impl {
     // Injected bytes go out in one synchronous write on the proxy's thread, never while the
     // down pump has a write in flight, so they never land inside a forwarded message.
     void flush_inject(const std::shared_ptr<conn>& c) {
-        if (c->pending_inject.empty() || c->closed || c->shut[down]) return;
+        if (c->pending_inject.empty() || c->closed || c->shut[down])
+            return;
         std::string bytes = std::move(c->pending_inject);
         c->pending_inject.clear();
         boost::system::error_code ec;
@@ -189,7 +198,8 @@ struct fault_proxy::impl {
         std::string scratch;
         for (;;) {
             auto [ec, n] = co_await c->source(d).async_read_some(asio::buffer(buf), use_tuple);
-            if (c->closed) break;
+            if (c->closed)
+                break;
             if (ec) {
                 if (ec == asio::error::eof) {
                     // Pass the FIN on (also in blackhole mode: the upstream backend must not
@@ -209,16 +219,22 @@ struct fault_proxy::impl {
                     trigger_fn = nullptr;
                     trigger_then = nullptr;
                     if (after) {
-                        if (!co_await forward_chunk(c, d, chunk, scratch)) break;
-                        if (then) then();
-                        if (c->closed) break;
+                        if (!co_await forward_chunk(c, d, chunk, scratch))
+                            break;
+                        if (then)
+                            then();
+                        if (c->closed)
+                            break;
                         continue;
                     }
-                    if (then) then();
-                    if (c->closed) break;
+                    if (then)
+                        then();
+                    if (c->closed)
+                        break;
                 }
             }
-            if (!co_await forward_chunk(c, d, chunk, scratch)) break;
+            if (!co_await forward_chunk(c, d, chunk, scratch))
+                break;
         }
         pump_finished(c);
     }
@@ -227,24 +243,30 @@ struct fault_proxy::impl {
     asio::awaitable<bool> forward_chunk(std::shared_ptr<conn> c, std::size_t d,
                                         std::string_view chunk, std::string& scratch) {
         const fault_mode mode = settings[d].mode.load();
-        if (c->shut[d] || mode == fault_mode::blackhole) co_return true; // read and drop
+        if (c->shut[d] || c->stalled || mode == fault_mode::blackhole)
+            co_return true; // read and drop
         if (const auto ms = settings[d].latency_ms.load(); ms > 0) {
-            if (!co_await wait(c, d, std::chrono::milliseconds(ms))) co_return false;
-            if (c->shut[d] || settings[d].mode.load() == fault_mode::blackhole) co_return true;
+            if (!co_await wait(c, d, std::chrono::milliseconds(ms)))
+                co_return false;
+            if (c->shut[d] || settings[d].mode.load() == fault_mode::blackhole)
+                co_return true;
         }
         if (mode == fault_mode::corrupt) {
             corrupt(chunk, scratch);
             chunk = scratch;
         }
-        if (d == down) c->writing_down = true;
+        if (d == down)
+            c->writing_down = true;
         const bool ok = co_await forward(c, d, chunk, mode);
-        if (d == down) c->writing_down = false;
+        if (d == down)
+            c->writing_down = false;
         if (!ok) {
             close_conn(c, true);
             co_return false;
         }
         (d == up ? bytes_up : bytes_down).fetch_add(chunk.size());
-        if (d == down) flush_inject(c);
+        if (d == down)
+            flush_inject(c);
         co_return !c->closed;
     }
 
@@ -270,7 +292,8 @@ struct fault_proxy::impl {
             auto c = std::make_shared<conn>(io);
             auto [ec] = co_await acceptor.async_accept(c->client, use_tuple);
             if (ec) {
-                if (!acceptor.is_open()) co_return;
+                if (!acceptor.is_open())
+                    co_return;
                 continue;
             }
             accepted.fetch_add(1);
@@ -311,8 +334,10 @@ struct fault_proxy::impl {
 
 namespace {
 template <class F> void for_dirs(direction dir, F&& f) {
-    if (dir != direction::to_client) f(up);
-    if (dir != direction::to_server) f(down);
+    if (dir != direction::to_client)
+        f(up);
+    if (dir != direction::to_server)
+        f(down);
 }
 } // namespace
 
@@ -334,7 +359,8 @@ fault_proxy::~fault_proxy() {
     i.exec([&i] {
         boost::system::error_code ec;
         i.acceptor.close(ec);
-        for (const auto& c : i.conns) i.close_conn(c, false);
+        for (const auto& c : i.conns)
+            i.close_conn(c, false);
         i.trigger_fn = nullptr;
         i.trigger_then = nullptr;
     });
@@ -343,7 +369,9 @@ fault_proxy::~fault_proxy() {
     i.thread.join();
 }
 
-std::uint16_t fault_proxy::port() const noexcept { return impl_->listen_port; }
+std::uint16_t fault_proxy::port() const noexcept {
+    return impl_->listen_port;
+}
 
 void fault_proxy::set_mode(fault_mode m, direction dir) {
     if (m == fault_mode::refuse) {
@@ -356,7 +384,9 @@ void fault_proxy::set_mode(fault_mode m, direction dir) {
     for_dirs(dir, [&](std::size_t d) { impl_->settings[d].mode.store(m); });
 }
 
-void fault_proxy::set_refuse_new(bool refuse) { impl_->refuse_new.store(refuse); }
+void fault_proxy::set_refuse_new(bool refuse) {
+    impl_->refuse_new.store(refuse);
+}
 
 void fault_proxy::set_latency(std::chrono::milliseconds latency, direction dir) {
     for_dirs(dir, [&](std::size_t d) { impl_->settings[d].latency_ms.store(latency.count()); });
@@ -366,12 +396,15 @@ void fault_proxy::set_bandwidth(std::size_t bytes_per_second, direction dir) {
     for_dirs(dir, [&](std::size_t d) { impl_->settings[d].bandwidth.store(bytes_per_second); });
 }
 
-void fault_proxy::set_corrupt_every(std::size_t n) { impl_->corrupt_every.store(n == 0 ? 1 : n); }
+void fault_proxy::set_corrupt_every(std::size_t n) {
+    impl_->corrupt_every.store(n == 0 ? 1 : n);
+}
 
 void fault_proxy::reset_all() {
     auto& i = *impl_;
     i.exec([&i] {
-        for (const auto& c : i.conns) i.close_conn(c, true);
+        for (const auto& c : i.conns)
+            i.close_conn(c, true);
     });
 }
 
@@ -379,7 +412,8 @@ void fault_proxy::half_close_all(direction dir) {
     auto& i = *impl_;
     i.exec([&i, dir] {
         for (const auto& c : i.conns) {
-            if (c->closed) continue;
+            if (c->closed)
+                continue;
             for_dirs(dir, [&](std::size_t d) {
                 boost::system::error_code ec;
                 c->shut[d] = true;
@@ -392,7 +426,16 @@ void fault_proxy::half_close_all(direction dir) {
 void fault_proxy::close_all() {
     auto& i = *impl_;
     i.exec([&i] {
-        for (const auto& c : i.conns) i.close_conn(c, false);
+        for (const auto& c : i.conns)
+            i.close_conn(c, false);
+    });
+}
+
+void fault_proxy::stall_live() {
+    auto& i = *impl_;
+    i.exec([&i] {
+        for (const auto& c : i.conns)
+            c->stalled = true;
     });
 }
 
@@ -400,10 +443,12 @@ void fault_proxy::inject_to_client(std::string bytes) {
     auto& i = *impl_;
     i.exec([&i, &bytes] {
         for (const auto& c : i.conns) {
-            if (c->closed || c->shut[down]) continue;
+            if (c->closed || c->shut[down])
+                continue;
             c->pending_inject += bytes;
             // A write in flight flushes it when done; otherwise start the write now.
-            if (!c->writing_down) i.flush_inject(c);
+            if (!c->writing_down)
+                i.flush_inject(c);
         }
     });
 }

@@ -78,6 +78,10 @@ public:
     void half_close_all(direction dir = direction::to_client);
     /// Closes every live connection cleanly (FIN both ways).
     void close_all();
+    /// Stalls every live connection for good (both directions read and dropped, nothing
+    /// closed) while new connections pass: a half-open connection — the peer vanished
+    /// without a FIN or RST — beside a network that works again.
+    void stall_live();
 
     /// Injects raw bytes towards the client on every live connection (e.g. a
     /// PostgreSQL ErrorResponse 'E' with severity FATAL), after what was forwarded.

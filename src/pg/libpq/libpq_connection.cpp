@@ -44,11 +44,22 @@ using boost::system::error_code;
 /// CancelRequest before the connection is given up as broken.
 constexpr std::chrono::milliseconds cancel_grace{1000};
 
-/// PQcancel and PQconnectStart (host name lookup) block: they run here, never on an I/O
-/// thread. Two threads are plenty: both calls are rare and short on a healthy server.
+/// PQconnectStart (host name lookup) blocks: it runs here, never on an I/O thread. Two
+/// threads are plenty: the call is rare and short on a healthy server. Never destroyed: its
+/// destructor would join a thread still blocked in libpq, and the process could not exit.
 asio::thread_pool& blocking_pool() {
-    static asio::thread_pool pool(2);
-    return pool;
+    static auto* pool = new asio::thread_pool(2);
+    return *pool;
+}
+
+/// PQcancel blocks with no timeout of its own (libpq < 17): towards a host that accepts the
+/// connection and then stays silent (a network partition) it waits until the kernel gives
+/// up. Its own threads, so that a stuck cancel never delays connection starts; never
+/// destroyed, for the same reason (chaos.backends/network_server.* stops a server whose
+/// CancelRequest went into a black hole).
+asio::thread_pool& cancel_pool() {
+    static auto* pool = new asio::thread_pool(2);
+    return *pool;
 }
 
 enum class wait_result { ready, timeout, failed };
@@ -449,7 +460,8 @@ void libpq_connection::start_cancel(read_state& st, errc reason) {
         return;
     }
     // PQcancel opens a connection and waits for the postmaster: never on an I/O thread.
-    asio::post(blocking_pool(), [c = cancel_, done] {
+    // Unbounded: finish_cancel gives up after the grace period whatever PQcancel does.
+    asio::post(cancel_pool(), [c = cancel_, done] {
         char buf[256];
         PQcancel(c.get(), buf, sizeof buf);
         done->store(true);
@@ -689,6 +701,13 @@ asio::awaitable<result<void>> libpq_connection::read_results(std::span<const ite
     if (st.cancelling) co_await finish_cancel(st);
     if (st.fatal) {
         broken_ = true;
+        // A FATAL ErrorResponse (57P01 admin shutdown, ...) and then the hang-up: report the
+        // server's fields with connection_lost, as the native driver does.
+        if (st.fatal->code == errc::connection_lost && st.first &&
+            (st.first->server.severity == "FATAL" || st.first->server.severity == "PANIC")) {
+            st.fatal->message = "server closed the connection: " + st.first->server.message;
+            st.fatal->server = std::move(st.first->server);
+        }
         co_return failure{std::move(*st.fatal)};
     }
     if (st.cancelling) {

@@ -482,8 +482,11 @@ asio::awaitable<result<void>> native_connection::execute(std::span<const stateme
         if (reason == abort_reason::none) reason = why;
         if (cancel_sent) co_return;
         cancel_sent = true;
-        co_await cancel_on_server();
+        // The grace period runs from now, alongside the CancelRequest exchange (as in the
+        // libpq backend): on a network that delivers nothing, the error comes at deadline +
+        // grace, not deadline + the exchange's own bound + grace.
         arm(clock::now() + grace);
+        co_await cancel_on_server();
     };
 
     if (auto ec = co_await t_.write(asio::buffer(out_))) {
