@@ -44,7 +44,6 @@ constexpr auto as_tuple_awaitable = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 
-constexpr std::uint32_t header_limit = 16 * 1024;
 /// Accept failures (EMFILE, ENFILE, ENOBUFS, ...) back off from the first to the last
 /// value, doubling; a success resets it (docs/http.md "Connections").
 constexpr std::chrono::milliseconds accept_backoff_min{10};
@@ -99,47 +98,6 @@ private:
     std::shared_ptr<state> state_;
     asio::steady_timer timer_;
 };
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-            return false;
-    return true;
-}
-
-/// Whether a media type with parameters ("Application/JSON; charset=utf-8") is `media`
-/// (lower case). Type and subtype are case-insensitive (RFC 9110 §8.3.1).
-bool media_type_is(std::string_view value, std::string_view media) {
-    return iequals(trim(value.substr(0, value.find(';'))), media);
-}
-
-/// Whether an Accept header (RFC 9110 §12.5.1) lists `media` (lower case) with a weight
-/// above zero: `q=0` means "not acceptable".
-bool accepts(std::string_view accept_header, std::string_view media) {
-    while (!accept_header.empty()) {
-        const auto comma = accept_header.find(',');
-        std::string_view item = accept_header.substr(0, comma);
-        accept_header = comma == std::string_view::npos ? std::string_view{} : accept_header.substr(comma + 1);
-        if (!media_type_is(item, media)) continue;
-        bool zero = false;
-        for (auto semi = item.find(';'); semi != std::string_view::npos;) {
-            item = item.substr(semi + 1);
-            semi = item.find(';');
-            const std::string_view param = trim(item.substr(0, semi));
-            if (param.size() < 2 || (param[0] != 'q' && param[0] != 'Q') || param[1] != '=') continue;
-            zero = param.substr(2).find_first_not_of("0.") == std::string_view::npos;
-        }
-        if (!zero) return true;
-    }
-    return false;
-}
 
 std::string next_request_id() {
     static std::atomic<std::uint64_t> counter{0};
