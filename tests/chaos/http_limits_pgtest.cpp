@@ -266,6 +266,7 @@ TEST_P(http_limits, slowloris_gets_408_after_header_timeout) {
     done = true;
     dribbler.join();
     ASSERT_TRUE(out.closed) << "still open after 8 s";
+    std::printf("slowloris closed %.3f s after it connected\n", seconds_between(t0, out.when));
     EXPECT_GE(seconds_between(t0, out.when), 0.9);
     EXPECT_LT(seconds_between(t0, out.when), 4.0);
     EXPECT_EQ(out.data.rfind("HTTP/1.1 408 ", 0), 0u) << out.data;
@@ -296,6 +297,7 @@ TEST_P(http_limits, slow_upload_gets_408_after_body_timeout) {
     done = true;
     dribbler.join();
     ASSERT_TRUE(out.closed);
+    std::printf("slow upload closed %.3f s after it connected\n", seconds_between(t0, out.when));
     EXPECT_GE(seconds_between(t0, out.when), 0.9);
     EXPECT_LT(seconds_between(t0, out.when), 4.0);
     EXPECT_EQ(out.data.rfind("HTTP/1.1 408 ", 0), 0u) << out.data;
@@ -319,6 +321,7 @@ TEST_P(http_limits, idle_keepalive_connection_closes_after_keepalive_timeout) {
     const auto t0 = clk::now();
     auto out = c.read_until_closed(8s);
     ASSERT_TRUE(out.closed);
+    std::printf("idle keep-alive closed %.3f s after its last response\n", seconds_between(t0, out.when));
     EXPECT_EQ(out.data, "");
     EXPECT_GE(seconds_between(t0, out.when), 0.8);
     EXPECT_LT(seconds_between(t0, out.when), 4.0);
@@ -365,6 +368,8 @@ TEST_P(http_limits, thousands_of_idle_sockets_are_cheap_and_closed_after_header_
         closed += out.closed && out.data.empty();
     }
     EXPECT_EQ(closed, n);
+    std::printf("%d idle sockets all closed %.3f s after the first connected\n", n,
+                seconds_between(t0, clk::now()));
     EXPECT_LT(seconds_between(t0, clk::now()), 10.0);
     EXPECT_TRUE(eventually(2s, [&] { return metric(port(), "fraiseql_http_connections") == 1; }));
     EXPECT_GE(metric(port(), timeouts_header), n);
@@ -386,6 +391,8 @@ TEST_P(http_limits, connections_beyond_max_connections_are_closed_at_once_and_co
     const auto t0 = clk::now();
     auto out = extra.read_until_closed(3s);
     ASSERT_TRUE(out.closed) << "the 51st connection was kept open";
+    std::printf("connection over max_connections closed after %.3f s, %s\n", seconds_between(t0, out.when),
+                out.data.empty() ? "no bytes" : "a 503");
     EXPECT_LT(seconds_between(t0, out.when), 1.0);
     EXPECT_TRUE(out.data.empty() || out.data.rfind("HTTP/1.1 503 ", 0) == 0) << out.data;
     for (int i = 0; i < 10; ++i) held.pop_back();
