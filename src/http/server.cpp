@@ -590,11 +590,16 @@ asio::awaitable<void> server::impl::session(tcp::socket socket) {
         request_io io{stream, deadline, std::make_shared<pg::cancel_signal>()};
         bool gone = false;
         std::optional<bhttp::response<bhttp::string_body>> res;
-        {
+        // Only /graphql requests do database work worth cancelling; the others are not
+        // worth the watcher's coroutine.
+        const std::string_view target(req.target().data(), req.target().size());
+        if (target.substr(0, target.find('?')) == "/graphql") {
             using namespace asio::experimental::awaitable_operators;
             auto both = co_await (handle(req, io, keep) ||
                                   watch_client(stream.socket(), buffer.size() > 0, *io.cancel, gone));
             if (both.index() == 0) res = std::move(std::get<0>(both));
+        } else {
+            res = co_await handle(req, io, keep);
         }
         if (io.write_timed_out) counters.count_timeout(phase::write);
         boost::system::error_code wec;
