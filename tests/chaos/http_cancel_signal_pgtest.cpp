@@ -21,9 +21,10 @@ protected:
     }
     /// Whether the backend of `pid` is running a statement now.
     std::string backend_state(std::int32_t pid) {
-        auto v = test::query_column(test::database_url(),
-                                    "SELECT coalesce((SELECT state FROM pg_stat_activity WHERE pid = " +
-                                        std::to_string(pid) + "), 'gone')");
+        auto v =
+            test::query_column(test::database_url(),
+                               "SELECT coalesce((SELECT state FROM pg_stat_activity WHERE pid = " +
+                                   std::to_string(pid) + "), 'gone')");
         return v.empty() ? "?" : v.front();
     }
     std::unique_ptr<pg::connection> c_;

@@ -41,7 +41,8 @@ void handle(const bhttp::request<bhttp::string_body>& req) {
     const auto q = target.find('?');
     if (q != std::string_view::npos) {
         auto r = parse_get_request(target.substr(q + 1));
-        if (r && !r->variables.is_null() && !r->variables.is_object()) std::abort();
+        if (r && !r->variables.is_null() && !r->variables.is_object())
+            std::abort();
     }
     (void)accepts(header(req, bhttp::field::accept), "application/graphql-response+json");
     (void)accepts(header(req, bhttp::field::accept), "text/html");
@@ -51,7 +52,8 @@ void handle(const bhttp::request<bhttp::string_body>& req) {
     auto body = parse_post_body(req.body(), max_batch);
     if (body) {
         const auto n = body->requests.size();
-        if (n == 0 || n > max_batch || (!body->is_batch && n != 1)) std::abort();
+        if (n == 0 || n > max_batch || (!body->is_batch && n != 1))
+            std::abort();
     }
 }
 
@@ -72,11 +74,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         boost::system::error_code ec;
         while (!parser.is_done()) {
             std::size_t used = 0;
-            if (!buffer.empty()) used = parser.put(boost::asio::buffer(buffer), ec);
-            if (used > buffer.size()) std::abort();
+            if (!buffer.empty())
+                used = parser.put(boost::asio::buffer(buffer), ec);
+            if (used > buffer.size())
+                std::abort();
             buffer.erase(0, used);
-            if (ec && ec != bhttp::error::need_more) break;
-            if (!ec && used > 0) continue;
+            if (ec && ec != bhttp::error::need_more)
+                break;
+            if (!ec && used > 0)
+                continue;
             if (fed == size) {
                 // End of stream: a message delimited by the close completes here.
                 ec = {};
@@ -88,10 +94,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             fed += n;
             ec = {};
         }
-        if (ec || !parser.is_done()) break; // the server answers 4xx (or closes) here
+        if (ec || !parser.is_done())
+            break; // the server answers 4xx (or closes) here
         handle(parser.get());
-        if (!parser.get().keep_alive()) break;
+        if (!parser.get().keep_alive())
+            break;
     }
-    if (std::chrono::steady_clock::now() - started > std::chrono::seconds(5)) std::abort();
+    if (std::chrono::steady_clock::now() - started > std::chrono::seconds(5))
+        std::abort();
     return 0;
 }
