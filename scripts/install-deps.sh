@@ -26,6 +26,9 @@ packages=(
     libcli11-dev libspdlog-dev libfmt-dev libtoml11-dev
     wrk acl curl ca-certificates nodejs npm openssl clang-format
     gnuplot-nox python3 procps
+    # Packaging and installation tests (tests/package): the man page, the .deb's Depends
+    # (dpkg-shlibdeps), lintian, `man`, `systemd-analyze verify`, the headless-browser test.
+    help2man dpkg-dev lintian man-db systemd chromium adduser
 )
 
 # Packages that are also satisfied by a command on PATH (see the note on npm above).

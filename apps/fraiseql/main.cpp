@@ -22,6 +22,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
+#include <libpq-fe.h>
 #include <spdlog/spdlog.h>
 
 #include "fraiseql/exec/catalog.hpp"
@@ -30,6 +31,7 @@
 #include "fraiseql/graphql/schema_builder.hpp"
 #include "fraiseql/http/server.hpp"
 #include "fraiseql/pg/pool.hpp"
+#include "build_info.hpp"
 #include "demo_cluster.hpp"
 
 namespace asio = boost::asio;
@@ -173,13 +175,24 @@ int serve(exec::config cfg) {
     // Column discovery for hybrid routing (product.md §3.3), on a first connection.
     {
         auto lease = run_sync(io, pool->acquire(pg::clock::now() + std::chrono::seconds(10)));
-        if (!lease) {
+        if (lease) {
+            auto problems = run_sync(io, exec::discover_columns(**lease, **schema));
+            for (const auto& p : problems) spdlog::warn("{}", p);
+        } else if (lease.error().code == pg::errc::auth_failed ||
+                   lease.error().code == pg::errc::tls_error) {
+            // A configuration mistake, not an outage: waiting would not fix it.
             std::cerr << "error: cannot connect to " << redact_url(cfg.database_url) << ": "
                       << lease.error().message << "\n";
             return 1;
+        } else {
+            // The database is down (product.md §9: recovery without a restart of the
+            // server): serve anyway — /ready answers 503 and requests fail with a clear
+            // error until it is back. Types without declared @view columns then filter on
+            // the document until the next start (docs/reliability.md §4.2).
+            spdlog::warn("database {} unreachable at start-up ({}); serving anyway, /ready "
+                         "reports 503 until it is back",
+                         redact_url(cfg.database_url), lease.error().message);
         }
-        auto problems = run_sync(io, exec::discover_columns(**lease, **schema));
-        for (const auto& p : problems) spdlog::warn("{}", p);
     }
     std::shared_ptr<const exec::jwt_verifier> verifier;
     if (auto jc = exec::make_jwt_config(cfg); jc.has_key()) {
@@ -234,11 +247,36 @@ std::string default_demo_dir() {
     return "/tmp/fraiseql-demo";
 }
 
+/// Where `fraiseql demo` finds examples/blog and tools/pg-test-cluster.sh: <prefix>/share/fraiseql
+/// when the command is installed (cmake/install.cmake puts them there), else the source tree
+/// it was built from.
+std::string demo_data_dir() {
+    std::error_code ec;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        const fs::path installed = exe.parent_path().parent_path() / FRAISEQL_DATA_DIR;
+        if (fs::exists(installed / "tools/pg-test-cluster.sh", ec)) return installed.string();
+    }
+    return FRAISEQL_SOURCE_DIR;
+}
+
+/// `fraiseql --version`: the first line is what help2man and scripts read.
+std::string version_text() {
+    const int pq = PQlibVersion();
+    std::ostringstream out;
+    out << "fraiseql " << FRAISEQL_VERSION << "\n"
+        << "commit: " << (*fraiseql_build_git_commit ? fraiseql_build_git_commit : "unknown (not built from git)")
+        << "\nbuild type: " << FRAISEQL_BUILD_TYPE << "\n"
+        << "backends: native (FraiseQL's own PostgreSQL wire driver, default), libpq " << pq / 10000
+        << "." << pq % 10000 << " (fallback: backend = \"libpq\")";
+    return out.str();
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
     CLI::App app{"FraiseQL: a GraphQL API served straight from PostgreSQL"};
-    app.set_version_flag("--version", std::string("fraiseql ") + FRAISEQL_VERSION);
+    app.set_version_flag("--version", version_text());
     app.require_subcommand(1);
 
     flag_set serve_flags, demo_flags, check_flags, explain_flags;
@@ -299,10 +337,11 @@ int main(int argc, char** argv) {
         sigemptyset(&sa.sa_mask);
         sigaction(SIGINT, &sa, nullptr);
         sigaction(SIGTERM, &sa, nullptr);
-        auto cluster = demo::start_cluster(demo_dir, FRAISEQL_SOURCE_DIR);
+        const std::string data_dir = demo_data_dir();
+        auto cluster = demo::start_cluster(demo_dir, data_dir);
         if (!cluster || early_signal != 0) {
             // Stopping is harmless when the start itself failed (nothing is running then).
-            demo::stop_cluster(demo_dir, FRAISEQL_SOURCE_DIR);
+            demo::stop_cluster(demo_dir, data_dir);
             if (early_signal != 0) {
                 std::cerr << "interrupted (signal " << int(early_signal)
                           << "): the private PostgreSQL in " << demo_dir << " is stopped\n";
@@ -312,7 +351,7 @@ int main(int argc, char** argv) {
             return 1;
         }
         cfg->database_url = cluster->database_url;
-        cfg->schema_file = std::string(FRAISEQL_SOURCE_DIR) + "/examples/blog/schema.graphql";
+        cfg->schema_file = data_dir + "/examples/blog/schema.graphql";
         std::cout << "FraiseQL demo: the blog example on a private PostgreSQL in " << demo_dir << "\n"
                   << "  GraphiQL:  http://" << cfg->host << ":" << cfg->port << "/graphql\n"
                   << "  try:       curl -s http://" << cfg->host << ":" << cfg->port
@@ -320,7 +359,7 @@ int main(int argc, char** argv) {
                      "'{\"query\":\"{ users(limit: 3) { id email firstName posts { title } } }\"}'\n"
                   << "  stop with Ctrl-C" << std::endl;
         int rc = serve(std::move(*cfg));
-        demo::stop_cluster(demo_dir, FRAISEQL_SOURCE_DIR);
+        demo::stop_cluster(demo_dir, data_dir);
         return rc;
     }
     if (check_cmd->parsed()) {

@@ -38,7 +38,8 @@ boost::asio::awaitable<pg::result<void>> run_with_session(const exec_context& ct
                                                          pg::connection& conn,
                                                          std::string_view sql,
                                                          std::span<const pg::param> params,
-                                                         pg::row_sink* sink) {
+                                                         pg::row_sink* sink,
+                                                         bool reset_session) {
     std::string prelude;
     std::vector<pg::param> prelude_params;
     if (!ctx.session.empty()) {
@@ -53,10 +54,23 @@ boost::asio::awaitable<pg::result<void>> run_with_session(const exec_context& ct
             prelude_params.push_back(pg::param::text(ctx.session[i].second));
         }
     }
-    pg::statement stmts[2];
+    pg::statement stmts[4];
     std::size_t n = 0;
     if (!prelude.empty()) stmts[n++] = pg::statement{prelude, prelude_params, nullptr};
     stmts[n++] = pg::statement{sql, params, sink};
+    if (reset_session) {
+        // A function may run SET (not SET LOCAL), set_config(..., false) or SET ROLE: that
+        // state survives the transaction and would leak into the next request served on
+        // this pooled connection. Undoing it inside the same implicit transaction costs no
+        // round trip, and commits or rolls back together with the function's writes.
+        // RESET ALL restores every setting to its session start value (startup packet,
+        // ALTER ROLE/DATABASE, postgresql.conf) but skips role and session_authorization
+        // (GUC_NO_RESET_ALL), which SET SESSION AUTHORIZATION DEFAULT restores — the same
+        // pair DISCARD ALL begins with; DISCARD ALL itself would also drop the driver's
+        // prepared statements (PostgreSQL docs, DISCARD and RESET).
+        stmts[n++] = pg::statement{"SET SESSION AUTHORIZATION DEFAULT", {}, nullptr};
+        stmts[n++] = pg::statement{"RESET ALL", {}, nullptr};
+    }
     // While it runs, a client that goes away cancels it on the server (docs/http.md
     // "Client disconnect"); once gone, nothing new starts.
     pg::cancel_scope scope(ctx.cancel, conn);

@@ -56,12 +56,16 @@ pg::deadline statement_deadline(const exec_context& ctx);
 
 /// Runs `sql` with `params` after the session settings, in one implicit
 /// transaction (one pipeline, one Sync): the prelude `SELECT set_config(...)`
-/// statement is added only when there are settings to apply.
+/// statement is added only when there are settings to apply. With `reset_session`
+/// (mutations: the statement runs user code that may `SET` session state), the same
+/// pipeline ends with `SET SESSION AUTHORIZATION DEFAULT` and `RESET ALL`, so nothing the
+/// statement set outlives it on the pooled connection (docs/mutations.md).
 boost::asio::awaitable<pg::result<void>> run_with_session(const exec_context& ctx,
                                                          pg::connection& conn,
                                                          std::string_view sql,
                                                          std::span<const pg::param> params,
-                                                         pg::row_sink* sink);
+                                                         pg::row_sink* sink,
+                                                         bool reset_session = false);
 
 /// A root list / single field of the Query type.
 boost::asio::awaitable<field_result> run_root_query(exec_context& ctx, const graphql::field_plan& fp);

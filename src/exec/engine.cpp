@@ -3,11 +3,16 @@
 
 #include "fraiseql/exec/engine.hpp"
 
+#include <malloc.h>
+
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <mutex>
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -75,12 +80,6 @@ std::string errors_body(const std::vector<error>& errors) {
     return out;
 }
 
-asio::awaitable<field_result> forbidden_result() {
-    field_result r;
-    r.is_null = true;
-    co_return r;
-}
-
 /// The persisted-query hash of a text (SHA-256, lower-case hex), as Apollo computes it.
 std::string sha256_hex(std::string_view text) {
     unsigned char md[SHA256_DIGEST_LENGTH];
@@ -115,6 +114,46 @@ std::string cache_key(const std::string& normalized, const std::string& operatio
     return key;
 }
 
+/// What the front end decided: a bound plan, or errors with the HTTP status.
+struct front_end_result {
+    std::shared_ptr<const cached_operation> entry; ///< keeps the plan's document alive
+    std::optional<graphql::operation_plan> plan;
+    std::vector<error> errors;
+    unsigned status = 0;
+    bool mutation_over_get = false;
+};
+
+/// product.md §9 "other clients' small queries are delayed by at most 100 ms": a request
+/// whose document (or variables) is larger than this runs its front end on the CPU
+/// worker instead of the I/O thread. Below it the front end costs well under a
+/// millisecond (the plan-cache micro-benchmark's documents are a few hundred bytes), so
+/// normal traffic never pays the two thread hops.
+constexpr std::size_t heavy_document_bytes = 8 * 1024;
+constexpr std::size_t heavy_variable_nodes = 2048;
+/// Large documents queued for, or running on, the CPU worker at once; beyond this a
+/// request is refused at once with 503 (SERVER_BUSY) rather than holding its body in
+/// memory while it waits (docs/reliability.md §1).
+constexpr std::size_t max_heavy_pending = 32;
+/// Documents larger than this are not kept in the plan cache (its memory stays bounded
+/// by plan_cache_size small entries; a large document is planned again, on the worker).
+constexpr std::size_t max_cached_document_bytes = 64 * 1024;
+
+/// True when `v` has more than `limit` JSON values (counting stops there).
+bool more_values_than(const boost::json::value& v, std::size_t limit) {
+    std::size_t n = 0;
+    std::vector<const boost::json::value*> todo{&v};
+    while (!todo.empty()) {
+        const auto* x = todo.back();
+        todo.pop_back();
+        if (++n > limit) return true;
+        if (x->is_array())
+            for (const auto& y : x->get_array()) todo.push_back(&y);
+        else if (x->is_object())
+            for (const auto& kv : x->get_object()) todo.push_back(&kv.value());
+    }
+    return false;
+}
+
 } // namespace
 
 struct engine::impl {
@@ -131,6 +170,25 @@ struct engine::impl {
     std::unique_ptr<lru_cache<std::shared_ptr<const cached_operation>>> spellings;
     /// Automatic persisted queries: sha256 -> query text.
     lru_cache<std::string> persisted{10000};
+    /// The CPU worker: front ends of large documents run here, off the I/O threads.
+    /// Declared last so that it is joined before the members its work reads go away.
+    std::atomic<std::size_t> heavy_pending{0};
+    std::atomic<bool> trim_scheduled{false};
+    std::unique_ptr<asio::thread_pool> cpu;
+
+    /// Returns freed heap memory to the operating system shortly after a large request
+    /// (glibc keeps it otherwise; product.md §9 "retains no memory afterwards"). Delayed
+    /// a little so that the request's and the HTTP session's buffers are gone by then;
+    /// coalesced; on the worker, so that no I/O thread waits for the arenas' locks.
+    void schedule_trim() {
+        if (trim_scheduled.exchange(true)) return;
+        auto t = std::make_shared<asio::steady_timer>(cpu->get_executor(),
+                                                      std::chrono::milliseconds(50));
+        t->async_wait([this, t](const boost::system::error_code&) {
+            trim_scheduled = false;
+            malloc_trim(0);
+        });
+    }
 
     bool production() const { return cfg.environment == environment_kind::production; }
 
@@ -167,6 +225,105 @@ struct engine::impl {
         return std::nullopt;
     }
 
+    /// The front end of a request (everything before the database): the plan cache,
+    /// parse, the expansion budget, validation, preparation and bind. Synchronous and
+    /// CPU-only, so that a large document can run it on the CPU worker (`cpu`).
+    front_end_result front_end(request& req) {
+        front_end_result r;
+        auto fail = [&](unsigned status) {
+            r.status = status;
+            return std::move(r);
+        };
+        const std::size_t doc_bytes = req.query.size();
+        // The plan cache (docs/http.md "Plan cache"). The key needs the lexer only; a text
+        // it cannot normalise (a lexical error, over the parse limits) is parsed, and fails.
+        std::optional<graphql::normalized_text> normalized;
+        std::string key, exact_key;
+        std::shared_ptr<const cached_operation> entry;
+        // A very large document is planned again each time rather than kept: the cache's
+        // memory stays bounded by plan_cache_size small entries (product.md §9).
+        if (cfg.plan_cache_size && doc_bytes <= max_cached_document_bytes) {
+            exact_key = cache_key(req.query, req.operation_name);
+            if (auto cached = spellings->get(exact_key)) {
+                entry = std::move(*cached);
+            } else if ((normalized = graphql::normalize_operation_text(req.query))) {
+                key = cache_key(normalized->text, req.operation_name);
+                if (auto c = operations->get(key)) entry = std::move(*c);
+            }
+        }
+        if (entry) {
+            ++m.plan_cache_hits;
+            if (req.via_get && graphql::prepared_kind(*entry->op) != graphql::operation_kind::query) {
+                r.errors.push_back(error::at("Only queries can be sent with GET; use POST for mutations.",
+                                           {}, graphql::code::bad_user_input));
+                r.mutation_over_get = true;
+                return fail(405);
+            }
+        } else {
+            ++m.plan_cache_misses;
+            auto parsed = graphql::parse_executable(std::move(req.query));
+            if (!parsed) {
+                r.errors.push_back(error::at("Syntax Error: " + parsed.error().message,
+                                           {parsed.error().line, parsed.error().column},
+                                           graphql::code::parse_failed));
+                return fail(400);
+            }
+            auto doc = std::make_shared<const graphql::document>(std::move(*parsed));
+            // product.md §9: the fragment expansion is counted (linear, memoised) before any
+            // rule walks the document, so a fragment bomb costs what its text costs.
+            if (auto e = graphql::check_expansion(*doc, req.operation_name, {cfg.max_fields, 64})) {
+                r.errors.push_back(std::move(*e));
+                return fail(400);
+            }
+            // GraphQL spec §5: every rule, all errors collected. Only valid documents are
+            // prepared and cached, so a cache hit skips parsing and validation.
+            auto invalid = graphql::validate(*schema, *doc);
+            if (!invalid.empty()) {
+                r.errors = std::move(invalid);
+                return fail(400);
+            }
+            if (req.via_get) {
+                auto kind = graphql::selected_operation_kind(*doc, req.operation_name);
+                if (kind && *kind != graphql::operation_kind::query) {
+                    r.errors.push_back(error::at("Only queries can be sent with GET; use POST for mutations.",
+                                               {}, graphql::code::bad_user_input));
+                    r.mutation_over_get = true;
+                    return fail(405);
+                }
+            }
+            graphql::plan_options popts{cfg.max_query_depth, cfg.max_aliases, cfg.max_fields,
+                                        cfg.max_filter_conditions};
+            auto prepared = graphql::prepare_operation(*schema, doc, req.operation_name, popts);
+            if (!prepared) {
+                r.errors = std::move(prepared.error());
+                return fail(400);
+            }
+            auto fresh = std::make_shared<cached_operation>();
+            fresh->doc = std::move(doc);
+            fresh->op = std::move(*prepared);
+            if (normalized) {
+                fresh->token_locations = std::move(normalized->token_locations);
+                normalized.reset(); // the request's own text: no translation needed
+                operations->put(key, fresh);
+                spellings->put(exact_key, fresh);
+            }
+            entry = std::move(fresh);
+        }
+        // Per request: variables, @skip/@include on variables, argument values. Locations
+        // are translated when the request spells the cached operation differently.
+        std::optional<graphql::location_map> remap;
+        if (normalized && entry->doc->source() != req.query)
+            remap = graphql::location_map{entry->token_locations, normalized->token_locations};
+        auto plan = graphql::bind_operation(*entry->op, from_json(req.variables), remap ? &*remap : nullptr);
+        if (!plan) {
+            r.errors = std::move(plan.error());
+            return fail(400);
+        }
+        r.plan = std::move(*plan);
+        r.entry = std::move(entry);
+        return r;
+    }
+
     /// Session settings from claims and headers (product.md §5). A missing source
     /// gives an empty value: never a previous request's.
     std::vector<std::pair<std::string, std::string>> session_settings(const request& req,
@@ -197,9 +354,13 @@ engine::engine(std::shared_ptr<const graphql::schema> schema, std::shared_ptr<pg
         impl_->cfg.plan_cache_size);
     impl_->spellings = std::make_unique<lru_cache<std::shared_ptr<const cached_operation>>>(
         impl_->cfg.plan_cache_size);
+    impl_->cpu = std::make_unique<asio::thread_pool>(1);
 }
 
-engine::~engine() = default;
+engine::~engine() {
+    // Join the worker before the caches and the schema its work reads are destroyed.
+    impl_->cpu->join();
+}
 
 const config& engine::settings() const noexcept { return impl_->cfg; }
 const graphql::schema& engine::schema() const noexcept { return *impl_->schema; }
@@ -280,7 +441,8 @@ void expand_forbidden_paths(std::vector<graphql::error>& errors,
 asio::awaitable<response> engine::execute(request req, response_stream* stream) {
     auto& I = *impl_;
     const auto started = pg::clock::now();
-    const auto dl = started + I.cfg.request_timeout;
+    auto dl = started + I.cfg.request_timeout;
+    if (req.deadline != pg::deadline{}) dl = std::min(dl, req.deadline);
     response res;
     std::vector<error> errors;
     auto finish = [&](response&& r) {
@@ -292,6 +454,13 @@ asio::awaitable<response> engine::execute(request req, response_stream* stream) 
         res.body = errors_body(errors);
         return finish(std::move(res));
     };
+    if (dl <= started) {
+        // A batch whose shared deadline passed in the operations before this one.
+        errors.push_back(error::at("The request's deadline (request_timeout) passed before this "
+                                   "operation could run.",
+                                   {}, graphql::code::timeout));
+        co_return fail(200);
+    }
 
     auto who = authenticate(req.authorization, I.verifier.get(), I.cfg.allow_anonymous,
                             std::chrono::system_clock::now());
@@ -308,81 +477,46 @@ asio::awaitable<response> engine::execute(request req, response_stream* stream) 
         co_return fail(errors.back().code == graphql::code::bad_user_input ? 400 : 200);
     }
 
-    // The plan cache (docs/http.md "Plan cache"). The key needs the lexer only; a text
-    // it cannot normalise (a lexical error, over the parse limits) is parsed, and fails.
-    std::optional<graphql::normalized_text> normalized;
-    std::string key, exact_key;
-    std::shared_ptr<const cached_operation> entry;
-    if (I.cfg.plan_cache_size) {
-        exact_key = cache_key(req.query, req.operation_name);
-        if (auto cached = I.spellings->get(exact_key)) {
-            entry = std::move(*cached);
-        } else if ((normalized = graphql::normalize_operation_text(req.query))) {
-            key = cache_key(normalized->text, req.operation_name);
-            if (auto c = I.operations->get(key)) entry = std::move(*c);
-        }
-    }
-    if (entry) {
-        ++I.m.plan_cache_hits;
-        if (req.via_get && graphql::prepared_kind(*entry->op) != graphql::operation_kind::query) {
-            errors.push_back(error::at("Only queries can be sent with GET; use POST for mutations.",
-                                       {}, graphql::code::bad_user_input));
-            res.mutation_over_get = true;
-            co_return fail(405);
-        }
+    // The front end: inline for a small request, on the CPU worker for a large one, so
+    // that the I/O thread keeps serving other clients meanwhile (product.md §9).
+    front_end_result fe;
+    const bool heavy = req.query.size() > heavy_document_bytes ||
+                       more_values_than(req.variables, heavy_variable_nodes);
+    if (!heavy) {
+        fe = I.front_end(req);
     } else {
-        ++I.m.plan_cache_misses;
-        auto parsed = graphql::parse_executable(std::move(req.query));
-        if (!parsed) {
-            errors.push_back(error::at("Syntax Error: " + parsed.error().message,
-                                       {parsed.error().line, parsed.error().column},
-                                       graphql::code::parse_failed));
-            co_return fail(400);
+        if (I.heavy_pending.fetch_add(1) >= max_heavy_pending) {
+            --I.heavy_pending;
+            errors.push_back(error::at("Server busy: too many large documents are being "
+                                       "planned; retry later.",
+                                       {}, "SERVER_BUSY"));
+            co_return fail(503);
         }
-        auto doc = std::make_shared<const graphql::document>(std::move(*parsed));
-        // GraphQL spec §5: every rule, all errors collected. Only valid documents are
-        // prepared and cached, so a cache hit skips parsing and validation.
-        auto invalid = graphql::validate(*I.schema, *doc);
-        if (!invalid.empty()) {
-            errors = std::move(invalid);
-            co_return fail(400);
+        std::exception_ptr failed;
+        try {
+            // co_spawn on the worker; the completion resumes this coroutine on its own
+            // (I/O) executor.
+            fe = co_await asio::co_spawn(
+                I.cpu->get_executor(),
+                [&]() -> asio::awaitable<front_end_result> { co_return I.front_end(req); },
+                asio::use_awaitable);
+        } catch (...) {
+            failed = std::current_exception();
         }
-        if (req.via_get) {
-            auto kind = graphql::selected_operation_kind(*doc, req.operation_name);
-            if (kind && *kind != graphql::operation_kind::query) {
-                errors.push_back(error::at("Only queries can be sent with GET; use POST for mutations.",
-                                           {}, graphql::code::bad_user_input));
-                res.mutation_over_get = true;
-                co_return fail(405);
-            }
+        --I.heavy_pending;
+        I.schedule_trim();
+        if (failed) {
+            spdlog::error("request {}: front end failed on the CPU worker", req.request_id);
+            errors.push_back(error::at("Internal error.", {}, graphql::code::internal_error));
+            co_return fail(500);
         }
-        graphql::plan_options popts{I.cfg.max_query_depth, I.cfg.max_aliases};
-        auto prepared = graphql::prepare_operation(*I.schema, doc, req.operation_name, popts);
-        if (!prepared) {
-            errors = std::move(prepared.error());
-            co_return fail(400);
-        }
-        auto fresh = std::make_shared<cached_operation>();
-        fresh->doc = std::move(doc);
-        fresh->op = std::move(*prepared);
-        if (normalized) {
-            fresh->token_locations = std::move(normalized->token_locations);
-            normalized.reset(); // the request's own text: no translation needed
-            I.operations->put(key, fresh);
-            I.spellings->put(exact_key, fresh);
-        }
-        entry = std::move(fresh);
     }
-    // Per request: variables, @skip/@include on variables, argument values. Locations
-    // are translated when the request spells the cached operation differently.
-    std::optional<graphql::location_map> remap;
-    if (normalized && entry->doc->source() != req.query)
-        remap = graphql::location_map{entry->token_locations, normalized->token_locations};
-    auto plan = graphql::bind_operation(*entry->op, from_json(req.variables), remap ? &*remap : nullptr);
-    if (!plan) {
-        errors = std::move(plan.error());
-        co_return fail(400);
+    if (!fe.plan) {
+        errors = std::move(fe.errors);
+        res.mutation_over_get = fe.mutation_over_get;
+        co_return fail(fe.status);
     }
+    auto& plan = fe.plan;
     // Introspection policy (product.md §5).
     for (const auto& fp : plan->root_fields) {
         if (fp.name != "__schema" && fp.name != "__type") continue;
@@ -465,27 +599,39 @@ asio::awaitable<response> engine::execute(request req, response_stream* stream) 
             if (results[i].is_null && roots[i].field && roots[i].field->type.is_non_null()) data_nulled = true;
         }
     } else {
-        // Several root queries: one statement each, run concurrently on their own
-        // connections, merged in selection order.
+        // Several root queries: one statement each, run concurrently, merged in
+        // selection order. At most `lanes` run at once, each on its own connection (the
+        // rest queue behind them inside this request): a request with max_aliases root
+        // fields must not take the whole pool while other clients wait for it
+        // (product.md §9). Each lane takes the next root field until none is left.
+        const std::size_t lanes = std::min<std::size_t>(
+            {roots.size(), std::size_t{4}, std::max<std::size_t>(1, (I.cfg.pool_size + 1) / 2)});
         auto ex = co_await asio::this_coro::executor;
-        using op_t = decltype(asio::co_spawn(ex, run_one(roots[0]), asio::deferred));
-        std::vector<op_t> ops;
-        ops.reserve(roots.size());
-        for (std::size_t i = 0; i < roots.size(); ++i)
-            ops.push_back(asio::co_spawn(ex, authz.root_forbidden[i] ? forbidden_result() : run_one(roots[i]),
-                                         asio::deferred));
-        auto [order, exceptions, values] =
-            co_await asio::experimental::make_parallel_group(std::move(ops))
-                .async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
-        for (std::size_t i = 0; i < roots.size(); ++i) {
-            if (exceptions[i]) {
-                results[i].is_null = true;
-                results[i].errors.push_back(error::at("Internal error.", roots[i].loc,
-                                                      graphql::code::internal_error));
-            } else {
-                results[i] = std::move(values[i]);
+        std::atomic<std::size_t> next{0};
+        auto lane = [&]() -> asio::awaitable<void> {
+            for (std::size_t i = next++; i < roots.size(); i = next++) {
+                if (authz.root_forbidden[i]) {
+                    results[i].is_null = true;
+                    continue;
+                }
+                try {
+                    results[i] = co_await run_one(roots[i]);
+                } catch (const std::exception& e) {
+                    spdlog::error("request {}: root field {} failed: {}", req.request_id,
+                                  roots[i].response_key, e.what());
+                    results[i] = field_result{};
+                    results[i].is_null = true;
+                    results[i].errors.push_back(error::at("Internal error.", roots[i].loc,
+                                                          graphql::code::internal_error));
+                }
             }
-        }
+        };
+        using op_t = decltype(asio::co_spawn(ex, lane(), asio::deferred));
+        std::vector<op_t> ops;
+        ops.reserve(lanes);
+        for (std::size_t k = 0; k < lanes; ++k) ops.push_back(asio::co_spawn(ex, lane(), asio::deferred));
+        (void)co_await asio::experimental::make_parallel_group(std::move(ops))
+            .async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
     }
 
     bool data_null = false;
@@ -551,7 +697,8 @@ std::string engine::explain(const std::string& query, const boost::json::value& 
         return errors_body({error::at("Syntax Error: " + doc.error().message,
                                       {doc.error().line, doc.error().column},
                                       graphql::code::parse_failed)});
-    graphql::plan_options popts{I.cfg.max_query_depth, I.cfg.max_aliases};
+    graphql::plan_options popts{I.cfg.max_query_depth, I.cfg.max_aliases, I.cfg.max_fields,
+                                    I.cfg.max_filter_conditions};
     auto plan = graphql::plan_operation(*I.schema, *doc, operation_name, from_json(variables), popts);
     if (!plan) return errors_body(plan.error());
     std::string out;

@@ -17,6 +17,8 @@ void metrics::observe(std::chrono::steady_clock::duration d, const std::vector<g
 std::string metrics::text(const std::string& backend, const pg::pool_metrics& pool) const {
     std::string out;
     std::lock_guard lk(mu_);
+    out += "# HELP fraiseql_build_info The running FraiseQL version.\n# TYPE fraiseql_build_info gauge\n";
+    out += fmt::format("fraiseql_build_info{{version=\"{}\"}} 1\n", FRAISEQL_VERSION);
     out += "# HELP fraiseql_backend_info The database backend in use.\n# TYPE fraiseql_backend_info gauge\n";
     out += fmt::format("fraiseql_backend_info{{backend=\"{}\"}} 1\n", backend);
     out += "# HELP fraiseql_requests_total GraphQL requests executed.\n# TYPE fraiseql_requests_total counter\n";

@@ -113,7 +113,8 @@ boost::asio::awaitable<field_result> run_mutation(exec_context& ctx, const graph
         co_return r;
     }
     first_row_sink sink;
-    auto ran = co_await run_with_session(ctx, **lease, call->stmt.text, params, &sink);
+    // reset_session: the function may leave session state behind (docs/mutations.md).
+    auto ran = co_await run_with_session(ctx, **lease, call->stmt.text, params, &sink, true);
     if (!ran) {
         r.errors.push_back(database_error(ctx, ran.error(), fp));
         co_return r;

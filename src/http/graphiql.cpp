@@ -1,36 +1,70 @@
 #include "graphiql.hpp"
 
 namespace fraiseql::http {
+namespace {
 
-// GraphiQL's own assets are loaded by the browser from a public CDN (the
-// server itself never fetches them); see docs/http.md.
+/// The endpoint goes into an HTML attribute.
+std::string html_escape(std::string_view s) {
+    std::string out;
+    for (char c : s) {
+        switch (c) {
+        case '&':
+            out += "&amp;";
+            break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
+        case '\'':
+            out += "&#39;";
+            break;
+        default:
+            out += c;
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+const graphiql_asset* find_graphiql_asset(std::string_view path) {
+    for (const auto& a : graphiql_assets())
+        if (a.path == path)
+            return &a;
+    return nullptr;
+}
+
+std::string_view graphiql_content_security_policy() {
+    return "default-src 'none'; script-src 'self'; style-src 'self'; "
+           "connect-src 'self'; img-src 'self' data:; font-src 'self' data:; base-uri 'none'; "
+           "form-action 'none'; frame-ancestors 'none'";
+}
+
 std::string graphiql_page(std::string_view endpoint) {
     std::string page = R"HTML(<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <title>FraiseQL — GraphiQL</title>
-<style>body{margin:0;height:100vh}#graphiql{height:100vh}</style>
-<link rel="stylesheet" href="https://unpkg.com/graphiql@3.0.10/graphiql.min.css">
-</head>
-<body>
-<div id="graphiql">Loading GraphiQL…</div>
-<script crossorigin src="https://unpkg.com/react@18.2.0/umd/react.production.min.js"></script>
-<script crossorigin src="https://unpkg.com/react-dom@18.2.0/umd/react-dom.production.min.js"></script>
-<script crossorigin src="https://unpkg.com/graphiql@3.0.10/graphiql.min.js"></script>
-<script>
-const fetcher = GraphiQL.createFetcher({ url: ')HTML";
-    page += endpoint;
-    page += R"HTML(' });
-ReactDOM.createRoot(document.getElementById('graphiql')).render(
-  React.createElement(GraphiQL, {
-    fetcher,
-    defaultQuery: '{\n  users(limit: 3) {\n    id\n    email\n    firstName\n    posts { title }\n  }\n}\n'
-  }));
-</script>
-</body>
-</html>
+<link rel="icon" href="data:,">
 )HTML";
+    for (const auto& a : graphiql_assets())
+        if (a.stylesheet)
+            page += "<link rel=\"stylesheet\" href=\"" + std::string(a.path) + "\">\n";
+    // No inline script or style attribute (the CSP forbids both): the start-up script reads the
+    // endpoint from the data attribute and sizes the page.
+    page += "</head>\n<body>\n<div id=\"graphiql\" "
+            "data-endpoint=\"" +
+            html_escape(endpoint) + "\">Loading GraphiQL…</div>\n";
+    for (const auto& a : graphiql_assets())
+        if (!a.stylesheet)
+            page += "<script src=\"" + std::string(a.path) + "\"></script>\n";
+    page += "</body>\n</html>\n";
     return page;
 }
 

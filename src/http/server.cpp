@@ -677,9 +677,18 @@ server::impl::handle(const bhttp::request<bhttp::string_body>& req, request_io& 
         res = std::move(*r);
     } else if (path == "/health" && req.method() == bhttp::verb::get) {
         res = json_response(bhttp::status::ok,
-                            std::string(R"({"status":"ok","backend":")") +
-                                std::string(engine.settings().backend) + "\"}",
+                            std::string(R"({"status":"ok","version":")") + FRAISEQL_VERSION +
+                                R"(","backend":")" + std::string(engine.settings().backend) + "\"}",
                             req.version());
+    } else if (const auto* asset = find_graphiql_asset(path);
+               asset && req.method() == bhttp::verb::get &&
+               engine.settings().environment == exec::environment_kind::development) {
+        // GraphiQL's own files, embedded (src/http/graphiql.hpp); development only, like the page.
+        res = bhttp::response<bhttp::string_body>(bhttp::status::ok, req.version());
+        res.set(bhttp::field::content_type, asset->content_type);
+        res.set(bhttp::field::cache_control, graphiql_asset_cache_control);
+        res.set("X-Content-Type-Options", "nosniff");
+        res.body() = std::string(asset->body);
     } else if (path == "/ready" && req.method() == bhttp::verb::get) {
         bool ok = co_await engine.ready();
         res = json_response(ok ? bhttp::status::ok : bhttp::status::service_unavailable,
@@ -729,6 +738,9 @@ server::impl::handle_graphql(const bhttp::request<bhttp::string_body>& req,
                 accepts(accept_header, "text/html")) {
                 bhttp::response<bhttp::string_body> page(bhttp::status::ok, req.version());
                 page.set(bhttp::field::content_type, "text/html; charset=utf-8");
+                page.set("Content-Security-Policy", graphiql_content_security_policy());
+                page.set(bhttp::field::cache_control, "no-cache");
+                page.set("X-Content-Type-Options", "nosniff");
                 page.body() = graphiql_page("/graphql");
                 co_return page;
             }
@@ -778,7 +790,10 @@ server::impl::handle_graphql(const bhttp::request<bhttp::string_body>& req,
                           request_id,
                           allowed_origin(cfg.cors_origins, std::string_view(req[bhttp::field::origin].data(),
                                                                            req[bhttp::field::origin].size())));
+    // product.md §9: a batch shares one deadline, not request_timeout per operation.
+    const auto batch_deadline = pg::clock::now() + cfg.request_timeout;
     for (auto& one : batch) {
+        one.deadline = batch_deadline;
         one.authorization = auth;
         one.headers = headers;
         one.via_get = req.method() == bhttp::verb::get;

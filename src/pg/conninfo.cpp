@@ -50,7 +50,8 @@ bool known_key(std::string_view k) {
     static constexpr std::string_view keys[] = {
         "host", "hostaddr", "port", "user", "password", "dbname", "sslmode",
         "application_name", "fallback_application_name", "connect_timeout", "sslrootcert",
-        "sslcert", "sslkey", "channel_binding", "options", "client_encoding"};
+        "sslcert", "sslkey", "channel_binding", "options", "client_encoding", "keepalives",
+        "keepalives_idle", "keepalives_interval", "keepalives_count", "tcp_user_timeout"};
     for (auto key : keys)
         if (key == k) return true;
     return false;
@@ -317,6 +318,28 @@ result<conninfo, std::string> parse_conninfo(std::string_view s, const env_looku
             return fail{"invalid connect_timeout " + quote(*v)};
         // libpq treats 1 as 2 seconds (a 1-second timeout is too racy to be useful).
         ci.connect_timeout = std::chrono::seconds(t == 1 ? 2 : t);
+    }
+    // TCP keepalive and user timeout: libpq's keys, integers >= 0 (see conninfo.hpp for the
+    // defaults, which differ from the OS's on purpose).
+    auto non_negative = [&](std::string_view k, long& out) -> result<bool, std::string> {
+        auto v = get(k);
+        if (!v || v->empty()) return false;
+        auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
+        if (ec != std::errc() || ptr != v->data() + v->size() || out < 0 || out > 2'000'000'000)
+            return fail{"invalid " + std::string(k) + " " + quote(*v)};
+        return true;
+    };
+    long n = 0;
+    for (std::string_view k : {"keepalives", "keepalives_idle", "keepalives_interval",
+                               "keepalives_count", "tcp_user_timeout"}) {
+        auto r = non_negative(k, n);
+        if (!r) return fail{r.error()};
+        if (!*r) continue;
+        if (k == "keepalives") ci.keepalives = n != 0;
+        else if (k == "keepalives_idle") ci.keepalives_idle = std::chrono::seconds(n);
+        else if (k == "keepalives_interval") ci.keepalives_interval = std::chrono::seconds(n);
+        else if (k == "keepalives_count") ci.keepalives_count = static_cast<int>(n);
+        else ci.tcp_user_timeout = std::chrono::milliseconds(n);
     }
     if (ci.is_unix_socket() && ci.sslmode >= ssl_mode::require && ci.hostaddr.empty()) {
         // libpq never uses TLS over a unix socket; a "require" there cannot be met.

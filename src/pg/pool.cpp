@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,8 @@ struct waiter {
     std::unique_ptr<connection> conn; ///< handed over by give_back
     clock::time_point created{};
     bool slot = false;   ///< a free slot was reserved for this waiter: it connects itself
+    bool probe = false;  ///< ... and its attempt is the one probe of an outage
+    bool retry = false;  ///< woken to look again (a probe failed): not served, not timed out
     bool closed = false; ///< the pool was closed
 };
 
@@ -73,6 +76,7 @@ struct pool::impl {
     pool_metrics counts;                            // the cumulative counters
     unsigned failures = 0;                          // consecutive failed connection attempts
     clock::time_point retry_at{};                   // no new connection before this
+    bool probing = false;                           // the outage's one attempt is in flight
     error last_error;
 
     // All below: call with `m` held.
@@ -111,28 +115,68 @@ struct pool::impl {
         return nullptr;
     }
 
-    /// A slot was freed: let the oldest waiter connect with it.
-    std::shared_ptr<waiter> grant_slot() {
-        if (closed || waiters.empty() || total >= opts.max_size) return nullptr;
+    /// May a new connection attempt start now? Not during the backoff after a failure, and
+    /// while the server looks down (failures > 0) only one attempt at a time — the probe —
+    /// so that a crowd of waiters makes one attempt per backoff step, not one each.
+    bool may_connect(clock::time_point now) const {
+        return !closed && total < opts.max_size && now >= retry_at && !probing;
+    }
+
+    /// Reserves a slot for a connection attempt; true when it is the outage's probe.
+    bool begin_attempt() {
+        ++total;
+        ++in_use;
+        if (failures == 0) return false;
+        probing = true;
+        return true;
+    }
+
+    /// A slot was freed: let the oldest waiter connect with it (when attempts are allowed).
+    std::shared_ptr<waiter> grant_slot(clock::time_point now) {
+        if (waiters.empty() || !may_connect(now)) return nullptr;
         auto w = std::move(waiters.front());
         waiters.pop_front();
         w->slot = true;
-        ++total;
-        ++in_use;
+        w->probe = begin_attempt();
         return w;
     }
 
-    void connect_failed(const error& e, clock::time_point now) {
+    /// Every waiter, told to look again: after a failed attempt each one either fails at
+    /// once (the backoff outlasts its deadline) or sleeps until the next attempt is allowed.
+    void retry_all(std::vector<std::shared_ptr<waiter>>& out) {
+        for (auto& w : waiters) {
+            w->retry = true;
+            out.push_back(std::move(w));
+        }
+        waiters.clear();
+    }
+
+    void connect_failed(const error& e, clock::time_point now, bool probe,
+                        std::vector<std::shared_ptr<waiter>>& to_wake) {
+        if (probe) probing = false;
         ++counts.failed;
         ++failures;
         auto delay = backoff_initial * (1 << std::min(failures - 1, 6u));
         retry_at = now + std::min<clock::duration>(delay, backoff_cap);
         last_error = e;
+        retry_all(to_wake);
     }
 
-    void connect_succeeded() {
+    void connect_succeeded(bool probe, clock::time_point now,
+                           std::vector<std::shared_ptr<waiter>>& to_wake) {
+        if (probe) probing = false;
         failures = 0;
         retry_at = {};
+        // The server is back: the waiters held back by the probe may connect now.
+        while (auto g = grant_slot(now)) to_wake.push_back(std::move(g));
+    }
+
+    /// The error of an acquire that cannot connect before its deadline in an outage.
+    error outage_error() const {
+        error e = last_error;
+        if (e.code == errc::ok) e.code = errc::connection_failed;
+        e.message = "cannot connect (retrying after backoff): " + e.message;
+        return e;
     }
 };
 
@@ -140,6 +184,11 @@ namespace {
 
 void wake(const std::shared_ptr<waiter>& w) {
     if (w) w->wake.try_send(error_code{});
+}
+
+void wake_all(std::vector<std::shared_ptr<waiter>>& ws) {
+    for (auto& w : ws) wake(w);
+    ws.clear();
 }
 
 } // namespace
@@ -246,6 +295,7 @@ void pool::give_back(std::unique_ptr<connection> c, clock::time_point created,
         }
     }
     std::shared_ptr<waiter> w;
+    std::vector<std::shared_ptr<waiter>> retry;
     {
         std::lock_guard lock(impl_->m);
         auto& d = *impl_;
@@ -263,10 +313,14 @@ void pool::give_back(std::unique_ptr<connection> c, clock::time_point created,
         } else {
             --d.total;
             ++d.counts.discarded;
-            w = d.grant_slot();
+            w = d.grant_slot(now);
+            // In an outage's backoff nobody may connect yet: the waiters decide for
+            // themselves (fail before their deadline, or sleep until the next attempt).
+            if (!w && d.failures > 0 && !d.probing) d.retry_all(retry);
         }
     }
     wake(w);
+    wake_all(retry);
     // `c`, if not kept, is closed here, outside the lock.
 }
 
@@ -296,19 +350,22 @@ asio::awaitable<result<void>> pool::warm_up() {
         }
         auto c = co_await d.make->connect(clock::now() + d.opts.connect_timeout);
         std::shared_ptr<waiter> w;
+        std::vector<std::shared_ptr<waiter>> to_wake;
         {
             std::lock_guard lock(d.m);
             const auto now = clock::now();
             if (!c) {
                 --d.total;
-                d.connect_failed(c.error(), now);
-                co_return failure{c.error()};
+                d.connect_failed(c.error(), now, false, to_wake);
+            } else {
+                d.connect_succeeded(false, now, to_wake);
+                ++d.counts.created;
+                w = d.place(std::move(*c), now, now);
             }
-            d.connect_succeeded();
-            ++d.counts.created;
-            w = d.place(std::move(*c), now, now);
         }
         wake(w);
+        wake_all(to_wake);
+        if (!c) co_return failure{c.error()};
     }
 }
 
@@ -329,20 +386,24 @@ asio::awaitable<void> pool::maintain(std::weak_ptr<pool> weak) {
         std::vector<std::unique_ptr<connection>> to_close;
         std::vector<std::shared_ptr<waiter>> to_wake;
         bool top_up = false;
+        bool probe = false;
         {
             std::lock_guard lock(d.m);
             if (d.closed) co_return;
             const auto now = clock::now();
             d.reap(now, to_close);
-            while (auto g = d.grant_slot()) to_wake.push_back(std::move(g));
-            if (d.total < d.opts.min_size && now >= d.retry_at) {
-                ++d.total;
+            // Also the timer of an outage: once the backoff has passed, the oldest waiter
+            // gets the slot and makes the next attempt.
+            while (auto g = d.grant_slot(now)) to_wake.push_back(std::move(g));
+            if (d.total < d.opts.min_size && d.may_connect(now)) {
+                ++d.total; // an idle connection to be: not in use
+                probe = d.failures > 0;
+                d.probing = d.probing || probe;
                 top_up = true;
             }
         }
         to_close.clear();
-        for (auto& g : to_wake) wake(g);
-        to_wake.clear();
+        wake_all(to_wake);
         if (!top_up) continue;
         auto c = co_await d.make->connect(clock::now() + d.opts.connect_timeout);
         std::shared_ptr<waiter> w;
@@ -351,19 +412,20 @@ asio::awaitable<void> pool::maintain(std::weak_ptr<pool> weak) {
             const auto now = clock::now();
             if (!c) {
                 --d.total;
-                d.connect_failed(c.error(), now);
-                continue;
-            }
-            d.connect_succeeded();
-            ++d.counts.created;
-            if (d.closed) {
-                --d.total;
-                to_close.push_back(std::move(*c));
+                d.connect_failed(c.error(), now, probe, to_wake);
             } else {
-                w = d.place(std::move(*c), now, now);
+                d.connect_succeeded(probe, now, to_wake);
+                ++d.counts.created;
+                if (d.closed) {
+                    --d.total;
+                    to_close.push_back(std::move(*c));
+                } else {
+                    w = d.place(std::move(*c), now, now);
+                }
             }
         }
         wake(w);
+        wake_all(to_wake);
     }
 }
 
@@ -374,12 +436,23 @@ asio::awaitable<result<lease>> pool::acquire(deadline dl) {
     const deadline limit = std::min(dl, clock::now() + d.opts.acquire_timeout);
     std::vector<std::unique_ptr<connection>> to_close;
     std::vector<std::shared_ptr<waiter>> to_wake;
+    // Why the previous round did not produce a connection (a failed health ping): the
+    // error to report if the deadline passes before another round does.
+    std::optional<error> last;
+    // Woken by a failed attempt to look again: it keeps its turn (no queueing behind
+    // newcomers) for the next round.
+    bool retried = false;
+    bool first_round = true;
 
+    // Every round re-checks the deadline first: whatever a round did (a health ping that
+    // failed, a backoff sleep, a wake-up to look again), the loop never outlives `limit`
+    // and never spins — each round either returns or awaits something bounded by it.
     for (;;) {
         std::unique_ptr<connection> c;
         clock::time_point created{};
         bool check = false;
         bool connect = false;
+        bool probe = false;
         std::optional<clock::time_point> backoff_until;
         std::optional<error> fail;
         std::shared_ptr<waiter> w;
@@ -387,6 +460,13 @@ asio::awaitable<result<lease>> pool::acquire(deadline dl) {
             std::lock_guard lock(d.m);
             const auto now = clock::now();
             if (d.closed) co_return make_error(errc::pool_closed, "the pool is closed");
+            if (!first_round && now >= limit) {
+                if (last) co_return failure{std::move(*last)};
+                ++d.counts.timeouts;
+                co_return make_error(errc::pool_exhausted,
+                                     "no connection available before the deadline");
+            }
+            first_round = false;
             d.reap(now, to_close);
             // Most recently returned first: it is the warmest, and the others age out.
             while (!d.idle.empty()) {
@@ -405,36 +485,30 @@ asio::awaitable<result<lease>> pool::acquire(deadline dl) {
                 break;
             }
             // Slots freed above go to earlier waiters first (FIFO).
-            while (auto g = d.grant_slot()) to_wake.push_back(std::move(g));
+            while (auto g = d.grant_slot(now)) to_wake.push_back(std::move(g));
             if (!c) {
-                if (d.total < d.opts.max_size && d.waiters.empty()) {
-                    if (now < d.retry_at) {
-                        if (d.retry_at >= limit) {
-                            error e = d.last_error;
-                            if (e.code == errc::ok) e.code = errc::connection_failed;
-                            e.message = "cannot connect (retrying after backoff): " + e.message;
-                            fail = std::move(e);
-                        } else {
-                            backoff_until = d.retry_at;
-                        }
-                    } else {
-                        ++d.total;
-                        ++d.in_use;
-                        connect = true;
-                    }
+                const bool my_turn = d.waiters.empty() || retried;
+                if (d.total < d.opts.max_size && my_turn && now < d.retry_at) {
+                    // Backoff after a failed attempt: wait for the next one if the deadline
+                    // allows, else fail now (the request fails before its deadline).
+                    if (d.retry_at >= limit) fail = d.outage_error();
+                    else backoff_until = d.retry_at;
+                } else if (my_turn && d.may_connect(now)) {
+                    probe = d.begin_attempt();
+                    connect = true;
                 } else {
+                    // Every connection in use, or the outage's probe in flight: queue.
                     w = std::make_shared<waiter>(d.ex);
                     d.waiters.push_back(w);
                 }
             }
         }
         to_close.clear(); // closed outside the lock
-        for (auto& g : to_wake) wake(g);
-        to_wake.clear();
+        wake_all(to_wake);
         if (fail) co_return failure{std::move(*fail)};
 
         if (backoff_until) {
-            asio::steady_timer t(d.ex, *backoff_until);
+            asio::steady_timer t(d.ex, std::min(*backoff_until, limit));
             co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
             continue;
         }
@@ -449,12 +523,17 @@ asio::awaitable<result<lease>> pool::acquire(deadline dl) {
                 created = w->created;
             } else if (w->slot) {
                 connect = true;
+                probe = w->probe;
             } else if (w->closed) {
                 co_return make_error(errc::pool_closed, "the pool is closed");
+            } else if (w->retry) {
+                retried = true;
+                continue;
             } else {
                 // Timed out; leave the queue (a hand-over after this point cannot happen).
                 auto it = std::find(d.waiters.begin(), d.waiters.end(), w);
                 if (it != d.waiters.end()) d.waiters.erase(it);
+                if (d.failures > 0) co_return failure{d.outage_error()};
                 ++d.counts.timeouts;
                 co_return make_error(errc::pool_exhausted,
                                      "no connection available within the acquire timeout (" +
@@ -464,35 +543,42 @@ asio::awaitable<result<lease>> pool::acquire(deadline dl) {
 
         if (connect) {
             auto r = co_await d.make->connect(std::min(limit, clock::now() + d.opts.connect_timeout));
-            std::shared_ptr<waiter> next;
             {
                 std::lock_guard lock(d.m);
                 const auto now = clock::now();
                 if (!r) {
                     --d.total;
                     --d.in_use;
-                    d.connect_failed(r.error(), now);
-                    next = d.grant_slot();
+                    d.connect_failed(r.error(), now, probe, to_wake);
                 } else {
-                    d.connect_succeeded();
+                    d.connect_succeeded(probe, now, to_wake);
                     ++d.counts.created;
                     ++d.counts.acquired;
                 }
             }
-            wake(next);
+            wake_all(to_wake);
             if (!r) co_return failure{std::move(r).error()};
             co_return lease(self, std::move(*r), clock::now());
         }
 
         if (check) {
-            // Idle for a while: make sure the server still answers before handing it out.
+            // Idle for a while (or a sibling was found dead): make sure the server still
+            // answers before handing it out. Bounded by health_check_timeout as well as the
+            // deadline, so that one dead connection (a half-open socket that swallows the
+            // ping) leaves time to replace it.
             const statement ping{"SELECT 1", {}, nullptr, format::text, false};
-            auto ok = co_await c->run(std::span<const statement>(&ping, 1), limit);
+            const auto ping_limit = std::min(limit, clock::now() + d.opts.health_check_timeout);
+            auto ok = co_await c->run(std::span<const statement>(&ping, 1), ping_limit);
             if (!ok) {
+                last = std::move(ok).error();
+                last->message = "health check of an idle connection failed: " + last->message;
                 std::lock_guard lock(d.m);
                 --d.in_use;
                 --d.total;
                 ++d.counts.discarded;
+                // Its siblings are suspect too (same reasoning as in give_back).
+                for (auto& ic : d.idle) ic.suspect = true;
+                while (auto g = d.grant_slot(clock::now())) to_wake.push_back(std::move(g));
                 to_close.push_back(std::move(c));
                 continue;
             }

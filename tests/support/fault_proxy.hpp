@@ -43,6 +43,8 @@ struct fault_stats {
     std::uint64_t live = 0;            ///< connections open now
     std::uint64_t bytes_to_server = 0; ///< forwarded client -> upstream
     std::uint64_t bytes_to_client = 0; ///< forwarded upstream -> client
+    std::uint64_t writes_to_server = 0; ///< socket writes towards upstream (fragment: 1/byte)
+    std::uint64_t writes_to_client = 0; ///< socket writes towards the client
 };
 
 class fault_proxy {
@@ -59,6 +61,9 @@ public:
 
     /// The mode for bytes flowing from now on, in `dir`.
     void set_mode(fault_mode m, direction dir = direction::both);
+    /// Refuses (RST right after accept) new connections while true, whatever the modes of
+    /// live ones; set_mode(refuse) sets it and set_mode(anything else) clears it.
+    void set_refuse_new(bool refuse);
     /// Adds `latency` before each forwarded chunk (0 removes it).
     void set_latency(std::chrono::milliseconds latency, direction dir = direction::both);
     /// Caps forwarding at `bytes_per_second` (0 removes the cap).

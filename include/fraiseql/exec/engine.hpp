@@ -31,6 +31,10 @@ struct request {
     std::vector<std::pair<std::string, std::string>> headers; ///< lower-case names
     bool via_get = false;          ///< GET requests may only run queries
     std::string request_id;
+    /// The deadline the request must finish by; the default (epoch) means
+    /// request_timeout from when execute() starts. A batch sets one deadline for all of
+    /// its operations (product.md §9): the earlier of the two applies.
+    pg::deadline deadline{};
     /// Fired by the transport when the client goes away: the request's statements are
     /// cancelled on the server and no new one starts (docs/http.md "Client disconnect").
     std::shared_ptr<pg::cancel_signal> cancel;

@@ -25,7 +25,35 @@ namespace fraiseql::graphql {
 struct plan_options {
     std::uint32_t max_depth = 15;    ///< 0: unlimited
     std::uint32_t max_aliases = 30;  ///< fields written with an alias; 0: unlimited
+    /// Field selections after expanding fragments (product.md §9 `max_fields`), checked by
+    /// check_expansion() before anything is expanded; 0: unlimited.
+    std::uint32_t max_fields = 10'000;
+    /// Conditions in one `where` argument (product.md §9 `max_filter_conditions`): each
+    /// operator on a field is one (an `in` list is one), AND/OR/NOT and nested objects
+    /// add up what they hold; counted on the coerced values, variables included, by
+    /// bind_operation and plan_operation, so the SQL is never built; 0: unlimited.
+    std::uint32_t max_filter_conditions = 1'000;
 };
+
+/// The budget of a document's fragment expansion (product.md §9).
+struct expansion_limits {
+    std::uint64_t max_fields = 10'000;    ///< field selections after expansion; 0: unlimited
+    std::size_t max_fragment_depth = 64;  ///< fragment spreads nested in one another (0: 1)
+};
+
+/// Counts the field selections of the operation `operation_name` selects (empty: the
+/// only one; when that is ambiguous, the largest operation) as if every fragment spread
+/// were replaced by its fragment, without expanding anything: each fragment's cost is
+/// computed once (memoised, saturating), so time and memory are linear in the document
+/// however many times the expansion would repeat a fragment. Directives and type
+/// conditions are ignored (an upper bound). Also measures how deep fragment spreads
+/// nest, in every fragment of the document, used or not. Returns one QUERY_TOO_COMPLEX
+/// error when a limit is exceeded (`Query has N field selections after expanding
+/// fragments; the limit (max_fields) is M.`), else nothing. Unknown fragments and
+/// cycles are left to validation. prepare_operation and plan_operation call it first;
+/// the engine calls it before validation. Thread-safe; never throws except bad_alloc.
+std::optional<error> check_expansion(const document& doc, std::string_view operation_name,
+                                     const expansion_limits& limits = {});
 
 /// Plans the operation in one pass (parse-free, but every step runs). `variables` is the raw JSON of the request's variables
 /// (an object, or null) as an input_value tree where JSON strings are `string`.

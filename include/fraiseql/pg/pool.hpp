@@ -24,7 +24,16 @@
 /// waits for the retry time if its deadline allows, else fails at once with
 /// errc::connection_failed and the last connection error; so the first request
 /// after the server is back succeeds, and requests during the outage fail before
-/// their deadline.
+/// their deadline. While the server looks down, one attempt at a time is made (the
+/// probe); the other acquires wait for its outcome instead of connecting too, so a crowd
+/// of requests makes one attempt per backoff step, not one each (no reconnect storm).
+///
+/// Health check: a connection idle for health_check_after (or whose sibling was found
+/// broken) is pinged (SELECT 1) before it is handed out, bounded by health_check_timeout
+/// and the deadline; a failed ping drops it and the acquire goes on with another
+/// connection. Every round of acquire re-checks the deadline: it never spins, and it ends
+/// by the deadline with the last error seen (the ping's, the connection attempt's) or
+/// pool_exhausted.
 
 #include <chrono>
 #include <cstddef>
@@ -44,6 +53,8 @@ struct pool_options {
     std::chrono::milliseconds max_lifetime{std::chrono::hours(1)};
     /// A connection idle for longer than this is pinged before being handed out.
     std::chrono::milliseconds health_check_after{std::chrono::seconds(30)};
+    /// Bound on that ping (and the deadline): a dead connection is replaced, not waited on.
+    std::chrono::milliseconds health_check_timeout{2000};
     /// Bound on the ROLLBACK of a connection returned inside a transaction block.
     std::chrono::milliseconds rollback_timeout{2000};
 };

@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 namespace fraiseql::graphql {
 namespace detail {
@@ -178,6 +179,8 @@ struct planner {
     const plan_options& opts;
     errors_t errors;
     detail::fragment_map fragments;
+    /// Response key -> index in the groups being collected.
+    std::unordered_map<std::string_view, std::size_t> group_index;
     std::map<std::string, input_value> vars; ///< coerced; absent = not provided, no default
     const operation_definition* op = nullptr;
     std::uint32_t aliases = 0;
@@ -350,11 +353,11 @@ struct planner {
         for (const auto& sel : set) {
             if (const auto* f = std::get_if<field>(&sel.node)) {
                 if (!included(f->directives)) continue;
+                // A hash lookup, not a scan of the groups (n distinct keys would cost n²/2).
                 auto key = f->response_key();
-                auto it = std::find_if(groups.begin(), groups.end(),
-                                       [&](const auto& g) { return g.first == key; });
-                if (it == groups.end()) groups.push_back({key, {f}});
-                else it->second.push_back(f);
+                auto [slot, added] = group_index.try_emplace(key, groups.size());
+                if (added) groups.push_back({key, {f}});
+                else groups[slot->second].second.push_back(f);
             } else if (const auto* sp = std::get_if<fragment_spread>(&sel.node)) {
                 if (!included(sp->directives)) continue;
                 auto fit = fragments.find(sp->name);
@@ -390,7 +393,9 @@ struct planner {
                                            std::uint32_t depth) {
         std::vector<std::pair<std::string_view, std::vector<const field*>>> groups;
         std::set<std::string_view> visited;
+        group_index.clear(); // collect() finishes before plan_field() recurses
         collect(object_type, set, groups, visited, 0);
+        group_index.clear();
         std::vector<field_plan> out;
         out.reserve(groups.size());
         for (const auto& [key, fields] : groups) {
@@ -540,7 +545,10 @@ std::optional<operation_kind> selected_operation_kind(const document& doc,
 fraiseql::result<operation_plan, std::vector<error>>
 plan_operation(const schema& s, const document& doc, std::string_view operation_name,
                const input_value& variables, const plan_options& opts) {
-    planner p{s, doc, opts, {}, {}, {}};
+    // product.md §9: the expansion is counted before it is done.
+    if (auto e = check_expansion(doc, operation_name, {opts.max_fields, 64}))
+        return failure{std::vector<error>{std::move(*e)}};
+    planner p{s, doc, opts, {}, {}, {}, {}};
     auto sel = detail::select_operation(s, doc, operation_name);
     if (!sel) return failure{std::move(sel.error())};
     p.fragments = std::move(sel->fragments);
@@ -556,6 +564,9 @@ plan_operation(const schema& s, const document& doc, std::string_view operation_
         p.fail("Operation uses " + std::to_string(p.aliases) + " aliases; the maximum is " +
                    std::to_string(opts.max_aliases) + ".",
                p.op->loc, code::query_too_complex);
+    // product.md §9: counted on the bound values (literals and variables), before any SQL.
+    if (p.errors.empty())
+        detail::check_filter_budget(s, plan.root_fields, opts.max_filter_conditions, p.errors);
     if (!p.errors.empty()) return failure{std::move(p.errors)};
     return plan;
 }

@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "fraiseql/graphql/planner.hpp"
 #include "plan_support.hpp"
@@ -174,6 +175,8 @@ struct preparer {
     detail::fragment_map fragments;
     std::map<std::string_view, std::int32_t> var_index;
     std::vector<error> errors;
+    /// Response key -> group of the selection_plan being collected.
+    std::unordered_map<std::string_view, std::int32_t>* group_index = nullptr;
 
     void fail(std::string msg, source_location loc, const char* c = code::validation_failed) {
         errors.push_back(error::at(std::move(msg), loc, c));
@@ -335,13 +338,14 @@ struct preparer {
             if (const auto* f = std::get_if<field>(&sel.node)) {
                 if (!conditions(f->directives, n.conds))
                     continue;
-                const auto key = f->response_key();
-                auto it = std::find_if(sp.groups.begin(), sp.groups.end(), [&](const group& g) {
-                    return g.occ.front().f->response_key() == key;
-                });
-                if (it == sp.groups.end())
-                    it = sp.groups.emplace(sp.groups.end());
-                n.group = static_cast<std::int32_t>(it - sp.groups.begin());
+                // A hash lookup, not a scan of the groups: a selection set of n distinct
+                // keys would otherwise cost n²/2 comparisons (product.md §9).
+                auto [slot, added] = group_index->try_emplace(
+                    f->response_key(), static_cast<std::int32_t>(sp.groups.size()));
+                if (added)
+                    sp.groups.emplace_back();
+                auto it = sp.groups.begin() + slot->second;
+                n.group = slot->second;
                 n.occurrence = static_cast<std::uint32_t>(it->occ.size());
                 it->occ.push_back({f, {}});
                 out.push_back(std::move(n));
@@ -390,8 +394,11 @@ struct preparer {
         selection_plan sp;
         sp.type = &object_type;
         std::set<std::string_view> visited;
+        std::unordered_map<std::string_view, std::int32_t> index;
+        group_index = &index; // collect() finishes before resolve() recurses
         for (const auto& [origin, set] : sets)
             collect(sp, *set, origin, sp.nodes, visited, 0);
+        group_index = nullptr;
         sp.offsets.reserve(sp.groups.size());
         for (auto& g : sp.groups) {
             sp.offsets.push_back(sp.occurrences);
@@ -822,6 +829,9 @@ prepare_operation(const schema& s, std::shared_ptr<const document> doc,
     if (!doc)
         return failure{
             std::vector<error>{error::at("Must provide a document.", {}, code::validation_failed)}};
+    // product.md §9: the expansion is counted before it is done.
+    if (auto e = check_expansion(*doc, operation_name, {opts.max_fields, 64}))
+        return failure{std::vector<error>{std::move(*e)}};
     auto sel = detail::select_operation(s, *doc, operation_name);
     if (!sel)
         return failure{std::move(sel.error())};
@@ -831,7 +841,7 @@ prepare_operation(const schema& s, std::shared_ptr<const document> doc,
     out->kind = sel->kind;
     out->name = std::string(sel->op->name);
     out->loc = sel->op->loc;
-    preparer p{s, opts, std::move(sel->fragments), {}, {}};
+    preparer p{s, opts, std::move(sel->fragments), {}, {}, nullptr};
     p.prepare_variables(*sel->op, *out);
     if (!p.errors.empty())
         return failure{std::move(p.errors)};
@@ -861,6 +871,10 @@ fraiseql::result<operation_plan, std::vector<error>> bind_operation(const prepar
         b.fail("Operation uses " + std::to_string(b.aliases) + " aliases; the maximum is " +
                    std::to_string(op.opts.max_aliases) + ".",
                op.loc, code::query_too_complex);
+    // product.md §9: counted on the bound values (literals and variables), before any SQL.
+    if (b.errors.empty())
+        detail::check_filter_budget(*op.s, plan.root_fields, op.opts.max_filter_conditions,
+                                    b.errors);
     if (!b.errors.empty())
         return failure{std::move(b.errors)};
     return plan;

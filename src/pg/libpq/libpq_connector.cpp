@@ -1,6 +1,9 @@
 // make_libpq_connector: the fallback backend's entry point (product spec §6).
 #include <libpq-fe.h>
 
+#include <cstring>
+#include <string>
+
 #include "fraiseql/pg/conninfo.hpp"
 #include "fraiseql/pg/libpq.hpp"
 #include "libpq_connection.hpp"
@@ -24,6 +27,37 @@ private:
     std::string conninfo_;
 };
 
+/// One key='value' pair of a libpq key/value connection string (34.1.1.1: single quotes,
+/// backslash escapes for ' and \).
+void append_setting(std::string& out, const char* key, std::string_view value) {
+    if (!out.empty()) out += ' ';
+    out += key;
+    out += "='";
+    for (char c : value) {
+        if (c == '\\' || c == '\'') out += '\\';
+        out += c;
+    }
+    out += '\'';
+}
+
+/// The settings given, as key/value pairs, plus FraiseQL's keepalive defaults where the
+/// string sets none (conninfo.hpp): libpq leaves them to the OS (2 h before the first
+/// probe), the native driver does not, and both backends must notice a dead peer alike.
+std::string with_keepalive_defaults(const PQconninfoOption* opts) {
+    static constexpr std::pair<const char*, const char*> defaults[] = {
+        {"keepalives_idle", "60"}, {"keepalives_interval", "10"}, {"keepalives_count", "3"}};
+    std::string out;
+    for (const PQconninfoOption* o = opts; o->keyword; ++o)
+        if (o->val) append_setting(out, o->keyword, o->val);
+    for (auto [key, value] : defaults) {
+        bool set = false;
+        for (const PQconninfoOption* o = opts; o->keyword; ++o)
+            if (std::strcmp(o->keyword, key) == 0 && o->val && *o->val) set = true;
+        if (!set) append_setting(out, key, value);
+    }
+    return out;
+}
+
 } // namespace
 
 result<std::unique_ptr<connector>> make_libpq_connector(asio::any_io_executor ex,
@@ -43,6 +77,9 @@ result<std::unique_ptr<connector>> make_libpq_connector(asio::any_io_executor ex
         while (!msg.empty() && msg.back() == '\n') msg.pop_back();
         return make_error(errc::bad_connection_string, "invalid connection string: " + msg);
     }
+    // PQconninfoParse reports only what the string says (no environment, no defaults), so
+    // the rebuilt string leaves those to PQconnectStart exactly as the original would.
+    conninfo = with_keepalive_defaults(opts);
     PQconninfoFree(opts);
     return std::unique_ptr<connector>(new libpq_connector(std::move(ex), std::move(conninfo)));
 }

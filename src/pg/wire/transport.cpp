@@ -1,6 +1,8 @@
 // Asio transport for the native driver: TCP / unix socket / TLS.
 #include "transport.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 
@@ -22,7 +24,27 @@ namespace fraiseql::pg::wire {
 
 namespace {
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+/// TCP keepalive and user timeout as libpq sets them (fe-connect.c: SO_KEEPALIVE, then
+/// TCP_KEEPIDLE / TCP_KEEPINTVL / TCP_KEEPCNT, TCP_USER_TIMEOUT), so that a peer that
+/// vanished without a FIN or RST — a partition, a dead host — is noticed by the kernel and
+/// the next read fails instead of waiting forever. 0 leaves a value to the OS. Failures are
+/// ignored: keepalive is a safety net, not a reason to refuse a working connection.
+void apply_keepalive(int fd, const conninfo& ci) {
+    const int on = ci.keepalives ? 1 : 0;
+    ::setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on);
+    if (ci.keepalives) {
+        if (const int idle = int(ci.keepalives_idle.count()); idle > 0)
+            ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+        if (const int intvl = int(ci.keepalives_interval.count()); intvl > 0)
+            ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof intvl);
+        if (const int cnt = ci.keepalives_count; cnt > 0)
+            ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof cnt);
+    }
+    if (const auto ut = static_cast<unsigned>(ci.tcp_user_timeout.count()); ut > 0)
+        ::setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &ut, sizeof ut);
 }
+} // namespace
 
 transport::transport(asio::any_io_executor ex) : tcp_(ex), local_(ex), resolver_(ex) {}
 
@@ -54,6 +76,7 @@ asio::awaitable<error_code> transport::connect(const conninfo& ci) {
         target_.tcp = ep;
     }
     tcp_.set_option(asio::ip::tcp::no_delay(true), ec); // small request/response round trips
+    apply_keepalive(tcp_.native_handle(), ci);
     co_return error_code{};
 }
 

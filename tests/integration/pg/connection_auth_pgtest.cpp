@@ -120,7 +120,7 @@ TEST_P(auth, bad_connection_string) {
 TEST_P(auth, both_backends_refuse_the_same_connection_strings) {
     // Strings libpq alone would accept but the native driver refuses: switching backends
     // must never change what starts (issue 4).
-    for (const char* bad : {"postgres://u@h1,h2/db", "postgres://u@h/db?keepalives=1",
+    for (const char* bad : {"postgres://u@h1,h2/db", "postgres://u@h/db?target_session_attrs=read-write",
                             "postgres://u@h/db?client_encoding=LATIN1",
                             "postgres://u@h:54x2/db", "host=h port=99999"}) {
         auto c = pg::make_connector(GetParam(), io_.get_executor(), bad);

@@ -108,6 +108,26 @@ TEST(conninfo, key_value_form) {
     EXPECT_EQ(e.password, "");
 }
 
+TEST(conninfo, keepalive_defaults_and_libpq_keys) {
+    // FraiseQL's defaults (not the OS's 7200/75/9): a dead peer is noticed in ~90 s.
+    auto d = ok("host=h");
+    EXPECT_TRUE(d.keepalives);
+    EXPECT_EQ(d.keepalives_idle, std::chrono::seconds(60));
+    EXPECT_EQ(d.keepalives_interval, std::chrono::seconds(10));
+    EXPECT_EQ(d.keepalives_count, 3);
+    EXPECT_EQ(d.tcp_user_timeout, std::chrono::milliseconds(0));
+    auto c = ok("postgres://h/db?keepalives_idle=5&keepalives_interval=2&keepalives_count=4"
+                "&tcp_user_timeout=1500");
+    EXPECT_EQ(c.keepalives_idle, std::chrono::seconds(5));
+    EXPECT_EQ(c.keepalives_interval, std::chrono::seconds(2));
+    EXPECT_EQ(c.keepalives_count, 4);
+    EXPECT_EQ(c.tcp_user_timeout, std::chrono::milliseconds(1500));
+    EXPECT_FALSE(ok("keepalives=0").keepalives);
+    EXPECT_TRUE(ok("keepalives=1").keepalives);
+    EXPECT_NE(err("keepalives_idle=-1").find("keepalives_idle"), std::string::npos);
+    EXPECT_NE(err("keepalives_count=x").find("keepalives_count"), std::string::npos);
+}
+
 TEST(conninfo, connect_timeout_one_means_two) {
     EXPECT_EQ(ok("connect_timeout=1").connect_timeout, std::chrono::seconds(2));
     EXPECT_EQ(ok("connect_timeout=0").connect_timeout, std::chrono::seconds(0));
