@@ -1,5 +1,7 @@
 #include "request_parsing.hpp"
 
+#include <cctype>
+
 #include <boost/beast/http/field.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/url/parse_query.hpp>
@@ -42,6 +44,43 @@ fraiseql::result<exec::request, std::string> request_from_object(const json::val
 }
 
 } // namespace
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+            return false;
+    return true;
+}
+
+bool media_type_is(std::string_view value, std::string_view media) {
+    return iequals(trim(value.substr(0, value.find(';'))), media);
+}
+
+bool accepts(std::string_view accept_header, std::string_view media) {
+    while (!accept_header.empty()) {
+        const auto comma = accept_header.find(',');
+        std::string_view item = accept_header.substr(0, comma);
+        accept_header = comma == std::string_view::npos ? std::string_view{} : accept_header.substr(comma + 1);
+        if (!media_type_is(item, media)) continue;
+        bool zero = false;
+        for (auto semi = item.find(';'); semi != std::string_view::npos;) {
+            item = item.substr(semi + 1);
+            semi = item.find(';');
+            const std::string_view param = trim(item.substr(0, semi));
+            if (param.size() < 2 || (param[0] != 'q' && param[0] != 'Q') || param[1] != '=') continue;
+            zero = param.substr(2).find_first_not_of("0.") == std::string_view::npos;
+        }
+        if (!zero) return true;
+    }
+    return false;
+}
 
 fraiseql::result<parsed_body, std::string> parse_post_body(std::string_view body,
                                                            std::size_t max_batch) {

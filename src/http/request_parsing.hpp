@@ -1,6 +1,7 @@
 #pragma once
 // Turning HTTP requests into exec::requests, and small response builders.
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +13,23 @@
 #include "fraiseql/result.hpp"
 
 namespace fraiseql::http {
+
+/// Largest request line + headers the server reads (431 beyond).
+constexpr std::uint32_t header_limit = 16 * 1024;
+
+/// `s` without leading and trailing spaces and tabs (RFC 9110 §5.6.3 OWS).
+std::string_view trim(std::string_view s);
+
+/// ASCII case-insensitive equality.
+bool iequals(std::string_view a, std::string_view b);
+
+/// Whether a media type with parameters ("Application/JSON; charset=utf-8") is `media`
+/// (lower case). Type and subtype are case-insensitive (RFC 9110 §8.3.1).
+bool media_type_is(std::string_view value, std::string_view media);
+
+/// Whether an Accept header (RFC 9110 §12.5.1) lists `media` (lower case) with a weight
+/// above zero: `q=0` means "not acceptable".
+bool accepts(std::string_view accept_header, std::string_view media);
 
 struct parsed_body {
     std::vector<exec::request> requests;

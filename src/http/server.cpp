@@ -44,7 +44,6 @@ constexpr auto as_tuple_awaitable = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 
-constexpr std::uint32_t header_limit = 16 * 1024;
 /// Accept failures (EMFILE, ENFILE, ENOBUFS, ...) back off from the first to the last
 /// value, doubling; a success resets it (docs/http.md "Connections").
 constexpr std::chrono::milliseconds accept_backoff_min{10};
@@ -100,47 +99,6 @@ private:
     asio::steady_timer timer_;
 };
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-            return false;
-    return true;
-}
-
-/// Whether a media type with parameters ("Application/JSON; charset=utf-8") is `media`
-/// (lower case). Type and subtype are case-insensitive (RFC 9110 §8.3.1).
-bool media_type_is(std::string_view value, std::string_view media) {
-    return iequals(trim(value.substr(0, value.find(';'))), media);
-}
-
-/// Whether an Accept header (RFC 9110 §12.5.1) lists `media` (lower case) with a weight
-/// above zero: `q=0` means "not acceptable".
-bool accepts(std::string_view accept_header, std::string_view media) {
-    while (!accept_header.empty()) {
-        const auto comma = accept_header.find(',');
-        std::string_view item = accept_header.substr(0, comma);
-        accept_header = comma == std::string_view::npos ? std::string_view{} : accept_header.substr(comma + 1);
-        if (!media_type_is(item, media)) continue;
-        bool zero = false;
-        for (auto semi = item.find(';'); semi != std::string_view::npos;) {
-            item = item.substr(semi + 1);
-            semi = item.find(';');
-            const std::string_view param = trim(item.substr(0, semi));
-            if (param.size() < 2 || (param[0] != 'q' && param[0] != 'Q') || param[1] != '=') continue;
-            zero = param.substr(2).find_first_not_of("0.") == std::string_view::npos;
-        }
-        if (!zero) return true;
-    }
-    return false;
-}
-
 std::string next_request_id() {
     static std::atomic<std::uint64_t> counter{0};
     static const auto seed = static_cast<std::uint64_t>(
@@ -170,8 +128,9 @@ std::string allowed_origin(const std::vector<std::string>& allowed, std::string_
 class chunked_writer final : public exec::response_stream {
 public:
     chunked_writer(beast::tcp_stream& stream, session_deadline& deadline,
-                   std::chrono::milliseconds write_timeout, unsigned version, std::string content_type,
-                   bool keep_alive, std::string request_id, std::string cors_origin)
+                   std::chrono::milliseconds write_timeout, unsigned version,
+                   std::string content_type, bool keep_alive, std::string request_id,
+                   std::string cors_origin)
         : stream_(stream), deadline_(deadline), write_timeout_(write_timeout), version_(version),
           content_type_(std::move(content_type)), keep_alive_(keep_alive),
           request_id_(std::move(request_id)), cors_origin_(std::move(cors_origin)) {}
@@ -192,7 +151,8 @@ public:
     asio::awaitable<bool> finish(std::string_view tail) {
         if (!co_await write(tail)) co_return false;
         deadline_.arm(write_timeout_, phase::write);
-        auto [ec, n] = co_await asio::async_write(stream_, bhttp::make_chunk_last(), as_tuple_awaitable);
+        auto [ec, n] =
+            co_await asio::async_write(stream_, bhttp::make_chunk_last(), as_tuple_awaitable);
         deadline_.disarm();
         if (ec) timed_out_ = deadline_.expired() == phase::write;
         co_return !ec;
@@ -287,11 +247,13 @@ struct http_counters {
         out += fmt::format("fraiseql_http_accept_errors_total {}\n", accept_errors.load());
         out += "# HELP fraiseql_http_timeouts_total Connections closed by a timeout, by phase.\n"
                "# TYPE fraiseql_http_timeouts_total counter\n";
-        out += fmt::format("fraiseql_http_timeouts_total{{phase=\"header\"}} {}\n", timeout_header.load());
-        out += fmt::format("fraiseql_http_timeouts_total{{phase=\"body\"}} {}\n", timeout_body.load());
-        out += fmt::format("fraiseql_http_timeouts_total{{phase=\"write\"}} {}\n", timeout_write.load());
-        out += fmt::format("fraiseql_http_timeouts_total{{phase=\"keepalive\"}} {}\n",
-                           timeout_keepalive.load());
+        const std::pair<const char*, std::uint64_t> by_phase[] = {
+            {"header", timeout_header.load()},
+            {"body", timeout_body.load()},
+            {"write", timeout_write.load()},
+            {"keepalive", timeout_keepalive.load()}};
+        for (const auto& [name, n] : by_phase)
+            out += fmt::format("fraiseql_http_timeouts_total{{phase=\"{}\"}} {}\n", name, n);
         out += "# HELP fraiseql_http_client_disconnects_total Requests whose client went away "
                "while they ran (their statements were cancelled).\n"
                "# TYPE fraiseql_http_client_disconnects_total counter\n";
@@ -445,15 +407,16 @@ asio::awaitable<void> server::impl::accept_loop() {
     while (!stopping) {
         // Each connection gets a strand: its session, the disconnect watcher and its
         // deadline timer never run at the same time, whatever `threads` is.
-        auto [ec, socket] =
-            co_await acceptor.async_accept(asio::any_io_executor(asio::make_strand(ioc)), as_tuple_awaitable);
+        auto [ec, socket] = co_await acceptor.async_accept(
+            asio::any_io_executor(asio::make_strand(ioc)), as_tuple_awaitable);
         if (ec) {
             if (stopping || ec == asio::error::operation_aborted) break;
             // EMFILE/ENFILE/ENOBUFS leave the pending connection in the backlog, so an
             // immediate retry fails again at once: a busy loop. Back off instead; the
             // pending connections are accepted once descriptors are free again.
             ++counters.accept_errors;
-            backoff = backoff.count() == 0 ? accept_backoff_min : std::min(backoff * 2, accept_backoff_max);
+            backoff = backoff.count() == 0 ? accept_backoff_min
+                                           : std::min(backoff * 2, accept_backoff_max);
             accept_log([&](std::uint64_t held_back) {
                 spdlog::warn("accept failed: {}; retrying in {} ms ({} more failures since the "
                              "last report)",
@@ -472,8 +435,9 @@ asio::awaitable<void> server::impl::accept_loop() {
         ++counters.accepted;
         socket.set_option(tcp::no_delay(true), ec);
         auto ex = socket.get_executor();
-        asio::co_spawn(ex, [self, s = std::move(socket)]() mutable { return self->session(std::move(s)); },
-                       asio::detached);
+        asio::co_spawn(
+            ex, [self, s = std::move(socket)]() mutable { return self->session(std::move(s)); },
+            asio::detached);
     }
 }
 
@@ -529,7 +493,8 @@ asio::awaitable<void> server::impl::linger(beast::tcp_stream& stream, beast::fla
     std::size_t drained = 0;
     while (drained < linger_bytes) {
         buffer.clear();
-        auto [rec, n] = co_await stream.async_read_some(buffer.prepare(16 * 1024), as_tuple_awaitable);
+        auto [rec, n] =
+            co_await stream.async_read_some(buffer.prepare(16 * 1024), as_tuple_awaitable);
         if (rec) break;
         drained += n;
     }
@@ -565,13 +530,15 @@ asio::awaitable<void> server::impl::session(tcp::socket socket) {
         // request its head has header_timeout. Then the body has body_timeout.
         if (!first && buffer.size() == 0) {
             deadline.arm(cfg.keepalive_timeout, phase::keepalive);
-            std::tie(ec, n) = co_await stream.async_read_some(buffer.prepare(4096), as_tuple_awaitable);
+            std::tie(ec, n) =
+                co_await stream.async_read_some(buffer.prepare(4096), as_tuple_awaitable);
             buffer.commit(n);
         }
         first = false;
         if (!ec) {
             deadline.arm(cfg.header_timeout, phase::header);
-            std::tie(ec, n) = co_await bhttp::async_read_header(stream, buffer, parser, as_tuple_awaitable);
+            std::tie(ec, n) =
+                co_await bhttp::async_read_header(stream, buffer, parser, as_tuple_awaitable);
         }
         if (!ec) {
             {
@@ -603,8 +570,9 @@ asio::awaitable<void> server::impl::session(tcp::socket socket) {
                 // in time; an idle connection (nothing of a request yet) just closes.
                 if (buffer.size() > 0 || parser.got_some() || expired == phase::body) {
                     status = bhttp::status::request_timeout;
-                    why = expired == phase::body ? "request body not received within body_timeout"
-                                                 : "request headers not received within header_timeout";
+                    why = expired == phase::body
+                              ? "request body not received within body_timeout"
+                              : "request headers not received within header_timeout";
                 }
             } else if (ec == bhttp::error::body_limit) {
                 status = bhttp::status::payload_too_large;
@@ -632,11 +600,17 @@ asio::awaitable<void> server::impl::session(tcp::socket socket) {
         request_io io{stream, deadline, std::make_shared<pg::cancel_signal>()};
         bool gone = false;
         std::optional<bhttp::response<bhttp::string_body>> res;
-        {
+        // Only /graphql requests do database work worth cancelling; the others are not
+        // worth the watcher's coroutine.
+        const std::string_view target(req.target().data(), req.target().size());
+        if (target.substr(0, target.find('?')) == "/graphql") {
             using namespace asio::experimental::awaitable_operators;
+            const bool pipelined = buffer.size() > 0;
             auto both = co_await (handle(req, io, keep) ||
-                                  watch_client(stream.socket(), buffer.size() > 0, *io.cancel, gone));
+                                  watch_client(stream.socket(), pipelined, *io.cancel, gone));
             if (both.index() == 0) res = std::move(std::get<0>(both));
+        } else {
+            res = co_await handle(req, io, keep);
         }
         if (io.write_timed_out) counters.count_timeout(phase::write);
         boost::system::error_code wec;
@@ -812,7 +786,8 @@ server::impl::handle_graphql(const bhttp::request<bhttp::string_body>& req,
 
     std::vector<exec::response> results;
     results.reserve(batch.size());
-    chunked_writer writer(io.stream, io.deadline, cfg.write_timeout, req.version(), media, keep, request_id,
+    chunked_writer writer(io.stream, io.deadline, cfg.write_timeout, req.version(), media, keep,
+                          request_id,
                           allowed_origin(cfg.cors_origins, std::string_view(req[bhttp::field::origin].data(),
                                                                            req[bhttp::field::origin].size())));
     // product.md §9: a batch shares one deadline, not request_timeout per operation.

@@ -56,7 +56,8 @@ long proc_kb(pid_t pid, const std::string& key) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/status");
     std::string line;
     while (std::getline(in, line))
-        if (line.rfind(key + ":", 0) == 0) return std::stol(line.substr(key.size() + 1));
+        if (line.rfind(key + ":", 0) == 0)
+            return std::stol(line.substr(key.size() + 1));
     return -1;
 }
 
@@ -67,8 +68,10 @@ double cpu_seconds(pid_t pid) {
     std::string field;
     unsigned long long utime = 0, stime = 0;
     for (int i = 3; i <= 15 && rest >> field; ++i) {
-        if (i == 14) utime = std::stoull(field);
-        if (i == 15) stime = std::stoull(field);
+        if (i == 14)
+            utime = std::stoull(field);
+        if (i == 15)
+            stime = std::stoull(field);
     }
     return double(utime + stime) / double(::sysconf(_SC_CLK_TCK));
 }
@@ -79,7 +82,8 @@ struct client {
     /// `rcvbuf` > 0: a small receive buffer, set before connecting (a slow reader).
     explicit client(unsigned short port, int rcvbuf = 0) {
         fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        if (rcvbuf > 0) ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+        if (rcvbuf > 0)
+            ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
         sockaddr_in a{};
         a.sin_family = AF_INET;
         a.sin_port = htons(port);
@@ -93,7 +97,8 @@ struct client {
     client(const client&) = delete;
     client& operator=(const client&) = delete;
     void close() {
-        if (fd >= 0) ::close(fd);
+        if (fd >= 0)
+            ::close(fd);
         fd = -1;
     }
     bool send(std::string_view s) {
@@ -102,8 +107,8 @@ struct client {
 
     struct outcome {
         std::string data;
-        bool closed = false;      ///< end of stream or reset seen
-        clk::time_point when{};   ///< when it was seen
+        bool closed = false;    ///< end of stream or reset seen
+        clk::time_point when{}; ///< when it was seen
     };
     /// Reads everything until the server closes (or resets) the connection, or `limit`.
     outcome read_until_closed(std::chrono::milliseconds limit) {
@@ -111,8 +116,10 @@ struct client {
         const auto until = clk::now() + limit;
         while (clk::now() < until) {
             pollfd p{fd, POLLIN, 0};
-            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - clk::now());
-            if (::poll(&p, 1, static_cast<int>(std::max<long>(1, left.count()))) <= 0) continue;
+            const auto left =
+                std::chrono::duration_cast<std::chrono::milliseconds>(until - clk::now());
+            if (::poll(&p, 1, static_cast<int>(std::max<long>(1, left.count()))) <= 0)
+                continue;
             char buf[65536];
             const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
             if (n > 0) {
@@ -139,8 +146,10 @@ std::vector<bhttp::response<bhttp::string_body>> parse_responses(std::string_vie
             boost::system::error_code ec;
             const auto n = p.put(boost::asio::buffer(data.data() + used, data.size() - used), ec);
             used += n;
-            if (ec == bhttp::error::need_more && n > 0) continue;
-            if (ec || n == 0) return out;
+            if (ec == bhttp::error::need_more && n > 0)
+                continue;
+            if (ec || n == 0)
+                return out;
         }
         out.push_back(p.release());
         data.remove_prefix(used);
@@ -154,12 +163,15 @@ bhttp::response<bhttp::string_body> read_one_response(client& c, std::chrono::mi
     const auto until = clk::now() + limit;
     while (clk::now() < until) {
         auto r = parse_responses(data);
-        if (!r.empty()) return r.front();
+        if (!r.empty())
+            return r.front();
         pollfd p{c.fd, POLLIN, 0};
-        if (::poll(&p, 1, 50) <= 0) continue;
+        if (::poll(&p, 1, 50) <= 0)
+            continue;
         char buf[65536];
         const ssize_t n = ::recv(c.fd, buf, sizeof buf, 0);
-        if (n <= 0) break;
+        if (n <= 0)
+            break;
         data.append(buf, static_cast<std::size_t>(n));
     }
     return {};
@@ -168,18 +180,21 @@ bhttp::response<bhttp::string_body> read_one_response(client& c, std::chrono::mi
 std::string post_request(const std::string& body, bool close = true) {
     return "POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
            "Content-Length: " +
-           std::to_string(body.size()) + "\r\n" + (close ? "Connection: close\r\n" : "") + "\r\n" + body;
+           std::to_string(body.size()) + "\r\n" + (close ? "Connection: close\r\n" : "") + "\r\n" +
+           body;
 }
 
 /// The value of the first /metrics sample whose line starts with `sample` (name and labels),
 /// or -1 when the scrape fails or the sample is absent.
 double metric(unsigned short port, const std::string& sample) {
     auto r = http_request(port, "GET", "/metrics");
-    if (r.status != 200) return -1;
+    if (r.status != 200)
+        return -1;
     std::istringstream in(r.body);
     std::string line;
     while (std::getline(in, line))
-        if (line.rfind(sample + " ", 0) == 0) return std::stod(line.substr(sample.size() + 1));
+        if (line.rfind(sample + " ", 0) == 0)
+            return std::stod(line.substr(sample.size() + 1));
     return -1;
 }
 
@@ -187,7 +202,8 @@ double metric(unsigned short port, const std::string& sample) {
 template <class Pred> bool eventually(std::chrono::milliseconds limit, Pred pred) {
     const auto until = clk::now() + limit;
     while (clk::now() < until) {
-        if (pred()) return true;
+        if (pred())
+            return true;
         std::this_thread::sleep_for(50ms);
     }
     return pred();
@@ -205,7 +221,8 @@ const std::string two_rows_data = R"({"data":{"big":[{"id":1},{"id":2}]}})";
 class http_limits : public ::testing::TestWithParam<pg::backend_kind> {
 protected:
     static void SetUpTestSuite() {
-        if (!cluster_available()) return;
+        if (!cluster_available())
+            return;
         setup_error_ = exec_script(
             database_url_for("fraiseql_e2e"),
             read_text_file(std::string(FRAISEQL_SOURCE_DIR) + "/tests/chaos/http_limits.sql"));
@@ -217,11 +234,14 @@ protected:
     /// Marks this process's server connections in pg_stat_activity (tests of both
     /// backends run at the same time).
     std::string application_name() const {
-        return "chaos_http_" + std::string(pg::to_string(GetParam())) + "_" + std::to_string(::getpid());
+        return "chaos_http_" + std::string(pg::to_string(GetParam())) + "_" +
+               std::to_string(::getpid());
     }
     void start(std::vector<std::string> env = {}, process_options options = {}) {
-        const std::string schema = std::string(FRAISEQL_SOURCE_DIR) + "/tests/chaos/http_limits.graphql";
-        const std::string url = database_url_for("fraiseql_e2e") + "?application_name=" + application_name();
+        const std::string schema =
+            std::string(FRAISEQL_SOURCE_DIR) + "/tests/chaos/http_limits.graphql";
+        const std::string url =
+            database_url_for("fraiseql_e2e") + "?application_name=" + application_name();
         server_.reset();
         server_ = std::make_unique<server_process>(
             std::vector<std::string>{"--schema", schema, "--database-url", url, "--backend",
@@ -255,7 +275,8 @@ TEST_P(http_limits, slowloris_gets_408_after_header_timeout) {
     std::thread dribbler([&] {
         const std::string header = "X-Slow: " + std::string(100, 'a');
         for (std::size_t i = 0; i < header.size() && !done; ++i) {
-            if (!slow.send(header.substr(i, 1))) break;
+            if (!slow.send(header.substr(i, 1)))
+                break;
             std::this_thread::sleep_for(100ms);
         }
     });
@@ -266,6 +287,7 @@ TEST_P(http_limits, slowloris_gets_408_after_header_timeout) {
     done = true;
     dribbler.join();
     ASSERT_TRUE(out.closed) << "still open after 8 s";
+    std::printf("slowloris closed %.3f s after it connected\n", seconds_between(t0, out.when));
     EXPECT_GE(seconds_between(t0, out.when), 0.9);
     EXPECT_LT(seconds_between(t0, out.when), 4.0);
     EXPECT_EQ(out.data.rfind("HTTP/1.1 408 ", 0), 0u) << out.data;
@@ -283,12 +305,14 @@ TEST_P(http_limits, slow_upload_gets_408_after_body_timeout) {
     client c(port());
     ASSERT_GE(c.fd, 0);
     const auto t0 = clk::now();
-    ASSERT_TRUE(c.send("POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                       "Content-Length: 1000\r\n\r\n{"));
+    ASSERT_TRUE(
+        c.send("POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+               "Content-Length: 1000\r\n\r\n{"));
     std::atomic<bool> done{false};
     std::thread dribbler([&] {
         for (int i = 0; i < 100 && !done; ++i) {
-            if (!c.send(" ")) break;
+            if (!c.send(" "))
+                break;
             std::this_thread::sleep_for(100ms);
         }
     });
@@ -296,6 +320,7 @@ TEST_P(http_limits, slow_upload_gets_408_after_body_timeout) {
     done = true;
     dribbler.join();
     ASSERT_TRUE(out.closed);
+    std::printf("slow upload closed %.3f s after it connected\n", seconds_between(t0, out.when));
     EXPECT_GE(seconds_between(t0, out.when), 0.9);
     EXPECT_LT(seconds_between(t0, out.when), 4.0);
     EXPECT_EQ(out.data.rfind("HTTP/1.1 408 ", 0), 0u) << out.data;
@@ -319,6 +344,8 @@ TEST_P(http_limits, idle_keepalive_connection_closes_after_keepalive_timeout) {
     const auto t0 = clk::now();
     auto out = c.read_until_closed(8s);
     ASSERT_TRUE(out.closed);
+    std::printf("idle keep-alive closed %.3f s after its last response\n",
+                seconds_between(t0, out.when));
     EXPECT_EQ(out.data, "");
     EXPECT_GE(seconds_between(t0, out.when), 0.8);
     EXPECT_LT(seconds_between(t0, out.when), 4.0);
@@ -346,8 +373,9 @@ TEST_P(http_limits, thousands_of_idle_sockets_are_cheap_and_closed_after_header_
         ASSERT_GE(idle.back()->fd, 0) << "connect " << i;
     }
     // All accepted (the scrape's own connection is the +1).
-    ASSERT_TRUE(eventually(3s, [&] { return metric(port(), "fraiseql_http_connections") >= n + 1; }))
-        << metric(port(), "fraiseql_http_connections");
+    ASSERT_TRUE(eventually(3s, [&] {
+        return metric(port(), "fraiseql_http_connections") >= n + 1;
+    })) << metric(port(), "fraiseql_http_connections");
     const long rss1 = proc_kb(server_->pid(), "VmRSS");
     const auto q0 = clk::now();
     auto r = post_graphql(port(), two_rows);
@@ -355,16 +383,20 @@ TEST_P(http_limits, thousands_of_idle_sockets_are_cheap_and_closed_after_header_
     EXPECT_EQ(r.body, two_rows_data);
     EXPECT_LT(seconds_between(q0, clk::now()), 1.0);
     const double per_socket = double(rss1 - rss0) * 1024 / n;
-    std::printf("RSS %ld kB -> %ld kB with %d idle sockets: %.0f bytes each\n", rss0, rss1, n, per_socket);
+    std::printf("RSS %ld kB -> %ld kB with %d idle sockets: %.0f bytes each\n", rss0, rss1, n,
+                per_socket);
     EXPECT_LT(per_socket, 16 * 1024);
     // Closed by header_timeout: every socket sees end of stream, none a response.
     int closed = 0;
     for (auto& c : idle) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(t0 + 10s - clk::now());
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(t0 + 10s - clk::now());
         auto out = c->read_until_closed(std::max(left, std::chrono::milliseconds(1)));
         closed += out.closed && out.data.empty();
     }
     EXPECT_EQ(closed, n);
+    std::printf("%d idle sockets all closed %.3f s after the first connected\n", n,
+                seconds_between(t0, clk::now()));
     EXPECT_LT(seconds_between(t0, clk::now()), 10.0);
     EXPECT_TRUE(eventually(2s, [&] { return metric(port(), "fraiseql_http_connections") == 1; }));
     EXPECT_GE(metric(port(), timeouts_header), n);
@@ -386,10 +418,14 @@ TEST_P(http_limits, connections_beyond_max_connections_are_closed_at_once_and_co
     const auto t0 = clk::now();
     auto out = extra.read_until_closed(3s);
     ASSERT_TRUE(out.closed) << "the 51st connection was kept open";
+    std::printf("connection over max_connections closed after %.3f s, %s\n",
+                seconds_between(t0, out.when), out.data.empty() ? "no bytes" : "a 503");
     EXPECT_LT(seconds_between(t0, out.when), 1.0);
     EXPECT_TRUE(out.data.empty() || out.data.rfind("HTTP/1.1 503 ", 0) == 0) << out.data;
-    for (int i = 0; i < 10; ++i) held.pop_back();
-    EXPECT_TRUE(eventually(3s, [&] { return http_request(port(), "GET", "/health").status == 200; }));
+    for (int i = 0; i < 10; ++i)
+        held.pop_back();
+    EXPECT_TRUE(
+        eventually(3s, [&] { return http_request(port(), "GET", "/health").status == 200; }));
     EXPECT_GE(metric(port(), "fraiseql_http_connections_rejected_total"), 1);
     const double open = metric(port(), "fraiseql_http_connections");
     EXPECT_GE(open, 41);
@@ -430,13 +466,15 @@ TEST_P(http_limits, emfile_backs_off_without_spinning_and_recovers) {
     EXPECT_GE(std::stod(m.body().substr(at + sample.size())), 1);
     const std::string log = server_->log();
     std::size_t lines = 0;
-    for (auto p = log.find("accept failed"); p != std::string::npos; p = log.find("accept failed", p + 1))
+    for (auto p = log.find("accept failed"); p != std::string::npos;
+         p = log.find("accept failed", p + 1))
         ++lines;
     EXPECT_GE(lines, 1u);
     EXPECT_LE(lines, 2u) << "accept errors are not rate-limited";
     flood.clear();
     const auto t0 = clk::now();
-    EXPECT_TRUE(eventually(5s, [&] { return http_request(port(), "GET", "/health").status == 200; }));
+    EXPECT_TRUE(
+        eventually(5s, [&] { return http_request(port(), "GET", "/health").status == 200; }));
     std::printf("served again %.3f s after the flood closed\n", seconds_between(t0, clk::now()));
     expect_serving();
 }
@@ -447,9 +485,11 @@ TEST_P(http_limits, chunked_upload_over_max_body_size_gets_413_and_close) {
     start({"FRAISEQL_MAX_BODY_SIZE=4096"});
     client c(port());
     ASSERT_GE(c.fd, 0);
-    std::string req = "POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                      "Transfer-Encoding: chunked\r\n\r\n";
-    for (int i = 0; i < 4; ++i) req += "7d0\r\n" + std::string(2000, ' ') + "\r\n";
+    std::string req =
+        "POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        "Transfer-Encoding: chunked\r\n\r\n";
+    for (int i = 0; i < 4; ++i)
+        req += "7d0\r\n" + std::string(2000, ' ') + "\r\n";
     req += "0\r\n\r\n";
     const auto t0 = clk::now();
     ASSERT_TRUE(c.send(req));
@@ -467,7 +507,8 @@ TEST_P(http_limits, pipelined_requests_are_answered_in_order) {
     start();
     client c(port());
     ASSERT_GE(c.fd, 0);
-    const std::string all = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" + post_request(two_rows, false) +
+    const std::string all = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" +
+                            post_request(two_rows, false) +
                             "GET /nowhere HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" +
                             post_request(R"({"query":"{ big(limit: 1) { id } }"})", true);
     ASSERT_TRUE(c.send(all));
@@ -510,7 +551,8 @@ TEST_P(http_limits, client_disconnect_cancels_the_statement_on_the_server) {
     const double cancelled_after = seconds_between(t0, clk::now());
     std::printf("statement cancelled %.3f s after the client closed\n", cancelled_after);
     EXPECT_LT(cancelled_after, 2.0);
-    EXPECT_TRUE(eventually(2s, [&] { return metric(port(), "fraiseql_http_client_disconnects_total") == 1; }));
+    EXPECT_TRUE(eventually(
+        2s, [&] { return metric(port(), "fraiseql_http_client_disconnects_total") == 1; }));
     expect_serving();
     EXPECT_TRUE(eventually(2s, [&] { return metric(port(), pool_in_use) == 0; }));
     EXPECT_GE(metric(port(), R"(fraiseql_pool_events_total{event="discarded"})"), 1);
@@ -538,7 +580,8 @@ TEST_P(http_limits, slow_reader_is_cut_after_write_timeout_and_releases_its_conn
     EXPECT_TRUE(out.closed);
     EXPECT_EQ(out.data.rfind("HTTP/1.1 200 ", 0), 0u);
     EXPECT_LT(out.data.size(), 100000u * 200);
-    EXPECT_NE(out.data.substr(out.data.size() - std::min<std::size_t>(5, out.data.size())), "0\r\n\r\n");
+    EXPECT_NE(out.data.substr(out.data.size() - std::min<std::size_t>(5, out.data.size())),
+              "0\r\n\r\n");
     expect_serving();
 }
 

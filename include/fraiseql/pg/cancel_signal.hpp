@@ -22,7 +22,8 @@ public:
     void fire() noexcept {
         std::lock_guard lock(m_);
         fired_ = true;
-        for (connection* c : attached_) c->cancel();
+        for (connection* c : attached_)
+            c->cancel();
     }
     bool fired() const noexcept {
         std::lock_guard lock(m_);
@@ -31,7 +32,8 @@ public:
     /// Attaches `c` until detach(); false (nothing attached) when already fired.
     bool attach(connection& c) {
         std::lock_guard lock(m_);
-        if (fired_) return false;
+        if (fired_)
+            return false;
         attached_.push_back(&c);
         return true;
     }
@@ -57,7 +59,8 @@ public:
         }
     }
     ~cancel_scope() {
-        if (s_) s_->detach(c_);
+        if (s_)
+            s_->detach(c_);
     }
     cancel_scope(const cancel_scope&) = delete;
     cancel_scope& operator=(const cancel_scope&) = delete;
