@@ -11,7 +11,8 @@
 # DIR/server.crt + DIR/server.key (CN=localhost, SAN IP:127.0.0.1, DNS:localhost).
 #
 # --port N picks the TCP port (127.0.0.1 only); without it, or with N = 0, the port of the
-# previous start is reused when free, else the first free port from 55432 upward.
+# previous start is reused when free, else the first free port from 25432 upward (below the
+# kernel's ephemeral range, 32768-60999, so client sockets of a busy test run never take it).
 #
 # As root (CI, these machines) the server runs as the `postgres` system user through runuser,
 # and postgres is granted traverse-only access to DIR's ancestors: see
@@ -20,8 +21,8 @@
 # Environment: FRAISEQL_PG_BIN overrides the server binaries' directory.
 set -euo pipefail
 
-readonly first_port=55432
-readonly last_port=55999
+readonly first_port=25432
+readonly last_port=25999
 # Bump when the role/database setup below changes: an existing cluster is then set up again
 # (the setup SQL is idempotent).
 readonly setup_version=1

@@ -72,13 +72,14 @@ server_process::server_process(std::vector<std::string> args, std::vector<std::s
     }
     close(fds[1]);
     out_fd_ = fds[0];
-    fcntl(out_fd_, F_SETFL, O_NONBLOCK);
+    reader_ = std::thread([this] { read_output(); });
     const std::regex serving(options.ready_regex);
     auto until = std::chrono::steady_clock::now() + std::chrono::seconds(options.startup_seconds);
     while (std::chrono::steady_clock::now() < until) {
-        drain(100);
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        const std::string seen = log();
         std::smatch m;
-        if (std::regex_search(log_, m, serving)) {
+        if (std::regex_search(seen, m, serving)) {
             if (m.size() > 1 && m[1].matched)
                 port_ = static_cast<unsigned short>(std::stoi(m[1]));
             ready_ = true;
@@ -87,23 +88,42 @@ server_process::server_process(std::vector<std::string> args, std::vector<std::s
         int status;
         if (waitpid(pid_, &status, WNOHANG) == pid_) {
             pid_ = -1;
-            drain(0);
+            stop_reader();
             return;
         }
     }
 }
 
-void server_process::drain(int timeout_ms) {
-    if (out_fd_ < 0) return;
-    pollfd p{out_fd_, POLLIN, 0};
-    if (poll(&p, 1, timeout_ms) <= 0) return;
+void server_process::read_output() {
     char buf[8192];
-    ssize_t n;
-    while ((n = read(out_fd_, buf, sizeof buf)) > 0) log_.append(buf, static_cast<std::size_t>(n));
+    while (!reader_done_) {
+        pollfd p{out_fd_, POLLIN, 0};
+        const int ready = poll(&p, 1, 50);
+        if (ready < 0 && errno != EINTR) break;
+        if (ready <= 0) continue;
+        const ssize_t n = read(out_fd_, buf, sizeof buf);
+        if (n <= 0) break; // EOF: the child and every process it started closed the pipe
+        std::lock_guard lk(log_mu_);
+        log_.append(buf, static_cast<std::size_t>(n));
+    }
+}
+
+void server_process::stop_reader() {
+    if (!reader_.joinable()) return;
+    // The reader may still be copying the child's last words: give it a moment to reach
+    // EOF (every writer gone) before asking it to stop.
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(200);
+    while (std::chrono::steady_clock::now() < until) {
+        pollfd p{out_fd_, POLLIN, 0};
+        if (poll(&p, 1, 0) <= 0) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    reader_done_ = true;
+    reader_.join();
 }
 
 std::string server_process::log() {
-    drain(0);
+    std::lock_guard lk(log_mu_);
     return log_;
 }
 
@@ -113,20 +133,23 @@ int server_process::stop(int timeout_ms, int sig) {
     auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
     int status = 0;
     while (std::chrono::steady_clock::now() < until) {
-        drain(20);
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
         if (waitpid(pid_, &status, WNOHANG) == pid_) {
             pid_ = -1;
+            stop_reader();
             return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
         }
     }
     kill(pid_, SIGKILL);
     waitpid(pid_, &status, 0);
     pid_ = -1;
+    stop_reader();
     return -1;
 }
 
 server_process::~server_process() {
     stop();
+    stop_reader();
     if (out_fd_ >= 0) close(out_fd_);
 }
 

@@ -6,9 +6,12 @@
 #include <sys/types.h>
 
 #include <csignal>
+#include <atomic>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -53,9 +56,15 @@ public:
     int stop(int timeout_ms = 10000, int sig = SIGTERM);
 
 private:
-    void drain(int timeout_ms);
+    /// Reads the child's output until it closes (a thread of its own, so a chatty server
+    /// never blocks on a full pipe while the test is busy elsewhere).
+    void read_output();
+    void stop_reader();
     pid_t pid_ = -1;
     int out_fd_ = -1;
+    std::thread reader_;
+    std::atomic<bool> reader_done_{false};
+    std::mutex log_mu_;
     unsigned short port_ = 0;
     bool ready_ = false;
     std::string log_;
