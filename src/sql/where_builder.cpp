@@ -105,34 +105,45 @@ std::string like_escape(std::string_view s) {
     return out;
 }
 
-/// A PostgreSQL array literal of text elements (§8.15.2): {"a","b\"c",NULL}. Every element
-/// is double-quoted, so commas, braces, spaces and the word NULL inside values are data.
-std::string array_literal(const std::vector<std::optional<std::string>>& items) {
+/// One element of a PostgreSQL array literal of text elements (§8.15.2): {"a","b\"c",NULL}.
+/// Every element is double-quoted, so commas, braces, spaces and the word NULL inside values
+/// are data.
+void append_array_element(std::string& out, std::string_view text) {
+    out += '"';
+    for (char c : text) {
+        if (c == '"' || c == '\\') out += '\\';
+        out += c;
+    }
+    out += '"';
+}
+
+/// The array literal of a list value, written in one pass into one string: an `in` list
+/// may hold tens of thousands of values (one condition, product.md §9), and this runs on
+/// an I/O thread, so no per-element vector.
+std::string array_of(const input_value& list, bool as_json) {
     std::string out = "{";
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        if (i) out += ',';
-        if (!items[i]) {
+    const auto& items = list.as_list();
+    out.reserve(2 + items.size() * 8);
+    bool first = true;
+    for (const auto& x : items) {
+        if (!first) out += ',';
+        first = false;
+        if (x.is_null()) {
             out += "NULL";
-            continue;
+        } else if (!as_json && x.type() == K::integer) {
+            char buf[24];
+            auto [end, ec] = std::to_chars(buf, buf + sizeof buf, x.as_int());
+            out += '"';
+            out.append(buf, end);
+            out += '"';
+        } else if (!as_json && (x.type() == K::string || x.type() == K::enum_)) {
+            append_array_element(out, x.as_string());
+        } else {
+            append_array_element(out, as_json ? json_of(x) : value_text(x));
         }
-        out += '"';
-        for (char c : *items[i]) {
-            if (c == '"' || c == '\\') out += '\\';
-            out += c;
-        }
-        out += '"';
     }
     out += '}';
     return out;
-}
-
-std::string array_of(const input_value& list, bool as_json) {
-    std::vector<std::optional<std::string>> texts;
-    for (const auto& x : list.as_list()) {
-        if (x.is_null()) texts.emplace_back(std::nullopt);
-        else texts.emplace_back(as_json ? json_of(x) : value_text(x));
-    }
-    return array_literal(texts);
 }
 
 /// Valid UTF-8 (RFC 3629: no overlongs, no surrogates, at most U+10FFFF) without NUL.
