@@ -45,7 +45,7 @@ unit: build
 # *_replay binaries, then ctest -R fuzz_replay. A separate Debug build of the libraries
 # they link (several minutes on 2 cores, a few more to run); `make test` does not run it.
 SANITIZE_REPLAYS := pg_decoder_fuzz_replay graphql_parser_fuzz_replay json_transform_fuzz_replay \
-                    jwt_fuzz_replay plan_budget_fuzz_replay
+                    jwt_fuzz_replay plan_budget_fuzz_replay http_request_fuzz_replay
 
 test-sanitize: deps
 	@cmake --preset dev >/dev/null
