@@ -27,6 +27,7 @@
 #include <vector>
 
 #include <boost/asio/buffer.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/beast/http.hpp>
 
 #include "support/cluster.hpp"
@@ -44,37 +45,7 @@ double seconds_between(clk::time_point a, clk::time_point b) {
     return std::chrono::duration<double>(b - a).count();
 }
 
-std::string read_text_file(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
-/// A kB figure from /proc/<pid>/status ("VmRSS", "VmHWM").
-long proc_kb(pid_t pid, const std::string& key) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-    std::string line;
-    while (std::getline(in, line))
-        if (line.rfind(key + ":", 0) == 0)
-            return std::stol(line.substr(key.size() + 1));
-    return -1;
-}
-
-/// User + system CPU seconds of a process (/proc/<pid>/stat fields 14 and 15).
-double cpu_seconds(pid_t pid) {
-    std::string stat = read_text_file("/proc/" + std::to_string(pid) + "/stat");
-    std::istringstream rest(stat.substr(stat.rfind(')') + 2));
-    std::string field;
-    unsigned long long utime = 0, stime = 0;
-    for (int i = 3; i <= 15 && rest >> field; ++i) {
-        if (i == 14)
-            utime = std::stoull(field);
-        if (i == 15)
-            stime = std::stoull(field);
-    }
-    return double(utime + stime) / double(::sysconf(_SC_CLK_TCK));
-}
 
 /// A raw loopback client, to control exactly what is sent, how fast, and what is read.
 struct client {
@@ -363,7 +334,7 @@ TEST_P(http_limits, thousands_of_idle_sockets_are_cheap_and_closed_after_header_
     ASSERT_GE(lim.rlim_cur, 2200u) << "the test needs 2,000 descriptors";
     start({"FRAISEQL_HEADER_TIMEOUT=4s"});
     expect_serving(); // warm: the pool's connection, the plan cache
-    const long rss0 = proc_kb(server_->pid(), "VmRSS");
+    const long rss0 = proc_status_kb(server_->pid(), "VmRSS");
     constexpr int n = 2000;
     std::vector<std::unique_ptr<client>> idle;
     idle.reserve(n);
@@ -376,7 +347,7 @@ TEST_P(http_limits, thousands_of_idle_sockets_are_cheap_and_closed_after_header_
     ASSERT_TRUE(eventually(3s, [&] {
         return metric(port(), "fraiseql_http_connections") >= n + 1;
     })) << metric(port(), "fraiseql_http_connections");
-    const long rss1 = proc_kb(server_->pid(), "VmRSS");
+    const long rss1 = proc_status_kb(server_->pid(), "VmRSS");
     const auto q0 = clk::now();
     auto r = post_graphql(port(), two_rows);
     EXPECT_EQ(r.status, 200);
@@ -452,9 +423,9 @@ TEST_P(http_limits, emfile_backs_off_without_spinning_and_recovers) {
         ASSERT_GE(flood.back()->fd, 0); // the kernel's backlog completes the handshake
     }
     std::this_thread::sleep_for(500ms);
-    const double cpu0 = cpu_seconds(server_->pid());
+    const double cpu0 = process_cpu_seconds(server_->pid());
     std::this_thread::sleep_for(2s);
-    const double cpu = cpu_seconds(server_->pid()) - cpu0;
+    const double cpu = process_cpu_seconds(server_->pid()) - cpu0;
     std::printf("server CPU during 2 s of EMFILE: %.3f s\n", cpu);
     EXPECT_LT(cpu, 0.4) << "accept is spinning";
     ASSERT_TRUE(keep.send(get_metrics));
@@ -559,12 +530,45 @@ TEST_P(http_limits, client_disconnect_cancels_the_statement_on_the_server) {
     EXPECT_EQ(active(), "0");
 }
 
+// A batch shares one deadline (product.md §9): with request_timeout 1 s, a batch of three
+// statements that would each sleep a minute is answered in about one deadline, not three —
+// the first is cancelled at the deadline, the later ones are refused without running
+// (TIMEOUT each) — and no statement is left running on the server.
+TEST_P(http_limits, a_batch_shares_one_deadline) {
+    start({"FRAISEQL_REQUEST_TIMEOUT=1s"});
+    const std::string one = R"({"query":"{ sleepy { id } }"})";
+    const auto t0 = clk::now();
+    auto r = post_graphql(port(), "[" + one + "," + one + "," + one + "]");
+    const double took = seconds_between(t0, clk::now());
+    std::printf("[ measured ] batch of three 60 s statements answered in %.3f s\n", took);
+    ASSERT_EQ(r.status, 200) << r.error << r.body;
+    auto body = boost::json::parse(r.body);
+    ASSERT_TRUE(body.is_array()) << r.body;
+    ASSERT_EQ(body.as_array().size(), 3u) << r.body;
+    for (const auto& item : body.as_array()) {
+        const auto& errors = item.as_object().at("errors").as_array();
+        ASSERT_FALSE(errors.empty()) << r.body;
+        EXPECT_EQ(errors[0].at("extensions").at("code").as_string(), "TIMEOUT") << r.body;
+    }
+    // One deadline (1 s) plus the cancel of the first statement; three would be >= 3 s.
+    EXPECT_GE(took, 0.9);
+    EXPECT_LT(took, 2.5);
+    const std::string active_sql =
+        "SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + application_name() +
+        "' AND state = 'active' AND query LIKE '%chaos_http_sleep%'";
+    EXPECT_TRUE(eventually(5s, [&] {
+        auto v = query_column(database_url_for("fraiseql_e2e"), active_sql);
+        return !v.empty() && v.front() == "0";
+    }));
+    expect_serving();
+}
+
 // A client that requests a 100,000-row streamed list (~23 MB) and never reads is cut once
 // a write has waited write_timeout (1 s); its database connection goes back to the pool,
 // and it never gets the terminating chunk.
 TEST_P(http_limits, slow_reader_is_cut_after_write_timeout_and_releases_its_connection) {
     start({"FRAISEQL_WRITE_TIMEOUT=1s", "FRAISEQL_MAX_PAGE_SIZE=200000", "FRAISEQL_POOL_SIZE=2"});
-    const long rss0 = proc_kb(server_->pid(), "VmRSS");
+    const long rss0 = proc_status_kb(server_->pid(), "VmRSS");
     client slow(port(), 4096);
     ASSERT_GE(slow.fd, 0);
     const auto t0 = clk::now();
@@ -574,7 +578,7 @@ TEST_P(http_limits, slow_reader_is_cut_after_write_timeout_and_releases_its_conn
     std::printf("slow reader cut %.3f s after its request\n", cut_after);
     EXPECT_LT(cut_after, 10.0);
     EXPECT_TRUE(eventually(3s, [&] { return metric(port(), pool_in_use) == 0; }));
-    const long rss = proc_kb(server_->pid(), "VmHWM");
+    const long rss = proc_status_kb(server_->pid(), "VmHWM");
     EXPECT_LT(rss - rss0, 64 * 1024) << "idle " << rss0 << " kB, peak " << rss << " kB";
     auto out = slow.read_until_closed(10s);
     EXPECT_TRUE(out.closed);

@@ -222,16 +222,6 @@ inline int ready_status(unsigned short port) {
     return http_request(port, "GET", "/ready").status;
 }
 
-/// VmRSS of a process in KiB (0 when unknown).
-inline long rss_kib(pid_t pid) {
-    std::ifstream f("/proc/" + std::to_string(pid) + "/status");
-    std::string line;
-    while (std::getline(f, line))
-        if (line.rfind("VmRSS:", 0) == 0)
-            return std::atol(line.c_str() + 6);
-    return 0;
-}
-
 /// `fraiseql serve` over the chaos schema; `settings` are FRAISEQL_* environment entries
 /// (KEY=VALUE) on top of the defaults here.
 inline std::unique_ptr<server_process> start_server(pg::backend_kind k, const std::string& url,

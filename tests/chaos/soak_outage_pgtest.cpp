@@ -50,7 +50,7 @@ TEST_P(soak, mixed_load_under_rotating_faults) {
     const std::string grp = unique_key("soak");
     load clients(server->port(), 4, grp, "chaosLog");
     std::this_thread::sleep_for(3s);
-    const long rss_warm = rss_kib(server->pid());
+    const long rss_warm = proc_status_kb(server->pid(), "VmRSS");
     const std::size_t warm_requests = clients.count();
 
     const char* const names[] = {"terminate one", "terminate all",   "cancel",
@@ -101,7 +101,7 @@ TEST_P(soak, mixed_load_under_rotating_faults) {
     const auto calm = steady::now();
     std::this_thread::sleep_for(2s);
     clients.stop();
-    const long rss_end = rss_kib(server->pid());
+    const long rss_end = proc_status_kb(server->pid(), "VmRSS");
     const auto os = clients.outcomes();
 
     int transport = 0, unclear = 0, ok_after_calm = 0;

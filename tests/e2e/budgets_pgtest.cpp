@@ -33,30 +33,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-/// CPU time the whole process has used (all threads), in ms: utime + stime of
-/// /proc/<pid>/stat (fields 14 and 15, clock ticks).
-double process_cpu_ms(pid_t pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    // The command name (field 2) is in parentheses and may hold spaces: start after it.
-    std::istringstream rest(stat.substr(stat.rfind(')') + 2));
-    std::string field;
-    unsigned long long utime = 0, stime = 0;
-    for (int i = 3; i <= 15 && rest >> field; ++i) {
-        if (i == 14) utime = std::stoull(field);
-        if (i == 15) stime = std::stoull(field);
-    }
-    return static_cast<double>(utime + stime) * 1000.0 / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-/// Resident set size of the process in KiB (VmRSS of /proc/<pid>/status).
-long rss_kib(pid_t pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-    std::string line;
-    while (std::getline(in, line))
-        if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-    return -1;
-}
+/// CPU time the whole process has used (all threads), in ms.
+double process_cpu_ms(pid_t pid) { return process_cpu_seconds(pid) * 1000.0; }
 
 /// The value of a Prometheus sample line (`name{labels} value`) in /metrics text, or -1.
 long sample(const std::string& metrics, const std::string& name) {
@@ -141,7 +119,7 @@ TEST_P(budgets_e2e, hostile_documents_are_refused_for_little_cpu_and_memory_come
     start();
     // Warm up (pool, caches, allocator) so that the RSS baseline is the steady state.
     for (int i = 0; i < 5; ++i) timed_small_query();
-    const long rss_before = rss_kib(pid());
+    const long rss_before = proc_status_kb(pid(), "VmRSS");
     struct hostile {
         const char* name;
         std::string doc;
@@ -182,7 +160,7 @@ TEST_P(budgets_e2e, hostile_documents_are_refused_for_little_cpu_and_memory_come
     long rss_after = 0;
     for (int i = 0; i < 20; ++i) {
         std::this_thread::sleep_for(100ms);
-        rss_after = rss_kib(pid());
+        rss_after = proc_status_kb(pid(), "VmRSS");
         if (rss_after - rss_before < 8 * 1024) break;
     }
     std::printf("RSS before %ld KiB, after 9 hostile requests %ld KiB\n", rss_before, rss_after);

@@ -25,21 +25,6 @@
 namespace fraiseql::test {
 namespace {
 
-std::string read_file(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-/// A kB figure from /proc/<pid>/status ("VmRSS", "VmHWM").
-long proc_kb(pid_t pid, const std::string& key) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-    std::string line;
-    while (std::getline(in, line))
-        if (line.rfind(key + ":", 0) == 0) return std::stol(line.substr(key.size() + 1));
-    return -1;
-}
 
 std::string sha256_hex(const std::string& s) {
     unsigned char md[SHA256_DIGEST_LENGTH];
@@ -95,7 +80,7 @@ protected:
     static void SetUpTestSuite() {
         if (!cluster_available()) return;
         setup_error_ = exec_script(database_url_for("fraiseql_e2e"),
-                                   read_file(std::string(FRAISEQL_SOURCE_DIR) + "/tests/e2e/fixtures/http.sql"));
+                                   read_text_file(std::string(FRAISEQL_SOURCE_DIR) + "/tests/e2e/fixtures/http.sql"));
     }
     void start(std::vector<std::string> env = {}, std::string schema = {}) {
         if (schema.empty()) schema = std::string(FRAISEQL_SOURCE_DIR) + "/tests/e2e/fixtures/http.graphql";
@@ -237,7 +222,7 @@ constexpr const char* small_asan_quarantine = "ASAN_OPTIONS=quarantine_size_mb=4
 TEST_P(http_e2e, a_100000_row_list_streams_in_bounded_memory) {
     start({"FRAISEQL_MAX_PAGE_SIZE=200000", "FRAISEQL_STATEMENT_TIMEOUT=300", "FRAISEQL_REQUEST_TIMEOUT=300",
            small_asan_quarantine});
-    const long idle_kb = proc_kb(server_->pid(), "VmRSS");
+    const long idle_kb = proc_status_kb(server_->pid(), "VmRSS");
     auto r = post_graphql(port(), R"({"query":"{ rows(limit: 100000) { id name payload } }"})");
     ASSERT_EQ(r.status, 200) << r.error;
     EXPECT_EQ(r.headers["transfer-encoding"], "chunked");
@@ -246,7 +231,7 @@ TEST_P(http_e2e, a_100000_row_list_streams_in_bounded_memory) {
     ASSERT_EQ(rows.size(), 100000u);
     EXPECT_EQ(rows[99999].at("id"), 100000);
     EXPECT_GT(r.body.size(), 100000u * 200);
-    const long peak_kb = proc_kb(server_->pid(), "VmHWM");
+    const long peak_kb = proc_status_kb(server_->pid(), "VmHWM");
     // product.md §8: peak server memory grows by less than 64 MiB over idle,
     // whatever the response size (here ~25 MB of JSON).
     EXPECT_LT(peak_kb - idle_kb, 64 * 1024) << "idle " << idle_kb << " kB, peak " << peak_kb << " kB";
@@ -255,7 +240,7 @@ TEST_P(http_e2e, a_100000_row_list_streams_in_bounded_memory) {
 TEST_P(http_e2e, a_slow_reader_neither_bloats_the_server_nor_blocks_others) {
     start({"FRAISEQL_MAX_PAGE_SIZE=200000", "FRAISEQL_STATEMENT_TIMEOUT=300", "FRAISEQL_REQUEST_TIMEOUT=300",
            small_asan_quarantine});
-    const long idle_kb = proc_kb(server_->pid(), "VmRSS");
+    const long idle_kb = proc_status_kb(server_->pid(), "VmRSS");
     raw_client slow(port());
     ASSERT_GE(slow.fd, 0);
     slow.send(post_request(R"({"query":"{ rows(limit: 100000) { id name payload } }"})"));
@@ -267,7 +252,7 @@ TEST_P(http_e2e, a_slow_reader_neither_bloats_the_server_nor_blocks_others) {
     auto q = post_graphql(port(), R"({"query":"{ rows(limit: 2) { id } }"})");
     EXPECT_EQ(q.status, 200) << q.body;
     // The server did not buffer the whole ~25 MB response for the slow reader.
-    const long rss_kb = proc_kb(server_->pid(), "VmRSS");
+    const long rss_kb = proc_status_kb(server_->pid(), "VmRSS");
     EXPECT_LT(rss_kb - idle_kb, 16 * 1024) << "idle " << idle_kb << " kB, now " << rss_kb << " kB";
     std::string rest = slow.read_all();
     got += rest.size();

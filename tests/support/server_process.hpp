@@ -89,4 +89,14 @@ http_response post_graphql(unsigned short port, const std::string& json_body,
 /// Path of the fraiseql binary built with the tests.
 std::string fraiseql_binary();
 
+/// A kB figure of a process from /proc/<pid>/status ("VmRSS", "VmHWM"), or -1 when absent.
+long proc_status_kb(pid_t pid, const std::string& key);
+
+/// CPU seconds (user + system, all threads) a process has used: /proc/<pid>/stat fields 14
+/// and 15, in clock ticks.
+double process_cpu_seconds(pid_t pid);
+
+/// The whole content of a text file ("" when it cannot be read).
+std::string read_text_file(const std::string& path);
+
 } // namespace fraiseql::test
