@@ -104,6 +104,7 @@ server_process::server_process(std::vector<std::string> args, std::vector<std::s
     }
     close(fds[1]);
     out_fd_ = fds[0];
+    fcntl(out_fd_, F_SETFL, O_NONBLOCK);
     reader_ = std::thread([this] { read_output(); });
     const std::regex serving(options.ready_regex);
     auto until = std::chrono::steady_clock::now() + std::chrono::seconds(options.startup_seconds);
@@ -127,16 +128,25 @@ server_process::server_process(std::vector<std::string> args, std::vector<std::s
 }
 
 void server_process::read_output() {
-    char buf[8192];
     while (!reader_done_) {
         pollfd p{out_fd_, POLLIN, 0};
         const int ready = poll(&p, 1, 50);
         if (ready < 0 && errno != EINTR) break;
         if (ready <= 0) continue;
-        const ssize_t n = read(out_fd_, buf, sizeof buf);
-        if (n <= 0) break; // EOF: the child and every process it started closed the pipe
         std::lock_guard lk(log_mu_);
-        log_.append(buf, static_cast<std::size_t>(n));
+        if (!read_available()) break; // EOF: the child and every process it started closed it
+    }
+}
+
+bool server_process::read_available() {
+    char buf[8192];
+    for (;;) {
+        const ssize_t n = read(out_fd_, buf, sizeof buf);
+        if (n > 0) {
+            log_.append(buf, static_cast<std::size_t>(n));
+            continue;
+        }
+        return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR);
     }
 }
 
@@ -155,7 +165,10 @@ void server_process::stop_reader() {
 }
 
 std::string server_process::log() {
+    // Everything the child wrote before this call, not only what the reader thread has
+    // collected so far: tests look for a log line right after the response that caused it.
     std::lock_guard lk(log_mu_);
+    if (out_fd_ >= 0) read_available();
     return log_;
 }
 

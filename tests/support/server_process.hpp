@@ -59,6 +59,9 @@ private:
     /// Reads the child's output until it closes (a thread of its own, so a chatty server
     /// never blocks on a full pipe while the test is busy elsewhere).
     void read_output();
+    /// Appends what the pipe holds now (non-blocking); false at EOF or an error. Called
+    /// with log_mu_ held.
+    bool read_available();
     void stop_reader();
     pid_t pid_ = -1;
     int out_fd_ = -1;
