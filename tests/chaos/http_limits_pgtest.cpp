@@ -31,6 +31,7 @@
 #include <boost/beast/http.hpp>
 
 #include "support/cluster.hpp"
+#include "support/raw_client.hpp"
 #include "support/server_process.hpp"
 #include "support/sql.hpp"
 
@@ -47,63 +48,7 @@ double seconds_between(clk::time_point a, clk::time_point b) {
 
 
 
-/// A raw loopback client, to control exactly what is sent, how fast, and what is read.
-struct client {
-    int fd = -1;
-    /// `rcvbuf` > 0: a small receive buffer, set before connecting (a slow reader).
-    explicit client(unsigned short port, int rcvbuf = 0) {
-        fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        if (rcvbuf > 0)
-            ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_port = htons(port);
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-            ::close(fd);
-            fd = -1;
-        }
-    }
-    ~client() { close(); }
-    client(const client&) = delete;
-    client& operator=(const client&) = delete;
-    void close() {
-        if (fd >= 0)
-            ::close(fd);
-        fd = -1;
-    }
-    bool send(std::string_view s) {
-        return ::send(fd, s.data(), s.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(s.size());
-    }
-
-    struct outcome {
-        std::string data;
-        bool closed = false;    ///< end of stream or reset seen
-        clk::time_point when{}; ///< when it was seen
-    };
-    /// Reads everything until the server closes (or resets) the connection, or `limit`.
-    outcome read_until_closed(std::chrono::milliseconds limit) {
-        outcome out;
-        const auto until = clk::now() + limit;
-        while (clk::now() < until) {
-            pollfd p{fd, POLLIN, 0};
-            const auto left =
-                std::chrono::duration_cast<std::chrono::milliseconds>(until - clk::now());
-            if (::poll(&p, 1, static_cast<int>(std::max<long>(1, left.count()))) <= 0)
-                continue;
-            char buf[65536];
-            const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-            if (n > 0) {
-                out.data.append(buf, static_cast<std::size_t>(n));
-                continue;
-            }
-            out.closed = true;
-            out.when = clk::now();
-            break;
-        }
-        return out;
-    }
-};
+using client = raw_client;
 
 /// Parses the complete HTTP responses at the start of `data`, in order.
 std::vector<bhttp::response<bhttp::string_body>> parse_responses(std::string_view data) {

@@ -19,6 +19,7 @@
 #include <openssl/sha.h>
 
 #include "support/cluster.hpp"
+#include "support/raw_client.hpp"
 #include "support/server_process.hpp"
 #include "support/sql.hpp"
 
@@ -37,38 +38,6 @@ std::string sha256_hex(const std::string& s) {
     }
     return out;
 }
-
-/// A raw client socket, to control exactly what is sent and how fast it is read.
-struct raw_client {
-    int fd = -1;
-    explicit raw_client(unsigned short port) {
-        fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_port = htons(port);
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-            ::close(fd);
-            fd = -1;
-        }
-    }
-    ~raw_client() {
-        if (fd >= 0) ::close(fd);
-    }
-    void send(const std::string& s) { (void)!::write(fd, s.data(), s.size()); }
-    /// Reads up to n bytes (blocking until some arrive); "" at EOF.
-    std::string read_some(std::size_t n = 65536) {
-        std::string buf(n, '\0');
-        ssize_t r = ::read(fd, buf.data(), n);
-        buf.resize(r > 0 ? static_cast<std::size_t>(r) : 0);
-        return buf;
-    }
-    std::string read_all() {
-        std::string out, chunk;
-        while (!(chunk = read_some()).empty()) out += chunk;
-        return out;
-    }
-};
 
 std::string post_request(const std::string& body, const std::string& extra_headers = "") {
     return "POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" + extra_headers +
