@@ -13,6 +13,20 @@
 
 namespace fraiseql::graphql {
 
+/// What resolves a root field, decided once by the planner (bind_operation) so that
+/// nothing downstream compares field names. Only root fields are marked; nested fields
+/// keep `none`.
+enum class root_resolver : std::uint8_t {
+    none,        ///< not a root field (or a root field with no resolver: an internal error)
+    typename_,   ///< `__typename` on the root type
+    schema,      ///< `__schema` (introspection)
+    type,        ///< `__type(name:)` (introspection)
+    list,        ///< a root list field of a @view type (product.md §3)
+    single,      ///< a root single-object lookup
+    connection,  ///< a root Relay connection field
+    mutation,    ///< a root field of Mutation (a @function)
+};
+
 /// One selected field, with its coerced arguments and merged sub-selection.
 struct field_plan {
     std::string response_key;            ///< alias, or the field name
@@ -25,6 +39,7 @@ struct field_plan {
     /// concrete object type that can appear here.
     std::vector<std::pair<std::string, std::vector<field_plan>>> selection_by_type;
     source_location loc;
+    root_resolver resolved_by = root_resolver::none; ///< set on root fields only
 
     const input_value* arg(std::string_view n) const noexcept {
         for (const auto& [k, v] : args) if (k == n) return &v;
@@ -39,5 +54,8 @@ struct operation_plan {
     std::string name;
     std::vector<field_plan> root_fields;
 };
+
+/// Sets `resolved_by` on each root field of a bound operation of kind `kind`.
+void mark_root_resolvers(operation_kind kind, std::vector<field_plan>& roots) noexcept;
 
 } // namespace fraiseql::graphql

@@ -560,6 +560,7 @@ plan_operation(const schema& s, const document& doc, std::string_view operation_
     p.coerce_variables(variables);
     if (!p.errors.empty()) return failure{std::move(p.errors)};
     plan.root_fields = p.plan_selection(*root, p.op->selections, 1);
+    mark_root_resolvers(plan.kind, plan.root_fields);
     if (opts.max_aliases && p.aliases > opts.max_aliases)
         p.fail("Operation uses " + std::to_string(p.aliases) + " aliases; the maximum is " +
                    std::to_string(opts.max_aliases) + ".",

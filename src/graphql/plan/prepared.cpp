@@ -852,6 +852,22 @@ prepare_operation(const schema& s, std::shared_ptr<const document> doc,
     return std::shared_ptr<const prepared_operation>(std::move(out));
 }
 
+void mark_root_resolvers(operation_kind kind, std::vector<field_plan>& roots) noexcept {
+    for (auto& fp : roots) {
+        if (fp.name == "__typename") fp.resolved_by = root_resolver::typename_;
+        else if (fp.name == "__schema") fp.resolved_by = root_resolver::schema;
+        else if (fp.name == "__type") fp.resolved_by = root_resolver::type;
+        else if (!fp.field) fp.resolved_by = root_resolver::none;
+        else if (kind == operation_kind::mutation) fp.resolved_by = root_resolver::mutation;
+        else switch (fp.field->root) {
+            case field_def::root_kind::list: fp.resolved_by = root_resolver::list; break;
+            case field_def::root_kind::single: fp.resolved_by = root_resolver::single; break;
+            case field_def::root_kind::connection: fp.resolved_by = root_resolver::connection; break;
+            case field_def::root_kind::none: fp.resolved_by = root_resolver::none; break;
+        }
+    }
+}
+
 operation_kind prepared_kind(const prepared_operation& op) noexcept {
     return op.kind;
 }
@@ -867,6 +883,7 @@ fraiseql::result<operation_plan, std::vector<error>> bind_operation(const prepar
     plan.kind = op.kind;
     plan.name = op.name;
     plan.root_fields = b.bind_selection(op.root, nullptr);
+    mark_root_resolvers(plan.kind, plan.root_fields);
     if (op.opts.max_aliases && b.aliases > op.opts.max_aliases)
         b.fail("Operation uses " + std::to_string(b.aliases) + " aliases; the maximum is " +
                    std::to_string(op.opts.max_aliases) + ".",

@@ -238,5 +238,27 @@ TEST(plan_6_4_1_coerce_argument_values, literals_are_coerced_and_bad_literals_re
     EXPECT_NE(bad.error()[0].message.find("UUID"), std::string::npos) << bad.error()[0].message;
 }
 
+// The planner decides once what resolves each root field (plan.hpp root_resolver), so the
+// engine never compares field names.
+TEST(Plan_RootResolver, EachRootFieldIsMarkedOnce) {
+    auto q = plan(std::string("{ __typename users { id } u: user(id: \"") + uuid +
+                  "\") { id } __schema { queryType { name } } __type(name: \"User\") { name } }");
+    ASSERT_TRUE(q) << errors_of(q)[0];
+    std::vector<root_resolver> got;
+    for (const auto& f : q->root_fields) got.push_back(f.resolved_by);
+    EXPECT_EQ(got, (std::vector<root_resolver>{root_resolver::typename_, root_resolver::list,
+                                               root_resolver::single, root_resolver::schema,
+                                               root_resolver::type}));
+    for (const auto& f : q->root_fields)
+        for (const auto& n : f.selection) EXPECT_EQ(n.resolved_by, root_resolver::none);
+
+    auto m = plan(std::string("mutation { __typename createPost(input: {authorId: \"") + uuid +
+                  "\", title: \"t\", body: \"b\"}) { id } }");
+    ASSERT_TRUE(m) << errors_of(m)[0];
+    ASSERT_EQ(m->root_fields.size(), 2u);
+    EXPECT_EQ(m->root_fields[0].resolved_by, root_resolver::typename_);
+    EXPECT_EQ(m->root_fields[1].resolved_by, root_resolver::mutation);
+}
+
 } // namespace
 } // namespace fraiseql::graphql
