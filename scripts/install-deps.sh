@@ -25,6 +25,8 @@ packages=(
     libsimdjson-dev libgtest-dev libgmock-dev libbenchmark-dev
     libcli11-dev libspdlog-dev libfmt-dev libtoml11-dev
     wrk acl curl ca-certificates nodejs npm openssl clang-format
+    # Replication topology tests (tools/pg-test-topology.sh): the transaction-mode pooler.
+    pgbouncer
     gnuplot-nox python3 procps
     # Packaging and installation tests (tests/package): the man page, the .deb's Depends
     # (dpkg-shlibdeps), lintian, `man`, `systemd-analyze verify`, the headless-browser test.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A private PostgreSQL 15 cluster living in one directory, for tests, the demo and developers.
 #
-#   tools/pg-test-cluster.sh start  DIR [--port N]   create (first time) or reuse, then start
+#   tools/pg-test-cluster.sh start  DIR [--port N] [--standby-of PRIMARY_DIR]
+#                                                    create (first time) or reuse, then start
 #   tools/pg-test-cluster.sh stop   DIR              fast shutdown; exit 0 when not running
 #   tools/pg-test-cluster.sh status DIR              exit 0 running, 3 not running
 #   tools/pg-test-cluster.sh env    DIR              print DIR/env (exit 1 when absent)
@@ -13,6 +14,11 @@
 # --port N picks the TCP port (127.0.0.1 only); without it, or with N = 0, the port of the
 # previous start is reused when free, else the first free port from 25432 upward (below the
 # kernel's ephemeral range, 32768-60999, so client sockets of a busy test run never take it).
+#
+# --standby-of PRIMARY_DIR makes DIR a streaming-replication hot standby of the (running)
+# private cluster in PRIMARY_DIR: created the first time by pg_basebackup -R (physical
+# replication, product.md §6.1), read-only, with the primary's roles and databases; its env
+# file has the same keys, pointing at the standby. tools/pg-test-topology.sh builds on it.
 #
 # As root (CI, these machines) the server runs as the `postgres` system user through runuser,
 # and postgres is granted traverse-only access to DIR's ancestors: see
@@ -34,7 +40,7 @@ unset PGHOST PGHOSTADDR PGPORT PGUSER PGDATABASE PGPASSWORD PGPASSFILE PGSERVICE
 prog=$(basename "$0")
 usage() {
     cat >&2 <<EOF
-usage: $prog start DIR [--port N]
+usage: $prog start DIR [--port N] [--standby-of PRIMARY_DIR]
        $prog stop|status|env DIR
 EOF
     exit 2
@@ -62,8 +68,14 @@ cmd=$1
 dir_arg=$2
 shift 2
 port_arg=0
+standby_of=""
 while (($# > 0)); do
     case "$1" in
+        --standby-of)
+            (($# >= 2)) || usage
+            standby_of=$(realpath -m -- "$2")
+            shift 2
+            ;;
         --port)
             (($# >= 2)) || usage
             port_arg=$2
@@ -279,6 +291,25 @@ init_cluster() {
         run_pg tee -a "$data_dir/postgresql.conf" >/dev/null
 }
 
+# A standby's data directory: a base backup of the running primary in $standby_of, with
+# standby.signal and primary_conninfo written by -R (streaming replication over the
+# primary's unix socket). The primary's fraiseql.conf comes along and is rewritten below.
+base_backup() {
+    local penv pport psock
+    penv=$standby_of/env
+    [[ -f "$penv" ]] || die "--standby-of $standby_of: no env file (start the primary first)"
+    pport=$(sed -n 's/^FRAISEQL_TEST_PORT=//p' "$penv")
+    psock=$(sed -n 's/^FRAISEQL_TEST_SOCKET_DIR=//p' "$penv")
+    [[ -x "$pg_bin/pg_basebackup" ]] || die "missing $pg_bin/pg_basebackup (install postgresql-15)"
+    log "pg_basebackup of $standby_of (port $pport) into $data_dir"
+    show_logs=("$log_dir/basebackup.log")
+    if ! run_pg "$pg_bin/pg_basebackup" -h "$psock" -p "$pport" -U postgres -D "$data_dir" \
+        -R -X stream -c fast --no-sync >"$log_dir/basebackup.log" 2>&1; then
+        find "$data_dir" -mindepth 1 -delete 2>/dev/null || true
+        die "pg_basebackup failed"
+    fi
+}
+
 # Rewritten before every start so a moved DIR or a changed port is picked up.
 write_config() {
     run_pg tee "$data_dir/fraiseql.conf" >/dev/null <<EOF
@@ -303,6 +334,8 @@ EOF
 # TYPE     DATABASE  USER              ADDRESS        METHOD
 local      all       postgres                         trust
 local      all       all                              trust
+local      replication  postgres                      trust
+host       replication  postgres        127.0.0.1/32  trust
 host       all       fraiseql_md5      127.0.0.1/32   md5
 host       all       fraiseql_scram    127.0.0.1/32   scram-sha-256
 host       all       fraiseql_clear    127.0.0.1/32   password
@@ -403,7 +436,11 @@ cmd_start() {
     pick_socket_dir
     prepare_dirs
     if [[ ! -f "$data_dir/PG_VERSION" ]]; then
-        init_cluster
+        if [[ -n "$standby_of" ]]; then
+            base_backup
+        else
+            init_cluster
+        fi
     fi
     make_certificates
 
@@ -429,7 +466,8 @@ cmd_start() {
         die "pg_ctl start failed"
     done
     is_running || die "server did not start"
-    run_setup
+    # A standby is read-only: its roles and databases come from the primary.
+    [[ -f "$data_dir/standby.signal" ]] || run_setup
     write_env "$port" "$socket_dir"
 }
 
