@@ -308,10 +308,28 @@ base_backup() {
         find "$data_dir" -mindepth 1 -delete 2>/dev/null || true
         die "pg_basebackup failed"
     fi
+    # primary_conninfo is written into fraiseql.conf at every start instead (the primary's
+    # port may change between runs); postgresql.auto.conf would override it.
+    run_pg sed -i '/^primary_conninfo/d' "$data_dir/postgresql.auto.conf"
+    printf '%s\n' "$standby_of" >"$dir/standby_of"
+}
+
+# primary_conninfo of a standby, from its primary's env file (current port and socket).
+standby_settings() {
+    [[ -f "$dir/standby_of" ]] || return 0
+    local pdir penv
+    pdir=$(cat "$dir/standby_of")
+    penv=$pdir/env
+    [[ -f "$penv" ]] || die "standby of $pdir: no env file there (start the primary first)"
+    printf "primary_conninfo = 'host=%s port=%s user=postgres application_name=%s'\n" \
+        "$(sed -n 's/^FRAISEQL_TEST_SOCKET_DIR=//p' "$penv")" \
+        "$(sed -n 's/^FRAISEQL_TEST_PORT=//p' "$penv")" "$(basename "$dir")"
 }
 
 # Rewritten before every start so a moved DIR or a changed port is picked up.
 write_config() {
+    local standby_conf
+    standby_conf=$(standby_settings)
     run_pg tee "$data_dir/fraiseql.conf" >/dev/null <<EOF
 # Written by tools/pg-test-cluster.sh at every start; edits are lost.
 port = $port
@@ -327,6 +345,7 @@ ssl = on
 ssl_cert_file = '$dir/server.crt'
 ssl_key_file = '$dir/server.key'
 log_min_messages = warning
+$standby_conf
 EOF
     # First matching line wins (pg_hba.conf docs, "The pg_hba.conf File").
     run_pg tee "$data_dir/pg_hba.conf" >/dev/null <<'EOF'
