@@ -13,8 +13,6 @@ namespace fraiseql::http {
 namespace bhttp = boost::beast::http;
 namespace json = boost::json;
 
-namespace {
-
 fraiseql::result<exec::request, std::string> request_from_object(const json::value& v) {
     if (!v.is_object()) return failure<std::string>{"a GraphQL request must be a JSON object"};
     const auto& o = v.get_object();
@@ -42,8 +40,6 @@ fraiseql::result<exec::request, std::string> request_from_object(const json::val
     }
     return r;
 }
-
-} // namespace
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);

@@ -8,6 +8,7 @@
 
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <boost/json/value.hpp>
 
 #include "fraiseql/exec/engine.hpp"
 #include "fraiseql/result.hpp"
@@ -35,6 +36,10 @@ struct parsed_body {
     std::vector<exec::request> requests;
     bool is_batch = false;
 };
+
+/// One GraphQL request object (`query`, `variables`, `operationName`, `extensions`) as in a
+/// POST body — also the payload of a graphql-transport-ws `subscribe` message.
+fraiseql::result<exec::request, std::string> request_from_object(const boost::json::value& v);
 
 /// Parses a POST body: one request object or a JSON array of them (batching).
 fraiseql::result<parsed_body, std::string> parse_post_body(std::string_view body,
