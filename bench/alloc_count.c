@@ -1,0 +1,93 @@
+/* A heap-allocation counter for bench/counts.sh, preloaded into the server (LD_PRELOAD).
+ * Counts calls of malloc, calloc, realloc (those that allocate), posix_memalign,
+ * aligned_alloc and memalign — every path operator new takes with glibc — and frees, in
+ * relaxed atomics; forwards to glibc's own allocator (__libc_* entry points, so no dlsym
+ * recursion). On SIGUSR2 it appends "allocations frees\n" to the file named by
+ * ALLOC_COUNT_FILE with async-signal-safe calls only, so the script can take a snapshot
+ * before and after a measured run and divide by the number of requests. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+extern void* __libc_malloc(size_t);
+extern void* __libc_calloc(size_t, size_t);
+extern void* __libc_realloc(void*, size_t);
+extern void __libc_free(void*);
+extern void* __libc_memalign(size_t, size_t);
+
+static atomic_ulong allocations;
+static atomic_ulong frees;
+static int out_fd = -1;
+
+static void count_alloc(void) { atomic_fetch_add_explicit(&allocations, 1, memory_order_relaxed); }
+
+void* malloc(size_t n) {
+    count_alloc();
+    return __libc_malloc(n);
+}
+void* calloc(size_t a, size_t b) {
+    count_alloc();
+    return __libc_calloc(a, b);
+}
+void* realloc(void* p, size_t n) {
+    if (!p) count_alloc();
+    return __libc_realloc(p, n);
+}
+void free(void* p) {
+    if (p) atomic_fetch_add_explicit(&frees, 1, memory_order_relaxed);
+    __libc_free(p);
+}
+void* memalign(size_t align, size_t n) {
+    count_alloc();
+    return __libc_memalign(align, n);
+}
+void* aligned_alloc(size_t align, size_t n) {
+    count_alloc();
+    return __libc_memalign(align, n);
+}
+int posix_memalign(void** out, size_t align, size_t n) {
+    count_alloc();
+    void* p = __libc_memalign(align, n);
+    if (!p) return ENOMEM;
+    *out = p;
+    return 0;
+}
+
+static size_t format_ulong(char* buf, unsigned long v) {
+    char tmp[24];
+    size_t n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (size_t i = 0; i < n; ++i) buf[i] = tmp[n - 1 - i];
+    return n;
+}
+
+static void dump(int sig) {
+    (void)sig;
+    if (out_fd < 0) return;
+    char line[64];
+    size_t n = format_ulong(line, atomic_load(&allocations));
+    line[n++] = ' ';
+    n += format_ulong(line + n, atomic_load(&frees));
+    line[n++] = '\n';
+    (void)!write(out_fd, line, n);
+}
+
+__attribute__((constructor)) static void init(void) {
+    const char* path = getenv("ALLOC_COUNT_FILE");
+    if (!path) return;
+    out_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = dump;
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGUSR2, &sa, NULL);
+}
