@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "fraiseql/graphql/operators.hpp"
 #include "fraiseql/graphql/parser.hpp"
 #include "graphql/validate/suggest.hpp"
 
@@ -786,128 +787,39 @@ struct builder {
         s->add_type(std::move(t));
     }
 
-    /// Filter input for scalar/enum type `name` (list = the field is a list of it).
-    std::string ensure_filter(const std::string& name, bool list, bool search) {
-        const auto N = [](std::string n) { return type_expr::named(std::move(n)); };
-        const type_def* td = s->find_type(name);
-        if (!td) return {};
-        if (search) {
-            std::string fname = "FullTextFilter";
-            if (!s->find_type(fname)) {
-                auto& f = input_type(fname, "Full-text search operators on a tsvector field.");
-                f.input_fields = {in("matches", N("String"), "to_tsquery"),
-                                  in("plainQuery", N("String"), "plainto_tsquery"),
-                                  in("phraseQuery", N("String"), "phraseto_tsquery"),
-                                  in("websearchQuery", N("String"), "websearch_to_tsquery")};
-            }
-            return fname;
-        }
-        if (list) {
-            if (td->kind != named_kind::scalar && td->kind != named_kind::enum_) return {};
-            std::string fname = name + "ListFilter";
-            if (!s->find_type(fname)) {
-                auto& f = input_type(fname, "Operators on a list of " + name + ".");
-                type_expr l = N(name).non_null_of().list_of();
-                f.input_fields = {in("eq", l), in("neq", l), in("isnull", N("Boolean")),
-                                  in("contains", l), in("containedBy", l),
-                                  in("strictlyContains", l), in("overlaps", l),
-                                  in("lenEq", N("Int")), in("lenNeq", N("Int")),
-                                  in("lenGt", N("Int")), in("lenGte", N("Int")),
-                                  in("lenLt", N("Int")), in("lenLte", N("Int")),
-                                  in("anyEq", N(name)), in("allEq", N(name))};
-            }
-            return fname;
-        }
-        if (td->kind == named_kind::enum_) {
-            std::string fname = name + "Filter";
-            if (!s->find_type(fname)) {
-                auto& f = input_type(fname, "Operators on the " + name + " enum.");
-                type_expr l = N(name).non_null_of().list_of();
-                f.input_fields = {in("eq", N(name)), in("neq", N(name)), in("in", l), in("nin", l),
-                                  in("isnull", N("Boolean"))};
-            }
-            return fname;
-        }
-        if (td->kind != named_kind::scalar) return {};
-        std::string fname = name + "Filter";
+    /// An operand input object of the catalogue (IpRangeInput, ...), once.
+    void ensure_operand_input(const operand_input& oi) {
+        if (s->find_type(oi.name)) return;
+        auto& t = input_type(std::string(oi.name), std::string(oi.description));
+        for (const auto& f : oi.fields)
+            t.input_fields.push_back(in(std::string(f.name), operand_type(f.type, {})));
+    }
+
+    /// The filter input of a field (product.md §3.2): its family's operators, in catalogue
+    /// order (include/fraiseql/graphql/operators.hpp). "" when the field has none.
+    std::string ensure_filter(const field_def& field) {
+        const auto family = filter_family_of(*s, field.type, field.search);
+        if (!family) return {};
+        std::string fname = filter_type_name(*s, field.type, field.search);
         if (s->find_type(fname)) return fname;
-        type_expr one = N(name);
-        type_expr many = N(name).non_null_of().list_of();
+        const std::string& name = field.type.name;
         std::vector<argument_def> ops;
-        auto cmp = [&] {
-            for (const char* op : {"gt", "gte", "lt", "lte"}) ops.push_back(in(op, one));
-        };
-        auto eq_in = [&] {
-            ops.push_back(in("eq", one));
-            ops.push_back(in("neq", one));
-            ops.push_back(in("in", many));
-            ops.push_back(in("nin", many));
-        };
-        if (name == "String" || name == "ID" ) {
-            eq_in();
-            ops.push_back(in("isnull", N("Boolean")));
-            for (const char* op : {"contains", "icontains", "startswith", "istartswith", "endswith",
-                                   "iendswith", "like", "ilike", "matches", "imatches", "notMatches"})
-                ops.push_back(in(op, N("String")));
-        } else if (name == "Int" || name == "Float" || name == "Decimal" || name == "BigInt" ||
-                   name == "Date" || name == "DateTime" || name == "Time") {
-            eq_in();
-            cmp();
-            ops.push_back(in("isnull", N("Boolean")));
-        } else if (name == "Boolean") {
-            ops = {in("eq", one), in("neq", one), in("isnull", N("Boolean"))};
-        } else if (name == "UUID" || name == "MacAddress") {
-            eq_in();
-            ops.push_back(in("isnull", N("Boolean")));
-        } else if (name == "JSON") {
-            ops = {in("eq", one), in("neq", one), in("isnull", N("Boolean")),
-                   in("hasKey", N("String")), in("hasAnyKeys", N("String").non_null_of().list_of()),
-                   in("hasAllKeys", N("String").non_null_of().list_of()), in("contains", one),
-                   in("containedBy", one), in("pathExists", N("String")), in("pathMatch", N("String"))};
-        } else if (name == "IpAddress" || name == "CIDR") {
-            if (!s->find_type("IpRangeInput")) {
-                auto& r = input_type("IpRangeInput", "An inclusive range of IP addresses.");
-                r.input_fields = {in("from", N("IpAddress").non_null_of()),
-                                  in("to", N("IpAddress").non_null_of())};
-            }
-            eq_in();
-            ops.push_back(in("isnull", N("Boolean")));
-            ops.push_back(in("inSubnet", N("CIDR")));
-            ops.push_back(in("inRange", N("IpRangeInput")));
-            for (const char* op : {"isPrivate", "isPublic", "isIPv4", "isIPv6"})
-                ops.push_back(in(op, N("Boolean")));
-        } else if (name == "LTree") {
-            eq_in();
-            cmp();
-            ops.push_back(in("isnull", N("Boolean")));
-            ops.push_back(in("ancestorOf", N("LTree")));
-            ops.push_back(in("descendantOf", N("LTree")));
-            ops.push_back(in("matchesLquery", N("String")));
-            ops.push_back(in("matchesLtxtquery", N("String")));
-            for (const char* op : {"nlevelEq", "nlevelGt", "nlevelGte", "nlevelLt", "nlevelLte"})
-                ops.push_back(in(op, N("Int")));
-        } else if (name == "DateRange") {
-            ops = {in("eq", one), in("neq", one), in("isnull", N("Boolean")),
-                   in("containsDate", N("Date"))};
-            for (const char* op : {"overlaps", "adjacent", "strictlyLeft", "strictlyRight", "notLeft",
-                                   "notRight"})
-                ops.push_back(in(op, one));
-        } else if (name == "Vector") {
-            if (!s->find_type("VectorDistanceInput")) {
-                auto& r = input_type("VectorDistanceInput",
-                                     "A distance to a vector, compared with lt / lte / gt.");
-                r.input_fields = {in("vector", N("Float").non_null_of().list_of().non_null_of()),
-                                  in("lt", N("Float")), in("lte", N("Float")), in("gt", N("Float"))};
-            }
-            for (const char* op : {"cosineDistance", "l2Distance", "l1Distance", "innerProduct"})
-                ops.push_back(in(op, N("VectorDistanceInput")));
-        } else {
-            // A user-declared custom scalar: equality and membership.
-            eq_in();
-            ops.push_back(in("isnull", N("Boolean")));
+        for (const filter_operator* op : filter_operators(*family)) {
+            // Operand inputs come first: types are listed in the order they are added.
+            if (const operand_input* oi = find_operand_input(op->operand)) ensure_operand_input(*oi);
+            ops.push_back(in(std::string(op->name), operand_type(op->operand, name),
+                             std::string(op->description)));
         }
-        auto& f = input_type(fname, "Operators on " + name + " values.");
-        f.input_fields = std::move(ops);
+        std::string description;
+        if (*family == filter_family::full_text)
+            description = "Full-text search operators on a tsvector field.";
+        else if (*family == filter_family::list)
+            description = "Operators on a list of " + name + ".";
+        else if (s->find_type(name)->kind == named_kind::enum_)
+            description = "Operators on the " + name + " enum.";
+        else
+            description = "Operators on " + name + " values.";
+        input_type(fname, description).input_fields = std::move(ops);
         return fname;
     }
 
@@ -936,7 +848,7 @@ struct builder {
                 continue;
             }
             if (ft->kind != named_kind::scalar && ft->kind != named_kind::enum_) continue;
-            std::string filter = ensure_filter(ft->name, list && !f.search, f.search);
+            std::string filter = ensure_filter(f);
             if (!filter.empty()) wf.push_back(in(f.name, type_expr::named(filter), f.description));
             if (!list && !f.search && ft->name != "JSON" && ft->name != "Vector")
                 of.push_back(in(f.name, type_expr::named("OrderDirection"), f.description));
