@@ -101,14 +101,21 @@ constexpr filter_operator catalogue[] = {
     {"notLeft", only(F::date_range), "T", "", S::cast_operator, "&>", "daterange"},
     {"notRight", only(F::date_range), "T", "", S::cast_operator, "&<", "daterange"},
     // pgvector distances: <=> cosine, <-> L2, <+> L1, <#> negative inner product.
-    {"cosineDistance", only(F::vector), "VectorDistanceInput", "", S::vector_distance, "<=>", "vector"},
-    {"l2Distance", only(F::vector), "VectorDistanceInput", "", S::vector_distance, "<->", "vector"},
-    {"l1Distance", only(F::vector), "VectorDistanceInput", "", S::vector_distance, "<+>", "vector"},
-    {"innerProduct", only(F::vector), "VectorDistanceInput", "", S::vector_distance, "<#>", "vector"},
-    // Full text (@search): the database's default_text_search_config on both sides.
+    {"cosineDistance", only(F::vector), "VectorDistanceInput", "", S::vector_distance, "<=>",
+     "vector"},
+    {"l2Distance", only(F::vector), "VectorDistanceInput", "", S::vector_distance, "<->",
+     "vector"},
+    {"l1Distance", only(F::vector), "VectorDistanceInput", "", S::vector_distance, "<+>",
+     "vector"},
+    {"innerProduct", only(F::vector), "VectorDistanceInput", "", S::vector_distance, "<#>",
+     "vector"},
+    // Full text (@search): the database's default_text_search_config on both sides. The
+    // description is the tsquery constructor.
     {"matches", only(F::full_text), "String", "to_tsquery", S::text_search, "to_tsquery", ""},
-    {"plainQuery", only(F::full_text), "String", "plainto_tsquery", S::text_search, "plainto_tsquery", ""},
-    {"phraseQuery", only(F::full_text), "String", "phraseto_tsquery", S::text_search, "phraseto_tsquery", ""},
+    {"plainQuery", only(F::full_text), "String", "plainto_tsquery", S::text_search,
+     "plainto_tsquery", ""},
+    {"phraseQuery", only(F::full_text), "String", "phraseto_tsquery", S::text_search,
+     "phraseto_tsquery", ""},
     {"websearchQuery", only(F::full_text), "String", "websearch_to_tsquery", S::text_search,
      "websearch_to_tsquery", ""},
 };
