@@ -70,6 +70,8 @@ enum class sql_form : std::uint8_t {
     list_any,       ///< $ = ANY(list)
     list_all,       ///< every element = $ (a non-empty list, or any array column)
 };
+/// Keep equal to the number of forms (the catalogue test checks each is used by an entry).
+inline constexpr std::size_t sql_form_count = 22;
 
 /// One operator. `operand` is the GraphQL type of its input field, written as SDL where `T`
 /// stands for the field's own (element) type: "T", "[T!]", "Boolean", "[String!]",
