@@ -26,10 +26,6 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
 
 namespace {
 
-bool is_numeric_scalar(std::string_view n) {
-    return n == "Int" || n == "Float" || n == "Decimal" || n == "BigInt";
-}
-
 /// Shortest text that reads back as the same double (so 0.1 is "0.1", not the 17-digit
 /// expansion, which as a numeric would not equal a stored 0.1).
 std::string shortest(double d) {
@@ -237,19 +233,7 @@ bool where_builder::check_text(const input_value& v, const std::string& where) {
 }
 
 std::string where_builder::cast_of(const std::string& n) const {
-    if (is_numeric_scalar(n)) return "numeric";
-    if (n == "DateTime") return "timestamptz";
-    if (n == "Date") return "date";
-    if (n == "Time") return "time";
-    if (n == "Boolean") return "boolean";
-    if (n == "UUID") return "uuid";
-    if (n == "IpAddress" || n == "CIDR") return "inet";
-    if (n == "MacAddress") return "macaddr";
-    if (n == "LTree") return "ltree";
-    if (n == "DateRange") return "daterange";
-    if (n == "Vector") return "vector";
-    if (n == "JSON") return "jsonb";
-    if (n == "String" || n == "ID") return "";
+    if (auto builtin = graphql::builtin_sql_type(n)) return std::string(*builtin);
     // A scalar declared in the SDL: any JSON value, compared as JSON.
     const graphql::type_def* t = s_.find_type(n);
     if (t && t->kind == graphql::named_kind::scalar && !graphql::schema::is_builtin_scalar(n))
@@ -340,12 +324,10 @@ std::string where_builder::containment_eq(const location& loc, const input_value
     // strings), dates and times have several spellings of one value: typed comparison.
     if (loc.column || !loc.root_column.empty() || !view_.jsonb_column || loc.path.empty())
         return {};
-    std::string cast;
+    std::string cast = cast_of(scalar);
     const graphql::type_def* t = s_.find_type(scalar);
     if (scalar == "String" || (t && t->kind == graphql::named_kind::enum_)) cast = "text";
-    else if (scalar == "Boolean") cast = "boolean";
-    else if (is_numeric_scalar(scalar)) cast = "numeric";
-    else return {};
+    else if (cast != "boolean" && cast != "numeric") return {};
     std::string obj = param(value_text(v), cast);
     for (std::size_t i = loc.path.size(); i-- > 0;)
         obj = "jsonb_build_object(" + quote_literal(loc.path[i]) + ", " + obj + ")";

@@ -117,6 +117,10 @@ const operand_input* find_operand_input(std::string_view name) noexcept;
 /// field has no filter input (objects, lists of objects, unknown types).
 std::optional<filter_family> filter_family_of(const schema& s, const type_expr& t, bool search);
 
+/// The SQL type a built-in scalar's values are compared as ("numeric", "timestamptz", ...; ""
+/// for text), or nullopt for a scalar that is not built in.
+std::optional<std::string_view> builtin_sql_type(std::string_view scalar) noexcept;
+
 /// The family's name as the docs write it ("text", "ordered", ...).
 std::string_view filter_family_name(filter_family f) noexcept;
 

@@ -129,20 +129,31 @@ constexpr operand_input operand_catalogue[] = {
      vector_distance_fields},
 };
 
-/// The built-in scalars' families; a scalar not listed here (one declared in the SDL) is
-/// compared for equality as JSON.
-struct scalar_family {
+/// The built-in scalars: their family and the SQL type their values are compared as (§3.2:
+/// typed comparisons; "" = text). A scalar not listed here (declared in the SDL) is compared
+/// for equality as JSON.
+struct builtin_scalar {
     std::string_view scalar;
     F family;
+    std::string_view sql_type;
 };
-constexpr scalar_family scalar_families[] = {
-    {"String", F::text},       {"ID", F::text},          {"Int", F::ordered},
-    {"Float", F::ordered},     {"Decimal", F::ordered},  {"BigInt", F::ordered},
-    {"Date", F::ordered},      {"DateTime", F::ordered}, {"Time", F::ordered},
-    {"Boolean", F::boolean},   {"UUID", F::equality},    {"MacAddress", F::equality},
-    {"JSON", F::json},         {"IpAddress", F::inet},   {"CIDR", F::inet},
-    {"LTree", F::ltree},       {"DateRange", F::date_range}, {"Vector", F::vector},
+constexpr builtin_scalar builtin_scalars[] = {
+    {"String", F::text, ""},            {"ID", F::text, ""},
+    {"Int", F::ordered, "numeric"},     {"Float", F::ordered, "numeric"},
+    {"Decimal", F::ordered, "numeric"}, {"BigInt", F::ordered, "numeric"},
+    {"Date", F::ordered, "date"},       {"DateTime", F::ordered, "timestamptz"},
+    {"Time", F::ordered, "time"},       {"Boolean", F::boolean, "boolean"},
+    {"UUID", F::equality, "uuid"},      {"MacAddress", F::equality, "macaddr"},
+    {"JSON", F::json, "jsonb"},         {"IpAddress", F::inet, "inet"},
+    {"CIDR", F::inet, "inet"},          {"LTree", F::ltree, "ltree"},
+    {"DateRange", F::date_range, "daterange"}, {"Vector", F::vector, "vector"},
 };
+
+const builtin_scalar* find_builtin(std::string_view name) noexcept {
+    for (const auto& b : builtin_scalars)
+        if (b.scalar == name) return &b;
+    return nullptr;
+}
 
 /// Per-family views of the catalogue, built once (the WHERE compiler looks operators up per
 /// request; a family has at most 16).
@@ -188,9 +199,13 @@ std::optional<filter_family> filter_family_of(const schema& s, const type_expr& 
     if (td->kind != named_kind::scalar && td->kind != named_kind::enum_) return std::nullopt;
     if (t.is_list()) return F::list;
     if (td->kind == named_kind::enum_) return F::equality;
-    for (const auto& sf : scalar_families)
-        if (sf.scalar == t.name) return sf.family;
-    return F::equality;
+    const builtin_scalar* b = find_builtin(t.name);
+    return b ? b->family : F::equality;
+}
+
+std::optional<std::string_view> builtin_sql_type(std::string_view scalar) noexcept {
+    const builtin_scalar* b = find_builtin(scalar);
+    return b ? std::optional(b->sql_type) : std::nullopt;
 }
 
 std::string_view filter_family_name(filter_family f) noexcept {
