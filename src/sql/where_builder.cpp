@@ -26,10 +26,6 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
 
 namespace {
 
-bool is_numeric_scalar(std::string_view n) {
-    return n == "Int" || n == "Float" || n == "Decimal" || n == "BigInt";
-}
-
 /// Shortest text that reads back as the same double (so 0.1 is "0.1", not the 17-digit
 /// expansion, which as a numeric would not equal a stored 0.1).
 std::string shortest(double d) {
@@ -237,19 +233,7 @@ bool where_builder::check_text(const input_value& v, const std::string& where) {
 }
 
 std::string where_builder::cast_of(const std::string& n) const {
-    if (is_numeric_scalar(n)) return "numeric";
-    if (n == "DateTime") return "timestamptz";
-    if (n == "Date") return "date";
-    if (n == "Time") return "time";
-    if (n == "Boolean") return "boolean";
-    if (n == "UUID") return "uuid";
-    if (n == "IpAddress" || n == "CIDR") return "inet";
-    if (n == "MacAddress") return "macaddr";
-    if (n == "LTree") return "ltree";
-    if (n == "DateRange") return "daterange";
-    if (n == "Vector") return "vector";
-    if (n == "JSON") return "jsonb";
-    if (n == "String" || n == "ID") return "";
+    if (auto builtin = graphql::builtin_sql_type(n)) return std::string(*builtin);
     // A scalar declared in the SDL: any JSON value, compared as JSON.
     const graphql::type_def* t = s_.find_type(n);
     if (t && t->kind == graphql::named_kind::scalar && !graphql::schema::is_builtin_scalar(n))
@@ -340,12 +324,10 @@ std::string where_builder::containment_eq(const location& loc, const input_value
     // strings), dates and times have several spellings of one value: typed comparison.
     if (loc.column || !loc.root_column.empty() || !view_.jsonb_column || loc.path.empty())
         return {};
-    std::string cast;
+    std::string cast = cast_of(scalar);
     const graphql::type_def* t = s_.find_type(scalar);
     if (scalar == "String" || (t && t->kind == graphql::named_kind::enum_)) cast = "text";
-    else if (scalar == "Boolean") cast = "boolean";
-    else if (is_numeric_scalar(scalar)) cast = "numeric";
-    else return {};
+    else if (cast != "boolean" && cast != "numeric") return {};
     std::string obj = param(value_text(v), cast);
     for (std::size_t i = loc.path.size(); i-- > 0;)
         obj = "jsonb_build_object(" + quote_literal(loc.path[i]) + ", " + obj + ")";
@@ -360,7 +342,8 @@ std::string where_builder::equality(const graphql::field_def& f, const input_val
     }
     if (!check_text(v, f.name)) return "FALSE";
     location loc = locate(f, {});
-    if (f.type.is_list()) return list_op(f, "eq", v, loc);
+    if (f.type.is_list())
+        return render(*graphql::find_filter_operator(graphql::filter_family::list, "eq"), f, v, loc);
     if (std::string c = containment_eq(loc, v, f.type.name); !c.empty()) return c;
     return typed_expr(loc, f.type.name) + " = " + typed_param(loc, v, f.type.name);
 }
@@ -441,196 +424,158 @@ std::string where_builder::where_object(const graphql::type_def& type, const inp
 std::string where_builder::field_filter(const graphql::field_def& f, const input_value& ops,
                                         const location& loc) {
     std::vector<std::string> conds;
-    const std::string& scalar = f.type.name;
+    // The field's family decides which operators its filter input has (one lookup per field;
+    // the operator catalogue, include/fraiseql/graphql/operators.hpp).
+    const auto family = graphql::filter_family_of(s_, f.type, f.search);
     for (const auto& [op, v] : ops.as_object()) {
         if (v.is_null()) {
             fail("Operator \"" + op + "\" on \"" + f.name +
                  "\" was given null; to match null values use {isnull: true}.");
             continue;
         }
-        std::string e;
-        if (op == "isnull") {
-            // §3.2: a JSON null and a missing key are both null (->> yields SQL NULL for both).
-            e = text_expr(loc) + (v.as_bool() ? " IS NULL" : " IS NOT NULL");
-        } else if (f.search) {
-            e = search_op(op, v, loc);
-        } else if (f.type.is_list()) {
-            e = list_op(f, op, v, loc);
-        } else if (scalar == "JSON") {
-            e = json_op(op, v, loc);
-        } else if (scalar == "Vector") {
-            e = vector_op(f, op, v, loc);
-        } else if ((scalar == "IpAddress" || scalar == "CIDR") &&
-                   (op == "inSubnet" || op == "inRange" || op.rfind("is", 0) == 0)) {
-            e = inet_op(op, v, loc);
-        } else if (scalar == "LTree" && (op == "ancestorOf" || op == "descendantOf" ||
-                                         op.rfind("matches", 0) == 0 || op.rfind("nlevel", 0) == 0)) {
-            e = ltree_op(op, v, loc);
-        } else if (scalar == "DateRange" && op != "eq" && op != "neq") {
-            e = range_op(op, v, loc);
-        } else {
-            e = scalar_op(f, op, v, loc);
+        const graphql::filter_operator* entry =
+            family ? graphql::find_filter_operator(*family, op) : nullptr;
+        if (!entry) {
+            fail("Operator \"" + op + "\" is not supported on \"" + f.name + "\".");
+            continue;
         }
-        if (!e.empty()) conds.push_back(std::move(e));
+        if (std::string e = render(*entry, f, v, loc); !e.empty()) conds.push_back(std::move(e));
     }
     if (conds.empty()) return "";
     if (conds.size() == 1) return conds[0];
     return "(" + join(conds, " AND ") + ")";
 }
 
-std::string where_builder::scalar_op(const graphql::field_def& f, const std::string& op,
-                                     const input_value& v, const location& loc) {
+std::string where_builder::cast_subject(const location& loc, const std::string& scalar) const {
+    // A no-op cast on a column of the type (its indexes still apply); a JSONB value is text.
+    const std::string cast = cast_of(scalar);
+    return loc.column ? text_expr(loc) + "::" + cast : "(" + text_expr(loc) + ")::" + cast;
+}
+
+std::string where_builder::render(const graphql::filter_operator& op, const graphql::field_def& f,
+                                  const input_value& v, const location& loc) {
+    using form = graphql::sql_form;
     const std::string& scalar = f.type.name;
-    if (op == "eq")
+    const std::string sql(op.sql);
+    // String operators read a real column as text (a no-op for text columns, so their indexes
+    // still apply).
+    auto text = [&] { return loc.column ? text_expr(loc) + "::text" : text_expr(loc); };
+    auto like = [&](const char* pre, const char* post) {
+        return text() + " " + sql + " " + param(pre + like_escape(v.as_string()) + post, "");
+    };
+    switch (op.form) {
+    case form::is_null:
+        // §3.2: a JSON null and a missing key are both null (->> yields SQL NULL for both).
+        return text_expr(loc) + (v.as_bool() ? " IS NULL" : " IS NOT NULL");
+    case form::equal:
         if (std::string c = containment_eq(loc, v, scalar); !c.empty()) return c;
-    static const std::pair<const char*, const char*> cmp[] = {
-        {"eq", "="}, {"neq", "<>"}, {"gt", ">"}, {"gte", ">="}, {"lt", "<"}, {"lte", "<="}};
-    for (const auto& [name, sqlop] : cmp)
-        if (op == name) return typed_expr(loc, scalar) + " " + sqlop + " " + typed_param(loc, v, scalar);
-    if (op == "in" || op == "nin") {
+        [[fallthrough]];
+    case form::compare:
+        return typed_expr(loc, scalar) + " " + sql + " " + typed_param(loc, v, scalar);
+    case form::member: {
         // §3.2: in: [] matches nothing, nin: [] matches everything.
-        if (v.as_list().empty()) return op == "in" ? "FALSE" : "TRUE";
-        std::string cast = cast_of(scalar);
+        if (v.as_list().empty()) return op.negated ? "TRUE" : "FALSE";
+        const std::string cast = cast_of(scalar);
         std::string arr;
         if (cast == "jsonb") arr = param(array_of(v, true), "jsonb[]");
         else if (loc.column) arr = param(array_of(v, false), "");
         else arr = param(array_of(v, false), (cast.empty() ? std::string("text") : cast) + "[]");
-        return typed_expr(loc, scalar) + (op == "in" ? " = ANY(" : " <> ALL(") + arr + ")";
+        return typed_expr(loc, scalar) + sql + arr + ")";
     }
-    // String operators. A real column is read as text (a no-op for text columns, so their
-    // indexes still apply).
-    const std::string text = loc.column ? text_expr(loc) + "::text" : text_expr(loc);
-    struct like_op { const char* name; const char* sql; const char* pre; const char* post; };
-    static const like_op likes[] = {
-        {"contains", "LIKE", "%", "%"},    {"icontains", "ILIKE", "%", "%"},
-        {"startswith", "LIKE", "", "%"},   {"istartswith", "ILIKE", "", "%"},
-        {"endswith", "LIKE", "%", ""},     {"iendswith", "ILIKE", "%", ""}};
-    for (const auto& l : likes)
-        if (op == l.name)
-            return text + " " + l.sql + " " +
-                   param(std::string(l.pre) + like_escape(v.as_string()) + l.post, "");
-    // like / ilike take the pattern as given (§3.2); matches* are POSIX regular expressions.
-    if (op == "like") return text + " LIKE " + param(v.as_string(), "");
-    if (op == "ilike") return text + " ILIKE " + param(v.as_string(), "");
-    if (op == "matches") return text + " ~ " + param(v.as_string(), "");
-    if (op == "imatches") return text + " ~* " + param(v.as_string(), "");
-    if (op == "notMatches") return text + " !~ " + param(v.as_string(), "");
-    fail("Operator \"" + op + "\" is not supported on \"" + f.name + "\".");
-    return "";
-}
-
-std::string where_builder::inet_op(const std::string& op, const input_value& v,
-                                   const location& loc) {
-    // The address as inet (a no-op cast on an inet column). CIDR values are read as inet
-    // too: cidr refuses host bits, inet stores both.
-    const std::string a = loc.column ? text_expr(loc) + "::inet" : "(" + text_expr(loc) + ")::inet";
-    if (op == "inSubnet") return a + " <<= " + param(v.as_string(), "inet");
-    if (op == "inRange") {
+    // contains / startswith / endswith escape the value; like / ilike take the pattern as
+    // given (§3.2); ~, ~*, !~ are POSIX regular expressions.
+    case form::text_contains: return like("%", "%");
+    case form::text_prefix: return like("", "%");
+    case form::text_suffix: return like("%", "");
+    case form::text_match: return text() + " " + sql + " " + param(v.as_string(), "");
+    case form::cast_operator:
+        return cast_subject(loc, scalar) + " " + sql + " " + param(v.as_string(), op.cast);
+    case form::ltree_level:
+        return "nlevel(" + cast_subject(loc, scalar) + ") " + sql + " " +
+               param(std::to_string(v.as_int()), op.cast);
+    case form::inet_range: {
         const auto* from = v.find("from");
         const auto* to = v.find("to");
         if (!from || !to) {
             fail("inRange needs both \"from\" and \"to\".");
             return "";
         }
+        const std::string a = cast_subject(loc, scalar);
         // Two statements: the parameters must be numbered in the order they appear.
-        std::string lo = param(from->as_string(), "inet");
-        std::string hi = param(to->as_string(), "inet");
+        std::string lo = param(from->as_string(), op.cast);
+        std::string hi = param(to->as_string(), op.cast);
         return "(" + a + " >= " + lo + " AND " + a + " <= " + hi + ")";
     }
-    // §3.2: RFC 1918 plus IPv6 unique-local fc00::/7. Constants, not user values.
-    const std::string priv = "(" + a + " <<= '10.0.0.0/8'::inet OR " + a +
-                             " <<= '172.16.0.0/12'::inet OR " + a + " <<= '192.168.0.0/16'::inet OR " +
-                             a + " <<= 'fc00::/7'::inet)";
-    const bool yes = v.as_bool();
-    // isPublic is the negation for non-null addresses: NOT (NULL) stays NULL, no match.
-    if (op == "isPrivate") return yes ? priv : "NOT " + priv;
-    if (op == "isPublic") return yes ? "NOT " + priv : priv;
-    if (op == "isIPv4") return "family(" + a + ")" + (yes ? " = 4" : " <> 4");
-    if (op == "isIPv6") return "family(" + a + ")" + (yes ? " = 6" : " <> 6");
-    fail("Operator \"" + op + "\" is not supported on network addresses.");
+    case form::inet_private: {
+        // §3.2: RFC 1918 plus IPv6 unique-local fc00::/7. Constants, not user values.
+        const std::string a = cast_subject(loc, scalar);
+        const std::string priv = "(" + a + " <<= '10.0.0.0/8'::inet OR " + a +
+                                 " <<= '172.16.0.0/12'::inet OR " + a +
+                                 " <<= '192.168.0.0/16'::inet OR " + a + " <<= 'fc00::/7'::inet)";
+        // isPublic is the negation for non-null addresses: NOT (NULL) stays NULL, no match.
+        return v.as_bool() != op.negated ? priv : "NOT " + priv;
+    }
+    case form::inet_family:
+        return "family(" + cast_subject(loc, scalar) + ")" + (v.as_bool() ? " = " : " <> ") + sql;
+    case form::jsonb_operator: {
+        // The parameter's SQL type decides its text: JSON, an array literal, or the string.
+        std::string operand;
+        if (op.cast == "jsonb") operand = json_of(v);
+        else if (op.cast.ends_with("[]")) operand = array_of(v, false);
+        else operand = v.as_string();
+        return jsonb_value(loc) + " " + sql + " " + param(std::move(operand), op.cast);
+    }
+    case form::text_search: {
+        // A real column is a tsvector (or text: `text @@ tsquery` exists too); a JSONB value
+        // is text, turned into a tsvector by `text @@ tsquery`. Both sides use the database's
+        // default_text_search_config (docs/filtering.md, "Full-text search").
+        const std::string doc = loc.column ? text_expr(loc) : "(" + text_expr(loc) + ")";
+        return doc + " @@ " + sql + "(" + param(v.as_string(), "") + ")";
+    }
+    case form::vector_distance: return vector_distance(op, f, v, loc);
+    case form::list_length:
+    case form::list_compare:
+    case form::list_strict:
+    case form::list_overlaps:
+    case form::list_any:
+    case form::list_all: return list_operator(op, scalar, v, loc);
+    }
+    fail("Operator \"" + std::string(op.name) + "\" is not supported on \"" + f.name + "\".");
     return "";
 }
 
-std::string where_builder::ltree_op(const std::string& op, const input_value& v,
-                                    const location& loc) {
-    const std::string a = loc.column ? text_expr(loc) + "::ltree" : "(" + text_expr(loc) + ")::ltree";
-    if (op == "ancestorOf") return a + " @> " + param(v.as_string(), "ltree");
-    if (op == "descendantOf") return a + " <@ " + param(v.as_string(), "ltree");
-    if (op == "matchesLquery") return a + " ~ " + param(v.as_string(), "lquery");
-    if (op == "matchesLtxtquery") return a + " @ " + param(v.as_string(), "ltxtquery");
-    static const std::pair<const char*, const char*> lv[] = {
-        {"nlevelEq", "="}, {"nlevelGt", ">"}, {"nlevelGte", ">="}, {"nlevelLt", "<"}, {"nlevelLte", "<="}};
-    for (const auto& [name, sqlop] : lv)
-        if (op == name)
-            return "nlevel(" + a + ") " + sqlop + " " + param(std::to_string(v.as_int()), "int4");
-    fail("Operator \"" + op + "\" is not supported on LTree.");
-    return "";
-}
-
-std::string where_builder::range_op(const std::string& op, const input_value& v,
-                                    const location& loc) {
-    const std::string a =
-        loc.column ? text_expr(loc) + "::daterange" : "(" + text_expr(loc) + ")::daterange";
-    if (op == "containsDate") return a + " @> " + param(v.as_string(), "date");
-    static const std::pair<const char*, const char*> ops[] = {
-        {"overlaps", "&&"},     {"adjacent", "-|-"}, {"strictlyLeft", "<<"},
-        {"strictlyRight", ">>"}, {"notLeft", "&>"},  {"notRight", "&<"}};
-    for (const auto& [name, sqlop] : ops)
-        if (op == name) return a + " " + sqlop + " " + param(v.as_string(), "daterange");
-    fail("Operator \"" + op + "\" is not supported on DateRange.");
-    return "";
-}
-
-std::string where_builder::search_op(const std::string& op, const input_value& v,
-                                     const location& loc) {
-    // A real column is a tsvector (or text: `text @@ tsquery` exists too); a JSONB value is
-    // text, turned into a tsvector by `text @@ tsquery`. Both sides use the database's
-    // default_text_search_config (docs/filtering.md, "Full-text search").
-    const std::string doc = loc.column ? text_expr(loc) : "(" + text_expr(loc) + ")";
-    static const std::pair<const char*, const char*> fns[] = {
-        {"matches", "to_tsquery"}, {"plainQuery", "plainto_tsquery"},
-        {"phraseQuery", "phraseto_tsquery"}, {"websearchQuery", "websearch_to_tsquery"}};
-    for (const auto& [name, fn] : fns)
-        if (op == name) return doc + " @@ " + fn + "(" + param(v.as_string(), "") + ")";
-    fail("Operator \"" + op + "\" is not supported on a @search field.");
-    return "";
-}
-
-std::string where_builder::vector_op(const graphql::field_def& f, const std::string& op,
-                                     const input_value& v, const location& loc) {
-    // pgvector: <=> cosine distance, <-> L2, <+> L1, <#> negative inner product.
-    static const std::pair<const char*, const char*> ops[] = {
-        {"cosineDistance", "<=>"}, {"l2Distance", "<->"}, {"l1Distance", "<+>"}, {"innerProduct", "<#>"}};
-    const char* sqlop = nullptr;
-    for (const auto& [name, o] : ops)
-        if (op == name) sqlop = o;
+std::string where_builder::vector_distance(const graphql::filter_operator& op,
+                                           const graphql::field_def& f, const input_value& v,
+                                           const location& loc) {
     const input_value* vec = v.find("vector");
-    if (!sqlop || !vec) {
-        fail("Operator \"" + op + "\" is not supported on \"" + f.name + "\".");
+    if (!vec) {
+        fail("Operator \"" + std::string(op.name) + "\" is not supported on \"" + f.name + "\".");
         return "";
     }
     const std::string a = loc.column ? text_expr(loc) : "(" + text_expr(loc) + ")::vector";
-    const std::string dist = "(" + a + " " + sqlop + " " + param(json_of(*vec), "vector") + ")";
+    const std::string dist =
+        "(" + a + " " + std::string(op.sql) + " " + param(json_of(*vec), op.cast) + ")";
     std::vector<std::string> conds;
+    // The bounds of VectorDistanceInput (operators.cpp).
     static const std::pair<const char*, const char*> bounds[] = {{"lt", "<"}, {"lte", "<="}, {"gt", ">"}};
     for (const auto& [name, cmp] : bounds)
         if (const auto* b = v.find(name); b && !b->is_null())
             conds.push_back(dist + " " + cmp + " " + param(value_text(*b), "float8"));
     if (conds.empty()) {
-        fail("Operator \"" + op + "\" on \"" + f.name + "\" needs a bound: lt, lte or gt.");
+        fail("Operator \"" + std::string(op.name) + "\" on \"" + f.name +
+             "\" needs a bound: lt, lte or gt.");
         return "";
     }
     if (conds.size() == 1) return conds[0];
     return "(" + join(conds, " AND ") + ")";
 }
 
-std::string where_builder::list_op(const graphql::field_def& f, const std::string& op,
-                                   const input_value& v, const location& loc) {
-    const std::string& scalar = f.type.name;
-    static const std::pair<const char*, const char*> lens[] = {
-        {"lenEq", "="}, {"lenNeq", "<>"}, {"lenGt", ">"}, {"lenGte", ">="}, {"lenLt", "<"}, {"lenLte", "<="}};
-    for (const auto& [name, sqlop] : lens) {
-        if (op != name) continue;
+std::string where_builder::list_operator(const graphql::filter_operator& op,
+                                         const std::string& scalar, const input_value& v,
+                                         const location& loc) {
+    using form = graphql::sql_form;
+    const std::string sql(op.sql);
+    if (op.form == form::list_length) {
         // §3.2: lengths count elements; an empty list has length 0 (cardinality, not
         // array_length, which is NULL for '{}').
         std::string len;
@@ -640,70 +585,50 @@ std::string where_builder::list_op(const graphql::field_def& f, const std::strin
             std::string a = jsonb_expr(loc);
             len = "jsonb_array_length(CASE WHEN jsonb_typeof(" + a + ") = 'array' THEN " + a + " END)";
         }
-        return len + " " + sqlop + " " + param(std::to_string(v.as_int()), "int4");
+        return len + " " + sql + " " + param(std::to_string(v.as_int()), op.cast);
     }
     if (loc.column) {
         // A real array column: PostgreSQL infers the parameter's array type from it.
         const std::string col = text_expr(loc);
-        if (op == "anyEq") return param(value_text(v), "") + " = ANY(" + col + ")";
-        if (op == "allEq") return param(value_text(v), "") + " = ALL(" + col + ")";
-        static const std::pair<const char*, const char*> ops[] = {
-            {"eq", "="}, {"neq", "<>"}, {"contains", "@>"}, {"containedBy", "<@"}, {"overlaps", "&&"}};
-        for (const auto& [name, sqlop] : ops)
-            if (op == name) return col + " " + sqlop + " " + param(array_of(v, false), "");
-        if (op == "strictlyContains") {
+        switch (op.form) {
+        case form::list_any: return param(value_text(v), "") + " = ANY(" + col + ")";
+        case form::list_all: return param(value_text(v), "") + " = ALL(" + col + ")";
+        case form::list_strict: {
             std::string p = param(array_of(v, false), "");
             return "(" + col + " @> " + p + " AND NOT " + col + " <@ " + p + ")";
         }
-    } else {
-        // A JSONB array. The filter's values become a typed JSON array on the SQL side
-        // (to_jsonb of numeric[] gives numbers, of text[] strings), so that containment
-        // compares numbers as numbers.
-        const std::string a = jsonb_value(loc);
-        std::string cast = cast_of(scalar);
-        const bool as_json = cast == "jsonb";
-        std::string elem = (cast == "numeric" || cast == "boolean") ? cast : "text";
-        auto list_param = [&] {
-            if (as_json) return param(json_of(v), "jsonb");
-            return "to_jsonb(" + param(array_of(v, false), elem + "[]") + ")";
-        };
-        auto one_param = [&] {
-            if (as_json) return param(json_of(v), "jsonb");
-            return "to_jsonb(" + param(value_text(v), elem) + ")";
-        };
-        static const std::pair<const char*, const char*> ops[] = {
-            {"eq", "="}, {"neq", "<>"}, {"contains", "@>"}, {"containedBy", "<@"}};
-        for (const auto& [name, sqlop] : ops)
-            if (op == name) return a + " " + sqlop + " " + list_param();
-        if (op == "strictlyContains") {
-            std::string p = list_param();
-            return "(" + a + " @> " + p + " AND NOT " + a + " <@ " + p + ")";
+        default: return col + " " + sql + " " + param(array_of(v, false), "");
         }
-        if (op == "overlaps")
-            return "EXISTS (SELECT 1 FROM jsonb_array_elements(" + list_param() +
-                   ") AS x(v) WHERE " + a + " @> jsonb_build_array(x.v))";
-        if (op == "anyEq") return a + " @> jsonb_build_array(" + one_param() + ")";
-        if (op == "allEq")
-            return "(jsonb_typeof(" + a + ") = 'array' AND NOT EXISTS (SELECT 1 FROM "
-                   "jsonb_array_elements(" + a + ") AS e(v) WHERE e.v <> " + one_param() + "))";
     }
-    fail("Operator \"" + op + "\" is not supported on list field \"" + f.name + "\".");
-    return "";
-}
-
-std::string where_builder::json_op(const std::string& op, const input_value& v, const location& loc) {
+    // A JSONB array. The filter's values become a typed JSON array on the SQL side (to_jsonb
+    // of numeric[] gives numbers, of text[] strings), so that containment compares numbers as
+    // numbers.
     const std::string a = jsonb_value(loc);
-    static const std::pair<const char*, const char*> ops[] = {
-        {"eq", "="}, {"neq", "<>"}, {"contains", "@>"}, {"containedBy", "<@"}};
-    for (const auto& [name, sqlop] : ops)
-        if (op == name) return a + " " + sqlop + " " + param(json_of(v), "jsonb");
-    if (op == "hasKey") return a + " ? " + param(v.as_string(), "text");
-    if (op == "hasAnyKeys") return a + " ?| " + param(array_of(v, false), "text[]");
-    if (op == "hasAllKeys") return a + " ?& " + param(array_of(v, false), "text[]");
-    if (op == "pathExists") return a + " @? " + param(v.as_string(), "jsonpath");
-    if (op == "pathMatch") return a + " @@ " + param(v.as_string(), "jsonpath");
-    fail("Operator \"" + op + "\" is not supported on JSON fields.");
-    return "";
+    const std::string cast = cast_of(scalar);
+    const bool as_json = cast == "jsonb";
+    const std::string elem = (cast == "numeric" || cast == "boolean") ? cast : "text";
+    auto list_param = [&] {
+        if (as_json) return param(json_of(v), "jsonb");
+        return "to_jsonb(" + param(array_of(v, false), elem + "[]") + ")";
+    };
+    auto one_param = [&] {
+        if (as_json) return param(json_of(v), "jsonb");
+        return "to_jsonb(" + param(value_text(v), elem) + ")";
+    };
+    switch (op.form) {
+    case form::list_strict: {
+        std::string p = list_param();
+        return "(" + a + " @> " + p + " AND NOT " + a + " <@ " + p + ")";
+    }
+    case form::list_overlaps:
+        return "EXISTS (SELECT 1 FROM jsonb_array_elements(" + list_param() +
+               ") AS x(v) WHERE " + a + " @> jsonb_build_array(x.v))";
+    case form::list_any: return a + " @> jsonb_build_array(" + one_param() + ")";
+    case form::list_all:
+        return "(jsonb_typeof(" + a + ") = 'array' AND NOT EXISTS (SELECT 1 FROM "
+               "jsonb_array_elements(" + a + ") AS e(v) WHERE e.v <> " + one_param() + "))";
+    default: return a + " " + sql + " " + list_param();
+    }
 }
 
 std::string where_builder::id_expr(const graphql::type_def& type) const {

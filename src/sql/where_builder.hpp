@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "fraiseql/graphql/error.hpp"
+#include "fraiseql/graphql/operators.hpp"
 #include "fraiseql/graphql/schema.hpp"
 #include "fraiseql/graphql/value.hpp"
 
@@ -77,22 +78,15 @@ private:
                              const std::vector<std::string>& prefix, int depth);
     std::string field_filter(const graphql::field_def& f, const graphql::input_value& ops,
                              const location& loc);
-    std::string scalar_op(const graphql::field_def& f, const std::string& op,
-                          const graphql::input_value& v, const location& loc);
-    std::string list_op(const graphql::field_def& f, const std::string& op,
-                        const graphql::input_value& v, const location& loc);
-    std::string json_op(const std::string& op, const graphql::input_value& v,
-                        const location& loc);
-    std::string inet_op(const std::string& op, const graphql::input_value& v,
-                        const location& loc);
-    std::string ltree_op(const std::string& op, const graphql::input_value& v,
-                         const location& loc);
-    std::string range_op(const std::string& op, const graphql::input_value& v,
-                         const location& loc);
-    std::string search_op(const std::string& op, const graphql::input_value& v,
-                          const location& loc);
-    std::string vector_op(const graphql::field_def& f, const std::string& op,
-                          const graphql::input_value& v, const location& loc);
+    /// One operator of the catalogue on one field: the switch over its SQL form.
+    std::string render(const graphql::filter_operator& op, const graphql::field_def& f,
+                       const graphql::input_value& v, const location& loc);
+    std::string vector_distance(const graphql::filter_operator& op, const graphql::field_def& f,
+                                const graphql::input_value& v, const location& loc);
+    std::string list_operator(const graphql::filter_operator& op, const std::string& scalar,
+                              const graphql::input_value& v, const location& loc);
+    /// A location cast to its scalar's SQL type (`t."c"::inet`, `(t."data"->>'c')::inet`).
+    std::string cast_subject(const location& loc, const std::string& scalar) const;
 
     /// The document expression a path starts from (`t."data"`, `to_jsonb(t)`, ...).
     std::string base_expr(const location& loc) const;
