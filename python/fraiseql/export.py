@@ -109,6 +109,7 @@ class _Exporter:
         self.mutation_fields: list[str] = []
         self.connection_lists: dict[str, str] = {}
         self.query_names: set[str] = set()
+        self.type_views: dict[str, set] = {}
         for obj in self.types + self.mutations:
             if inspect.isclass(obj):
                 self.classes_by_name.setdefault(obj.__name__, obj)
@@ -134,6 +135,17 @@ class _Exporter:
                         ann = self.classes_by_name.get(ann.strip("'\""), ann)
                 hints[name] = ann
         return hints
+
+    def _hints_eval(self, cls, ann):
+        if isinstance(ann, str):
+            mod = sys.modules.get(cls.__module__)
+            ns = dict(vars(mod)) if mod else {}
+            ns.update(self.classes_by_name)
+            try:
+                return eval(ann, ns)  # noqa: S307 - the application's own annotation
+            except Exception:
+                return self.classes_by_name.get(ann, ann)
+        return ann
 
     def sdl_type(self, tp, src, where: str, as_input: bool) -> str | None:
         """SDL type expression of a hint (non-null unless Optional)."""
@@ -208,6 +220,16 @@ class _Exporter:
         self.classes_by_name.setdefault(name, cls)
         src = _where(cls)
         hints = self._hints(cls)
+        if not hints and "__init__" in cls.__dict__ and not d.meta_of(cls):
+            # An undecorated 1.x result class (examples/context_parameters): its fields are
+            # its constructor's annotated parameters.
+            try:
+                sig = inspect.signature(cls.__dict__["__init__"])
+                hints = {p.name: p.annotation for p in list(sig.parameters.values())[1:]
+                         if p.annotation is not p.empty}
+                hints = {k: (self._hints_eval(cls, v)) for k, v in hints.items()}
+            except (TypeError, ValueError):
+                hints = {}
         lines: list[str] = []
         declared = set()
         for attr, hint in hints.items():
@@ -393,10 +415,7 @@ class _Exporter:
                 if p in rec.defaults and rec.defaults[p] is None:
                     sdl = sdl.rstrip("!")
                 args_sdl.append(f"{to_camel(p)}: {sdl}")
-        directives = ""
-        type_view = node_meta.sql_source if node_meta else None
-        if call.view != type_view:
-            directives = " " + _view_directive(call.view, jsonb)
+        directives = self._root_view(type_name, node_meta, call.view, jsonb)
         roles = getattr(fn, "__fraiseql_auth__", None)
         if roles is not None and roles["roles"]:
             directives += f" @auth(roles: {json.dumps(roles['roles'])})"
@@ -433,14 +452,38 @@ class _Exporter:
             return self.refuse(src, f"{where}: cursor_field='{conn['cursor_field']}': native "
                                     "cursors are keyset cursors on the client's orderBy with "
                                     "id as tie-breaker; drop cursor_field")
+        print(f"{_loc(src)}: note: {where}: without first/last, 1.x returned "
+              f"default_page_size={conn.get('default_page_size')} rows; the native server "
+              "returns up to max_page_size (a server setting, default 1000)", file=sys.stderr)
         type_name = self.add_class(node, False)
         list_name = name[: -len("Connection")]
-        type_view = node_meta.sql_source if node_meta else None
-        directives = "" if view == type_view else " " + _view_directive(view, jsonb)
+        directives = self._root_view(type_name, node_meta, view, jsonb)
         desc = inspect.getdoc(fn)
         prefix = f"  {_string(desc)}\n" if desc else ""
         self.connection_lists[list_name] = (
             f"{prefix}  {list_name}: [{type_name}!]!{directives}")
+
+    def _root_view(self, type_name, node_meta, view, jsonb) -> str:
+        """The root field's @view, or a placeholder resolved in run(): a type without
+        sql_source read from one view only gets @view on the type (the native server's
+        generated <list>Connection reads the type's @view, not the list field's)."""
+        type_view = node_meta.sql_source if node_meta else None
+        if view == type_view:
+            return ""
+        if type_view is None:
+            self.type_views.setdefault(type_name, set()).add((view, jsonb))
+            return f"\x00{type_name}\x01{view}\x01{jsonb}\x00"
+        return " " + _view_directive(view, jsonb)
+
+    def _resolve_views(self, text: str) -> str:
+        def sub(m):
+            tname, view, jsonb = m.group(1), m.group(2), m.group(3)
+            jsonb = None if jsonb == "None" else jsonb
+            if len(self.type_views.get(tname, ())) == 1:
+                return ""
+            return " " + _view_directive(view, jsonb)
+
+        return re.sub("\x00([^\x01]*)\x01([^\x01]*)\x01([^\x00]*)\x00", sub, text)
 
     def refuse(self, src, msg, line=0):
         if self.opts.skip_unsupported:
@@ -529,6 +572,12 @@ class _Exporter:
             raise ExportError(self.problems)
         if not self.query_fields:
             raise ExportError(["the application declares no query the native server can serve"])
+        for tname, views in self.type_views.items():
+            o = self.out.get(tname)
+            if len(views) == 1 and o is not None and "@view" not in o.directives:
+                view, jsonb = next(iter(views))
+                o.directives = " " + _view_directive(view, jsonb) + o.directives
+        self.query_fields = [self._resolve_views(f) for f in self.query_fields]
         parts = ["# Exported by `python3 -m fraiseql export` from a FraiseQL 1.x application;",
                  "# regenerate it, do not edit (docs/python.md).", ""]
         if self.need_error_type and "Error" not in self.out:
