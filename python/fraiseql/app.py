@@ -168,8 +168,12 @@ class FraiseQLApp:
             return port
 
     def _drain(self):
-        for line in self._proc.stdout:
-            sys.stderr.write(line)
+        proc = self._proc
+        try:
+            for line in proc.stdout:
+                sys.stderr.write(line)
+        except ValueError:  # stop() closed the pipe
+            pass
 
     def stop(self):
         with self._lock:
@@ -179,9 +183,10 @@ class FraiseQLApp:
                     self._proc.wait(15)
                 except subprocess.TimeoutExpired:
                     self._proc.kill()
+                    self._proc.wait()
+            if self._proc is not None and self._proc.stdout:
+                self._proc.stdout.close()
             self._proc = None
-            for _, w in self._idle:
-                w.close()
             self._idle.clear()
 
     # -- ASGI ------------------------------------------------------------------------------
@@ -198,6 +203,9 @@ class FraiseQLApp:
                         return
                     await send({"type": "lifespan.startup.complete"})
                 elif msg["type"] == "lifespan.shutdown":
+                    for _, w in self._idle:  # on the loop that owns them
+                        w.close()
+                    self._idle.clear()
                     await asyncio.get_running_loop().run_in_executor(None, self.stop)
                     await send({"type": "lifespan.shutdown.complete"})
                     return

@@ -47,7 +47,7 @@ _DEFAULTS = {
     "database_url": None, "environment": "development", "auth_enabled": True,
     "auth_provider": None, "auth0_domain": None, "auth0_api_identifier": None,
     "default_mutation_schema": "public", "session_variables": {}, "cors_enabled": False,
-    "cors_origins": [], "apq_mode": "optional", "max_query_depth": None,
+    "cors_origins": [], "max_query_depth": None,
 }
 
 

@@ -55,7 +55,13 @@ def _where(obj: Any) -> tuple:
     """file and line of a class or function, for precise export messages."""
     try:
         target = inspect.unwrap(obj)
-        return (inspect.getsourcefile(target) or "<unknown>", inspect.getsourcelines(target)[1])
+        lines, start = inspect.getsourcelines(target)
+        # The `def`/`class` line, not the first decorator's.
+        for i, text in enumerate(lines):
+            if text.lstrip().startswith(("def ", "async def ", "class ")):
+                start += i
+                break
+        return (inspect.getsourcefile(target) or "<unknown>", start)
     except (OSError, TypeError):
         return ("<unknown>", 0)
 

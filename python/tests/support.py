@@ -24,6 +24,8 @@ HERE = Path(__file__).resolve().parent
 PACKAGE_ROOT = HERE.parent  # python/
 COMPAT = HERE / "compat"
 JWT_SECRET = "compat-corpus-secret-0123456789abcdef"
+if str(PACKAGE_ROOT) not in sys.path:  # the package under test, from the source tree
+    sys.path.insert(0, str(PACKAGE_ROOT))
 
 
 def cluster_env() -> dict:
