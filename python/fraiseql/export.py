@@ -412,8 +412,13 @@ class _Exporter:
                 sdl = self.sdl_type(hints.get(p, str), src, f"{where} argument '{p}'", True)
                 if sdl is None:
                     return
-                if p in rec.defaults and rec.defaults[p] is None:
-                    sdl = sdl.rstrip("!")
+                if not sdl.endswith("!"):
+                    # An omitted argument would drop the filter and return some row; 1.x
+                    # filtered on NULL (no row). Required keeps answers identical.
+                    print(f"{_loc(src)}: note: {where}: argument '{p}' is required in the "
+                          "native schema (an equality filter cannot be omitted)",
+                          file=sys.stderr)
+                    sdl += "!"
                 args_sdl.append(f"{to_camel(p)}: {sdl}")
         directives = self._root_view(type_name, node_meta, call.view, jsonb)
         roles = getattr(fn, "__fraiseql_auth__", None)
