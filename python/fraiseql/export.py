@@ -123,6 +123,7 @@ class _Exporter:
         mod = sys.modules.get(cls.__module__)
         ns = dict(vars(mod)) if mod else {}
         ns.update(self.classes_by_name)
+        self._ns = ns  # for forward references met while converting these hints
         hints = {}
         for klass in reversed(cls.__mro__):
             if klass is object:
@@ -172,9 +173,19 @@ class _Exporter:
         if origin is dict or tp is dict or tp is typing.Any:
             return "JSON" + bang
         if isinstance(tp, typing.ForwardRef):
-            tp = self.classes_by_name.get(tp.__forward_arg__, tp)
-        if isinstance(tp, str):
-            tp = self.classes_by_name.get(tp, tp)
+            tp = tp.__forward_arg__
+        for _ in range(3):  # "'Person'" under `from __future__ import annotations`
+            if not isinstance(tp, str):
+                break
+            name = tp.strip("'\" ")
+            tp = self.classes_by_name.get(name) or getattr(self, "_ns", {}).get(name, name)
+            if isinstance(tp, str) and tp == name:
+                try:
+                    tp = eval(name, dict(getattr(self, "_ns", {})))  # noqa: S307
+                except Exception:
+                    break
+        if typing.get_origin(tp) is not None and tp is not origin:
+            return self.sdl_type(tp, src, where, as_input)
         scalar = graphql_scalar(tp)
         if scalar:
             return scalar + bang
@@ -515,6 +526,10 @@ class _Exporter:
                 return self.refuse(src, f"{where} is custom Python (it defines {m}()): move the "
                                         "logic into its PostgreSQL function", line)
         hints = self._hints(obj)
+        for role in ("input", "success", "error", "failure"):
+            if isinstance(hints.get(role), str):
+                return self.refuse(src, f"{where}: cannot resolve the annotation {role}: "
+                                        f"{hints[role]!r} (define the class at module level)")
         inp, suc = hints.get("input"), hints.get("success")
         err = hints.get("error", hints.get("failure"))
         if suc is None or err is None:
