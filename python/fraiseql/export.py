@@ -378,6 +378,12 @@ class _Exporter:
                 continue  # pass-through: the native list field has it
             if v is None:
                 continue
+            if isinstance(v, recording.Arg):
+                native = to_camel(k)
+                return self.refuse(src, f"{where} passes argument '{v.name}' as {k}=: the "
+                                        f"native list field's argument is '{native}'; rename "
+                                        f"the parameter to '{k}' (clients then send "
+                                        f"'{native}')", call.line)
             if k == "order_by":
                 return self.refuse(src, f"{where} orders by a constant ({v!r}): the SDL has no "
                                         "default order for a root field yet; drop order_by= "

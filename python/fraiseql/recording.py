@@ -73,6 +73,9 @@ class _Probe:
     def __hash__(self):
         return id(self)
 
+    def __repr__(self):
+        return self._what
+
     def __len__(self):
         self._refuse("is measured (len)")
 

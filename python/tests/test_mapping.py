@@ -164,7 +164,13 @@ class Mapping(unittest.TestCase):
         async def first_shop(info) -> Shop | None:
             return await info.context["db"].find("v_shop")
 
-        p = problems_of([Shop], [by_owner, named, first_shop])
+        @fraiseql.query
+        async def filtered(info, filters=None) -> list[Shop]:
+            return await info.context["db"].find("v_shop", where=filters)
+
+        p = problems_of([Shop], [by_owner, named, first_shop, filtered])
+        self.assertIn("query 'filtered' passes argument 'filters' as where=: the native list "
+                      "field's argument is 'where'", p[3])
         self.assertIn("query 'by_owner' passes argument 'owner' as filter 'id': name the "
                       "parameter as the field", p[0])
         self.assertIn("query 'named' is custom Python (argument 'name' is formatted into a "
