@@ -186,6 +186,8 @@ class FraiseQLApp:
                     self._proc.wait()
             if self._proc is not None and self._proc.stdout:
                 self._proc.stdout.close()
+            if self._proc is not None:
+                shutil.rmtree(self._dir, ignore_errors=True)
             self._proc = None
             self._idle.clear()
 

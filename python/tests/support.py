@@ -15,6 +15,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -76,8 +77,11 @@ class Served:
         env["DATABASE_URL"] = self.url_db
         env["FRAISEQL_LOG_LEVEL"] = "info"
         env.update(extra_env or {})
+        self.tmp = tempfile.TemporaryDirectory(prefix="fraiseql-compat-")
+        self.schema = Path(self.tmp.name) / "schema.graphql"
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "fraiseql", "serve", "app:app", "--port", "0", *args],
+            [sys.executable, "-m", "fraiseql", "serve", "app:app", "--port", "0",
+             "--schema-out", str(self.schema), *args],
             cwd=COMPAT / example, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             text=True)
         self.log: list[str] = []
@@ -111,6 +115,7 @@ class Served:
                 self.proc.wait()
         if self.proc.stdout:
             self.proc.stdout.close()
+        self.tmp.cleanup()
 
 
 def post_graphql(port: int, query: str, variables: dict | None = None,
