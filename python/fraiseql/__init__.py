@@ -19,11 +19,12 @@ from .export import ExportError, export
 
 def create_fraiseql_app(**kwargs) -> FraiseQLApp:
     """1.x's application factory; the result is also an ASGI application."""
-    import inspect
+    import sys
 
     app = FraiseQLApp(**kwargs)
-    caller = inspect.stack()[1].frame.f_globals.get("__name__")
-    app._module = caller
+    # 1.x registered decorated queries and mutations globally: the caller's module is
+    # searched for those not passed explicitly (FraiseQLApp._registered).
+    app._module = sys._getframe(1).f_globals.get("__name__")
     return app
 
 

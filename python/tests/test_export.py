@@ -67,6 +67,13 @@ class Refusals(unittest.TestCase):
                       r.stdout)
 
 
+class Registered(unittest.TestCase):
+    def test_queries_not_passed_are_found_in_the_module(self):
+        r = run_cli("export", "registered:create_app")  # a factory is called
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("type Query {\n  notes: [Note!]!\n}", r.stdout)
+
+
 class Mapping(unittest.TestCase):
     """The SDL of the compat examples: types, results, mutations, session variables."""
 

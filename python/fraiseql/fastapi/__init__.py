@@ -6,10 +6,10 @@ from ..config import FraiseQLConfig
 
 
 def create_fraiseql_app(**kwargs):
-    import inspect
+    import sys
 
     app = _create(**kwargs)
-    app._module = inspect.stack()[1].frame.f_globals.get("__name__")
+    app._module = sys._getframe(1).f_globals.get("__name__")
     return app
 
 
