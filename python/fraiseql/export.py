@@ -243,6 +243,7 @@ class _Exporter:
                 hints = {}
         lines: list[str] = []
         declared = set()
+        has_entity = any(self._is_object(h) for h in hints.values())
         for attr, hint in hints.items():
             if attr.startswith("_") or typing.get_origin(hint) is typing.ClassVar:
                 continue
@@ -256,8 +257,10 @@ class _Exporter:
             sdl = self.sdl_type(hint, src, f"field '{name}.{attr}'", kind == "input")
             if sdl is None:
                 continue
-            if kind in ("success", "error") and gname in ("status", "message", "code",
-                                                          "errors", "updatedFields", "id"):
+            auto = {"success": ("status", "message", "updatedFields")
+                    + (("id",) if has_entity else ()),
+                    "error": ("status", "message", "code", "errors")}.get(kind, ())
+            if gname in auto:
                 continue  # the auto-fields below, typed as the server fills them
             if kind in ("success", "error") and not self._is_object(hint):
                 sdl = sdl.rstrip("!")  # read from metadata: may be absent (docs/python.md)
@@ -277,7 +280,7 @@ class _Exporter:
             lines.append(line)
         if kind == "success":
             lines[:0] = ["  status: String!", "  message: String", "  updatedFields: [String!]"]
-            if any(self._is_object(h) for h in hints.values()):
+            if has_entity:
                 lines.insert(3, "  id: String")
         elif kind == "error":
             self.need_error_type = True
