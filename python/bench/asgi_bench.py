@@ -32,7 +32,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 sys.path.insert(0, str(HERE.parent))
 
-QUERY = json.dumps({"query": '{ product(sku: "RUN-1") { name variants { sku price { amount } } } }'})
+QUERY = json.dumps(
+    {"query": '{ product(sku: "RUN-1") { name variants { sku price { amount } } } }'})
 
 
 def load_app():

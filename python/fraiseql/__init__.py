@@ -31,7 +31,8 @@ def create_fraiseql_app(**kwargs) -> FraiseQLApp:
 __version__ = "1.9.0"
 
 __all__ = [
-    "UNSET", "Connection", "ExportError", "FraiseQLApp", "FraiseQLConfig", "connection", "create_fraiseql_app",
+    "UNSET", "Connection", "ExportError", "FraiseQLApp", "FraiseQLConfig", "connection",
+    "create_fraiseql_app",
     "dataloader_field", "enum", "error", "export", "failure", "field", "fraise_enum",
     "fraise_field", "fraise_input", "fraise_interface", "fraise_type", "input", "interface",
     "mutation", "query", "requires_any_permission", "requires_any_role", "requires_auth",
