@@ -54,6 +54,12 @@ class Refusals(unittest.TestCase):
         self.expect("resolve", "mutation 'CreatePost' is custom Python (it defines resolve())")
         self.expect("fnmutation", "mutation 'delete_post' is custom Python (a resolver function)")
 
+    def test_serve_refuses_before_starting_anything(self):
+        r = run_cli("serve", "refused:app", "--port", "0")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("fraiseql: 11 construct(s) cannot be served", r.stderr)
+        self.assertNotIn("serving", r.stderr + r.stdout)
+
     def test_opt_outs_export_the_rest(self):
         r = run_cli("export", "refused:app", "--skip-unsupported", "--drop-python-fields")
         self.assertEqual(r.returncode, 0, r.stderr)
