@@ -53,21 +53,14 @@ compile_root_query(const graphql::schema& s, const graphql::field_plan& field,
                    const compile_options& opts) {
     errors_t errors;
     const graphql::field_def& fd = *field.field;
-    const graphql::type_def* node = s.find_type(fd.type.name);
-    if (fd.root == graphql::field_def::root_kind::connection) {
-        // xConnection: the node type is T of TConnection.
-        const auto* edges = node ? node->find_field("edges") : nullptr;
-        const auto* edge = edges ? s.find_type(edges->type.name) : nullptr;
-        const auto* n = edge ? edge->find_field("node") : nullptr;
-        node = n ? s.find_type(n->type.name) : nullptr;
-    }
-    if (!node || !node->view) {
+    const auto src = root_source_of(s, fd);
+    if (!src) {
         errors.push_back(graphql::error::at("Field \"" + fd.name + "\" has no @view to read from.",
                                             field.loc, graphql::code::internal_error));
         return failure{std::move(errors)};
     }
-    graphql::view_def view = *node->view;
-    if (!fd.view_override.empty()) view.name = fd.view_override;
+    const graphql::type_def* node = src->node;
+    const graphql::view_def& view = src->view;
 
     root_query out;
     out.node_type = node;

@@ -195,17 +195,13 @@ compile_connection(const graphql::schema& s, const graphql::field_plan& field,
         return failure{errors_t{graphql::error::at(std::move(msg), field.loc, graphql::code::internal_error)}};
     };
     const graphql::field_def& fd = *field.field;
-    const graphql::type_def* conn = s.find_type(fd.type.name);
-    const auto* edges = conn ? conn->find_field("edges") : nullptr;
-    const auto* edge = edges ? s.find_type(edges->type.name) : nullptr;
-    const auto* nf = edge ? edge->find_field("node") : nullptr;
-    const graphql::type_def* node = nf ? s.find_type(nf->type.name) : nullptr;
-    if (!node || !node->view) return internal("Field \"" + fd.name + "\" has no @view to read from.");
+    const auto src = root_source_of(s, fd);
+    if (!src) return internal("Field \"" + fd.name + "\" has no @view to read from.");
+    const graphql::type_def* node = src->node;
     if (!node->find_field("id"))
         return internal("Connection \"" + fd.name + "\" needs an \"id\" field on \"" + node->name +
                         "\" to break ties between equal sort keys.");
-    graphql::view_def view = *node->view;
-    if (!fd.view_override.empty()) view.name = fd.view_override;
+    const graphql::view_def& view = src->view;
 
     connection_query out;
     out.node_type = node;

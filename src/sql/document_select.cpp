@@ -116,4 +116,19 @@ document_expr document_select(const graphql::view_def& v,
     return {std::move(out), column};
 }
 
+std::optional<root_source> root_source_of(const graphql::schema& s, const graphql::field_def& fd) {
+    const graphql::type_def* node = s.find_type(fd.type.name);
+    if (node && fd.root == graphql::field_def::root_kind::connection) {
+        // xConnection: the node type is T of TConnection.
+        const auto* edges = node->find_field("edges");
+        const auto* edge = edges ? s.find_type(edges->type.name) : nullptr;
+        const auto* n = edge ? edge->find_field("node") : nullptr;
+        node = n ? s.find_type(n->type.name) : nullptr;
+    }
+    if (!node || (!node->view && fd.view_override.empty())) return std::nullopt;
+    root_source out{node, node->view ? *node->view : graphql::view_def{}};
+    if (!fd.view_override.empty()) out.view.name = fd.view_override;
+    return out;
+}
+
 } // namespace fraiseql::sql

@@ -27,7 +27,14 @@ type Doc @view(name: "v_doc") {
   a1: Int a2: Int a3: Int
 }
 type Row @view(name: "v_row", jsonbColumn: null, columns: ["id", "label"]) { id: Int! label: String }
-type Query { docs: [Doc!]! doc(id: ID!): Doc rows: [Row!]! }
+"No @view of its own: read through root fields' @view(name:)."
+type Note { id: ID! text: String }
+type Query {
+  docs: [Doc!]! doc(id: ID!): Doc rows: [Row!]!
+  notes: [Note!]! @view(name: "app.v_note")
+  note(id: ID!): Note @view(name: "app.v_note")
+  archived: [Doc!]! @view(name: "v_doc_archive")
+}
 )GQL";
 
 class document_select_test : public ::testing::Test {
@@ -204,6 +211,21 @@ type Query { ts: [T!]! }
     EXPECT_NE(q.find("jsonb_build_object(E'it''s a \\\\ key', p.d->E'it''s a \\\\ key')"),
               std::string::npos)
         << q;
+}
+
+// product.md §2: "@view(name:) on a root field overrides the source relation for that field"
+// — also for a type with no @view of its own (then jsonbColumn "data"), and for the
+// generated connection of such a list field (python/ exports schemas of that shape).
+TEST_F(document_select_test, a_root_fields_view_is_read_with_or_without_a_view_on_the_type) {
+    EXPECT_NE(sql("{ notes { id text } }").find("FROM \"app\".\"v_note\" AS t"), std::string::npos);
+    EXPECT_NE(sql("{ note(id: \"1\") { text } }").find("FROM \"app\".\"v_note\" AS t"),
+              std::string::npos);
+    const auto c = sql("{ notesConnection(first: 2) { edges { node { id } } } }");
+    EXPECT_NE(c.find("FROM \"app\".\"v_note\" AS t"), std::string::npos) << c;
+    EXPECT_NE(c.find("t.\"data\""), std::string::npos) << c;
+    EXPECT_NE(sql("{ archived { id } }").find("FROM \"v_doc_archive\" AS t"), std::string::npos);
+    EXPECT_NE(sql("{ archivedConnection(first: 1) { edges { node { id } } } }").find("\"v_doc_archive\""),
+              std::string::npos);
 }
 
 } // namespace
