@@ -109,8 +109,7 @@ std::span<const filter_operator* const> filter_operators(filter_family f) noexce
 /// The operator `name` of family `f`, or nullptr.
 const filter_operator* find_filter_operator(filter_family f, std::string_view name) noexcept;
 
-/// The operand input objects (IpRangeInput, VectorDistanceInput).
-std::span<const operand_input> operand_inputs() noexcept;
+/// The operand input object `name` (IpRangeInput, VectorDistanceInput), or nullptr.
 const operand_input* find_operand_input(std::string_view name) noexcept;
 
 /// The family of a field of type `t` (its named type looked up in `s`): nullopt when the

@@ -184,8 +184,6 @@ const filter_operator* find_filter_operator(filter_family f, std::string_view na
     return nullptr;
 }
 
-std::span<const operand_input> operand_inputs() noexcept { return operand_catalogue; }
-
 const operand_input* find_operand_input(std::string_view name) noexcept {
     for (const auto& in : operand_catalogue)
         if (in.name == name) return &in;
