@@ -68,6 +68,8 @@ struct builder {
     void ensure_operand_input(const operand_input& oi);
     std::string ensure_filter(const field_def& field);
     void ensure_where_and_order(const std::string& type_name, std::set<std::string>& seen);
+    /// TWhereInput/TOrderByInput of every type a Query root field reads, before the checks.
+    void pregenerate_view_inputs();
 
     // root_fields.cpp: list/single/connection root fields, mutation results.
     const type_def* view_type_of(const field_def& f);

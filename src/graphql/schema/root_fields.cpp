@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "fraiseql/graphql/planner.hpp"
 #include "graphql/schema/builder.hpp"
 
 namespace fraiseql::graphql::detail {
@@ -15,6 +16,20 @@ const type_def* builder::view_type_of(const field_def& f) {
     if (!t || t->kind != named_kind::object) return nullptr;
     if (t->view || !f.view_override.empty()) return t;
     return nullptr;
+}
+
+void builder::pregenerate_view_inputs() {
+    const type_def* q = s->find_type(s->query_type_name());
+    if (!q) return;
+    std::set<std::string> seen;
+    for (const auto& f : q->fields)
+        if (const type_def* vt = view_type_of(f)) {
+            // In generate_root_fields' order, so introspection lists the types as before.
+            ensure_where_and_order(vt->name, seen);
+            ensure_order_direction();
+            if (f.type.is_list() && opts.generate_connections && !q->find_field(f.name + "Connection"))
+                ensure_connection_types(*vt);
+        }
 }
 
 void builder::ensure_connection_types(const type_def& node) {
@@ -129,6 +144,17 @@ void builder::generate_root_fields() {
         }
     }
     for (auto& e : extra) q->fields.push_back(std::move(e));
+    // A declared default is coerced now, against the generated inputs: a wrong one would
+    // otherwise fail every request that omits the argument.
+    for (const auto& f : q->fields)
+        for (const auto& a : f.args) {
+            if (!a.default_value || f.root == field_def::root_kind::none) continue;
+            auto r = coerce_input(*s, *a.default_value, a.type);
+            if (!r)
+                fail("Default value of argument \"" + a.name + "\" of root field \"" + f.name +
+                         "\" is invalid: " + r.error(),
+                     a.loc);
+        }
     if (auto* m = s->find_type_mut(s->mutation_type_name()); m && !s->mutation_type_name().empty()) {
         for (const auto& f : m->fields) {
             if (!f.function)

@@ -549,6 +549,10 @@ void builder::run(const document& doc) {
         }
         fill(*t, *d);
     }
+    // The generated inputs exist before anything is checked, so a root field may declare its
+    // own `where`/`orderBy` argument with a default (docs/schema-design.md "Defaults on root
+    // fields"): `users(orderBy: [UserOrderByInput!] = [{createdAt: DESC}]): [User!]!`.
+    pregenerate_view_inputs();
     check_sdl(doc);
     if (!schema_def) {
         if (s->find_type("Mutation")) s->set_mutation_type("Mutation");

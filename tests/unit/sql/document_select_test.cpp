@@ -34,6 +34,10 @@ type Query {
   notes: [Note!]! @view(name: "app.v_note")
   note(id: ID!): Note @view(name: "app.v_note")
   archived: [Doc!]! @view(name: "v_doc_archive")
+  "Newest first unless the client orders otherwise; only documents with a title by default."
+  recent(orderBy: [DocOrderByInput!] = [{firstName: DESC}, {id: ASC}],
+         where: DocWhereInput = {title: {isnull: false}}, limit: Int = 5): [Doc!]!
+    @view(name: "v_doc")
 }
 )GQL";
 
@@ -226,6 +230,43 @@ TEST_F(document_select_test, a_root_fields_view_is_read_with_or_without_a_view_o
     EXPECT_NE(sql("{ archived { id } }").find("FROM \"v_doc_archive\" AS t"), std::string::npos);
     EXPECT_NE(sql("{ archivedConnection(first: 1) { edges { node { id } } } }").find("\"v_doc_archive\""),
               std::string::npos);
+}
+
+// A root list field may declare its generated arguments itself, with defaults
+// (docs/schema-design.md "Defaults on root fields"); a client's own value replaces the default.
+TEST_F(document_select_test, declared_defaults_of_where_order_by_and_limit_apply) {
+    const auto d = sql("{ recent { id } }");
+    EXPECT_NE(d.find("ORDER BY t.\"data\"->>'first_name' DESC, t.\"data\"->>'id' ASC"),
+              std::string::npos) << d;
+    EXPECT_NE(d.find("WHERE t.\"data\"->>'headline' IS NOT NULL"), std::string::npos) << d;
+    const auto& limit = plan_.root_fields.at(0).arg("limit");
+    ASSERT_TRUE(limit);
+    EXPECT_EQ(limit->as_int(), 5);
+    const auto o = sql("{ recent(orderBy: [{title: ASC}], where: null, limit: 2) { id } }");
+    EXPECT_NE(o.find("ORDER BY t.\"data\"->>'headline' ASC"), std::string::npos) << o;
+    EXPECT_EQ(o.find("first_name"), std::string::npos) << o;
+    EXPECT_EQ(o.find("IS NOT NULL"), std::string::npos) << o;
+}
+
+TEST(root_field_defaults, a_wrong_default_is_refused_when_the_schema_loads) {
+    auto r = graphql::build_schema(R"GQL(
+type Doc @view(name: "v_doc") { id: ID! title: String }
+type Query {
+  docs(where: DocWhereInput = {title: {isNull: false}}): [Doc!]!
+}
+)GQL");
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().front().message,
+              "Default value of argument \"where\" of root field \"docs\" is invalid: In field "
+              "\"title\": Field \"isNull\" is not defined by type \"StringFilter\".");
+    ASSERT_FALSE(r.error().front().locations.empty());
+    EXPECT_EQ(r.error().front().locations[0].line, 4u);
+    auto bad_order = graphql::build_schema(R"GQL(
+type Doc @view(name: "v_doc") { id: ID! title: String }
+type Query { docs(orderBy: [DocOrderByInput!] = [{title: SIDEWAYS}]): [Doc!]! }
+)GQL");
+    ASSERT_FALSE(bad_order);
+    EXPECT_NE(bad_order.error().front().message.find("orderBy"), std::string::npos);
 }
 
 } // namespace
