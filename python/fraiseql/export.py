@@ -60,6 +60,53 @@ def _where(obj) -> tuple:
     return d._where(obj)
 
 
+def _order_default(v, node) -> tuple[str | None, str]:
+    """A 1.x constant ``order_by`` as a GraphQL ``[TOrderByInput!]`` literal: the string form
+    ("created_at DESC, title"), a dict ({"created_at": "desc"}), or a list of pairs, dicts or
+    {"field": ..., "direction": ...} items; dotted keys are nested objects. Returns
+    (literal, "") or (None, why)."""
+    items: list[tuple[str, str]] = []
+    if isinstance(v, str):
+        for part in v.split(","):
+            words = part.split()
+            if not words or len(words) > 2:
+                return None, f"cannot read {part.strip()!r}"
+            items.append((words[0], words[1] if len(words) == 2 else "ASC"))
+    elif isinstance(v, dict):
+        items = [(str(k), str(d)) for k, d in v.items()]
+    elif isinstance(v, (list, tuple)):
+        for it in v:
+            if isinstance(it, (list, tuple)) and len(it) == 2:
+                items.append((str(it[0]), str(getattr(it[1], "name", it[1]))))
+            elif isinstance(it, dict) and set(it) == {"field", "direction"}:
+                items.append((str(it["field"]), str(getattr(it["direction"], "name",
+                                                            it["direction"]))))
+            elif isinstance(it, dict) and len(it) == 1:
+                (k, d), = it.items()
+                items.append((str(k), str(getattr(d, "name", d))))
+            else:
+                return None, f"cannot read {it!r}"
+    else:
+        return None, f"a {type(v).__name__}"
+    try:
+        known = set(typing.get_type_hints(node))
+    except Exception:
+        known = set(getattr(node, "__annotations__", {}))
+    out = []
+    for key, direction in items:
+        d = direction.upper()
+        if d not in ("ASC", "DESC"):
+            return None, f"direction {direction!r}"
+        path = key.split(".")
+        if path[0] not in known:
+            return None, f"{node.__name__} has no field {path[0]!r}"
+        lit = d
+        for part in reversed(path):
+            lit = "{" + to_camel(part) + ": " + lit + "}"
+        out.append(lit)
+    return "[" + ", ".join(out) + "]", ""
+
+
 def _loc(src: tuple, line: int = 0) -> str:
     return f"{src[0]}:{line or src[1]}"
 
@@ -387,18 +434,28 @@ class _Exporter:
                                         f"native list field's argument is '{native}'; rename "
                                         f"the parameter to '{k}' (clients then send "
                                         f"'{native}')", call.line)
-            if k == "order_by":
-                return self.refuse(src, f"{where} orders by a constant ({v!r}): the SDL has no "
-                                        "default order for a root field yet; drop order_by= "
-                                        "and let clients pass orderBy", call.line)
+            if k == "order_by" and not single:
+                # A constant order becomes the field's default orderBy (docs/filtering.md
+                # "Defaults on root fields"); clients may now pass their own.
+                default, why = _order_default(v, node)
+                if default is None:
+                    return self.refuse(src, f"{where} orders by a constant ({v!r}) that cannot "
+                                            f"be written as a default orderBy ({why}): use the "
+                                            "list form [(\"field\", \"DESC\"), ...]", call.line)
+                args_sdl.append(f"orderBy: [{type_name}OrderByInput!] = {default}")
+                print(f"{_loc(src, call.line)}: note: {where}: the constant order is the "
+                      "field's default orderBy; clients may pass their own", file=sys.stderr)
+                continue
+            if k == "limit" and isinstance(v, int) and not single and v >= 0:
+                args_sdl.append(f"limit: Int = {v}")
+                print(f"{_loc(src, call.line)}: note: {where}: limit={v} is the field's default "
+                      "limit; clients may pass their own (up to max_page_size)",
+                      file=sys.stderr)
+                continue
             if k == "where":
                 return self.refuse(src, f"{where} applies a constant filter ({v!r}): the SDL "
                                         "cannot fix a filter on a root field yet; move it "
                                         "into a view (CREATE VIEW ... WHERE ...)", call.line)
-            if k == "limit" and isinstance(v, int) and not single:
-                return self.refuse(src, f"{where} fixes limit={v}: the native limit argument "
-                                        "is the client's; declare `limit: int = "
-                                        f"{v}` as a parameter and pass it on", call.line)
             return self.refuse(src, f"{where} is custom Python ({k}={v!r} is computed in "
                                     "Python): move it into a view or a function", call.line)
         # -- the remaining keyword arguments are equality filters.

@@ -42,7 +42,9 @@ class Refusals(unittest.TestCase):
         self.expect("field", "field 'Post.url' is a Python method (@fraiseql.field)")
         self.expect("branch", "query 'branchy' is custom Python (argument 'id' is tested in a "
                               "branch (if/and/or)): move it into a view or a function")
-        self.expect("order", "query 'ordered' orders by a constant ('created_at DESC')")
+        self.expect("order", "query 'sideways' orders by a constant ({'created_at': "
+                             "'sideways'}) that cannot be written as a default orderBy "
+                             "(direction 'sideways')")
         self.expect("context", "query 'tenant_posts' filters on context['tenant_id']")
         self.expect("run", "query 'raw' is custom Python (calls db.run")
         self.expect("mapped", "query 'mapped' is custom Python (the result of db.find_one is "
@@ -64,6 +66,11 @@ class Refusals(unittest.TestCase):
         r = run_cli("export", "refused:app", "--skip-unsupported", "--drop-python-fields")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("  fine(limit: Int = 5): [Post!]!\n", r.stdout)
+        # A constant order and limit become the field's defaults (docs/filtering.md).
+        self.assertIn("  ordered(orderBy: [PostOrderByInput!] = [{createdAt: DESC}, "
+                      "{title: ASC}], limit: Int = 10): [Post!]!", r.stdout)
+        self.assertIn("note: query 'ordered': the constant order is the field's default "
+                      "orderBy", r.stderr)
         self.assertNotIn("branchy", r.stdout)
         self.assertNotIn("url", r.stdout)
         self.assertIn("(left out: --skip-unsupported)", r.stderr)
