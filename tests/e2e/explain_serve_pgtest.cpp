@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <array>
 #include <filesystem>
+#include <iostream>
 #include <map>
 #include <memory>
 #include <string>
@@ -361,6 +362,8 @@ TEST_P(explain_serve, refuse_the_same_documents_with_the_same_errors) {
         EXPECT_EQ(got.errors, x.said.errors) << "explain: " << x.raw << "\nserve: " << raw;
         ++(x.said.refused ? refused : accepted);
     }
+    std::cout << "explain and serve: " << refused << " refused, " << accepted << " accepted, "
+              << not_sent << " accepted mutations not sent\n";
     // The corpus is what it claims: both decisions well represented.
     EXPECT_EQ(servers.size(), 3u);
     EXPECT_GE(refused, 40);
