@@ -50,13 +50,16 @@ struct expansion_limits {
 /// nest, in every fragment of the document, used or not. Returns one QUERY_TOO_COMPLEX
 /// error when a limit is exceeded (`Query has N field selections after expanding
 /// fragments; the limit (max_fields) is M.`), else nothing. Unknown fragments and
-/// cycles are left to validation. prepare_operation and plan_operation call it first;
-/// the engine calls it before validation. Thread-safe; never throws except bad_alloc.
+/// cycles are left to validation. plan_operation and the engine call it before validation;
+/// prepare_operation calls it again, as a guard. Thread-safe; never throws except bad_alloc.
 std::optional<error> check_expansion(const document& doc, std::string_view operation_name,
                                      const expansion_limits& limits = {});
 
-/// Plans the operation in one pass (parse-free, but every step runs). `variables` is the raw JSON of the request's variables
-/// (an object, or null) as an input_value tree where JSON strings are `string`.
+/// The whole road in one call, in the engine's order: check_expansion (limits from
+/// `opts`), validate (default validate_options, as the engine), prepare_operation,
+/// bind_operation. It therefore refuses exactly what the engine refuses, with the same
+/// errors (`fraiseql explain` runs it). `variables` is the raw JSON of the request's
+/// variables (an object, or null) as an input_value tree where JSON strings are `string`.
 /// Errors carry codes: GRAPHQL_VALIDATION_FAILED, BAD_USER_INPUT, QUERY_TOO_COMPLEX.
 fraiseql::result<operation_plan, std::vector<error>>
 plan_operation(const schema& s, const document& doc, std::string_view operation_name,
@@ -83,12 +86,15 @@ fraiseql::result<input_value, std::string> coerce_input(const schema& s, const i
 class prepared_operation;
 
 /// Prepares `operation_name` (empty: the only operation) of `doc` against `s`.
-/// Meant for documents that passed graphql::validate(): for those,
-/// `bind_operation(*prepare_operation(s, doc, n, o), vars)` gives exactly what
-/// `plan_operation(s, *doc, n, vars, o)` gives (plan or errors, in the same order).
-/// A document that fails validation may be refused here with the checks' errors even
-/// where plan_operation would only fail (or succeed) under some variable values.
-/// Lifetimes: the result shares ownership of `doc`; `s` must outlive it.
+/// Precondition: `doc` passed graphql::validate() against `s` (and check_expansion). The
+/// rules of spec §5 are not checked again; what remains are §6.1.1 GetOperation errors
+/// (`Must provide operation name…`, `Unknown operation named…`), the operation kinds the
+/// schema cannot run (no Mutation type, subscriptions), and the expansion budget.
+/// On a document that skipped validation the result is unspecified but safe: one guard
+/// error (`The document has not passed validation…`) where a name or shape cannot be
+/// resolved, or a plan of what can be; never a crash, a loop or a budget overrun.
+/// Lifetimes: the result shares ownership of `doc` (an aliasing pointer that owns
+/// nothing is fine while the caller keeps the document); `s` must outlive it.
 fraiseql::result<std::shared_ptr<const prepared_operation>, std::vector<error>>
 prepare_operation(const schema& s, std::shared_ptr<const document> doc,
                   std::string_view operation_name, const plan_options& opts = {});
@@ -107,9 +113,9 @@ struct location_map {
     source_location operator()(source_location loc) const noexcept;
 };
 
-/// The per-request step: coerces `variables` (spec §6.1.2, the same messages and codes
-/// as plan_operation), evaluates @skip/@include on variables, collects fields, fills
-/// argument values and counts aliases. With `remap`, every location in the plan and the
+/// The per-request step: coerces `variables` (spec §6.1.2), evaluates @skip/@include on
+/// variables, collects fields, fills argument values, counts aliases, applies the depth
+/// and filter budgets, and marks each root field's resolver. With `remap`, every location in the plan and the
 /// errors is translated to the request's own text. Thread-safe on a shared `op`.
 fraiseql::result<operation_plan, std::vector<error>>
 bind_operation(const prepared_operation& op, const input_value& variables,

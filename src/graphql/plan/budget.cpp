@@ -5,11 +5,11 @@
 // the document's size even when the expansion is exponential (`fragment F2 on User
 // { ...F1 ...F1 }`, 30 levels deep, is 2^30 selections in 1.2 KB). Arithmetic saturates.
 //
-// The count is an upper bound of what the planners do: @skip/@include and type
+// The count is an upper bound of what the planner does: @skip/@include and type
 // conditions are ignored (they can only remove selections), and fields that share a
-// response key are counted once per occurrence, as the planners merge their
+// response key are counted once per occurrence, as the planner merges their
 // sub-selections by concatenating them. The same walk measures how deep fragment spreads
-// nest, so that the planners' recursive collection (and every recursive walk of the
+// nest, so that the planner's recursive collection (and every recursive walk of the
 // validator) never sees a chain deeper than `max_fragment_depth`.
 
 #include <algorithm>
@@ -18,7 +18,7 @@
 #include <unordered_map>
 
 #include "fraiseql/graphql/planner.hpp"
-#include "plan_support.hpp"
+#include "budget.hpp"
 
 namespace fraiseql::graphql {
 namespace {
@@ -165,7 +165,7 @@ std::optional<error> check_expansion(const document& doc, std::string_view opera
         if (const auto* o = std::get_if<operation_definition>(&d))
             ops.push_back(o);
         else if (const auto* f = std::get_if<fragment_definition>(&d))
-            c.fragments[f->name] = f; // the last definition wins, as in select_operation
+            c.fragments[f->name] = f; // the last definition wins, as in prepare_operation
     }
     auto too_deep = [&] {
         return error::at("Fragment nesting is too deep: fragment spreads nest more than " +

@@ -1,15 +1,23 @@
-// The compiled-plan cache's operations (product.md §5): plan_operation (planner.cpp)
-// split in two. prepare_operation() does, once per document, everything that does not
-// depend on the request's variables; bind_operation() does, per request, what does:
+// The planner (product.md §5, docs/adr/0009-one-planner.md): an operation of a validated
+// document in two halves. prepare_operation() does, once per document, everything that does
+// not depend on the request's variables; bind_operation() does, per request, what does:
 //   - §6.1.2 CoerceVariableValues (the values, and the defaults when a value is absent);
 //   - @skip/@include whose `if` is a variable (§3.13), hence which fields CollectFields
 //     (§6.3.2) keeps, in which order, and which occurrences of a response key merge;
 //   - argument values that contain a variable (§6.4.1 CoerceArgumentValues);
 //   - the alias count and the depth error, which only count fields that are kept.
 // Fragments are expanded, fields resolved, argument definitions and defaults looked up
-// and literal arguments coerced here, once. Errors that plan_operation reports while it
-// walks the selection (literal values of the wrong kind, say) are kept at their place
-// in the prepared tree and reported by bind in the same order as plan_operation does.
+// and literal arguments coerced here, once. A literal that validation accepts but its
+// scalar refuses (a malformed UUID: FraiseQL's scalars are checked by coercion, see
+// validate.hpp) is kept at its place in the prepared tree and reported by bind, so the
+// errors come in document order and only for fields the request keeps.
+//
+// The rules of spec §5 are validate()'s alone (src/graphql/validate): this file assumes
+// they hold and does not check them again. Where a document that skipped validation
+// reaches something the planner cannot resolve (an unknown field, fragment, type or
+// variable type, a missing required argument, a selection that does not fit its type),
+// one guard error refuses the document; anything else it plans as best it can. Either
+// way it never crashes or loops: the fuzz targets feed it unvalidated documents.
 
 #include <algorithm>
 #include <cerrno>
@@ -19,12 +27,13 @@
 #include <unordered_map>
 
 #include "fraiseql/graphql/planner.hpp"
-#include "plan_support.hpp"
+#include "../validate/meta_fields.hpp"
+#include "budget.hpp"
 
 namespace fraiseql::graphql {
 namespace {
 
-/// A `$name` the operation does not define: always absent (as in plan_operation).
+/// A `$name` the operation does not define (§5.8.3 refuses it): always absent.
 constexpr std::int32_t undefined_variable = -1;
 
 /// An argument value with its variables left as holes; the parts without a variable
@@ -40,7 +49,7 @@ struct value_template {
 
 /// One @skip or @include (§3.13).
 struct condition {
-    enum class kind : std::uint8_t { literal, variable, invalid };
+    enum class kind : std::uint8_t { literal, variable };
     kind k = kind::literal;
     bool skip = false;  ///< @skip, else @include
     bool value = false; ///< literal
@@ -53,9 +62,8 @@ struct prepared_arg {
     enum class kind : std::uint8_t { skip, constant, fail, variable, templated };
     kind k = kind::skip;
     const argument_def* def = nullptr;
-    std::vector<error> before; ///< reported first (duplicate input fields in a literal)
     input_value value;         ///< constant
-    error err;                 ///< fail
+    error err;                 ///< fail: a literal its scalar refuses
     value_template tmpl;       ///< variable (tmpl.k == variable), templated
     source_location given_loc; ///< of the argument
     source_location value_loc; ///< of its value
@@ -112,7 +120,7 @@ struct variable_plan {
 
 using vars_t = std::vector<std::optional<input_value>>;
 
-/// plan_operation's raw(): the value with variables substituted. False when the whole
+/// The value with variables substituted. False when the whole
 /// value is an absent variable; an absent variable in a list is null, in an object absent.
 bool substitute(const value_template& t, const vars_t& vars, input_value& out) {
     switch (t.k) {
@@ -168,13 +176,66 @@ public:
 namespace {
 
 using set_list = std::vector<std::pair<std::uint32_t, const selection_set*>>;
+using fragment_map = std::map<std::string_view, const fragment_definition*>;
+
+/// §6.1.1 GetOperation and the operation's root type: what a request runs. Fragments
+/// are indexed by name (the last definition wins: names are unique in a valid document).
+struct selected_operation {
+    fragment_map fragments;
+    const operation_definition* op = nullptr;
+    operation_kind kind = operation_kind::query;
+    const type_def* root = nullptr;
+};
+
+fraiseql::result<selected_operation, std::vector<error>>
+select_operation(const schema& s, const document& doc, std::string_view operation_name) {
+    auto fail = [](std::string msg, source_location loc = {}) {
+        return failure{std::vector<error>{error::at(std::move(msg), loc, code::validation_failed)}};
+    };
+    selected_operation out;
+    std::size_t operations = 0;
+    for (const auto& d : doc.definitions) {
+        if (const auto* o = std::get_if<operation_definition>(&d)) {
+            ++operations;
+            if (operation_name.empty() || o->name == operation_name)
+                out.op = o;
+        } else if (const auto* f = std::get_if<fragment_definition>(&d)) {
+            out.fragments[f->name] = f;
+        }
+    }
+    if (operations == 0)
+        return fail("Must provide an operation.");
+    if (operation_name.empty() && operations > 1)
+        return fail("Must provide operation name if query contains multiple operations.");
+    if (!out.op)
+        return fail("Unknown operation named \"" + std::string(operation_name) + "\".");
+    switch (out.op->operation) {
+    case operation_type::query:
+        out.kind = operation_kind::query;
+        out.root = s.query_type();
+        break;
+    case operation_type::mutation:
+        // graphql-js 16 leaves this to execution; validation has no rule for it.
+        out.kind = operation_kind::mutation;
+        out.root = s.mutation_type();
+        if (!out.root)
+            return fail("Schema is not configured for mutations.", out.op->loc);
+        break;
+    case operation_type::subscription:
+        return fail("Subscriptions are not supported.", out.op->loc);
+    }
+    if (!out.root)
+        return fail("Schema has no query type.", out.op->loc);
+    return out;
+}
 
 struct preparer {
     const schema& s;
     const plan_options& opts;
-    detail::fragment_map fragments;
+    fragment_map fragments;
     std::map<std::string_view, std::int32_t> var_index;
     std::vector<error> errors;
+    bool guarded = false;
     /// Response key -> group of the selection_plan being collected.
     std::unordered_map<std::string_view, std::int32_t>* group_index = nullptr;
 
@@ -182,12 +243,19 @@ struct preparer {
         errors.push_back(error::at(std::move(msg), loc, c));
     }
 
+    /// The precondition guard (see the top of this file): once per document.
+    void unvalidated(source_location loc) {
+        if (!guarded)
+            fail("The document has not passed validation; it cannot be planned.", loc);
+        guarded = true;
+    }
+
     std::int32_t variable(std::string_view name) const {
         auto it = var_index.find(name);
         return it == var_index.end() ? undefined_variable : it->second;
     }
 
-    value_template make_template(const value& v, std::vector<error>& before) {
+    value_template make_template(const value& v) {
         value_template t;
         switch (v.kind) {
         case value_kind::variable:
@@ -195,7 +263,7 @@ struct preparer {
             t.var = variable(v.text);
             return t;
         case value_kind::int_value: {
-            // As plan_operation: an Int literal beyond 64 bits becomes a Float.
+            // An Int literal beyond 64 bits becomes a Float (its scalar then refuses it).
             const std::string text(v.text);
             errno = 0;
             long long x = std::strtoll(text.c_str(), nullptr, 10);
@@ -221,7 +289,7 @@ struct preparer {
         case value_kind::list_value: {
             bool constant = true;
             for (const auto& x : v.list) {
-                t.items.push_back(make_template(x, before));
+                t.items.push_back(make_template(x));
                 constant = constant && t.items.back().k == value_template::kind::constant;
             }
             if (!constant) {
@@ -237,13 +305,8 @@ struct preparer {
         }
         case value_kind::object_value: {
             bool constant = true;
-            std::set<std::string_view> seen;
             for (const auto& f : v.fields) {
-                if (!seen.insert(f.name).second)
-                    before.push_back(error::at("There can be only one input field named \"" +
-                                                   std::string(f.name) + "\".",
-                                               f.loc, code::validation_failed));
-                t.fields.emplace_back(std::string(f.name), make_template(f.value, before));
+                t.fields.emplace_back(std::string(f.name), make_template(f.value));
                 constant = constant && t.fields.back().second.k == value_template::kind::constant;
             }
             if (!constant) {
@@ -261,42 +324,29 @@ struct preparer {
         return t;
     }
 
-    /// The @skip/@include of a selection. False when literals exclude it for good.
+    /// The @skip/@include of a selection (other directives were checked by validation and
+    /// do not change what is selected). False when literals exclude it for good.
     bool conditions(const std::vector<directive>& ds, std::vector<condition>& out) {
         bool all_literal = true;
         for (const auto& d : ds) {
-            if (d.name != "skip" && d.name != "include") {
-                if (!s.find_directive(d.name))
-                    fail("Unknown directive \"@" + std::string(d.name) + "\".", d.loc);
+            if (d.name != "skip" && d.name != "include")
                 continue;
-            }
             const value* cond = nullptr;
             for (const auto& a : d.arguments)
                 if (a.name == "if")
                     cond = &a.value;
-                else
-                    fail("Unknown argument \"" + std::string(a.name) + "\" on directive \"@" +
-                             std::string(d.name) + "\".",
-                         a.loc);
-            if (!cond) {
-                fail("Directive \"@" + std::string(d.name) +
-                         "\" argument \"if\" of type \"Boolean!\" is required, but it was not "
-                         "provided.",
-                     d.loc);
-                continue;
-            }
             condition c;
             c.skip = d.name == "skip";
             c.loc = d.loc;
-            if (cond->kind == value_kind::variable) {
+            if (cond && cond->kind == value_kind::variable) {
                 c.k = condition::kind::variable;
                 c.var = variable(cond->text);
                 all_literal = false;
-            } else if (cond->kind == value_kind::boolean_value) {
+            } else if (cond && cond->kind == value_kind::boolean_value) {
                 c.value = cond->boolean;
             } else {
-                c.k = condition::kind::invalid;
-                all_literal = false;
+                unvalidated(d.loc); // §5.4.2.1, §5.6.1
+                continue;
             }
             out.push_back(c);
         }
@@ -327,6 +377,7 @@ struct preparer {
     // §6.3.2 CollectFields, for every condition at once.
     void collect(selection_plan& sp, const selection_set& set, std::uint32_t origin,
                  std::vector<node>& out, std::set<std::string_view>& visited, std::size_t depth) {
+        // A guard: check_expansion bounds how deep fragment spreads nest (product.md §9).
         if (depth > 64) {
             fail("Fragment nesting is too deep.", {}, code::query_too_complex);
             return;
@@ -353,22 +404,17 @@ struct preparer {
                 if (!conditions(spread->directives, n.conds))
                     continue;
                 auto fit = fragments.find(spread->name);
-                if (fit == fragments.end()) {
-                    fail("Unknown fragment \"" + std::string(spread->name) + "\".", spread->loc);
+                if (fit == fragments.end() || !s.find_type(fit->second->type_condition.value)) {
+                    unvalidated(spread->loc); // §5.5.2.1, §5.5.1.2
                     continue;
                 }
-                if (!visited.count(spread->name)) { // cycles are reported by validation
-                    const auto* fd = fit->second;
-                    if (!s.find_type(fd->type_condition.value)) {
-                        fail("Unknown type \"" + std::string(fd->type_condition.value) + "\".",
-                             fd->type_condition.loc);
-                        continue;
-                    }
-                    if (type_applies(object_type, fd->type_condition.value)) {
-                        visited.insert(spread->name);
-                        collect(sp, fd->selections, origin, n.children, visited, depth + 1);
-                        visited.erase(spread->name);
-                    }
+                // A spread within itself (§5.5.2.2) is not followed again.
+                const auto* fd = fit->second;
+                if (!visited.count(spread->name) &&
+                    type_applies(object_type, fd->type_condition.value)) {
+                    visited.insert(spread->name);
+                    collect(sp, fd->selections, origin, n.children, visited, depth + 1);
+                    visited.erase(spread->name);
                 }
                 // Kept even without fields when its conditions can report errors.
                 if (!n.conds.empty() || !n.children.empty())
@@ -377,8 +423,7 @@ struct preparer {
                 if (!conditions(in->directives, n.conds))
                     continue;
                 if (!in->type_condition.value.empty() && !s.find_type(in->type_condition.value)) {
-                    fail("Unknown type \"" + std::string(in->type_condition.value) + "\".",
-                         in->type_condition.loc);
+                    unvalidated(in->type_condition.loc); // §5.5.1.2
                     continue;
                 }
                 if (type_applies(object_type, in->type_condition.value))
@@ -408,18 +453,9 @@ struct preparer {
         return sp;
     }
 
-    std::vector<prepared_arg> prepare_args(const type_def& parent, const field_def& fd,
-                                           const field& f) {
-        std::set<std::string_view> seen;
-        for (const auto& a : f.arguments) {
-            if (!seen.insert(a.name).second)
-                fail("There can be only one argument named \"" + std::string(a.name) + "\".",
-                     a.loc);
-            if (!fd.find_arg(a.name))
-                fail("Unknown argument \"" + std::string(a.name) + "\" on field \"" + parent.name +
-                         "." + fd.name + "\".",
-                     a.loc);
-        }
+    // §6.4.1 CoerceArgumentValues for what does not depend on variables: defaults, and
+    // literals coerced once (validation checked names, uniqueness and required ones).
+    std::vector<prepared_arg> prepare_args(const field_def& fd, const field& f) {
         std::vector<prepared_arg> out;
         out.reserve(fd.args.size());
         for (const auto& ad : fd.args) {
@@ -434,27 +470,16 @@ struct preparer {
                     pa.k = prepared_arg::kind::constant;
                     pa.value = *ad.default_value;
                 } else if (ad.type.is_non_null()) {
-                    pa.k = prepared_arg::kind::fail;
-                    pa.err = error::at("Field \"" + fd.name + "\" argument \"" + ad.name +
-                                           "\" of type \"" + ad.type.to_string() +
-                                           "\" is required, but it was not provided.",
-                                       f.loc, code::validation_failed);
+                    unvalidated(f.loc); // §5.4.2.1
                 }
                 out.push_back(std::move(pa));
                 continue;
             }
             pa.given_loc = given->loc;
             pa.value_loc = given->value.loc;
-            pa.tmpl = make_template(given->value, pa.before);
+            pa.tmpl = make_template(given->value);
             if (pa.tmpl.k == value_template::kind::variable) {
                 pa.k = prepared_arg::kind::variable;
-                out.push_back(std::move(pa));
-                continue;
-            }
-            std::string why;
-            if (!detail::literal_kinds_ok(s, given->value, ad.type, why)) {
-                pa.k = prepared_arg::kind::fail;
-                pa.err = error::at(std::move(why), given->value.loc, code::validation_failed);
             } else if (pa.tmpl.k == value_template::kind::constant) {
                 auto r = coerce_input(s, pa.tmpl.constant, ad.type);
                 if (r) {
@@ -475,43 +500,29 @@ struct preparer {
         return out;
     }
 
-    // plan_operation's plan_field, for what does not depend on values. The checks that
-    // validation makes (§5.3.1, §5.3.2, §5.3.3) refuse the document here.
+    // Resolves a response key's field against its parent type. Validation made every
+    // occurrence the same field (§5.3.2) and its selection fit its type (§5.3.3).
     void resolve(const type_def& parent, group& g, std::uint32_t depth) {
         const field& f = *g.occ.front().f;
-        for (const auto& o : g.occ)
-            if (o.f->name != f.name)
-                fail("Fields \"" + std::string(f.response_key()) + "\" conflict because \"" +
-                         std::string(f.name) + "\" and \"" + std::string(o.f->name) +
-                         "\" are different fields. Use different aliases on the fields to fetch "
-                         "both if this was intentional.",
-                     o.f->loc);
         if (f.name == "__typename") {
             g.is_typename = true;
-            for (const auto& o : g.occ)
-                if (!o.f->selections.empty())
-                    fail("Field \"__typename\" must not have a selection since type \"String!\" "
-                         "has no subfields.",
-                         o.f->loc);
             return;
         }
         const bool is_root_query = &parent == s.query_type();
         const field_def* fd = nullptr;
         if (is_root_query && f.name == "__schema")
-            fd = &detail::meta_schema_field();
+            fd = &detail::meta().schema_field;
         else if (is_root_query && f.name == "__type")
-            fd = &detail::meta_type_field();
+            fd = &detail::meta().type_field;
         else
             fd = parent.find_field(f.name);
         if (!fd) {
-            fail("Cannot query field \"" + std::string(f.name) + "\" on type \"" + parent.name +
-                     "\".",
-                 f.loc);
+            unvalidated(f.loc); // §5.3.1
             return;
         }
         g.fd = fd;
         for (auto& o : g.occ)
-            o.args = prepare_args(parent, *fd, *o.f);
+            o.args = prepare_args(*fd, *o.f);
         const type_def* ft = s.find_type(fd->type.name);
         if (!ft) {
             g.drop = true;
@@ -519,18 +530,9 @@ struct preparer {
         }
         g.abstract = ft->kind == named_kind::interface || ft->kind == named_kind::union_;
         g.composite = ft->kind == named_kind::object || g.abstract;
-        for (const auto& o : g.occ) {
-            if (g.composite && o.f->selections.empty())
-                fail("Field \"" + std::string(f.name) + "\" of type \"" + fd->type.to_string() +
-                         "\" must have a selection of subfields. Did you mean \"" +
-                         std::string(f.name) + " { ... }\"?",
-                     o.f->loc);
-            if (!g.composite && !o.f->selections.empty())
-                fail("Field \"" + std::string(f.name) +
-                         "\" must not have a selection since type \"" + fd->type.to_string() +
-                         "\" has no subfields.",
-                     o.f->loc);
-        }
+        for (const auto& o : g.occ)
+            if (g.composite == o.f->selections.empty() || o.f->name != f.name)
+                unvalidated(o.f->loc); // §5.3.3, §5.3.2
         if (!g.composite)
             return;
         if (opts.max_depth && depth + 1 > opts.max_depth) {
@@ -553,15 +555,9 @@ struct preparer {
     }
 
     void prepare_variables(const operation_definition& op, prepared_operation& out) {
-        std::set<std::string_view> names;
         for (const auto& vd : op.variables) {
-            std::string name(vd.name);
-            if (!names.insert(vd.name).second) {
-                fail("There can be only one variable named \"$" + name + "\".", vd.loc);
-                continue;
-            }
             variable_plan vp;
-            vp.name = name;
+            vp.name = std::string(vd.name);
             vp.loc = vd.loc;
             const type_ref* cur = &vd.type;
             while (cur->kind != type_kind::named) {
@@ -572,33 +568,23 @@ struct preparer {
             }
             vp.type.name = std::string(cur->name);
             const type_def* td = s.find_type(vp.type.name);
-            if (!td) {
-                fail("Unknown type \"" + vp.type.name + "\".", vd.type.loc);
-                continue;
-            }
-            if (td->kind != named_kind::scalar && td->kind != named_kind::enum_ &&
-                td->kind != named_kind::input_object) {
-                fail("Variable \"$" + name + "\" cannot be non-input type \"" +
-                         vp.type.to_string() + "\".",
-                     vd.type.loc);
+            if (!td || (td->kind != named_kind::scalar && td->kind != named_kind::enum_ &&
+                        td->kind != named_kind::input_object)) {
+                unvalidated(vd.type.loc); // §5.8.2
                 continue;
             }
             if (vd.default_value) {
                 // A default is a constant (the parser refuses variables in it), so it is
                 // coerced once; it is used, or its error reported, when no value is given.
                 vp.has_default = true;
-                std::vector<error> dup;
-                auto t = make_template(*vd.default_value, dup);
-                for (auto& e : dup)
-                    errors.push_back(std::move(e));
                 input_value raw_default;
-                substitute(t, {}, raw_default);
+                substitute(make_template(*vd.default_value), {}, raw_default);
                 auto r = coerce_input(s, raw_default, vp.type);
                 if (r)
                     vp.default_value = std::move(*r);
                 else
-                    vp.default_error =
-                        "Variable \"$" + name + "\" has an invalid default value: " + r.error();
+                    vp.default_error = "Variable \"$" + vp.name +
+                                       "\" has an invalid default value: " + r.error();
             }
             var_index[vd.name] = static_cast<std::int32_t>(out.vars.size());
             out.vars.push_back(std::move(vp));
@@ -665,8 +651,9 @@ struct binder {
     bool included(const std::vector<condition>& cs) {
         for (const auto& c : cs) {
             bool b = c.value;
-            if (c.k != condition::kind::literal) {
-                const input_value* v = c.k == condition::kind::variable ? var(c.var) : nullptr;
+            if (c.k == condition::kind::variable) {
+                // A nullable variable with a default, given null (§5.8.5 allows it).
+                const input_value* v = var(c.var);
                 if (!v || v->type() != input_value::kind::boolean) {
                     fail(std::string("Directive \"@") + (c.skip ? "skip" : "include") +
                              "\" argument \"if\" must be a Boolean.",
@@ -712,8 +699,6 @@ struct binder {
         std::vector<std::pair<std::string, input_value>> out;
         out.reserve(args.size());
         for (const auto& pa : args) {
-            for (const auto& e : pa.before)
-                emit(e);
             switch (pa.k) {
             case prepared_arg::kind::skip:
                 break;
@@ -832,7 +817,7 @@ prepare_operation(const schema& s, std::shared_ptr<const document> doc,
     // product.md §9: the expansion is counted before it is done.
     if (auto e = check_expansion(*doc, operation_name, {opts.max_fields, 64}))
         return failure{std::vector<error>{std::move(*e)}};
-    auto sel = detail::select_operation(s, *doc, operation_name);
+    auto sel = select_operation(s, *doc, operation_name);
     if (!sel)
         return failure{std::move(sel.error())};
     auto out = std::make_shared<prepared_operation>();
@@ -841,7 +826,7 @@ prepare_operation(const schema& s, std::shared_ptr<const document> doc,
     out->kind = sel->kind;
     out->name = std::string(sel->op->name);
     out->loc = sel->op->loc;
-    preparer p{s, opts, std::move(sel->fragments), {}, {}, nullptr};
+    preparer p{s, opts, std::move(sel->fragments), {}, {}, false, nullptr};
     p.prepare_variables(*sel->op, *out);
     if (!p.errors.empty())
         return failure{std::move(p.errors)};

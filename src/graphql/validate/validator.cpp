@@ -16,35 +16,35 @@
 #include <unordered_set>
 
 #include "context.hpp"
+#include "meta_fields.hpp"
 #include "fraiseql/graphql/parser.hpp"
 #include "overlap.hpp"
 #include "suggest.hpp"
 
 namespace fraiseql::graphql {
-namespace {
 
-using namespace detail;
-
-// §4.2 meta-fields, as graphql-js's TypeInfo knows them.
-struct meta_fields {
-    field_def schema_field, type_field, typename_field;
-    meta_fields() {
-        schema_field.name = "__schema";
-        schema_field.type = type_expr::named("__Schema").non_null_of();
-        type_field.name = "__type";
-        type_field.type = type_expr::named("__Type");
+// §4.2 meta-fields, as graphql-js's TypeInfo knows them (also used by the planner).
+const detail::meta_fields& detail::meta() {
+    static const meta_fields m = [] {
+        meta_fields f;
+        f.schema_field.name = "__schema";
+        f.schema_field.type = type_expr::named("__Schema").non_null_of();
+        f.type_field.name = "__type";
+        f.type_field.type = type_expr::named("__Type");
         argument_def a;
         a.name = "name";
         a.type = type_expr::named("String").non_null_of();
-        type_field.args.push_back(a);
-        typename_field.name = "__typename";
-        typename_field.type = type_expr::named("String").non_null_of();
-    }
-};
-const meta_fields& meta() {
-    static const meta_fields m;
+        f.type_field.args.push_back(a);
+        f.typename_field.name = "__typename";
+        f.typename_field.type = type_expr::named("String").non_null_of();
+        return f;
+    }();
     return m;
 }
+
+namespace {
+
+using namespace detail;
 
 std::string q(std::string_view s) { return "\"" + std::string(s) + "\""; }
 

@@ -2,7 +2,7 @@
 // (operationName among several operations), §6.1.2 CoerceVariableValues (defaults,
 // nullability, BAD_USER_INPUT), §6.3.2 CollectFields (fragments, type conditions,
 // @skip/@include, aliases, merging) and §6.4.1 CoerceArgumentValues, checked on the plan
-// itself (plan_cache_test only checks that the cached path agrees with this one).
+// that plan_operation gives (validate → prepare → bind, the road the server takes).
 
 #include <gtest/gtest.h>
 

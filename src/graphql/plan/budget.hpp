@@ -1,0 +1,28 @@
+#pragma once
+// Private: the `where` budget (product.md §9 max_filter_conditions), defined in budget.cpp
+// and applied by bind_operation (prepared.cpp) to the bound values.
+
+#include <cstdint>
+#include <vector>
+
+#include "fraiseql/graphql/error.hpp"
+#include "fraiseql/graphql/plan.hpp"
+#include "fraiseql/graphql/schema.hpp"
+#include "fraiseql/graphql/value.hpp"
+
+namespace fraiseql::graphql::detail {
+
+/// The filter conditions of a where value of input type `where_type` (a generated
+/// TWhereInput: it has an `AND` field): AND/OR lists and NOT add up their items, a field
+/// whose input type is itself a where input (a nested object) adds up its own, and any
+/// other field counts one per operator it is given (`{in: [...]}` is one). Saturating,
+/// and it stops counting once past `stop` (0: never). Linear in the value.
+std::uint64_t count_filter_conditions(const schema& s, const type_def& where_type,
+                                      const input_value& v, std::uint64_t stop);
+
+/// Refuses (one QUERY_TOO_COMPLEX error per offending field, located at the field) every
+/// root field whose `where` argument holds more than `max` conditions (0: no limit).
+void check_filter_budget(const schema& s, const std::vector<field_plan>& roots,
+                         std::uint32_t max, std::vector<error>& errors);
+
+} // namespace fraiseql::graphql::detail
