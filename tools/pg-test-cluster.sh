@@ -24,11 +24,15 @@
 # and postgres is granted traverse-only access to DIR's ancestors: see
 # docs/adr/0002-private-clusters-as-root.md. As any other user everything runs as that user.
 #
-# Environment: FRAISEQL_PG_BIN overrides the server binaries' directory.
+# Environment: FRAISEQL_PG_BIN overrides the server binaries' directory;
+# FRAISEQL_TEST_PORT_BASE the first port tried (default 25432).
 set -euo pipefail
 
-readonly first_port=25432
-readonly last_port=25999
+# FRAISEQL_TEST_PORT_BASE moves the range (tools/pg-test-topology.sh uses 27432): clusters
+# whose servers tests stop and restart on their port must not share a range with clusters
+# that start meanwhile, or a restart finds its port taken.
+readonly first_port=${FRAISEQL_TEST_PORT_BASE:-25432}
+readonly last_port=$((first_port + 567))
 # Bump when the role/database setup below changes: an existing cluster is then set up again
 # (the setup SQL is idempotent).
 readonly setup_version=1

@@ -25,6 +25,9 @@ set -euo pipefail
 prog=$(basename "$0")
 here=$(cd "$(dirname "$0")" && pwd)
 cluster=$here/pg-test-cluster.sh
+# A port range of its own (27432+; PgBouncer 26432+): the other test clusters (25432+) are
+# stopped and restarted on their ports by outage tests while this topology may be starting.
+export FRAISEQL_TEST_PORT_BASE=${FRAISEQL_TEST_TOPOLOGY_PORT_BASE:-27432}
 
 usage() {
     cat >&2 <<EOF
