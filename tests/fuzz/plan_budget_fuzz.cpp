@@ -1,7 +1,7 @@
 // libFuzzer entry point for the front end's work budget (product.md §9): any byte string
 // goes through what the engine does with a request's document — parse, the expansion
-// budget (check_expansion), validate, prepare_operation, bind_operation and the one-pass
-// plan_operation (what `fraiseql explain` runs) — against a small schema with objects,
+// budget (check_expansion), validate, prepare_operation, bind_operation, and plan_operation
+// (the same road, as `fraiseql explain` runs it) — against a small schema with objects,
 // nested objects, lists, an interface and a union. The oracle is the budget itself: a
 // finding (abort) is one input that takes more than 250 ms of CPU, or a document that
 // plans to more field selections than max_fields without being refused, or a where
