@@ -54,7 +54,7 @@ TEST_F(request_policy_test, introspection_policy_public_authenticated_disabled) 
     EXPECT_EQ(off->status, 400u);
     EXPECT_EQ(off->errors.at(0).code, "FORBIDDEN");
     ASSERT_FALSE(off->errors[0].locations.empty());
-    EXPECT_EQ(off->errors[0].locations[0].column, 31u) << "at the __type field";
+    EXPECT_EQ(off->errors[0].locations[0].column, 29u) << "at the __type field";
 
     // __typename is not introspection of the schema (spec §4.4 is answered always).
     const auto plain = plan("{ __typename users(limit: 1) { email } }");
