@@ -151,9 +151,10 @@ std::optional<refusal> check_introspection(const graphql::operation_plan& plan,
             return refusal::of(graphql::error::at("Introspection is not allowed.", fp.loc,
                                                   graphql::code::forbidden),
                                400);
-        return refusal::of(graphql::error::at("Introspection is not allowed without authentication.",
-                                              fp.loc, graphql::code::unauthenticated),
-                           401);
+        return refusal::of(
+            graphql::error::at("Introspection is not allowed without authentication.", fp.loc,
+                               graphql::code::unauthenticated),
+            401);
     }
     return std::nullopt;
 }

@@ -12,7 +12,9 @@ cpu_worker::cpu_worker() {
     // The worker yields the core to the I/O threads (a nicer thread loses to them under
     // CFS whenever both are runnable), so a large document's planning does not delay
     // small requests even when the machine's cores are busy. Linux: per-thread nice.
-    boost::asio::post(pool_, [] { (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10); });
+    boost::asio::post(pool_, [] {
+        (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
+    });
 }
 
 cpu_worker::~cpu_worker() { pool_.join(); }

@@ -111,9 +111,10 @@ fraiseql::result<resolved_document, refusal> document_resolver::resolve(request&
     // GraphQL-over-HTTP §"GET": GET may only run queries, whether the operation came
     // from the cache or was prepared just now.
     if (req.via_get && graphql::prepared_kind(*out.entry->op) != graphql::operation_kind::query) {
-        refusal r = refusal::of(error::at("Only queries can be sent with GET; use POST for mutations.",
-                                          {}, graphql::code::bad_user_input),
-                                405);
+        refusal r = refusal::of(
+            error::at("Only queries can be sent with GET; use POST for mutations.", {},
+                      graphql::code::bad_user_input),
+            405);
         r.mutation_over_get = true;
         return failure{std::move(r)};
     }

@@ -108,7 +108,8 @@ struct engine::impl {
         auto resolve_and_bind = [this, &req]() -> std::shared_ptr<front_end_outcome> {
             auto doc = documents->resolve(req);
             if (!doc) return std::make_shared<front_end_outcome>(failure{std::move(doc.error())});
-            return std::make_shared<front_end_outcome>(bind_request(std::move(*doc), req.variables));
+            return std::make_shared<front_end_outcome>(
+                bind_request(std::move(*doc), req.variables));
         };
         if (!heavy) co_return resolve_and_bind();
         if (!cpu->try_claim())
@@ -121,8 +122,8 @@ struct engine::impl {
         } catch (...) {
             spdlog::error("request {}: front end failed on the CPU worker", req.request_id);
         }
-        co_return std::make_shared<front_end_outcome>(
-            failure{refusal::of(error::at("Internal error.", {}, graphql::code::internal_error), 500)});
+        co_return std::make_shared<front_end_outcome>(failure{
+            refusal::of(error::at("Internal error.", {}, graphql::code::internal_error), 500)});
     }
 };
 
@@ -197,7 +198,8 @@ asio::awaitable<response> engine::execute(request req, response_stream* stream) 
     auto& plan = (*fe)->plan;
 
     // 3. Authorize: the introspection policy, then @auth on every selected field.
-    if (auto r = check_introspection(plan, *who, I.cfg.introspection)) co_return refuse(std::move(*r));
+    if (auto r = check_introspection(plan, *who, I.cfg.introspection))
+        co_return refuse(std::move(*r));
     authorization authz;
     authorize(*I.schema, plan, *who, authz);
 
@@ -224,7 +226,8 @@ std::string engine::explain(const std::string& query, const boost::json::value& 
                                       graphql::code::parse_failed)});
     graphql::plan_options popts{I.cfg.max_query_depth, I.cfg.max_aliases, I.cfg.max_fields,
                                     I.cfg.max_filter_conditions};
-    auto plan = graphql::plan_operation(*I.schema, *doc, operation_name, input_from_json(variables), popts);
+    auto plan = graphql::plan_operation(*I.schema, *doc, operation_name,
+                                        input_from_json(variables), popts);
     if (!plan) return errors_body(plan.error());
     std::string out;
     auto print = [&](const std::string& key, const sql::statement& st) {

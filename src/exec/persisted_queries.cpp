@@ -32,9 +32,10 @@ std::optional<refusal> persisted_queries::resolve(request& req) {
         return refusal::of(error::at(std::move(message), {}, std::string(code)), status);
     };
     const boost::json::object* pq = nullptr;
-    if (req.extensions.is_object())
-        if (const auto* p = req.extensions.get_object().if_contains("persistedQuery"); p && p->is_object())
-            pq = &p->get_object();
+    if (req.extensions.is_object()) {
+        const auto* p = req.extensions.get_object().if_contains("persistedQuery");
+        if (p && p->is_object()) pq = &p->get_object();
+    }
     if (!pq) {
         if (mode_ == apq_mode::required)
             return refuse("This server only accepts persisted queries (extensions.persistedQuery).",

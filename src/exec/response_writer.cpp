@@ -79,7 +79,8 @@ void expand_forbidden_paths(std::vector<graphql::error>& errors,
             boost::system::error_code ec;
             auto v = boost::json::parse(results[root].json, ec);
             it = parsed.emplace(root, ec ? boost::json::value() : std::move(v)).first;
-            if (ec) spdlog::warn("cannot parse a root value to place @auth errors: {}", ec.message());
+            if (ec)
+                spdlog::warn("cannot parse a root value to place @auth errors: {}", ec.message());
         }
         std::vector<std::vector<graphql::path_element>> paths;
         std::vector<graphql::path_element> at{e.path[0]};
@@ -100,7 +101,8 @@ response write_response(const graphql::operation_plan& plan, roots_outcome outco
     response res;
     bool data_null = false;
     for (std::size_t i = 0; i < roots.size(); ++i)
-        if (results[i].is_null && roots[i].field && roots[i].field->type.is_non_null()) data_null = true;
+        if (results[i].is_null && roots[i].field && roots[i].field->type.is_non_null())
+            data_null = true;
     // A streamed list is already gone: its @auth errors keep the field's path without
     // indices. With data null there is no path to place them at.
     if (!outcome.stream_started && !data_null) expand_forbidden_paths(errors, roots, results);

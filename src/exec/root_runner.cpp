@@ -43,9 +43,9 @@ asio::awaitable<field_result> run_root(exec_context& ctx, const graphql::field_p
     field_result r;
     switch (root.resolved_by) {
     case root_resolver::typename_: {
-        const auto& type = kind == graphql::operation_kind::mutation ? ctx.schema.mutation_type_name()
-                                                                     : ctx.schema.query_type_name();
-        json::append_json_string(r.json, type);
+        const bool mutation = kind == graphql::operation_kind::mutation;
+        json::append_json_string(r.json, mutation ? ctx.schema.mutation_type_name()
+                                                  : ctx.schema.query_type_name());
         co_return r;
     }
     case root_resolver::schema:
@@ -98,7 +98,8 @@ asio::awaitable<roots_outcome> run_roots(exec_context& ctx, const graphql::opera
 
     const bool is_mutation = plan.kind == graphql::operation_kind::mutation;
     std::size_t db_fields = 0;
-    for (std::size_t i = 0; i < roots.size(); ++i) db_fields += reads_database(roots[i]) && !forbidden[i];
+    for (std::size_t i = 0; i < roots.size(); ++i)
+        db_fields += reads_database(roots[i]) && !forbidden[i];
     if (is_mutation || db_fields <= 1) {
         // Mutations run serially, in order (GraphQL spec §6.2.2).
         bool data_nulled = false;
@@ -107,7 +108,8 @@ asio::awaitable<roots_outcome> run_roots(exec_context& ctx, const graphql::opera
             // field's failure has nulled `data` (spec §6.4.4 propagation).
             if (forbidden[i] || data_nulled) results[i].is_null = true;
             else results[i] = co_await run_root(ctx, roots[i], plan.kind);
-            if (results[i].is_null && roots[i].field && roots[i].field->type.is_non_null()) data_nulled = true;
+            if (results[i].is_null && roots[i].field && roots[i].field->type.is_non_null())
+                data_nulled = true;
         }
         co_return out;
     }
@@ -141,7 +143,8 @@ asio::awaitable<roots_outcome> run_roots(exec_context& ctx, const graphql::opera
     using op_t = decltype(asio::co_spawn(ex, lane(), asio::deferred));
     std::vector<op_t> ops;
     ops.reserve(lanes);
-    for (std::size_t k = 0; k < lanes; ++k) ops.push_back(asio::co_spawn(ex, lane(), asio::deferred));
+    for (std::size_t k = 0; k < lanes; ++k)
+        ops.push_back(asio::co_spawn(ex, lane(), asio::deferred));
     (void)co_await asio::experimental::make_parallel_group(std::move(ops))
         .async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
     co_return out;
