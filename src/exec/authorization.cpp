@@ -73,10 +73,16 @@ const graphql::field_def* forbidden_in_arg(const graphql::schema& s, const graph
     return nullptr;
 }
 
+/// Whether a root field reads rows of a @view (its where/orderBy name fields of them).
+bool reads_rows(graphql::root_resolver r) noexcept {
+    return r == graphql::root_resolver::list || r == graphql::root_resolver::single ||
+           r == graphql::root_resolver::connection;
+}
+
 /// The object type whose rows a root field reads (T of [T], T, or TConnection's edges.node).
-const graphql::type_def* node_type(const graphql::schema& s, const graphql::field_def& f) {
-    const graphql::type_def* t = s.find_type(f.type.name);
-    if (t && f.root == graphql::field_def::root_kind::connection) {
+const graphql::type_def* node_type(const graphql::schema& s, const graphql::field_plan& root) {
+    const graphql::type_def* t = s.find_type(root.field->type.name);
+    if (t && root.resolved_by == graphql::root_resolver::connection) {
         const auto* edges = t->find_field("edges");
         const auto* edge = edges ? s.find_type(edges->type.name) : nullptr;
         const auto* node = edge ? edge->find_field("node") : nullptr;
@@ -100,8 +106,8 @@ void authorize(const graphql::schema& s, graphql::operation_plan& plan, const au
             out.errors.push_back(forbidden(fp, path));
             continue;
         }
-        if (fp.field->root != graphql::field_def::root_kind::none) {
-            const graphql::type_def* t = node_type(s, *fp.field);
+        if (reads_rows(fp.resolved_by)) {
+            const graphql::type_def* t = node_type(s, fp);
             const graphql::field_def* hidden = nullptr;
             for (const char* arg : {"where", "orderBy"})
                 if (const auto* v = fp.arg(arg); v && !hidden) hidden = forbidden_in_arg(s, t, *v, who);
@@ -120,6 +126,37 @@ void authorize(const graphql::schema& s, graphql::operation_plan& plan, const au
         walk(s, fp.selection, who, path, out);
         for (auto& [type, sel] : fp.selection_by_type) walk(s, sel, who, path, out);
     }
+}
+
+refusal unauthenticated(const auth_failure& why) {
+    refusal r = refusal::of(graphql::error::at(std::string(auth_failure::client_message), {},
+                                               graphql::code::unauthenticated),
+                            auth_failure::http_status);
+    r.www_authenticate = std::string(why.www_authenticate());
+    return r;
+}
+
+std::optional<refusal> check_introspection(const graphql::operation_plan& plan,
+                                           const auth_context& who, introspection_policy policy) {
+    if (policy == introspection_policy::public_ ||
+        (policy == introspection_policy::authenticated && who.authenticated))
+        return std::nullopt;
+    for (const auto& fp : plan.root_fields) {
+        if (fp.resolved_by != graphql::root_resolver::schema &&
+            fp.resolved_by != graphql::root_resolver::type)
+            continue;
+        // Disabled: nobody may (FORBIDDEN, 400). Authenticated: a token would do, so it is
+        // the same 401 + UNAUTHENTICATED as any other missing credential.
+        if (policy == introspection_policy::disabled)
+            return refusal::of(graphql::error::at("Introspection is not allowed.", fp.loc,
+                                                  graphql::code::forbidden),
+                               400);
+        return refusal::of(
+            graphql::error::at("Introspection is not allowed without authentication.", fp.loc,
+                               graphql::code::unauthenticated),
+            401);
+    }
+    return std::nullopt;
 }
 
 } // namespace fraiseql::exec

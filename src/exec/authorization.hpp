@@ -3,12 +3,15 @@
 // error for that field (FORBIDDEN, null at its path), not for the request.
 
 #include <deque>
+#include <optional>
 #include <vector>
 
 #include "fraiseql/exec/auth.hpp"
+#include "fraiseql/exec/config.hpp"
 #include "fraiseql/graphql/error.hpp"
 #include "fraiseql/graphql/plan.hpp"
 #include "fraiseql/graphql/schema.hpp"
+#include "refusal.hpp"
 
 namespace fraiseql::exec {
 
@@ -24,5 +27,15 @@ struct authorization {
 /// forbidden nested fields to read nothing. Call before compiling the plan.
 void authorize(const graphql::schema& s, graphql::operation_plan& plan, const auth_context& who,
                authorization& out);
+
+/// The refusal of a request whose credentials were refused (product.md §5, RFC 6750 §3):
+/// 401, UNAUTHENTICATED, the generic message and the failure's challenge.
+refusal unauthenticated(const auth_failure& why);
+
+/// The introspection policy (product.md §5) for an operation that selects __schema or
+/// __type: `disabled` refuses it for everybody (FORBIDDEN, 400); `authenticated` refuses
+/// it to an anonymous caller like any missing credential (UNAUTHENTICATED, 401).
+std::optional<refusal> check_introspection(const graphql::operation_plan& plan,
+                                           const auth_context& who, introspection_policy policy);
 
 } // namespace fraiseql::exec

@@ -284,7 +284,7 @@ std::string graphql_literal(const input_value& v, const schema& s, const type_ex
 
 void write_introspection(const schema& s, const field_plan& f, std::string& out) {
     ctx c{s, out};
-    if (f.name == "__schema") {
+    if (f.resolved_by == root_resolver::schema) {
         write_schema(c, f.selection);
     } else {
         const input_value* n = f.arg("name");

@@ -49,7 +49,7 @@ std::string errors_of(const response& r) {
 // A request error (GraphQL over HTTP: no "data" entry) whatever the status the transport
 // convention gave it: validation, coercion, authorization of the whole operation.
 bool request_error(const response& r) {
-    if (r.status >= 400) return true;
+    if (r.request_error || r.status >= 400) return true;
     if (r.body.rfind("{\"errors\"", 0) != 0) return false;
     boost::system::error_code ec;
     auto v = boost::json::parse(r.body, ec);

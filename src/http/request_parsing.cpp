@@ -6,6 +6,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/url/parse_query.hpp>
 
+#include "fraiseql/ascii.hpp"
 #include "fraiseql/graphql/error.hpp"
 
 namespace fraiseql::http {
@@ -41,22 +42,9 @@ fraiseql::result<exec::request, std::string> request_from_object(const json::val
     return r;
 }
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-            return false;
-    return true;
-}
 
 bool media_type_is(std::string_view value, std::string_view media) {
-    return iequals(trim(value.substr(0, value.find(';'))), media);
+    return ascii::iequals(ascii::trim_ows(value.substr(0, value.find(';'))), media);
 }
 
 bool accepts(std::string_view accept_header, std::string_view media) {
@@ -69,7 +57,7 @@ bool accepts(std::string_view accept_header, std::string_view media) {
         for (auto semi = item.find(';'); semi != std::string_view::npos;) {
             item = item.substr(semi + 1);
             semi = item.find(';');
-            const std::string_view param = trim(item.substr(0, semi));
+            const std::string_view param = ascii::trim_ows(item.substr(0, semi));
             if (param.size() < 2 || (param[0] != 'q' && param[0] != 'Q') || param[1] != '=') continue;
             zero = param.substr(2).find_first_not_of("0.") == std::string_view::npos;
         }

@@ -18,12 +18,6 @@ namespace fraiseql::http {
 /// Largest request line + headers the server reads (431 beyond).
 constexpr std::uint32_t header_limit = 16 * 1024;
 
-/// `s` without leading and trailing spaces and tabs (RFC 9110 §5.6.3 OWS).
-std::string_view trim(std::string_view s);
-
-/// ASCII case-insensitive equality.
-bool iequals(std::string_view a, std::string_view b);
-
 /// Whether a media type with parameters ("Application/JSON; charset=utf-8") is `media`
 /// (lower case). Type and subtype are case-insensitive (RFC 9110 §8.3.1).
 bool media_type_is(std::string_view value, std::string_view media);

@@ -30,6 +30,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "fraiseql/ascii.hpp"
 #include "graphiql.hpp"
 #include "request_parsing.hpp"
 
@@ -550,9 +551,9 @@ asio::awaitable<void> server::impl::session(tcp::socket socket) {
             // interim 100 before the body (curl waits one second, then sends anyway). A body
             // already announced as too large is refused by the read below without it.
             const auto& head = parser.get();
-            if (iequals(trim(std::string_view(head[bhttp::field::expect].data(),
-                                              head[bhttp::field::expect].size())),
-                        "100-continue") &&
+            const std::string_view expect(head[bhttp::field::expect].data(),
+                                          head[bhttp::field::expect].size());
+            if (ascii::iequals(ascii::trim_ows(expect), "100-continue") &&
                 !(parser.content_length() && *parser.content_length() > max_body)) {
                 bhttp::response<bhttp::empty_body> cont(bhttp::status::continue_, head.version());
                 std::tie(ec, n) = co_await bhttp::async_write(stream, cont, as_tuple_awaitable);
@@ -726,6 +727,11 @@ server::impl::handle_graphql(const bhttp::request<bhttp::string_body>& req,
     const bool graphql_response_json = accepts(accept_header, "application/graphql-response+json");
     const char* media = graphql_response_json ? "application/graphql-response+json; charset=utf-8"
                                               : "application/json; charset=utf-8";
+    // GraphQL-over-HTTP §"application/json": a client that accepts only application/json
+    // (legacy) gets 200 for a request error too, since it cannot tell a 400 of the server
+    // from one of an intermediary; with application/graphql-response+json a request error
+    // is 400. Without Accept (or with */* only) the status stays 400, as before.
+    const bool json_only = !graphql_response_json && accepts(accept_header, "application/json");
 
     std::vector<exec::request> batch;
     bool is_batch = false;
@@ -779,9 +785,8 @@ server::impl::handle_graphql(const bhttp::request<bhttp::string_body>& req,
                      req[bhttp::field::authorization].size());
     std::vector<std::pair<std::string, std::string>> headers;
     for (const auto& h : req) {
-        std::string name(h.name_string().data(), h.name_string().size());
-        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        headers.emplace_back(std::move(name), std::string(h.value().data(), h.value().size()));
+        headers.emplace_back(ascii::to_lower(std::string(h.name_string())),
+                             std::string(h.value().data(), h.value().size()));
     }
 
     std::vector<exec::response> results;
@@ -820,6 +825,8 @@ server::impl::handle_graphql(const bhttp::request<bhttp::string_body>& req,
         if (r.mutation_over_get) {
             res.result(bhttp::status::method_not_allowed);
             res.set(bhttp::field::allow, "POST");
+        } else if (r.request_error && json_only) {
+            res.result(bhttp::status::ok);
         } else {
             res.result(static_cast<bhttp::status>(r.status));
         }

@@ -30,7 +30,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
 
-#include "../unit/exec/jwt_test_util.hpp"
+#include "unit/auth/jwt_test_util.hpp"
 #include "support/cluster.hpp"
 #include "support/server_process.hpp"
 #include "support/sql.hpp"

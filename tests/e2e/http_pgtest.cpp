@@ -92,6 +92,43 @@ TEST_P(http_e2e, graphql_response_json_is_negotiated) {
     EXPECT_EQ(plain.headers["content-type"].rfind("application/json", 0), 0u);
 }
 
+// GraphQL over HTTP, "application/json": a request error (parse, validation, variable
+// coercion, a limit) SHOULD be 200 for a client that accepts only application/json, and is
+// 400 with application/graphql-response+json; without Accept it stays 400 (docs/http.md).
+// A request that is not a GraphQL request at all, and a mutation over GET, keep their 4xx.
+TEST_P(http_e2e, request_error_status_depends_on_the_accepted_media_type) {
+    start({"FRAISEQL_MAX_QUERY_DEPTH=2"}, blog_schema());
+    const std::vector<std::pair<std::string, std::string>> failures = {
+        {R"({"query":"{ users("})", "GRAPHQL_PARSE_FAILED"},
+        {R"({"query":"{ nope }"})", "GRAPHQL_VALIDATION_FAILED"},
+        {R"({"query":"query Q($n: Int!) { users(limit: $n) { email } }","variables":{"n":"x"}})", "BAD_USER_INPUT"},
+        {R"({"query":"{ posts(limit: 1) { comments { author { firstName } } } }"})", "QUERY_TOO_COMPLEX"},
+    };
+    for (const auto& [body, code] : failures) {
+        auto json_only = post_graphql(port(), body, {{"Accept", "application/json"}});
+        EXPECT_EQ(json_only.status, 200) << body << " " << json_only.body;
+        EXPECT_EQ(json_only.headers["content-type"].rfind("application/json", 0), 0u);
+        auto v = boost::json::parse(json_only.body);
+        EXPECT_FALSE(v.as_object().contains("data")) << json_only.body;
+        EXPECT_EQ(v.at("errors").at(0).at("extensions").at("code").as_string(), code) << json_only.body;
+        auto gql = post_graphql(port(), body, {{"Accept", "application/graphql-response+json"}});
+        EXPECT_EQ(gql.status, 400) << body << " " << gql.body;
+        auto both = post_graphql(port(), body, {{"Accept", "application/graphql-response+json, application/json"}});
+        EXPECT_EQ(both.status, 400) << body;
+        auto none = post_graphql(port(), body);
+        EXPECT_EQ(none.status, 400) << body;
+    }
+    EXPECT_EQ(post_graphql(port(), "{not json", {{"Accept", "application/json"}}).status, 400);
+    EXPECT_EQ(post_graphql(port(), R"({"query": 42})", {{"Accept", "application/json"}}).status, 400);
+    auto get_mutation = http_request(port(), "GET", "/graphql?query=mutation%7B__typename%7D", {},
+                                     {{"Accept", "application/json"}});
+    EXPECT_EQ(get_mutation.status, 405) << get_mutation.body;
+    // An executed request with field errors is 200 for both.
+    auto ok = post_graphql(port(), R"({"query":"{ users(limit: 1) { email } }"})",
+                           {{"Accept", "application/graphql-response+json"}});
+    EXPECT_EQ(ok.status, 200) << ok.body;
+}
+
 TEST_P(http_e2e, batching_returns_an_array_in_order) {
     start({}, blog_schema());
     auto r = post_graphql(port(), R"([{"query":"{ a: users(limit: 1) { email } }"},{"query":"{ __typename }"}])");

@@ -19,6 +19,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include "fraiseql/ascii.hpp"
 #include "http/request_parsing.hpp"
 
 namespace {
@@ -47,7 +48,7 @@ void handle(const bhttp::request<bhttp::string_body>& req) {
     (void)accepts(header(req, bhttp::field::accept), "application/graphql-response+json");
     (void)accepts(header(req, bhttp::field::accept), "text/html");
     (void)media_type_is(header(req, bhttp::field::content_type), "application/json");
-    (void)iequals(trim(header(req, bhttp::field::expect)), "100-continue");
+    (void)fraiseql::ascii::iequals(fraiseql::ascii::trim_ows(header(req, bhttp::field::expect)), "100-continue");
     (void)req.keep_alive();
     auto body = parse_post_body(req.body(), max_batch);
     if (body) {

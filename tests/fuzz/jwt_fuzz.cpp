@@ -16,10 +16,10 @@
 //   * mode 2: a decoded string re-encodes to the input; encode then decode is the identity;
 //   * authenticate() never returns an authenticated context for a token verify() refused.
 
-#include "fraiseql/exec/auth.hpp"
-#include "fraiseql/exec/jwt.hpp"
+#include "fraiseql/auth/authenticate.hpp"
+#include "fraiseql/auth/jwt.hpp"
 
-#include "../../src/exec/jwt_crypto.hpp"
+#include "auth/jwt_crypto.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -40,8 +40,8 @@
 
 namespace {
 
-using namespace fraiseql::exec;
-namespace detail = fraiseql::exec::jwt_detail;
+using namespace fraiseql::auth;
+namespace detail = fraiseql::auth::jwt_detail;
 
 const std::string secret = "fuzz-secret-0123456789abcdef0123456789";
 const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1'700'000'000));

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "../../src/pg/protocol/backend.hpp"
-#include "../../src/pg/protocol/query.hpp"
-#include "../../src/pg/protocol/startup.hpp"
+#include "pg/protocol/backend.hpp"
+#include "pg/protocol/query.hpp"
+#include "pg/protocol/startup.hpp"
 
 namespace proto = fraiseql::pg::protocol;
 

@@ -1,7 +1,9 @@
 #pragma once
 /// \file
-/// The request pipeline: parse -> validate -> plan -> sql -> backend -> transform.
-/// The only component that knows both the GraphQL side and the database side.
+/// The request pipeline: authenticate -> resolve the document (persisted queries, plan
+/// cache, parse, validate, prepare) -> bind -> authorize -> run the roots (sql -> backend
+/// -> transform) -> write the response. The only component that knows both the GraphQL
+/// side and the database side.
 
 #include <memory>
 #include <string_view>
@@ -45,6 +47,11 @@ struct response {
     unsigned status = 200;
     std::string body;               ///< the whole body, or (when streamed) its last piece
     bool mutation_over_get = false; ///< HTTP layer answers 405
+    /// A GraphQL request error (the document did not parse, validate or fit the limits, or
+    /// the variables could not be coerced; `status` 400): GraphQL-over-HTTP wants 200 for
+    /// it when the response is application/json, 400 with application/graphql-response+json.
+    /// The transport, which negotiated the media type, decides (docs/http.md).
+    bool request_error = false;
     std::string www_authenticate;   ///< with status 401: the WWW-Authenticate challenge
     bool streamed = false;          ///< the body began on the response_stream; `body` is its tail
     /// The stream failed after it began (database error mid-stream, a non-null

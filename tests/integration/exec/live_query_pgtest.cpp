@@ -7,7 +7,7 @@
 #include <deque>
 #include <mutex>
 
-#include "../../../src/exec/live_query.hpp"
+#include "exec/live_query.hpp"
 #include "exec_fixture.hpp"
 
 namespace fraiseql::test {

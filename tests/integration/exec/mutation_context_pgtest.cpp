@@ -3,7 +3,7 @@
 // §4, §5). White-box: run_mutation with a request context whose session variables
 // are set, since filling them from JWT claims is the security layer's job.
 
-#include "../../../src/exec/context.hpp"
+#include "exec/context.hpp"
 #include "exec_fixture.hpp"
 #include "fraiseql/graphql/parser.hpp"
 #include "fraiseql/graphql/planner.hpp"

@@ -1,6 +1,6 @@
 // The "did you mean" suggestions (ranked as graphql-js ranks them) and print_schema.
 
-#include "../../../src/graphql/validate/suggest.hpp"
+#include "graphql/validate/suggest.hpp"
 #include "validate_schema.hpp"
 
 namespace fraiseql::graphql::test {

@@ -3,8 +3,8 @@
 
 #include <gtest/gtest.h>
 
-#include "../../../src/pg/protocol/auth.hpp"
-#include "../../../src/pg/protocol/startup.hpp"
+#include "pg/protocol/auth.hpp"
+#include "pg/protocol/startup.hpp"
 
 namespace fraiseql::pg::protocol {
 namespace {

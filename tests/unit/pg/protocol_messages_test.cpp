@@ -6,8 +6,8 @@
 
 #include <gtest/gtest.h>
 
-#include "../../../src/pg/protocol/backend.hpp"
-#include "../../../src/pg/protocol/frontend.hpp"
+#include "pg/protocol/backend.hpp"
+#include "pg/protocol/frontend.hpp"
 
 namespace fraiseql::pg::protocol {
 namespace {

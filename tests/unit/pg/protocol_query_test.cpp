@@ -7,8 +7,8 @@
 
 #include <gtest/gtest.h>
 
-#include "../../../src/pg/protocol/frontend.hpp"
-#include "../../../src/pg/protocol/query.hpp"
+#include "pg/protocol/frontend.hpp"
+#include "pg/protocol/query.hpp"
 
 namespace fraiseql::pg::protocol {
 namespace {

@@ -22,7 +22,7 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
-#include "../../../src/exec/jwt_crypto.hpp"
+#include "auth/jwt_crypto.hpp"
 
 namespace fraiseql_test::jwt {
 
@@ -59,7 +59,7 @@ inline const pkey& ec_b() {
 }
 
 inline std::string b64(std::string_view s) {
-    return fraiseql::exec::jwt_detail::base64url_encode(s);
+    return fraiseql::auth::jwt_detail::base64url_encode(s);
 }
 
 inline std::string public_pem(const pkey& k) {

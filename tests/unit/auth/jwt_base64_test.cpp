@@ -7,9 +7,9 @@
 
 namespace {
 
-using fraiseql::exec::jwt_detail::base64url_decode;
-using fraiseql::exec::jwt_detail::base64url_encode;
-using fraiseql::exec::jwt_detail::es256_raw_to_der;
+using fraiseql::auth::jwt_detail::base64url_decode;
+using fraiseql::auth::jwt_detail::base64url_encode;
+using fraiseql::auth::jwt_detail::es256_raw_to_der;
 
 std::string decoded(std::string_view s) {
     std::string out;

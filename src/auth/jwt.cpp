@@ -2,7 +2,7 @@
 // JWKS rotation, and the registered claims of RFC 7519 §4.1. The cryptography is in
 // jwt_crypto.cpp. Decisions are documented in docs/security.md.
 
-#include "fraiseql/exec/jwt.hpp"
+#include "fraiseql/auth/jwt.hpp"
 
 #include <sys/stat.h>
 
@@ -16,9 +16,10 @@
 #include <boost/json/value.hpp>
 #include <spdlog/spdlog.h>
 
+#include "fraiseql/ascii.hpp"
 #include "jwt_crypto.hpp"
 
-namespace fraiseql::exec {
+namespace fraiseql::auth {
 
 using jwt_detail::key_kind;
 using jwt_detail::public_key;
@@ -107,25 +108,14 @@ std::optional<double> numeric_date(const boost::json::value& v) {
     return d;
 }
 
-bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size())
-        return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
-        if (lower(a[i]) != lower(b[i]))
-            return false;
-    }
-    return true;
-}
-
 /// `typ` (RFC 7515 §4.1.9, RFC 7519 §5.1, RFC 9068 §2.1): absent or a JWT media type. Other
 /// values ("dpop+jwt", "secevent+jwt", …) are tokens meant for another purpose that happen to
 /// be signed by the same issuer; accepting them would allow cross-JWT confusion (RFC 8725
 /// §3.11).
 bool acceptable_typ(std::string_view typ) noexcept {
-    if (typ.size() > 12 && iequals(typ.substr(0, 12), "application/"))
+    if (typ.size() > 12 && ascii::iequals(typ.substr(0, 12), "application/"))
         typ.remove_prefix(12);
-    return iequals(typ, "JWT") || iequals(typ, "at+jwt");
+    return ascii::iequals(typ, "JWT") || ascii::iequals(typ, "at+jwt");
 }
 
 } // namespace
@@ -388,17 +378,6 @@ jwt_verifier::impl::check_claims(boost::json::object claims,
     return claims;
 }
 
-jwt_config make_jwt_config(const config& cfg) {
-    jwt_config j;
-    j.secret = cfg.jwt_secret;
-    j.public_key_file = cfg.jwt_public_key_file;
-    j.jwks_file = cfg.jwt_jwks_file;
-    j.issuer = cfg.jwt_issuer;
-    j.audience = cfg.jwt_audience;
-    j.leeway = cfg.jwt_leeway;
-    return j;
-}
-
 std::string_view to_string(jwt_error_code c) noexcept {
     switch (c) {
     case jwt_error_code::malformed:
@@ -474,4 +453,4 @@ jwt_verifier::verify(std::string_view token, std::chrono::system_clock::time_poi
     }
 }
 
-} // namespace fraiseql::exec
+} // namespace fraiseql::auth

@@ -15,7 +15,7 @@
 
 #include "fraiseql/result.hpp"
 
-namespace fraiseql::exec::jwt_detail {
+namespace fraiseql::auth::jwt_detail {
 
 /// Decodes unpadded base64url. Refuses padding, characters outside [A-Za-z0-9_-], a length of
 /// 1 mod 4 and non-zero unused trailing bits, so every byte string has exactly one accepted
@@ -69,4 +69,4 @@ bool verify_es256(EVP_PKEY* key, std::string_view input, std::string_view sig);
 /// R||S (64 bytes) to the DER ECDSA-Sig-Value EVP_DigestVerify expects; "" if not 64 bytes.
 std::string es256_raw_to_der(std::string_view raw);
 
-} // namespace fraiseql::exec::jwt_detail
+} // namespace fraiseql::auth::jwt_detail

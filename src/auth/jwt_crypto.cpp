@@ -16,7 +16,7 @@
 #include <openssl/param_build.h>
 #include <openssl/rsa.h>
 
-namespace fraiseql::exec::jwt_detail {
+namespace fraiseql::auth::jwt_detail {
 namespace {
 
 /// Restores the thread's OpenSSL error queue on scope exit: whatever we pushed is dropped,
@@ -431,4 +431,4 @@ bool verify_es256(EVP_PKEY* key, std::string_view input, std::string_view sig) {
     return digest_verify(key, false, input, der);
 }
 
-} // namespace fraiseql::exec::jwt_detail
+} // namespace fraiseql::auth::jwt_detail

@@ -1,7 +1,7 @@
 // The request's authentication context from the Authorization header (RFC 7235 §2.1,
 // RFC 6750 §2.1) and a verified JWT. Decisions are documented in docs/security.md.
 
-#include "fraiseql/exec/auth.hpp"
+#include "fraiseql/auth/authenticate.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -9,31 +9,10 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
-namespace fraiseql::exec {
+#include "fraiseql/ascii.hpp"
+
+namespace fraiseql::auth {
 namespace {
-
-bool is_ows(char c) noexcept {
-    return c == ' ' || c == '\t';
-}
-
-std::string_view trim(std::string_view s) noexcept {
-    while (!s.empty() && is_ows(s.front()))
-        s.remove_prefix(1);
-    while (!s.empty() && is_ows(s.back()))
-        s.remove_suffix(1);
-    return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size())
-        return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
-        if (lower(a[i]) != lower(b[i]))
-            return false;
-    }
-    return true;
-}
 
 auth_failure make_failure(auth_failure::reason why, std::string log_message) {
     auth_failure f;
@@ -68,11 +47,11 @@ void add_strings(std::vector<std::string>& roles, const boost::json::value& v, b
         if (split)
             add_separated(roles, v.get_string());
         else
-            add_role(roles, trim(v.get_string()));
+            add_role(roles, ascii::trim_ows(v.get_string()));
     } else if (const auto* arr = v.if_array()) {
         for (const auto& e : *arr)
             if (e.is_string())
-                add_role(roles, trim(e.get_string()));
+                add_role(roles, ascii::trim_ows(e.get_string()));
     }
 }
 
@@ -116,7 +95,7 @@ std::string_view to_string(auth_failure::reason r) noexcept {
 fraiseql::result<auth_context, auth_failure>
 authenticate(std::string_view authorization_header, const jwt_verifier* verifier,
              bool allow_anonymous, std::chrono::system_clock::time_point now) {
-    const std::string_view header = trim(authorization_header);
+    const std::string_view header = ascii::trim_ows(authorization_header);
     if (header.empty()) {
         if (allow_anonymous)
             return auth_context{};
@@ -125,16 +104,16 @@ authenticate(std::string_view authorization_header, const jwt_verifier* verifier
     }
     // credentials = auth-scheme [ 1*SP ( token68 / #auth-param ) ]   (RFC 7235 §2.1)
     std::size_t sp = 0;
-    while (sp < header.size() && !is_ows(header[sp]))
+    while (sp < header.size() && !ascii::is_ows(header[sp]))
         ++sp;
-    if (!iequals(header.substr(0, sp), "Bearer"))
+    if (!ascii::iequals(header.substr(0, sp), "Bearer"))
         return failure{make_failure(auth_failure::reason::unsupported_scheme,
                                     "Authorization scheme is not Bearer")};
-    const std::string_view token = trim(header.substr(sp));
+    const std::string_view token = ascii::trim_ows(header.substr(sp));
     if (token.empty())
         return failure{
             make_failure(auth_failure::reason::malformed_header, "Bearer without a token")};
-    if (std::any_of(token.begin(), token.end(), is_ows))
+    if (std::any_of(token.begin(), token.end(), ascii::is_ows))
         return failure{make_failure(auth_failure::reason::malformed_header,
                                     "Bearer credentials contain whitespace")};
     if (!verifier)
@@ -193,4 +172,4 @@ std::string claim_text(const boost::json::object& claims, std::string_view name)
     return {};
 }
 
-} // namespace fraiseql::exec
+} // namespace fraiseql::auth

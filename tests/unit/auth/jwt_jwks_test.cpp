@@ -7,16 +7,16 @@
 
 #include <gtest/gtest.h>
 
-#include "fraiseql/exec/jwt.hpp"
+#include "fraiseql/auth/jwt.hpp"
 #include "jwt_test_util.hpp"
 
 namespace {
 
 using namespace fraiseql_test::jwt;
-using fraiseql::exec::jwt_config;
-using fraiseql::exec::jwt_error_code;
-using fraiseql::exec::jwt_verifier;
-using fraiseql::exec::jwt_detail::parse_jwks;
+using fraiseql::auth::jwt_config;
+using fraiseql::auth::jwt_error_code;
+using fraiseql::auth::jwt_verifier;
+using fraiseql::auth::jwt_detail::parse_jwks;
 
 std::string jwks(std::initializer_list<std::string> keys) {
     std::string out = R"({"keys":[)";
@@ -147,7 +147,7 @@ TEST(jwt_jwks, ec_point_not_on_the_curve_is_refused) {
     const auto yend = good.find('"', ypos);
     std::string y = good.substr(ypos, yend - ypos);
     std::string raw;
-    ASSERT_TRUE(fraiseql::exec::jwt_detail::base64url_decode(y, raw));
+    ASSERT_TRUE(fraiseql::auth::jwt_detail::base64url_decode(y, raw));
     raw[31] = static_cast<char>(raw[31] ^ 0x01);
     const std::string bad = good.substr(0, ypos) + b64(raw) + good.substr(yend);
     auto r = parse_jwks(jwks({bad}));

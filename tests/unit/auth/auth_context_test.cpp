@@ -5,19 +5,19 @@
 
 #include <boost/json/parse.hpp>
 
-#include "fraiseql/exec/auth.hpp"
+#include "fraiseql/auth/authenticate.hpp"
 #include "jwt_test_util.hpp"
 
 namespace {
 
 using namespace fraiseql_test::jwt;
-using fraiseql::exec::auth_failure;
-using fraiseql::exec::authenticate;
-using fraiseql::exec::claim_text;
-using fraiseql::exec::jwt_config;
-using fraiseql::exec::jwt_error_code;
-using fraiseql::exec::jwt_verifier;
-using fraiseql::exec::roles_from_claims;
+using fraiseql::auth::auth_failure;
+using fraiseql::auth::authenticate;
+using fraiseql::auth::claim_text;
+using fraiseql::auth::jwt_config;
+using fraiseql::auth::jwt_error_code;
+using fraiseql::auth::jwt_verifier;
+using fraiseql::auth::roles_from_claims;
 using reason = auth_failure::reason;
 
 std::shared_ptr<jwt_verifier> verifier() {
@@ -121,7 +121,7 @@ TEST(auth_authenticate, bearer_without_a_configured_verifier_is_refused) {
 TEST(auth_authenticate, client_message_is_generic) {
     // Whatever the reason, the client is told the same thing.
     EXPECT_EQ(auth_failure::client_message, "Authentication required");
-    EXPECT_EQ(fraiseql::exec::to_string(reason::invalid_token), "invalid_token");
+    EXPECT_EQ(fraiseql::auth::to_string(reason::invalid_token), "invalid_token");
 }
 
 TEST(auth_roles, array_string_and_role_claims) {

@@ -3,15 +3,15 @@
 
 #include <gtest/gtest.h>
 
-#include "fraiseql/exec/jwt.hpp"
+#include "fraiseql/auth/jwt.hpp"
 #include "jwt_test_util.hpp"
 
 namespace {
 
 using namespace fraiseql_test::jwt;
-using fraiseql::exec::jwt_config;
-using fraiseql::exec::jwt_error_code;
-using fraiseql::exec::jwt_verifier;
+using fraiseql::auth::jwt_config;
+using fraiseql::auth::jwt_error_code;
+using fraiseql::auth::jwt_verifier;
 
 std::shared_ptr<jwt_verifier> make(jwt_config cfg) {
     auto v = jwt_verifier::create(cfg);
@@ -47,7 +47,7 @@ const std::string rfc7515_a1_key_b64 =
 
 TEST(jwt_hs256, rfc7515_appendix_a1_known_answer) {
     std::string key;
-    ASSERT_TRUE(fraiseql::exec::jwt_detail::base64url_decode(rfc7515_a1_key_b64, key));
+    ASSERT_TRUE(fraiseql::auth::jwt_detail::base64url_decode(rfc7515_a1_key_b64, key));
     ASSERT_EQ(key.size(), 64u);
     jwt_config cfg;
     cfg.secret = key;
@@ -117,7 +117,7 @@ TEST(jwt_hs256, flipped_byte_in_each_part_is_refused) {
     // Signature truncated or extended by one byte.
     const std::string sig = good.substr(d2 + 1);
     std::string raw;
-    ASSERT_TRUE(fraiseql::exec::jwt_detail::base64url_decode(sig, raw));
+    ASSERT_TRUE(fraiseql::auth::jwt_detail::base64url_decode(sig, raw));
     EXPECT_EQ(refusal(*v, good.substr(0, d2 + 1) + b64(raw.substr(0, 31))),
               jwt_error_code::bad_signature);
     EXPECT_EQ(refusal(*v, good.substr(0, d2 + 1) + b64(raw + "x")), jwt_error_code::bad_signature);
@@ -206,7 +206,7 @@ TEST(jwt_hs256, huge_tokens_are_refused_before_decoding) {
     EXPECT_NE(r.error().message.find("16 KiB"), std::string::npos);
 
     // The limit is inclusive: 16384 characters are decoded, 16385 are not.
-    const std::size_t limit = fraiseql::exec::max_jwt_size;
+    const std::size_t limit = fraiseql::auth::max_jwt_size;
     auto at_limit = v->verify(std::string(limit, 'A'), now());
     ASSERT_FALSE(at_limit);
     EXPECT_EQ(at_limit.error().message.find("16 KiB"), std::string::npos);
@@ -349,26 +349,8 @@ TEST(jwt_errors, messages_never_contain_the_token_or_the_secret) {
 }
 
 TEST(jwt_errors, codes_have_names) {
-    EXPECT_EQ(fraiseql::exec::to_string(jwt_error_code::bad_signature), "bad_signature");
-    EXPECT_EQ(fraiseql::exec::to_string(jwt_error_code::unknown_key), "unknown_key");
-}
-
-TEST(jwt_config_mapping, takes_the_jwt_keys_of_the_server_config) {
-    fraiseql::exec::config c;
-    c.jwt_secret = "s";
-    c.jwt_public_key_file = "/k.pem";
-    c.jwt_jwks_file = "/k.json";
-    c.jwt_issuer = "i";
-    c.jwt_audience = "a";
-    c.jwt_leeway = std::chrono::seconds(5);
-    const auto j = fraiseql::exec::make_jwt_config(c);
-    EXPECT_EQ(j.secret, "s");
-    EXPECT_EQ(j.public_key_file, "/k.pem");
-    EXPECT_EQ(j.jwks_file, "/k.json");
-    EXPECT_EQ(j.issuer, "i");
-    EXPECT_EQ(j.audience, "a");
-    EXPECT_EQ(j.leeway, std::chrono::seconds(5));
-    EXPECT_TRUE(j.has_key());
+    EXPECT_EQ(fraiseql::auth::to_string(jwt_error_code::bad_signature), "bad_signature");
+    EXPECT_EQ(fraiseql::auth::to_string(jwt_error_code::unknown_key), "unknown_key");
 }
 
 } // namespace

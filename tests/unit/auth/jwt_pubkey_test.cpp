@@ -5,15 +5,15 @@
 #include <openssl/encoder.h>
 #include <openssl/err.h>
 
-#include "fraiseql/exec/jwt.hpp"
+#include "fraiseql/auth/jwt.hpp"
 #include "jwt_test_util.hpp"
 
 namespace {
 
 using namespace fraiseql_test::jwt;
-using fraiseql::exec::jwt_config;
-using fraiseql::exec::jwt_error_code;
-using fraiseql::exec::jwt_verifier;
+using fraiseql::auth::jwt_config;
+using fraiseql::auth::jwt_error_code;
+using fraiseql::auth::jwt_verifier;
 
 std::shared_ptr<jwt_verifier> pem_verifier(const temp_file& f, std::string hs_secret = "") {
     jwt_config cfg;
@@ -247,7 +247,7 @@ TEST(jwt_openssl, refusals_leave_the_thread_error_queue_as_they_found_it) {
     const auto in = signing_input(R"({"alg":"ES256"})", payload);
     EXPECT_FALSE(ec_v->verify(in + "." + b64(std::string(64, '\xff')), now()));
     const std::string zero = b64(std::string(32, '\0'));
-    EXPECT_FALSE(fraiseql::exec::jwt_detail::parse_jwks(
+    EXPECT_FALSE(fraiseql::auth::jwt_detail::parse_jwks(
         R"({"keys":[{"kty":"EC","crv":"P-256","x":")" + zero + R"(","y":")" + zero + "\"}]}"));
     temp_file garbage("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n");
     jwt_config cfg;

@@ -1,0 +1,135 @@
+#include "document_resolver.hpp"
+
+#include "fraiseql/graphql/parser.hpp"
+#include "fraiseql/graphql/validate.hpp"
+
+namespace fraiseql::exec {
+
+using graphql::error;
+
+namespace {
+
+/// The cache key: operation name (length-prefixed, so no name/text split is ambiguous)
+/// and the (normalised or exact) text.
+std::string cache_key(const std::string& text, const std::string& operation_name) {
+    std::string key = std::to_string(operation_name.size());
+    key.reserve(key.size() + 1 + operation_name.size() + text.size());
+    key += ':';
+    key += operation_name;
+    key += text;
+    return key;
+}
+
+graphql::input_value from_json(const boost::json::value& v, int depth) {
+    using graphql::input_value;
+    if (depth > 64) return input_value::null();
+    switch (v.kind()) {
+    case boost::json::kind::null: return input_value::null();
+    case boost::json::kind::bool_: return input_value::boolean(v.get_bool());
+    case boost::json::kind::int64: return input_value::integer(v.get_int64());
+    case boost::json::kind::uint64:
+        if (v.get_uint64() <= static_cast<std::uint64_t>(INT64_MAX))
+            return input_value::integer(static_cast<std::int64_t>(v.get_uint64()));
+        return input_value::floating(static_cast<double>(v.get_uint64()));
+    case boost::json::kind::double_: return input_value::floating(v.get_double());
+    case boost::json::kind::string: return input_value::string(std::string(v.get_string()));
+    case boost::json::kind::array: {
+        input_value::list_t items;
+        for (const auto& x : v.get_array()) items.push_back(from_json(x, depth + 1));
+        return input_value::list(std::move(items));
+    }
+    case boost::json::kind::object: {
+        input_value::object_t fields;
+        for (const auto& [k, x] : v.get_object())
+            fields.emplace_back(std::string(k), from_json(x, depth + 1));
+        return input_value::object(std::move(fields));
+    }
+    }
+    return input_value::null();
+}
+
+} // namespace
+
+graphql::input_value input_from_json(const boost::json::value& v) { return from_json(v, 0); }
+
+document_resolver::document_resolver(const graphql::schema& s, const config& cfg, metrics& m)
+    : schema_(s), cfg_(cfg), m_(m), operations_(cfg.plan_cache_size),
+      spellings_(cfg.plan_cache_size) {}
+
+fraiseql::result<resolved_document, refusal> document_resolver::resolve(request& req) {
+    resolved_document out;
+    // The key needs the lexer only; a text it cannot normalise (a lexical error, over the
+    // parse limits) is parsed, and fails. A very large document is planned again each
+    // time rather than kept: the cache's memory stays bounded (product.md §9).
+    std::optional<graphql::normalized_text> normalized;
+    std::string key, exact_key;
+    if (cfg_.plan_cache_size && req.query.size() <= max_cached_document_bytes) {
+        exact_key = cache_key(req.query, req.operation_name);
+        if (auto cached = spellings_.get(exact_key)) {
+            out.entry = std::move(*cached);
+        } else if ((normalized = graphql::normalize_operation_text(req.query))) {
+            key = cache_key(normalized->text, req.operation_name);
+            if (auto c = operations_.get(key)) {
+                out.entry = std::move(*c);
+                // The same operation, spelt differently: locations are translated.
+                if (out.entry->doc->source() != req.query) out.spelling = std::move(normalized);
+            }
+        }
+    }
+    if (out.entry) {
+        ++m_.plan_cache_hits;
+    } else {
+        ++m_.plan_cache_misses;
+        auto parsed = graphql::parse_executable(std::move(req.query));
+        if (!parsed)
+            return failure{refusal::request_errors({error::at(
+                "Syntax Error: " + parsed.error().message,
+                {parsed.error().line, parsed.error().column}, graphql::code::parse_failed)})};
+        auto doc = std::make_shared<const graphql::document>(std::move(*parsed));
+        // product.md §9: the fragment expansion is counted (linear, memoised) before any
+        // rule walks the document, so a fragment bomb costs what its text costs.
+        if (auto e = graphql::check_expansion(*doc, req.operation_name, {cfg_.max_fields, 64}))
+            return failure{refusal::request_errors({std::move(*e)})};
+        // GraphQL spec §5: every rule, all errors collected. Only valid documents are
+        // prepared and cached, so a cache hit skips parsing and validation.
+        if (auto invalid = graphql::validate(schema_, *doc); !invalid.empty())
+            return failure{refusal::request_errors(std::move(invalid))};
+        graphql::plan_options popts{cfg_.max_query_depth, cfg_.max_aliases, cfg_.max_fields,
+                                    cfg_.max_filter_conditions};
+        auto prepared = graphql::prepare_operation(schema_, doc, req.operation_name, popts);
+        if (!prepared) return failure{refusal::request_errors(std::move(prepared.error()))};
+        auto fresh = std::make_shared<cached_operation>();
+        fresh->doc = std::move(doc);
+        fresh->op = std::move(*prepared);
+        if (normalized) {
+            fresh->token_locations = std::move(normalized->token_locations);
+            operations_.put(key, fresh);
+            spellings_.put(exact_key, fresh);
+        }
+        out.entry = std::move(fresh);
+    }
+    // GraphQL-over-HTTP §"GET": GET may only run queries, whether the operation came
+    // from the cache or was prepared just now.
+    if (req.via_get && graphql::prepared_kind(*out.entry->op) != graphql::operation_kind::query) {
+        refusal r = refusal::of(
+            error::at("Only queries can be sent with GET; use POST for mutations.", {},
+                      graphql::code::bad_user_input),
+            405);
+        r.mutation_over_get = true;
+        return failure{std::move(r)};
+    }
+    return out;
+}
+
+fraiseql::result<bound_operation, refusal> bind_request(resolved_document doc,
+                                                        const boost::json::value& variables) {
+    std::optional<graphql::location_map> remap;
+    if (doc.spelling)
+        remap = graphql::location_map{doc.entry->token_locations, doc.spelling->token_locations};
+    auto plan = graphql::bind_operation(*doc.entry->op, input_from_json(variables),
+                                        remap ? &*remap : nullptr);
+    if (!plan) return failure{refusal::request_errors(std::move(plan.error()))};
+    return bound_operation{std::move(doc.entry), std::move(*plan)};
+}
+
+} // namespace fraiseql::exec

@@ -1,0 +1,46 @@
+#pragma once
+// The execution stage (GraphQL spec §6.2): runs the root fields of a bound, authorized
+// operation, each by what resolves it (field_plan::resolved_by, set by the planner).
+
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "context.hpp"
+#include "fraiseql/exec/engine.hpp"
+#include "fraiseql/graphql/plan.hpp"
+
+namespace fraiseql::exec {
+
+/// Whether a root field reads the database (a list, single, connection or mutation
+/// field); __typename, __schema and __type are answered from the schema.
+bool reads_database(const graphql::field_plan& root) noexcept;
+
+/// Whether the operation's response may be streamed (docs/http.md "Streaming"): exactly
+/// one root field, a list read from the database, allowed to run.
+bool streams(const graphql::operation_plan& plan, const std::vector<bool>& forbidden) noexcept;
+
+/// The root fields' values, in selection order.
+struct roots_outcome {
+    std::vector<field_result> results;
+    /// The head of the response went to the stream: only its tail is left to write.
+    bool stream_started = false;
+};
+
+/// Runs the root fields of `plan`; a field `forbidden` by authorization answers null
+/// without running. Mutations run serially in order (spec §6.2.2) and stop after a
+/// non-null field's failure nulled `data` (§6.4.4). Queries with more than one database
+/// field run concurrently, at most 4 (and half the pool) at once, each on its own
+/// connection. With `stream`, a streamable operation's rows go to it as they arrive.
+/// Never throws for a failing field: it becomes an error of that field.
+boost::asio::awaitable<roots_outcome> run_roots(exec_context& ctx,
+                                                const graphql::operation_plan& plan,
+                                                const std::vector<bool>& forbidden,
+                                                response_stream* stream);
+
+/// One root field: introspection and __typename from the schema, the others from the
+/// database. A root field nothing resolves is an internal error of that field.
+boost::asio::awaitable<field_result> run_root(exec_context& ctx, const graphql::field_plan& root,
+                                              graphql::operation_kind kind);
+
+} // namespace fraiseql::exec
