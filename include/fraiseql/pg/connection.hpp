@@ -160,9 +160,19 @@ enum class backend_kind { native, libpq };
 fraiseql::result<backend_kind, std::string> parse_backend_kind(std::string_view s);
 std::string_view to_string(backend_kind) noexcept;
 
+/// Settings both backends honour alike.
+struct connector_options {
+    /// Prepared statements kept per connection (LRU, keyed by SQL text and parameter
+    /// types); 0 disables the cache, every statement then goes unnamed.
+    std::size_t statement_cache_size = 256;
+};
+
 /// Creates the connector for `kind`. Fails on a malformed connection string
 /// (errc::bad_connection_string, the message names the bad part).
 result<std::unique_ptr<connector>> make_connector(backend_kind kind, asio::any_io_executor ex,
                                                   std::string_view connection_string);
+result<std::unique_ptr<connector>> make_connector(backend_kind kind, asio::any_io_executor ex,
+                                                  std::string_view connection_string,
+                                                  const connector_options& options);
 
 } // namespace fraiseql::pg

@@ -30,6 +30,7 @@
 #include "../protocol/frontend.hpp"
 #include "../protocol/query.hpp"
 #include "../protocol/startup.hpp"
+#include "../policy_connection.hpp"
 #include "transport.hpp"
 
 namespace fraiseql::pg::wire {
@@ -43,8 +44,6 @@ constexpr std::size_t shrink_above = 1024 * 1024;
 failure<error> fail_with(errc c, std::string msg, server_message m = {}) {
     return failure<error>{error{c, std::move(msg), std::move(m)}};
 }
-
-bool is_fatal(const server_message& m) { return m.severity == "FATAL" || m.severity == "PANIC"; }
 
 /// Shared with the timer's completion handler so that a late handler never touches a
 /// destroyed connection or a newer operation. The handler runs on the connection's
@@ -96,7 +95,7 @@ asio::awaitable<void> send_cancel_request(cancel_target target, std::int32_t pid
     co_await (exchange() || timer.async_wait(use_tuple));
 }
 
-class native_connection final : public connection {
+class native_connection final : public detail::policy_connection {
 public:
     native_connection(asio::any_io_executor ex, std::shared_ptr<const native_config> cfg)
         : ex_(ex), cfg_(std::move(cfg)), t_(ex), timer_(ex),
@@ -117,44 +116,28 @@ public:
 
     asio::awaitable<result<void>> open(deadline dl);
 
-    asio::awaitable<result<void>> run(std::span<const statement> statements,
-                                      deadline dl) override;
-    asio::awaitable<result<void>> simple_query(std::string_view sql, deadline dl,
-                                               row_sink* sink) override;
-
-    bool broken() const noexcept override {
-        if (broken_ || in_flight_ || cancel_requested_) return true;
-        // Idle: the server has nothing to say unless it is closing the session (FATAL
-        // 57P01 after pg_terminate_backend or a shutdown, then EOF). A zero-timeout poll
-        // notices without a round trip, so the pool drops such a connection instead of
-        // handing it out (libpq does the same, see libpq_connection::broken).
-        if (t_.closed_by_peer()) return broken_ = true;
-        return tx_status_ != 'I';
-    }
-    transaction_state transaction_status() const noexcept override {
-        if (broken_ || in_flight_) return transaction_state::unknown;
-        switch (tx_status_) {
-        case 'I': return transaction_state::idle;
-        case 'T': return transaction_state::in_transaction;
-        case 'E': return transaction_state::failed;
-        default: return transaction_state::unknown;
-        }
-    }
     std::string parameter(std::string_view name) const override {
         auto it = params_.find(name);
         return it == params_.end() ? std::string() : it->second;
     }
     std::int32_t backend_pid() const noexcept override { return pid_; }
-    void cancel() noexcept override {
+    std::string_view backend_name() const noexcept override { return "native"; }
+
+protected:
+    asio::awaitable<detail::exchange> send_pipeline(std::span<const statement> statements,
+                                                    deadline dl) override;
+    asio::awaitable<detail::exchange> send_simple(std::string_view sql, row_sink* sink,
+                                                  deadline dl) override;
+    char last_status() const noexcept override { return tx_status_; }
+    bool closed_by_peer() const noexcept override { return t_.closed_by_peer(); }
+    void interrupt() noexcept override {
         // Acts like the watchdog firing (see the top of this file), so the operation takes
         // the deadline path: CancelRequest, drain to ReadyForQuery within the grace period.
-        cancel_requested_ = true;
         std::lock_guard lock(wd_->m);
         wd_->fired = true;
         if (wd_->t) wd_->t->cancel();
     }
-    const connection_stats& stats() const noexcept override { return stats_; }
-    std::string_view backend_name() const noexcept override { return "native"; }
+
 
 private:
     enum class abort_reason : std::uint8_t { none, timeout, cancelled };
@@ -188,25 +171,28 @@ private:
         }
         timer_.cancel();
     }
-    /// Sends the ROLLBACK asked for by request_rollback() (see connection.hpp).
-    asio::awaitable<result<void>> settle(deadline dl);
-
     /// Makes room for a message of `need` bytes (from the decoder) and reads more.
     asio::awaitable<error_code> read_more(std::size_t need);
-    asio::awaitable<result<void>> execute(std::span<const statement> stmts, row_sink* simple,
-                                          deadline dl, bool is_simple);
+    /// Encodes the operation (a pipeline, or the simple query `sql`), sends it and reads
+    /// its results to ReadyForQuery.
+    asio::awaitable<detail::exchange> execute(std::span<const statement> stmts,
+                                              row_sink* simple, deadline dl, bool is_simple,
+                                              std::string_view sql);
     asio::awaitable<bool> flush_rows(row_sink* sink);
     asio::awaitable<void> cancel_on_server() {
         co_await send_cancel_request(t_.target(), pid_, secret_,
                                      std::chrono::milliseconds(1000));
     }
-    failure<error> lost(const error_code& ec, const server_message* fatal) {
+    /// The session is gone (the policy adds the server's reason after a FATAL error).
+    detail::exchange lost(const error_code& ec) {
         broken_ = true;
         disarm();
-        if (fatal)
-            return fail_with(errc::connection_lost, "server closed the connection: " +
-                                                        fatal->message, *fatal);
-        return fail_with(errc::connection_lost, "connection lost: " + ec.message());
+        return detail::exchange::failed(errc::connection_lost, "connection lost: " + ec.message());
+    }
+    detail::exchange broke(errc c, std::string msg) {
+        broken_ = true;
+        end_operation();
+        return detail::exchange::failed(c, std::move(msg));
     }
     void end_operation() {
         disarm();
@@ -235,17 +221,9 @@ private:
     std::vector<row_view> rows_;
 
     std::map<std::string, std::string, std::less<>> params_;
-    connection_stats stats_;
     std::int32_t pid_ = 0;
     std::int32_t secret_ = 0;
     char tx_status_ = 'I';
-    mutable bool broken_ = false; ///< also set by broken() when the server closed the session
-    bool in_flight_ = false;
-    /// Set by cancel(), never cleared: the connection is not reused (connection::cancel).
-    std::atomic<bool> cancel_requested_{false};
-    /// Set by execute(): the pipeline failed only because its first statement's cached
-    /// plan was invalidated, before anything ran or reached a sink (see connection::run).
-    bool retry_fresh_ = false;
 };
 
 asio::awaitable<error_code> native_connection::read_more(std::size_t need) {
@@ -315,7 +293,7 @@ asio::awaitable<result<void>> native_connection::open(deadline dl) {
         proto::append_ssl_request(out_);
         if (auto ec = co_await t_.write(asio::buffer(out_))) {
             if (wd_->fired) co_return timed_out();
-            co_return lost(ec, nullptr);
+            co_return failure<error>{*lost(ec).failure};
         }
         // Exactly one byte: anything the server sent after 'S' and before the TLS
         // handshake must not be trusted (CVE-2021-23222), so it is never buffered.
@@ -323,7 +301,7 @@ asio::awaitable<result<void>> native_connection::open(deadline dl) {
         auto [ec, n] = co_await t_.read_some(asio::buffer(&answer, 1));
         if (ec || n != 1) {
             if (wd_->fired) co_return timed_out();
-            co_return lost(ec ? ec : asio::error::eof, nullptr);
+            co_return failure<error>{*lost(ec ? ec : asio::error::eof).failure};
         }
         if (answer == 'S') {
             if (auto hec = co_await t_.handshake(*cfg_->tls, ci)) {
@@ -367,7 +345,7 @@ asio::awaitable<result<void>> native_connection::open(deadline dl) {
     }
     if (auto ec = co_await t_.write(asio::buffer(out_))) {
         if (wd_->fired) co_return timed_out();
-        co_return lost(ec, nullptr);
+        co_return failure<error>{*lost(ec).failure};
     }
     for (;;) {
         auto d = proto::decode({buf_.data() + begin_, end_ - begin_});
@@ -398,7 +376,7 @@ asio::awaitable<result<void>> native_connection::open(deadline dl) {
         if (step == proto::startup_machine::step::write) {
             if (auto ec = co_await t_.write(asio::buffer(out_))) {
                 if (wd_->fired) co_return timed_out();
-                co_return lost(ec, nullptr);
+                co_return failure<error>{*lost(ec).failure};
             }
         }
         if (step == proto::startup_machine::step::done) break;
@@ -413,62 +391,40 @@ asio::awaitable<result<void>> native_connection::open(deadline dl) {
     co_return result<void>{};
 }
 
-asio::awaitable<result<void>> native_connection::settle(deadline dl) {
-    if (!take_rollback_request() || tx_status_ == 'I') co_return result<void>{};
-    out_.clear();
-    (void)qm_.start_simple("ROLLBACK", out_);
-    co_return co_await execute({}, nullptr, dl, true);
+// Plain functions, not coroutines: a request costs no extra coroutine frame here.
+asio::awaitable<detail::exchange>
+native_connection::send_pipeline(std::span<const statement> statements, deadline dl) {
+    return execute(statements, nullptr, dl, false, {});
 }
 
-asio::awaitable<result<void>> native_connection::run(std::span<const statement> statements,
-                                                     deadline dl) {
-    if (cancel_requested_) co_return fail_with(errc::cancelled, "the operation was cancelled");
-    if (broken_) co_return fail_with(errc::connection_lost, "connection is broken");
-    if (in_flight_) co_return fail_with(errc::protocol_error, "connection already in use");
-    // settle() is a coroutine (a frame and a resumption): only enter it when there is
-    // something to settle, which is rare.
-    if (rollback_requested())
-        if (auto r = co_await settle(dl); !r) co_return r;
-    if (statements.empty()) co_return result<void>{};
-    specs_.clear();
-    for (const auto& s : statements)
-        specs_.push_back(proto::statement_spec{s.sql, s.params, s.result_format, s.cache});
-    for (int attempt = 0;; ++attempt) {
-        out_.clear();
-        auto hits = qm_.cache_hits(), misses = qm_.cache_misses();
+asio::awaitable<detail::exchange> native_connection::send_simple(std::string_view sql,
+                                                                 row_sink* sink, deadline dl) {
+    return execute({}, sink, dl, true, sql);
+}
+
+asio::awaitable<detail::exchange> native_connection::execute(std::span<const statement> stmts,
+                                                             row_sink* simple, deadline dl,
+                                                             bool is_simple, std::string_view sql) {
+    out_.clear();
+    if (is_simple) {
+        if (auto r = qm_.start_simple(sql, out_); !r) // nothing was sent
+            co_return detail::exchange::failed(errc::server_error, std::move(r).error());
+    } else {
+        specs_.clear();
+        for (const auto& s : stmts)
+            specs_.push_back(proto::statement_spec{s.sql, s.params, s.result_format, s.cache});
+        const auto hits = qm_.cache_hits(), misses = qm_.cache_misses();
         if (auto r = qm_.start_pipeline(specs_, out_); !r)
-            co_return fail_with(errc::server_error, r.error()); // nothing was sent
+            co_return detail::exchange::failed(errc::server_error, std::move(r).error());
         stats_.prepared_cache_hits += qm_.cache_hits() - hits;
         stats_.prepared_cache_misses += qm_.cache_misses() - misses;
-        auto r = co_await execute(statements, nullptr, dl, false);
-        // Once: a second invalidation of a statement prepared a moment ago is reported.
-        if (!r && retry_fresh_ && attempt == 0 && clock::now() < dl) continue;
-        co_return r;
     }
-}
-
-asio::awaitable<result<void>> native_connection::simple_query(std::string_view sql, deadline dl,
-                                                              row_sink* sink) {
-    if (cancel_requested_) co_return fail_with(errc::cancelled, "the operation was cancelled");
-    if (broken_) co_return fail_with(errc::connection_lost, "connection is broken");
-    if (in_flight_) co_return fail_with(errc::protocol_error, "connection already in use");
-    if (rollback_requested())
-        if (auto r = co_await settle(dl); !r) co_return r;
-    out_.clear();
-    if (auto r = qm_.start_simple(sql, out_); !r) co_return fail_with(errc::server_error, r.error());
-    co_return co_await execute({}, sink, dl, true);
-}
-
-asio::awaitable<result<void>> native_connection::execute(std::span<const statement> stmts,
-                                                         row_sink* simple, deadline dl,
-                                                         bool is_simple) {
     // The sink of statement / result set `i` (simple queries have one for all).
     auto sink_for = [&](std::size_t i) -> row_sink* {
         if (is_simple) return simple;
         return i < stmts.size() ? stmts[i].sink : nullptr;
     };
     in_flight_ = true;
-    retry_fresh_ = false;
     arm(dl);
     if (cancel_requested_) wd_->fired = true; // cancel() came before arm() reset the flag
     const auto grace = cfg_->options.cancel_grace;
@@ -495,16 +451,24 @@ asio::awaitable<result<void>> native_connection::execute(std::span<const stateme
             broken_ = true;
             co_await cancel_on_server();
             end_operation();
-            if (cancel_requested_)
-                co_return fail_with(errc::cancelled, "cancelled while sending the request");
-            co_return fail_with(errc::timeout, "deadline expired while sending the request");
+            detail::exchange x;
+            x.failure = detail::send_interrupted(cancel_requested_);
+            co_return x;
         }
-        co_return lost(ec, nullptr);
+        co_return lost(ec);
     }
 
     row_sink* row_target = nullptr; // sink of the rows collected in fields_/marks_
     std::optional<server_message> first_error;
-    bool fatal = false;
+    // The server's CancelRequest path gives up: the stream is out of step.
+    auto stuck = [&] {
+        broken_ = true;
+        end_operation();
+        detail::exchange x;
+        x.failure = detail::no_resync(reason == abort_reason::cancelled ? errc::cancelled
+                                                                         : errc::timeout);
+        return x;
+    };
     fields_.clear();
     marks_.clear();
 
@@ -517,11 +481,8 @@ asio::awaitable<result<void>> native_connection::execute(std::span<const stateme
                 need = d.needed;
                 break;
             }
-            if (d.status == proto::decode_status::error) {
-                broken_ = true;
-                end_operation();
-                co_return fail_with(errc::protocol_error, d.error);
-            }
+            if (d.status == proto::decode_status::error)
+                co_return broke(errc::protocol_error, d.error);
             begin_ += d.consumed; // the bytes stay in place until the next read_more
             const proto::event ev = qm_.on_frame(d.msg);
             using k = proto::event::kind;
@@ -529,11 +490,8 @@ asio::awaitable<result<void>> native_connection::execute(std::span<const stateme
                 row_sink* s = sink_for(ev.index);
                 if (reason != abort_reason::none || !s) continue;
                 const auto first = fields_.size();
-                if (!proto::parse_data_row(ev.text, fields_)) {
-                    broken_ = true;
-                    end_operation();
-                    co_return fail_with(errc::protocol_error, "malformed DataRow");
-                }
+                if (!proto::parse_data_row(ev.text, fields_))
+                    co_return broke(errc::protocol_error, "malformed DataRow");
                 marks_.emplace_back(static_cast<std::uint32_t>(first),
                                     static_cast<std::uint32_t>(fields_.size() - first));
                 row_target = s;
@@ -560,7 +518,6 @@ asio::awaitable<result<void>> native_connection::execute(std::span<const stateme
                     first_error = qm_.last_error();
                     error_index = ev.index;
                 }
-                fatal = fatal || is_fatal(qm_.last_error());
                 break;
             case k::notice:
                 if (cfg_->options.on_notice) cfg_->options.on_notice(qm_.last_notice());
@@ -578,8 +535,7 @@ asio::awaitable<result<void>> native_connection::execute(std::span<const stateme
                 std::string fail_msg;
                 (void)proto::append_copy_fail(fail_msg, "COPY FROM STDIN is not supported by "
                                                         "the FraiseQL driver");
-                if (auto ec = co_await t_.write(asio::buffer(fail_msg)))
-                    co_return lost(ec, nullptr);
+                if (auto ec = co_await t_.write(asio::buffer(fail_msg))) co_return lost(ec);
                 break;
             }
             case k::ready:
@@ -587,9 +543,7 @@ asio::awaitable<result<void>> native_connection::execute(std::span<const stateme
                 ready = true;
                 break;
             case k::protocol_error:
-                broken_ = true;
-                end_operation();
-                co_return fail_with(errc::protocol_error, std::string(ev.text));
+                co_return broke(errc::protocol_error, std::string(ev.text));
             case k::none:
             case k::row:
                 break;
@@ -602,58 +556,30 @@ asio::awaitable<result<void>> native_connection::execute(std::span<const stateme
         }
         if (wd_->fired) {
             // Fired while the sink was being awaited (no read pending to abort).
-            if (cancel_sent) {
-                broken_ = true;
-                end_operation();
-                co_return fail_with(reason == abort_reason::cancelled ? errc::cancelled
-                                                                       : errc::timeout,
-                                    "server did not resynchronise after a CancelRequest");
-            }
+            if (cancel_sent) co_return stuck();
             co_await start_cancel(expiry_reason());
         }
         if (auto ec = co_await read_more(need)) {
             if (ec == asio::error::operation_aborted && wd_->fired) {
-                if (cancel_sent) {
-                    broken_ = true;
-                    end_operation();
-                    co_return fail_with(reason == abort_reason::cancelled ? errc::cancelled
-                                                                           : errc::timeout,
-                                        "server did not resynchronise after a CancelRequest");
-                }
+                if (cancel_sent) co_return stuck();
                 co_await start_cancel(expiry_reason());
                 continue;
             }
-            auto r = lost(ec, fatal && first_error ? &*first_error : nullptr);
+            auto x = lost(ec);
+            x.first_error = std::move(first_error); // a FATAL error explains the hang-up
             end_operation();
-            co_return r;
+            co_return x;
         }
     }
     end_operation();
-    if (fatal) {
-        // The server ends the session after a FATAL error (e.g. 57P01 admin_shutdown).
-        broken_ = true;
-        co_return fail_with(errc::connection_lost,
-                            "server closed the connection: " + first_error->message,
-                            *first_error);
-    }
-    if (reason == abort_reason::timeout)
-        co_return fail_with(errc::timeout, "deadline expired; the statement was cancelled",
-                            first_error ? *first_error : server_message{});
-    if (reason == abort_reason::cancelled)
-        co_return fail_with(errc::cancelled, cancel_requested_
-                                                 ? "the operation was cancelled"
-                                                 : "the consumer abandoned the result");
-    if (first_error && !is_simple && error_index == 0 && !delivered && tx_status_ == 'I' &&
-        qm_.invalidated_statement())
-        retry_fresh_ = true;
-    if (first_error) {
-        // 57014 without a cancel of ours: someone cancelled the backend (pg_cancel_backend).
-        errc c = first_error->code == sqlstate::query_canceled() ? errc::cancelled
-                                                                 : errc::server_error;
-        std::string msg = first_error->severity + ": " + first_error->message;
-        co_return fail_with(c, std::move(msg), std::move(*first_error));
-    }
-    co_return result<void>{};
+    detail::exchange x;
+    x.first_error = std::move(first_error);
+    x.error_index = error_index;
+    x.delivered = delivered;
+    x.invalidated = qm_.invalidated_statement();
+    if (reason != abort_reason::none)
+        x.aborted = reason == abort_reason::timeout ? errc::timeout : errc::cancelled;
+    co_return x;
 }
 
 } // namespace
