@@ -61,7 +61,7 @@ std::optional<error> policy_connection::refuse() const {
 
 result<void> policy_connection::finish(exchange x) {
     in_flight_ = false;
-    if (x.first_error && is_fatal(*x.first_error)) broken_ = true; // the session ends
+    if (x.first_error && is_fatal(*x.first_error)) broken_ = true;
     return classify(std::move(x), cancel_requested_);
 }
 
@@ -75,9 +75,7 @@ asio::awaitable<result<void>> policy_connection::settle(deadline dl) {
 asio::awaitable<result<void>> policy_connection::run(std::span<const statement> statements,
                                                      deadline dl) {
     if (auto e = refuse()) co_return failure{std::move(*e)};
-    // settle() is a coroutine (a frame and a resumption): only enter it when there is
-    // something to settle, which is rare.
-    if (rollback_requested())
+    if (rollback_requested()) // rare: settle() costs a coroutine frame
         if (auto r = co_await settle(dl); !r) co_return r;
     if (statements.empty()) co_return result<void>{};
     for (int attempt = 0;; ++attempt) {

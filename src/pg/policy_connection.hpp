@@ -1,12 +1,7 @@
 #pragma once
-// The backend policy, written once above the two mechanisms (docs/adr/0011-one-backend-
-// policy.md): the guards (cancelled, broken, in use), rollback-before-next (settle), the
-// retry-once of a pipeline whose cached statement the server invalidated, the liveness
-// answer of broken(), and the classification of what an exchange with the server found
-// into one error code and one wording. The mechanisms below it (wire/native_connection.cpp
-// over the sans-io protocol, libpq/libpq_connection.cpp over libpq) only send an operation,
-// read its results into an `exchange`, and cancel or close; both share the prepared-
-// statement cache policy of protocol/statement_cache.hpp. Private to src/pg.
+// The backend policy, written once above the two mechanisms (wire/native_connection.cpp,
+// libpq/libpq_connection.cpp; docs/adr/0011-one-backend-policy.md): guards, settle, the
+// retry-once on a stale cached statement, liveness and error classification. Private.
 
 #include <atomic>
 #include <cstddef>
@@ -32,11 +27,12 @@ struct exchange {
     /// connection broken when it cannot be reused.
     std::optional<error> failure;
 
-    static exchange failed(errc code, std::string message) {
+    static exchange failed(error e) {
         exchange x;
-        x.failure = error{code, std::move(message), {}};
+        x.failure = std::move(e);
         return x;
     }
+    static exchange failed(errc c, std::string m) { return failed(error{c, std::move(m), {}}); }
 };
 
 /// FATAL or PANIC: the server ends the session after this message.

@@ -93,12 +93,6 @@ asio::awaitable<wait_result> wait_fd(stream_descriptor& sd, bool readable, bool 
 
 void discard_notice(void*, const PGresult*) {}
 
-detail::exchange failed(error e) {
-    detail::exchange x;
-    x.failure = std::move(e);
-    return x;
-}
-
 std::string trim(std::string s) {
     while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
     return s;
@@ -254,8 +248,8 @@ libpq_connection::~libpq_connection() {
 }
 
 asio::awaitable<result<std::unique_ptr<connection>>>
-libpq_connection::open(asio::any_io_executor ex, std::string conninfo,
-                       std::size_t cache_capacity, deadline dl) {
+libpq_connection::open(asio::any_io_executor ex, std::string conninfo, std::size_t cache_capacity,
+                       deadline dl) {
     // PQconnectStart may resolve a host name (getaddrinfo blocks), so it runs off-thread.
     PGconn* conn = co_await connect_start_off_thread(std::move(conninfo));
     if (!conn) co_return failure{error{errc::connection_failed, "libpq: out of memory", {}}};
@@ -620,11 +614,8 @@ asio::awaitable<detail::exchange> libpq_connection::read_results(std::span<const
                     const protocol::cache_slot slot =
                         it.plan < slots_.size() ? slots_[it.plan] : protocol::cache_slot{};
                     if (it.k == item::kind::query && slot.how == protocol::send_mode::cached &&
-                        cache_.invalidate(slot.entry, m.code)) {
-                        for (auto& other : slots_)
-                            if (other.entry == slot.entry) other = {};
-                        st.x.invalidated = true;
-                    }
+                        cache_.invalidate(slot.entry, m.code))
+                        st.x.invalidated = true; // the rest of the pipeline was skipped
                     st.x.error_index = it.plan;
                     st.x.first_error = std::move(m);
                 }
@@ -720,7 +711,8 @@ libpq_connection::send_pipeline(std::span<const statement> statements, deadline 
         slots_.push_back(cache_.lookup(s.sql, s.params, s.cache, closes_));
     stats_.prepared_cache_hits += cache_.hits() - hits;
     stats_.prepared_cache_misses += cache_.misses() - misses;
-    if (PQenterPipelineMode(conn_) != 1) co_return failed(lost("cannot enter pipeline mode"));
+    if (PQenterPipelineMode(conn_) != 1)
+        co_return detail::exchange::failed(lost("cannot enter pipeline mode"));
     std::vector<item> items;
     items.reserve(statements.size() * 2 + closes_.size() + 2);
     bool sent = true;
@@ -782,16 +774,16 @@ libpq_connection::send_pipeline(std::span<const statement> statements, deadline 
             sent = PQsendQueryParams(conn_, sql.c_str(), n, types.data(), values.data(),
                                      lengths.data(), formats.data(), result_format) == 1;
         } else {
-            sent = PQsendQueryPrepared(conn_, p.entry->name.c_str(), n, values.data(), lengths.data(),
-                                       formats.data(), result_format) == 1;
+            sent = PQsendQueryPrepared(conn_, p.entry->name.c_str(), n, values.data(),
+                                       lengths.data(), formats.data(), result_format) == 1;
         }
         items.push_back(item{item::kind::query, s.sink, i});
     }
     sent = sent && PQpipelineSync(conn_) == 1;
     items.push_back(item{item::kind::sync, nullptr, 0});
-    if (!sent) co_return failed(lost("sending the pipeline failed"));
+    if (!sent) co_return detail::exchange::failed(lost("sending the pipeline failed"));
 
-    if (auto f = co_await flush(dl); !f) co_return failed(std::move(f).error());
+    if (auto f = co_await flush(dl); !f) co_return detail::exchange::failed(std::move(f).error());
     auto r = co_await read_results(items, dl);
     if (!broken_) leave_pipeline();
     co_return r;
@@ -800,8 +792,8 @@ libpq_connection::send_pipeline(std::span<const statement> statements, deadline 
 asio::awaitable<detail::exchange> libpq_connection::send_simple(std::string_view sql,
                                                                 row_sink* sink, deadline dl) {
     if (PQsendQuery(conn_, std::string(sql).c_str()) != 1)
-        co_return failed(lost("sending the query failed"));
-    if (auto f = co_await flush(dl); !f) co_return failed(std::move(f).error());
+        co_return detail::exchange::failed(lost("sending the query failed"));
+    if (auto f = co_await flush(dl); !f) co_return detail::exchange::failed(std::move(f).error());
     const item it{item::kind::query, sink, 0};
     co_return co_await read_results(std::span<const item>(&it, 1), dl);
 }

@@ -1,15 +1,9 @@
 #pragma once
 /// \file
-/// The per-connection prepared-statement cache and its policy, shared by both backends
-/// (the native driver encodes Parse/Close messages from it, libpq sends PQsendPrepare and
-/// DEALLOCATE): statements are keyed by SQL text + parameter type OIDs and named `fq_<n>`;
-/// a bounded LRU whose entries used by the pipeline being built are pinned (never evicted
-/// by it: the statement would lose its name before it runs); an evicted or invalidated
-/// statement is closed at the start of the next pipeline, before anything there can fail;
-/// a statement whose preparation was not confirmed is forgotten; the server invalidating a
-/// statement served from the cache (SQLSTATE 26000 "prepared statement does not exist",
-/// 0A000 "cached plan must not change result type") drops it; DISCARD ALL and DEALLOCATE
-/// ALL empty it (PostgreSQL docs "55.2.3. Extended Query", "PREPARE", "DISCARD").
+/// The per-connection prepared-statement cache policy of both backends (the native driver
+/// encodes Parse/Close from it, libpq sends PQsendPrepare/DEALLOCATE): keyed by SQL text +
+/// parameter type OIDs, named `fq_<n>`, bounded LRU (PostgreSQL docs "55.2.3. Extended
+/// Query", "PREPARE", "DISCARD").
 
 #include <cstdint>
 #include <list>
@@ -83,15 +77,15 @@ public:
     }
     void clear();
 
-    /// Finds and marks most recently used.
-    prepared_statement* find(std::string_view key);
-    void erase(prepared_statement* e);
     std::size_t size() const noexcept { return list_.size(); }
     std::size_t capacity() const noexcept { return capacity_; }
     std::uint64_t hits() const noexcept { return hits_; }
     std::uint64_t misses() const noexcept { return misses_; }
 
 private:
+    prepared_statement* find(std::string_view key); ///< and marks it most recently used
+    void erase(prepared_statement* e);
+
     std::size_t capacity_;
     std::list<prepared_statement> list_; ///< front = most recently used
     std::unordered_map<std::string_view, std::list<prepared_statement>::iterator> map_;

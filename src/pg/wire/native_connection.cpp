@@ -57,42 +57,39 @@ struct watchdog_state {
     std::atomic<bool> fired{false};
 };
 
-/// Sends a CancelRequest on a fresh plain connection and waits until the server closes
-/// it (by then the postmaster has signalled the backend), bounded by `limit`.
+/// Connects, writes the CancelRequest `msg` and reads until the server closes (by then the
+/// postmaster has signalled the backend). `msg` outlives the coroutine (the caller's frame).
+template <class Socket>
+asio::awaitable<void> cancel_exchange(Socket s, typename Socket::endpoint_type to,
+                                      const std::string& msg) {
+    char sink[16];
+    auto [ec] = co_await s.async_connect(to, use_tuple);
+    if (ec) co_return;
+    auto [wec, wn] = co_await asio::async_write(s, asio::buffer(msg), use_tuple);
+    if (wec) co_return;
+    for (;;) {
+        auto [rec, rn] = co_await s.async_read_some(asio::buffer(sink), use_tuple);
+        if (rec) co_return;
+    }
+}
+
+/// Sends a CancelRequest on a fresh plain connection ("55.2.8. Canceling Requests in
+/// Progress"), bounded by `limit`.
 asio::awaitable<void> send_cancel_request(cancel_target target, std::int32_t pid,
                                           std::int32_t secret,
                                           std::chrono::milliseconds limit) {
     using namespace asio::experimental::awaitable_operators;
+    using local = asio::local::stream_protocol;
     auto ex = co_await asio::this_coro::executor;
     std::string msg;
     proto::append_cancel_request(msg, pid, secret);
-    auto exchange = [&]() -> asio::awaitable<void> {
-        char sink[16];
-        if (target.unix_socket) {
-            asio::local::stream_protocol::socket s(ex);
-            auto [ec] = co_await s.async_connect(
-                asio::local::stream_protocol::endpoint(target.path), use_tuple);
-            if (ec) co_return;
-            auto [wec, wn] = co_await asio::async_write(s, asio::buffer(msg), use_tuple);
-            if (wec) co_return;
-            for (;;) {
-                auto [rec, rn] = co_await s.async_read_some(asio::buffer(sink), use_tuple);
-                if (rec) co_return;
-            }
-        } else {
-            asio::ip::tcp::socket s(ex);
-            auto [ec] = co_await s.async_connect(target.tcp, use_tuple);
-            if (ec) co_return;
-            auto [wec, wn] = co_await asio::async_write(s, asio::buffer(msg), use_tuple);
-            if (wec) co_return;
-            for (;;) {
-                auto [rec, rn] = co_await s.async_read_some(asio::buffer(sink), use_tuple);
-                if (rec) co_return;
-            }
-        }
-    };
     asio::steady_timer timer(ex, limit);
-    co_await (exchange() || timer.async_wait(use_tuple));
+    if (target.unix_socket)
+        co_await (cancel_exchange(local::socket(ex), local::endpoint(target.path), msg) ||
+                  timer.async_wait(use_tuple));
+    else
+        co_await (cancel_exchange(asio::ip::tcp::socket(ex), target.tcp, msg) ||
+                  timer.async_wait(use_tuple));
 }
 
 class native_connection final : public detail::policy_connection {
@@ -124,10 +121,15 @@ public:
     std::string_view backend_name() const noexcept override { return "native"; }
 
 protected:
+    // Plain functions, not coroutines: a request costs no extra coroutine frame here.
     asio::awaitable<detail::exchange> send_pipeline(std::span<const statement> statements,
-                                                    deadline dl) override;
+                                                    deadline dl) override {
+        return execute(statements, nullptr, dl, false, {});
+    }
     asio::awaitable<detail::exchange> send_simple(std::string_view sql, row_sink* sink,
-                                                  deadline dl) override;
+                                                  deadline dl) override {
+        return execute({}, sink, dl, true, sql);
+    }
     char last_status() const noexcept override { return tx_status_; }
     bool closed_by_peer() const noexcept override { return t_.closed_by_peer(); }
     void interrupt() noexcept override {
@@ -268,32 +270,32 @@ asio::awaitable<result<void>> native_connection::open(deadline dl) {
     arm(dl);
     const std::string where = ci.is_unix_socket() ? ci.unix_socket_path()
                                                   : ci.host + ":" + std::to_string(ci.port);
-    auto timed_out = [&] {
+    // Every failure leaves the connection unusable (it is then destroyed).
+    auto give_up = [&](auto&&... e) {
         broken_ = true;
         disarm();
-        return fail_with(errc::timeout, "connecting to " + where + ": deadline expired");
+        if constexpr (sizeof...(e) == 1) return failure<error>{error(std::move(e)...)};
+        else return fail_with(std::forward<decltype(e)>(e)...);
+    };
+    auto timed_out = [&] {
+        return give_up(errc::timeout, "connecting to " + where + ": deadline expired");
     };
     if (auto ec = co_await t_.connect(ci)) {
         if (wd_->fired) co_return timed_out();
-        broken_ = true;
-        disarm();
-        co_return fail_with(errc::connection_failed,
+        co_return give_up(errc::connection_failed,
                             "cannot connect to " + where + ": " + ec.message());
     }
 
     // TLS negotiation ("55.2.10. SSL Session Encryption"). `allow` is treated as
     // plain-only (no retry with TLS). Unix sockets never use TLS, like libpq.
     if (t_.is_tcp() && ci.sslmode >= ssl_mode::prefer) {
-        if (!cfg_->tls_setup_error.empty()) {
-            broken_ = true;
-            disarm();
-            co_return fail_with(errc::tls_error, cfg_->tls_setup_error);
-        }
+        if (!cfg_->tls_setup_error.empty())
+            co_return give_up(errc::tls_error, cfg_->tls_setup_error);
         out_.clear();
         proto::append_ssl_request(out_);
         if (auto ec = co_await t_.write(asio::buffer(out_))) {
             if (wd_->fired) co_return timed_out();
-            co_return failure<error>{*lost(ec).failure};
+            co_return give_up(errc::connection_lost, "connection lost: " + ec.message());
         }
         // Exactly one byte: anything the server sent after 'S' and before the TLS
         // handshake must not be trusted (CVE-2021-23222), so it is never buffered.
@@ -301,28 +303,23 @@ asio::awaitable<result<void>> native_connection::open(deadline dl) {
         auto [ec, n] = co_await t_.read_some(asio::buffer(&answer, 1));
         if (ec || n != 1) {
             if (wd_->fired) co_return timed_out();
-            co_return failure<error>{*lost(ec ? ec : asio::error::eof).failure};
+            co_return give_up(errc::connection_lost,
+                              "connection lost: " + (ec ? ec : asio::error::eof).message());
         }
         if (answer == 'S') {
             if (auto hec = co_await t_.handshake(*cfg_->tls, ci)) {
                 if (wd_->fired) co_return timed_out();
-                broken_ = true;
-                disarm();
-                co_return fail_with(errc::tls_error,
+                co_return give_up(errc::tls_error,
                                     "TLS handshake with " + where + " failed: " + hec.message());
             }
         } else if (answer == 'N') {
             if (ci.sslmode >= ssl_mode::require) {
-                broken_ = true;
-                disarm();
-                co_return fail_with(errc::tls_error, "server " + where +
+                co_return give_up(errc::tls_error, "server " + where +
                                                          " does not support TLS, sslmode=" +
                                                          std::string(to_string(ci.sslmode)));
             }
         } else {
-            broken_ = true;
-            disarm();
-            co_return fail_with(errc::protocol_error,
+            co_return give_up(errc::protocol_error,
                                 "unexpected answer to SSLRequest from " + where);
         }
     }
@@ -338,28 +335,20 @@ asio::awaitable<result<void>> native_connection::open(deadline dl) {
     so.channel_binding = static_cast<proto::channel_binding_mode>(ci.channel_binding);
     proto::startup_machine sm(std::move(so));
     out_.clear();
-    if (auto r = sm.startup_message(out_); !r) {
-        broken_ = true;
-        disarm();
-        co_return failure<error>{std::move(r).error()};
-    }
+    if (auto r = sm.startup_message(out_); !r)
+        co_return give_up(std::move(r).error());
     if (auto ec = co_await t_.write(asio::buffer(out_))) {
         if (wd_->fired) co_return timed_out();
-        co_return failure<error>{*lost(ec).failure};
+        co_return give_up(errc::connection_lost, "connection lost: " + ec.message());
     }
     for (;;) {
         auto d = proto::decode({buf_.data() + begin_, end_ - begin_});
-        if (d.status == proto::decode_status::error) {
-            broken_ = true;
-            disarm();
-            co_return fail_with(errc::protocol_error, std::string("during startup: ") + d.error);
-        }
+        if (d.status == proto::decode_status::error)
+            co_return give_up(errc::protocol_error, std::string("during startup: ") + d.error);
         if (d.status == proto::decode_status::need_more) {
             if (auto ec = co_await read_more(d.needed)) {
                 if (wd_->fired) co_return timed_out();
-                broken_ = true;
-                disarm();
-                co_return fail_with(errc::connection_failed,
+                co_return give_up(errc::connection_failed,
                                     "server " + where + " closed the connection during "
                                     "startup: " + ec.message());
             }
@@ -368,15 +357,12 @@ asio::awaitable<result<void>> native_connection::open(deadline dl) {
         begin_ += d.consumed;
         out_.clear();
         auto step = sm.on_frame(d.msg, out_);
-        if (step == proto::startup_machine::step::failed) {
-            broken_ = true;
-            disarm();
-            co_return failure<error>{sm.failure()};
-        }
+        if (step == proto::startup_machine::step::failed)
+            co_return give_up(sm.failure());
         if (step == proto::startup_machine::step::write) {
             if (auto ec = co_await t_.write(asio::buffer(out_))) {
                 if (wd_->fired) co_return timed_out();
-                co_return failure<error>{*lost(ec).failure};
+                co_return give_up(errc::connection_lost, "connection lost: " + ec.message());
             }
         }
         if (step == proto::startup_machine::step::done) break;
@@ -389,17 +375,6 @@ asio::awaitable<result<void>> native_connection::open(deadline dl) {
     tx_status_ = sm.transaction_status();
     end_operation();
     co_return result<void>{};
-}
-
-// Plain functions, not coroutines: a request costs no extra coroutine frame here.
-asio::awaitable<detail::exchange>
-native_connection::send_pipeline(std::span<const statement> statements, deadline dl) {
-    return execute(statements, nullptr, dl, false, {});
-}
-
-asio::awaitable<detail::exchange> native_connection::send_simple(std::string_view sql,
-                                                                 row_sink* sink, deadline dl) {
-    return execute({}, sink, dl, true, sql);
 }
 
 asio::awaitable<detail::exchange> native_connection::execute(std::span<const statement> stmts,
