@@ -5,9 +5,12 @@
 
 namespace fraiseql::pg::detail {
 
+namespace {
+/// FATAL or PANIC: the server ends the session after this message.
 bool is_fatal(const server_message& m) noexcept {
     return m.severity == "FATAL" || m.severity == "PANIC";
 }
+} // namespace
 
 result<void> classify(exchange x, bool cancel_requested) {
     const server_message* first = x.first_error ? &*x.first_error : nullptr;

@@ -27,16 +27,9 @@ struct exchange {
     /// connection broken when it cannot be reused.
     std::optional<error> failure;
 
-    static exchange failed(error e) {
-        exchange x;
-        x.failure = std::move(e);
-        return x;
-    }
+    static exchange failed(error e) { return {{}, 0, false, false, errc::ok, std::move(e)}; }
     static exchange failed(errc c, std::string m) { return failed(error{c, std::move(m), {}}); }
 };
-
-/// FATAL or PANIC: the server ends the session after this message.
-bool is_fatal(const server_message& m) noexcept;
 
 /// The operation's result for an exchange: the same code and message for the same
 /// situation on both backends. `cancel_requested`: connection::cancel() was called.

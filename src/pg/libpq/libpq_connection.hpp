@@ -2,10 +2,8 @@
 // The libpq backend's connection (private header). See libpq_connection.cpp for the
 // design; the contract is pg::connection's (include/fraiseql/pg/connection.hpp).
 
-#include <atomic>
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
