@@ -64,6 +64,7 @@ std::optional<error> policy_connection::refuse() const {
 
 result<void> policy_connection::finish(exchange x) {
     in_flight_ = false;
+    just_used_ = true;
     if (x.first_error && is_fatal(*x.first_error)) broken_ = true;
     return classify(std::move(x), cancel_requested_);
 }
@@ -108,11 +109,11 @@ asio::awaitable<result<void>> policy_connection::simple_query(std::string_view s
 
 bool policy_connection::broken() const noexcept {
     if (broken_ || in_flight_ || cancel_requested_) return true;
-    // Left inside a transaction block (or the session is gone): the pool relies on this to
-    // drop a lease released inside BEGIN … (pool.hpp).
-    if (last_status() != 'I') return true;
-    // Idle: the server has nothing to say unless it is closing the session; noticing it
-    // here (no round trip) keeps the pool from handing such a connection out.
+    if (last_status() != 'I') return true; // inside BEGIN … or gone: not reusable (pool.hpp)
+    // The first question after an operation (the pool's at release) needs no system call
+    // (issue 15); later ones (at checkout) look at the idle socket, where the server says
+    // nothing unless it is closing the session.
+    if (std::exchange(just_used_, false)) return false;
     if (closed_by_peer()) return broken_ = true;
     return false;
 }
@@ -128,9 +129,8 @@ transaction_state policy_connection::transaction_status() const noexcept {
 }
 
 void policy_connection::cancel() noexcept {
-    // The mechanism's wait in flight wakes and takes its deadline path (CancelRequest, drain
-    // to ReadyForQuery within the grace period); with none in flight, the next operation is
-    // refused. Either way the pool replaces the connection.
+    // The wait in flight takes its deadline path (CancelRequest, drain to ReadyForQuery);
+    // with none in flight, the next operation is refused. The pool replaces the connection.
     cancel_requested_ = true;
     interrupt();
 }

@@ -4,10 +4,7 @@
 // retry-once on a stale cached statement, liveness and error classification. Private.
 
 #include <atomic>
-#include <cstddef>
 #include <optional>
-#include <span>
-#include <string_view>
 
 #include "fraiseql/pg/connection.hpp"
 
@@ -76,6 +73,8 @@ protected:
     /// Set by cancel(), never cleared: the connection is not reused (connection::cancel).
     std::atomic<bool> cancel_requested_{false};
     connection_stats stats_;
+    /// An operation has just ended at ReadyForQuery and broken() was not asked since.
+    mutable bool just_used_ = false;
 
 private:
     std::optional<error> refuse() const;

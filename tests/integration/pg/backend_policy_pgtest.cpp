@@ -121,6 +121,29 @@ TEST_P(backend_policy, a_rollback_request_is_settled_before_the_next_statement) 
     EXPECT_FALSE(c->broken());
 }
 
+TEST_P(backend_policy, the_idle_socket_is_looked_at_from_the_second_question_on) {
+    // The pool asks broken() at release and at checkout; only the checkout's question
+    // costs a system call (issue 15), and it still notices a session the server closed.
+    FRAISEQL_REQUIRE_CLUSTER();
+    auto c = must_connect();
+    auto admin = must_connect();
+    ASSERT_TRUE(c && admin);
+    ASSERT_TRUE(run1(*c, "SELECT 1"));
+    copy_sink s;
+    ASSERT_TRUE(run1(*admin,
+                     "SELECT pg_terminate_backend(" + std::to_string(c->backend_pid()) + ", 5000)",
+                     &s));
+    EXPECT_EQ(s.at(0, 0), "t");
+    io_.run_for(50ms);
+    EXPECT_FALSE(c->broken()) << "the first question after an operation";
+    bool noticed = false;
+    for (int i = 0; i < 100 && !noticed; ++i) {
+        noticed = c->broken();
+        if (!noticed) io_.run_for(10ms);
+    }
+    EXPECT_TRUE(noticed);
+}
+
 INSTANTIATE_TEST_SUITE_P(backends, backend_policy, test::all_backends(), test::backend_name());
 
 } // namespace
