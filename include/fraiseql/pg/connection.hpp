@@ -103,7 +103,8 @@ public:
     /// cancelled mid-flight without resynchronising, closed by the server while idle,
     /// or left inside a transaction block). Cheap: no round trip, never blocks (an idle
     /// connection is checked with a zero-timeout poll of its socket, so a session the
-    /// server has terminated is noticed before the pool hands it out).
+    /// server has terminated is noticed before the pool hands it out; the first call after
+    /// an operation, the pool's at release, skips that system call). Both backends alike.
     virtual bool broken() const noexcept = 0;
 
     /// Stops the operation in flight, or the next one when none is: a CancelRequest is
