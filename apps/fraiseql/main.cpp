@@ -162,7 +162,9 @@ int serve(exec::config cfg) {
         std::cerr << "error: backend: " << kind.error() << "\n";
         return 2;
     }
-    auto connector = pg::make_connector(*kind, io.get_executor(), cfg.database_url);
+    pg::connector_options copts;
+    copts.statement_cache_size = cfg.statement_cache_size;
+    auto connector = pg::make_connector(*kind, io.get_executor(), cfg.database_url, copts);
     if (!connector) {
         std::cerr << "error: database_url: " << connector.error().message << "\n";
         return 2;

@@ -36,9 +36,20 @@ std::string_view to_string(backend_kind k) noexcept {
 
 result<std::unique_ptr<connector>> make_connector(backend_kind kind, asio::any_io_executor ex,
                                                   std::string_view connection_string) {
+    return make_connector(kind, std::move(ex), connection_string, connector_options{});
+}
+
+result<std::unique_ptr<connector>> make_connector(backend_kind kind, asio::any_io_executor ex,
+                                                  std::string_view connection_string,
+                                                  const connector_options& options) {
     switch (kind) {
-    case backend_kind::native: return make_native_connector(std::move(ex), connection_string);
-    case backend_kind::libpq: return make_libpq_connector(std::move(ex), connection_string);
+    case backend_kind::native: {
+        native_options o;
+        o.statement_cache_size = options.statement_cache_size;
+        return make_native_connector(std::move(ex), connection_string, std::move(o));
+    }
+    case backend_kind::libpq:
+        return make_libpq_connector(std::move(ex), connection_string, options);
     }
     return make_error(errc::unsupported, "unknown backend kind");
 }

@@ -34,6 +34,8 @@ struct config {
     std::string backend = "native"; ///< normalised: "native" | "libpq"
     std::uint32_t pool_size = 10;
     std::chrono::milliseconds pool_timeout{5000};
+    /// Prepared statements kept per database connection, both backends (0: none).
+    std::uint32_t statement_cache_size = 256;
     std::chrono::milliseconds statement_timeout{30000};
     std::chrono::milliseconds request_timeout{30000};
     std::chrono::milliseconds shutdown_timeout{10000};

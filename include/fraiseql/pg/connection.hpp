@@ -103,7 +103,8 @@ public:
     /// cancelled mid-flight without resynchronising, closed by the server while idle,
     /// or left inside a transaction block). Cheap: no round trip, never blocks (an idle
     /// connection is checked with a zero-timeout poll of its socket, so a session the
-    /// server has terminated is noticed before the pool hands it out).
+    /// server has terminated is noticed before the pool hands it out; the first call after
+    /// an operation, the pool's at release, skips that system call). Both backends alike.
     virtual bool broken() const noexcept = 0;
 
     /// Stops the operation in flight, or the next one when none is: a CancelRequest is
@@ -160,9 +161,19 @@ enum class backend_kind { native, libpq };
 fraiseql::result<backend_kind, std::string> parse_backend_kind(std::string_view s);
 std::string_view to_string(backend_kind) noexcept;
 
+/// Settings both backends honour alike.
+struct connector_options {
+    /// Prepared statements kept per connection (LRU, keyed by SQL text and parameter
+    /// types); 0 disables the cache, every statement then goes unnamed.
+    std::size_t statement_cache_size = 256;
+};
+
 /// Creates the connector for `kind`. Fails on a malformed connection string
 /// (errc::bad_connection_string, the message names the bad part).
 result<std::unique_ptr<connector>> make_connector(backend_kind kind, asio::any_io_executor ex,
                                                   std::string_view connection_string);
+result<std::unique_ptr<connector>> make_connector(backend_kind kind, asio::any_io_executor ex,
+                                                  std::string_view connection_string,
+                                                  const connector_options& options);
 
 } // namespace fraiseql::pg

@@ -11,5 +11,8 @@ namespace fraiseql::pg {
 /// with PQconninfoParse; failure is errc::bad_connection_string.
 result<std::unique_ptr<connector>> make_libpq_connector(asio::any_io_executor ex,
                                                         std::string_view connection_string);
+result<std::unique_ptr<connector>> make_libpq_connector(asio::any_io_executor ex,
+                                                        std::string_view connection_string,
+                                                        const connector_options& options);
 
 } // namespace fraiseql::pg

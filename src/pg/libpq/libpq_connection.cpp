@@ -209,44 +209,6 @@ asio::awaitable<PGconn*> connect_start_off_thread(std::string conninfo) {
 } // namespace
 
 // ---------------------------------------------------------------------------------------
-// statement_cache
-
-const std::string* statement_cache::find(std::string_view key, std::uint64_t gen) {
-    auto it = index_.find(key);
-    if (it == index_.end()) return nullptr;
-    lru_.splice(lru_.begin(), lru_, it->second);
-    it->second->gen = gen;
-    return &it->second->name;
-}
-
-void statement_cache::insert(std::string key, std::string name, std::uint64_t gen) {
-    if (index_.count(key)) return;
-    lru_.push_front(entry{std::move(key), std::move(name), gen});
-    index_.emplace(lru_.front().key, lru_.begin());
-}
-
-bool statement_cache::erase(std::string_view key) {
-    auto it = index_.find(key);
-    if (it == index_.end()) return false;
-    auto victim = it->second;
-    index_.erase(it);
-    lru_.erase(victim);
-    return true;
-}
-
-std::optional<std::string> statement_cache::evict_one(std::uint64_t gen) {
-    for (auto it = lru_.rbegin(); it != lru_.rend(); ++it) {
-        if (it->gen == gen) continue;
-        auto victim = std::prev(it.base());
-        std::string name = std::move(victim->name);
-        index_.erase(victim->key);
-        lru_.erase(victim);
-        return name;
-    }
-    return std::nullopt;
-}
-
-// ---------------------------------------------------------------------------------------
 // libpq_connection
 
 /// One group of results the reader expects, in pipeline order: a query's results end
@@ -255,13 +217,7 @@ struct libpq_connection::item {
     enum class kind : std::uint8_t { query, prepare, deallocate, sync };
     kind k = kind::query;
     row_sink* sink = nullptr;
-    std::size_t plan = 0; ///< for prepare: index into plans_
-};
-
-struct libpq_connection::planned {
-    enum class mode : std::uint8_t { unnamed, cached, prepare } how = mode::unnamed;
-    std::string name;
-    std::string key;
+    std::size_t plan = 0; ///< the statement (index into slots_)
 };
 
 struct libpq_connection::read_state {
@@ -269,16 +225,15 @@ struct libpq_connection::read_state {
     bool cancelling = false;                 ///< a CancelRequest was sent (or is being sent)
     errc reason = errc::ok;                  ///< timeout or cancelled, when cancelling
     std::shared_ptr<std::atomic<bool>> cancel_done;
-    std::optional<error> first;              ///< first statement error
     std::optional<error> fatal;              ///< connection-level failure: stop reading
     bool after_sync = false;                 ///< previous result was PGRES_PIPELINE_SYNC
-    bool delivered = false;                  ///< a sink saw something, or a statement ran
-    bool invalidated_first = false;          ///< statement 0's cached plan was invalidated
+    detail::exchange x;                      ///< what the reader found
     bool cancel_woken = false;               ///< a wait was aborted by cancel()
 };
 
-libpq_connection::libpq_connection(asio::any_io_executor ex, PGconn* conn)
-    : ex_(std::move(ex)), conn_(conn), sock_(ex_) {
+libpq_connection::libpq_connection(asio::any_io_executor ex, PGconn* conn,
+                                   std::size_t cache_capacity)
+    : ex_(std::move(ex)), conn_(conn), sock_(ex_), cache_(cache_capacity) {
     if (PGcancel* c = PQgetCancel(conn_)) cancel_.reset(c, PQfreeCancel);
     error_code ec;
     sock_.assign(PQsocket(conn_), ec);
@@ -293,7 +248,8 @@ libpq_connection::~libpq_connection() {
 }
 
 asio::awaitable<result<std::unique_ptr<connection>>>
-libpq_connection::open(asio::any_io_executor ex, std::string conninfo, deadline dl) {
+libpq_connection::open(asio::any_io_executor ex, std::string conninfo, std::size_t cache_capacity,
+                       deadline dl) {
     // PQconnectStart may resolve a host name (getaddrinfo blocks), so it runs off-thread.
     PGconn* conn = co_await connect_start_off_thread(std::move(conninfo));
     if (!conn) co_return failure{error{errc::connection_failed, "libpq: out of memory", {}}};
@@ -354,7 +310,7 @@ libpq_connection::open(asio::any_io_executor ex, std::string conninfo, deadline 
         PQfinish(conn);
         co_return failure{std::move(e)};
     }
-    std::unique_ptr<connection> c(new libpq_connection(std::move(ex), conn));
+    std::unique_ptr<connection> c(new libpq_connection(std::move(ex), conn, cache_capacity));
     co_return c;
 }
 
@@ -368,39 +324,25 @@ error libpq_connection::lost(std::string_view what) {
     return error{errc::connection_lost, std::move(msg), {}};
 }
 
-std::optional<error> libpq_connection::check_usable() {
-    if (cancel_requested_) return error{errc::cancelled, "the operation was cancelled", {}};
-    if (broken_ || PQstatus(conn_) != CONNECTION_OK || !sock_.is_open())
-        return error{errc::connection_lost, "connection is broken", {}};
-    return std::nullopt;
-}
-
-bool libpq_connection::broken() const noexcept {
-    if (broken_ || cancel_requested_) return true;
-    if (PQstatus(conn_) != CONNECTION_OK) return broken_ = true;
-    // A connection left inside a transaction block (or mid-command) must not be reused:
-    // the pool relies on this to drop a lease released inside BEGIN … (see pool.hpp).
-    if (PQtransactionStatus(conn_) != PQTRANS_IDLE) return true;
+bool libpq_connection::closed_by_peer() const noexcept {
     // An idle connection has nothing to read unless the server is closing it (FATAL
     // 57P01 after pg_terminate_backend or a shutdown, then EOF) or sent a notification.
-    // A zero-timeout poll finds out without blocking, so the pool never hands out a
-    // connection the server has already closed.
+    // A zero-timeout poll finds out without blocking.
     pollfd p{PQsocket(conn_), POLLIN | POLLRDHUP, 0};
     if (p.fd >= 0 && ::poll(&p, 1, 0) > 0) {
-        if (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) return broken_ = true;
-        if (PQconsumeInput(conn_) == 0 || PQstatus(conn_) != CONNECTION_OK)
-            return broken_ = true;
+        if (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) return true;
+        if (PQconsumeInput(conn_) == 0 || PQstatus(conn_) != CONNECTION_OK) return true;
     }
     return false;
 }
 
-transaction_state libpq_connection::transaction_status() const noexcept {
-    if (broken_ || PQstatus(conn_) != CONNECTION_OK) return transaction_state::unknown;
+char libpq_connection::last_status() const noexcept {
+    if (PQstatus(conn_) != CONNECTION_OK || !sock_.is_open()) return 0;
     switch (PQtransactionStatus(conn_)) {
-    case PQTRANS_IDLE: return transaction_state::idle;
-    case PQTRANS_INTRANS: return transaction_state::in_transaction;
-    case PQTRANS_INERROR: return transaction_state::failed;
-    default: return transaction_state::unknown; // PQTRANS_ACTIVE, PQTRANS_UNKNOWN
+    case PQTRANS_IDLE: return 'I';
+    case PQTRANS_INTRANS: return 'T';
+    case PQTRANS_INERROR: return 'E';
+    default: return 0; // PQTRANS_ACTIVE (mid-command), PQTRANS_UNKNOWN
     }
 }
 
@@ -411,11 +353,10 @@ std::string libpq_connection::parameter(std::string_view name) const {
 
 std::int32_t libpq_connection::backend_pid() const noexcept { return PQbackendPID(conn_); }
 
-void libpq_connection::cancel() noexcept {
-    // The flag is polled by next_result() and flush(); cancelling the descriptor's waits
-    // wakes whichever of them is waiting now, which then takes the deadline path
+void libpq_connection::interrupt() noexcept {
+    // cancel_requested_ is polled by next_result() and flush(); cancelling the descriptor's
+    // waits wakes whichever of them is waiting now, which then takes the deadline path
     // (start_cancel: PQcancel off the I/O thread, drain within cancel_grace).
-    cancel_requested_ = true;
     error_code ec;
     sock_.cancel(ec);
 }
@@ -434,13 +375,9 @@ asio::awaitable<result<void>> libpq_connection::flush(deadline dl) {
         if (r == 0) co_return result<void>{};
         if (r < 0) co_return failure{lost("sending failed")};
         auto w = co_await wait_fd(sock_, true, true, dl);
-        if (cancel_requested_) {
+        if (cancel_requested_ || w == wait_result::timeout) {
             broken_ = true; // a partly sent message cannot be taken back
-            co_return make_error(errc::cancelled, "cancelled while sending");
-        }
-        if (w == wait_result::timeout) {
-            broken_ = true; // a partly sent message cannot be taken back
-            co_return make_error(errc::timeout, "deadline expired while sending");
+            co_return failure{detail::send_interrupted(cancel_requested_)};
         }
         if (w == wait_result::failed || PQconsumeInput(conn_) == 0)
             co_return failure{lost("connection lost while sending")};
@@ -503,7 +440,7 @@ asio::awaitable<PGresult*> libpq_connection::next_result(read_state& st) {
                 continue;
             }
             broken_ = true;
-            st.fatal = error{st.reason, "the server did not acknowledge the cancel request", {}};
+            st.fatal = detail::no_resync(st.reason);
             co_return nullptr;
         }
         if (w == wait_result::failed || PQconsumeInput(conn_) == 0) {
@@ -568,7 +505,7 @@ asio::awaitable<void> libpq_connection::deliver_batch(row_sink* sink, read_state
             ++row;
             if (rows_.size() == max_batch_rows || row == total_rows) {
                 bool keep = true;
-                st.delivered = true;
+                st.x.delivered = true;
                 try {
                     keep = co_await sink->on_rows(rows_);
                 } catch (...) {
@@ -590,8 +527,8 @@ asio::awaitable<void> libpq_connection::deliver_batch(row_sink* sink, read_state
     clear_batch();
 }
 
-asio::awaitable<result<void>> libpq_connection::read_results(std::span<const item> items,
-                                                             deadline dl) {
+asio::awaitable<detail::exchange> libpq_connection::read_results(std::span<const item> items,
+                                                                 deadline dl) {
     read_state st;
     st.dl = dl;
     for (const item& it : items) {
@@ -630,7 +567,7 @@ asio::awaitable<result<void>> libpq_connection::read_results(std::span<const ite
             st.after_sync = false;
             switch (PQresultStatus(r)) {
             case PGRES_SINGLE_TUPLE:
-                st.delivered = true;
+                st.x.delivered = true;
                 if (!columns_sent) send_columns(st.cancelling ? nullptr : it.sink, r);
                 columns_sent = true;
                 batch_.push_back(r);
@@ -638,11 +575,12 @@ asio::awaitable<result<void>> libpq_connection::read_results(std::span<const ite
                     co_await deliver_batch(it.sink, st);
                 break;
             case PGRES_TUPLES_OK:
-                if (it.k == item::kind::query) st.delivered = true;
+                if (it.k == item::kind::query) st.x.delivered = true;
                 if (!columns_sent) send_columns(st.cancelling ? nullptr : it.sink, r);
                 columns_sent = false; // a simple query may return several result sets
                 {
                     std::string tag = PQcmdStatus(r); // r is cleared with the batch
+                    ++stats_.statements;
                     batch_.push_back(r);
                     co_await deliver_batch(it.sink, st);
                     if (it.sink && !st.cancelling) it.sink->on_complete(tag);
@@ -650,26 +588,36 @@ asio::awaitable<result<void>> libpq_connection::read_results(std::span<const ite
                 break;
             case PGRES_COMMAND_OK:
             case PGRES_EMPTY_QUERY:
-                if (it.k == item::kind::query) st.delivered = true;
+                if (it.k == item::kind::query) st.x.delivered = true;
                 co_await deliver_batch(it.sink, st);
                 if (it.k == item::kind::prepare) {
-                    auto& p = plans_[it.plan];
-                    cache_.insert(std::move(p.key), p.name, generation_);
-                } else if (it.k == item::kind::query && it.sink && !st.cancelling) {
-                    it.sink->on_complete(PQcmdStatus(r));
+                    protocol::statement_cache::confirm(*slots_[it.plan].entry);
+                } else if (it.k == item::kind::query) {
+                    ++stats_.statements;
+                    cache_.on_command_tag(PQcmdStatus(r));
+                    if (it.sink && !st.cancelling) it.sink->on_complete(PQcmdStatus(r));
                 }
                 PQclear(r);
                 break;
             case PGRES_FATAL_ERROR: {
                 co_await deliver_batch(it.sink, st);
-                if (it.k != item::kind::deallocate && !st.first) {
-                    error e{errc::server_error, trim(PQresultErrorMessage(r)), server_fields(r)};
-                    if (e.server.code == sqlstate::query_canceled()) e.code = errc::cancelled;
-                    invalidated(it, e.server.code, st);
-                    if (e.server.code.empty() && PQstatus(conn_) != CONNECTION_OK) {
-                        st.fatal = lost("connection lost");
+                if (it.k != item::kind::deallocate && !st.x.first_error) {
+                    server_message m = server_fields(r);
+                    if (m.message.empty()) { // raised by libpq itself: no fields
+                        m.message = trim(PQresultErrorMessage(r));
+                        if (m.severity.empty()) m.severity = "ERROR";
                     }
-                    st.first = std::move(e);
+                    if (m.code.empty() && PQstatus(conn_) != CONNECTION_OK)
+                        st.fatal = lost("connection lost");
+                    // A statement served from the cache that the server no longer has
+                    // or can no longer use (statement_cache.hpp).
+                    const protocol::cache_slot slot =
+                        it.plan < slots_.size() ? slots_[it.plan] : protocol::cache_slot{};
+                    if (it.k == item::kind::query && slot.how == protocol::send_mode::cached &&
+                        cache_.invalidate(slot.entry, m.code))
+                        st.x.invalidated = true; // the rest of the pipeline was skipped
+                    st.x.error_index = it.plan;
+                    st.x.first_error = std::move(m);
                 }
                 PQclear(r);
                 break;
@@ -701,29 +649,14 @@ asio::awaitable<result<void>> libpq_connection::read_results(std::span<const ite
     if (st.cancelling) co_await finish_cancel(st);
     if (st.fatal) {
         broken_ = true;
-        // A FATAL ErrorResponse (57P01 admin shutdown, ...) and then the hang-up: report the
-        // server's fields with connection_lost, as the native driver does.
-        if (st.fatal->code == errc::connection_lost && st.first &&
-            (st.first->server.severity == "FATAL" || st.first->server.severity == "PANIC")) {
-            st.fatal->message = "server closed the connection: " + st.first->server.message;
-            st.fatal->server = std::move(st.first->server);
-        }
-        co_return failure{std::move(*st.fatal)};
+        st.x.failure = std::move(st.fatal);
+    } else if (st.cancelling) {
+        st.x.aborted = st.reason;
     }
-    if (st.cancelling) {
-        error e{st.reason,
-                st.reason == errc::timeout ? "deadline expired; the statement was cancelled"
-                                           : "the statement was abandoned by its consumer",
-                {}};
-        if (st.first) e.server = std::move(st.first->server);
-        co_return failure{std::move(e)};
-    }
-    if (st.first) {
-        retry_fresh_ = st.invalidated_first && !st.delivered &&
-                       PQtransactionStatus(conn_) == PQTRANS_IDLE;
-        co_return failure{std::move(*st.first)};
-    }
-    co_return result<void>{};
+    // What this pipeline prepared is kept only once the server confirmed it.
+    if (st.x.failure || st.x.first_error || st.cancelling) cache_.drop_unconfirmed();
+    cache_.end_operation();
+    co_return std::move(st.x);
 }
 
 asio::awaitable<void> libpq_connection::skip_copy(read_state& st) {
@@ -754,19 +687,6 @@ asio::awaitable<void> libpq_connection::skip_copy(read_state& st) {
     }
 }
 
-void libpq_connection::invalidated(const item& it, sqlstate code, read_state& st) {
-    // "cached plan must not change result type" (0A000, the statement still exists on the
-    // server) or "prepared statement does not exist" (26000): forget it, as the native
-    // driver does (protocol/query.hpp).
-    if (it.k != item::kind::query || it.plan >= plans_.size()) return;
-    const planned& p = plans_[it.plan];
-    if (p.how != planned::mode::cached) return;
-    const auto c = code.str();
-    if (c != "0A000" && c != "26000") return;
-    if (cache_.erase(p.key) && c == "0A000") to_deallocate_.push_back(p.name);
-    if (it.plan == 0) st.invalidated_first = true;
-}
-
 void libpq_connection::leave_pipeline() {
     // 34.5.1.4: PQexitPipelineMode fails while results are pending; a trailing NULL from
     // PQgetResult may still be queued after the last sync point.
@@ -778,85 +698,29 @@ void libpq_connection::leave_pipeline() {
     if (PQpipelineStatus(conn_) != PQ_PIPELINE_OFF) broken_ = true;
 }
 
-asio::awaitable<result<void>> libpq_connection::settle(deadline dl) {
-    if (!take_rollback_request() || PQtransactionStatus(conn_) == PQTRANS_IDLE)
-        co_return result<void>{};
-    co_return co_await simple_once("ROLLBACK", dl, nullptr);
-}
-
-asio::awaitable<result<void>> libpq_connection::run(std::span<const statement> statements,
-                                                    deadline dl) {
-    if (auto e = check_usable()) co_return failure{std::move(*e)};
-    if (auto r = co_await settle(dl); !r) co_return r;
-    if (statements.empty()) co_return result<void>{};
-    for (int attempt = 0;; ++attempt) {
-        retry_fresh_ = false;
-        auto r = co_await run_once(statements, dl);
-        // Once: a second invalidation of a statement prepared a moment ago is reported.
-        if (!r && retry_fresh_ && attempt == 0 && !broken_ && clock::now() < dl) continue;
-        co_return r;
-    }
-}
-
-asio::awaitable<result<void>> libpq_connection::run_once(std::span<const statement> statements,
-                                                         deadline dl) {
-    ++generation_;
-    stats_.statements += statements.size();
-
-    // Plan: which statements reuse a prepared statement, which are prepared now (within
-    // this pipeline, before their first execution) and which go unnamed.
-    plans_.clear();
-    plans_.resize(statements.size());
-    std::vector<std::string> evicted = std::move(to_deallocate_);
-    to_deallocate_.clear();
-    std::size_t new_entries = 0;
-    for (std::size_t i = 0; i < statements.size(); ++i) {
-        const statement& s = statements[i];
-        planned& p = plans_[i];
-        if (!s.cache) continue;
-        p.key.reserve(s.sql.size() + 1 + 4 * s.params.size());
-        p.key.append(s.sql).push_back('\0');
-        for (const param& prm : s.params)
-            p.key.append(reinterpret_cast<const char*>(&prm.type_oid), sizeof prm.type_oid);
-        if (const std::string* name = cache_.find(p.key, generation_)) {
-            p.how = planned::mode::cached;
-            p.name = *name;
-            ++stats_.prepared_cache_hits;
-            continue;
-        }
-        bool earlier = false; // the same statement twice in one pipeline: prepare once
-        for (std::size_t j = 0; j < i && !earlier; ++j) {
-            if (plans_[j].how == planned::mode::prepare && plans_[j].key == p.key) {
-                p.how = planned::mode::cached;
-                p.name = plans_[j].name;
-                earlier = true;
-            }
-        }
-        if (earlier) {
-            ++stats_.prepared_cache_hits;
-            continue;
-        }
-        ++stats_.prepared_cache_misses;
-        while (cache_.size() + new_entries >= cache_.capacity()) {
-            auto victim = cache_.evict_one(generation_);
-            if (!victim) break;
-            evicted.push_back(std::move(*victim));
-        }
-        if (cache_.size() + new_entries < cache_.capacity()) {
-            p.how = planned::mode::prepare;
-            p.name = "fq_" + std::to_string(++next_statement_id_);
-            ++new_entries;
-        }
-    }
-
-    if (PQenterPipelineMode(conn_) != 1) co_return failure{lost("cannot enter pipeline mode")};
+asio::awaitable<detail::exchange>
+libpq_connection::send_pipeline(std::span<const statement> statements, deadline dl) {
+    // How each statement is sent (statement_cache.hpp): reusing a prepared statement,
+    // prepared now (within this pipeline, before its first execution), or unnamed.
+    closes_.clear();
+    cache_.take_closes(closes_);
+    cache_.begin_pipeline();
+    slots_.clear();
+    const auto hits = cache_.hits(), misses = cache_.misses();
+    for (const statement& s : statements)
+        slots_.push_back(cache_.lookup(s.sql, s.params, s.cache, closes_));
+    stats_.prepared_cache_hits += cache_.hits() - hits;
+    stats_.prepared_cache_misses += cache_.misses() - misses;
+    if (PQenterPipelineMode(conn_) != 1)
+        co_return detail::exchange::failed(lost("cannot enter pipeline mode"));
     std::vector<item> items;
-    items.reserve(statements.size() * 2 + evicted.size() + 2);
+    items.reserve(statements.size() * 2 + closes_.size() + 2);
     bool sent = true;
-    // Evicted statements are deallocated in their own sync segment, first: an error in
-    // the user's statements then cannot skip them, and theirs cannot abort the user's.
-    if (!evicted.empty()) {
-        for (const std::string& name : evicted) {
+    // Evicted and invalidated statements are deallocated in their own sync segment, first:
+    // an error in the user's statements then cannot skip them, and theirs cannot abort the
+    // user's.
+    if (!closes_.empty()) {
+        for (const std::string& name : closes_) {
             std::string sql = "DEALLOCATE " + name;
             sent = sent && PQsendQueryParams(conn_, sql.c_str(), 0, nullptr, nullptr, nullptr,
                                              nullptr, 0) == 1;
@@ -874,7 +738,7 @@ asio::awaitable<result<void>> libpq_connection::run_once(std::span<const stateme
     std::string sql;
     for (std::size_t i = 0; i < statements.size() && sent; ++i) {
         const statement& s = statements[i];
-        const planned& p = plans_[i];
+        const protocol::cache_slot& p = slots_[i];
         const int n = static_cast<int>(s.params.size());
         types.clear();
         values.clear();
@@ -899,45 +763,37 @@ asio::awaitable<result<void>> libpq_connection::run_once(std::span<const stateme
             else values.push_back(text_params.data() + offsets[k]);
         }
         const int result_format = s.result_format == format::binary ? 1 : 0;
-        if (p.how == planned::mode::prepare) {
+        if (p.how == protocol::send_mode::prepare) {
             sql.assign(s.sql);
-            sent = PQsendPrepare(conn_, p.name.c_str(), sql.c_str(), n, types.data()) == 1;
+            sent = PQsendPrepare(conn_, p.entry->name.c_str(), sql.c_str(), n, types.data()) == 1;
             items.push_back(item{item::kind::prepare, nullptr, i});
         }
         if (!sent) break;
-        if (p.how == planned::mode::unnamed) {
+        if (p.how == protocol::send_mode::unnamed) {
             sql.assign(s.sql);
             sent = PQsendQueryParams(conn_, sql.c_str(), n, types.data(), values.data(),
                                      lengths.data(), formats.data(), result_format) == 1;
         } else {
-            sent = PQsendQueryPrepared(conn_, p.name.c_str(), n, values.data(), lengths.data(),
-                                       formats.data(), result_format) == 1;
+            sent = PQsendQueryPrepared(conn_, p.entry->name.c_str(), n, values.data(),
+                                       lengths.data(), formats.data(), result_format) == 1;
         }
         items.push_back(item{item::kind::query, s.sink, i});
     }
     sent = sent && PQpipelineSync(conn_) == 1;
     items.push_back(item{item::kind::sync, nullptr, 0});
-    if (!sent) co_return failure{lost("sending the pipeline failed")};
+    if (!sent) co_return detail::exchange::failed(lost("sending the pipeline failed"));
 
-    if (auto f = co_await flush(dl); !f) co_return f;
+    if (auto f = co_await flush(dl); !f) co_return detail::exchange::failed(std::move(f).error());
     auto r = co_await read_results(items, dl);
     if (!broken_) leave_pipeline();
     co_return r;
 }
 
-asio::awaitable<result<void>> libpq_connection::simple_query(std::string_view sql, deadline dl,
-                                                             row_sink* sink) {
-    if (auto e = check_usable()) co_return failure{std::move(*e)};
-    if (auto r = co_await settle(dl); !r) co_return r;
-    co_return co_await simple_once(sql, dl, sink);
-}
-
-asio::awaitable<result<void>> libpq_connection::simple_once(std::string_view sql, deadline dl,
-                                                            row_sink* sink) {
-    ++stats_.statements;
+asio::awaitable<detail::exchange> libpq_connection::send_simple(std::string_view sql,
+                                                                row_sink* sink, deadline dl) {
     if (PQsendQuery(conn_, std::string(sql).c_str()) != 1)
-        co_return failure{lost("sending the query failed")};
-    if (auto f = co_await flush(dl); !f) co_return f;
+        co_return detail::exchange::failed(lost("sending the query failed"));
+    if (auto f = co_await flush(dl); !f) co_return detail::exchange::failed(std::move(f).error());
     const item it{item::kind::query, sink, 0};
     co_return co_await read_results(std::span<const item>(&it, 1), dl);
 }

@@ -14,17 +14,19 @@ namespace {
 
 class libpq_connector final : public connector {
 public:
-    libpq_connector(asio::any_io_executor ex, std::string conninfo)
-        : ex_(std::move(ex)), conninfo_(std::move(conninfo)) {}
+    libpq_connector(asio::any_io_executor ex, std::string conninfo, connector_options options)
+        : ex_(std::move(ex)), conninfo_(std::move(conninfo)), options_(options) {}
 
     asio::awaitable<result<std::unique_ptr<connection>>> connect(deadline dl) override {
-        return libpq_backend::libpq_connection::open(ex_, conninfo_, dl);
+        return libpq_backend::libpq_connection::open(ex_, conninfo_,
+                                                     options_.statement_cache_size, dl);
     }
     std::string_view backend_name() const noexcept override { return "libpq"; }
 
 private:
     asio::any_io_executor ex_;
     std::string conninfo_;
+    connector_options options_;
 };
 
 /// One key='value' pair of a libpq key/value connection string (34.1.1.1: single quotes,
@@ -62,6 +64,12 @@ std::string with_keepalive_defaults(const PQconninfoOption* opts) {
 
 result<std::unique_ptr<connector>> make_libpq_connector(asio::any_io_executor ex,
                                                         std::string_view connection_string) {
+    return make_libpq_connector(std::move(ex), connection_string, connector_options{});
+}
+
+result<std::unique_ptr<connector>> make_libpq_connector(asio::any_io_executor ex,
+                                                        std::string_view connection_string,
+                                                        const connector_options& options) {
     // The native driver's parser first: both backends accept and refuse exactly the same
     // strings, with the same messages (an unknown key, several hosts, a bad port…). libpq
     // alone would accept some the native driver refuses (issue 4: no behavioural
@@ -81,7 +89,8 @@ result<std::unique_ptr<connector>> make_libpq_connector(asio::any_io_executor ex
     // the rebuilt string leaves those to PQconnectStart exactly as the original would.
     conninfo = with_keepalive_defaults(opts);
     PQconninfoFree(opts);
-    return std::unique_ptr<connector>(new libpq_connector(std::move(ex), std::move(conninfo)));
+    return std::unique_ptr<connector>(
+        new libpq_connector(std::move(ex), std::move(conninfo), options));
 }
 
 } // namespace fraiseql::pg

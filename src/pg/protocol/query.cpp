@@ -8,38 +8,6 @@
 
 namespace fraiseql::pg::protocol {
 
-// ---- statement_cache ------------------------------------------------------
-
-prepared_statement* statement_cache::find(std::string_view key) {
-    auto it = map_.find(key);
-    if (it == map_.end()) return nullptr;
-    list_.splice(list_.begin(), list_, it->second);
-    return &*it->second;
-}
-
-prepared_statement* statement_cache::lru() noexcept {
-    return list_.empty() ? nullptr : &list_.back();
-}
-
-prepared_statement* statement_cache::insert(std::string key, std::string name) {
-    list_.push_front(prepared_statement{std::move(key), std::move(name), {}, false, 0});
-    map_[list_.front().key] = list_.begin();
-    return &list_.front();
-}
-
-void statement_cache::erase(prepared_statement* e) {
-    auto it = map_.find(e->key);
-    if (it == map_.end() || &*it->second != e) return;
-    auto lit = it->second;
-    map_.erase(it);
-    list_.erase(lit);
-}
-
-void statement_cache::clear() {
-    map_.clear();
-    list_.clear();
-}
-
 // ---- query_machine ---------------------------------------------------------
 
 fraiseql::result<void, std::string> query_machine::start_pipeline(std::span<const statement_spec> stmts,
@@ -61,108 +29,64 @@ fraiseql::result<void, std::string> query_machine::start_pipeline(std::span<cons
     if (stmts.size() > std::numeric_limits<std::uint32_t>::max())
         return failure<std::string>{"too many statements"};
 
-    ++batch_;
     simple_ = false;
     failed_ = false;
     finished_ = false;
-    clear_cache_at_ready_ = false;
     invalidated_ = false;
     expect_.clear();
     head_ = 0;
     stmts_.clear();
-    pending_.clear();
     body_.clear();
-    const std::size_t out_start = out.size();
+    closes_.clear();
+    cache_.take_closes(closes_);
+    cache_.begin_pipeline();
     bool encoded = true;
 
-    for (const auto& name : close_queue_) {
-        (void)append_close(out, 'S', name);
-        expect_.push_back({expect::close_complete, 0});
-    }
-    close_queue_.clear();
-
-    for (std::size_t i = 0; i < stmts.size(); ++i) {
+    for (std::size_t i = 0; i < stmts.size() && encoded; ++i) {
         const auto& s = stmts[i];
         const auto idx = static_cast<std::uint32_t>(i);
-        bool ok = true;
-        prepared_statement* e = nullptr;
-        if (s.cache && cache_.capacity() > 0) {
-            key_.assign(s.sql);
-            key_.push_back('\0');
-            for (const auto& p : s.params) {
-                key_.append(reinterpret_cast<const char*>(&p.type_oid), sizeof p.type_oid);
-            }
-            e = cache_.find(key_);
-            if (e) {
-                ++hits_;
-                e->batch = batch_;
-                ok = append_bind(body_, "", e->name, s.params, s.result_format) &&
-                     append_execute(body_, "");
-                expect_.push_back({expect::bind_complete, idx});
-                expect_.push_back({expect::exec, idx});
-                stmts_.push_back({e, s.result_format});
-                if (!ok) {
-                    encoded = false;
-                    break;
-                }
-                continue;
-            }
-            ++misses_;
-            bool room = cache_.size() < cache_.capacity();
-            if (!room) {
-                // Evict the least recently used unless this very pipeline uses it.
-                prepared_statement* victim = cache_.lru();
-                if (victim && victim->batch != batch_) {
-                    (void)append_close(out, 'S', victim->name);
-                    expect_.insert(expect_.begin(), {expect::close_complete, 0});
-                    cache_.erase(victim);
-                    room = true;
-                }
-            }
-            if (room) {
-                e = cache_.insert(key_, "fq_" + std::to_string(++next_name_));
-                e->batch = batch_;
-                pending_.push_back(e);
-                ok = append_parse(body_, e->name, s.sql, s.params) &&
-                     append_describe(body_, 'S', e->name) &&
-                     append_bind(body_, "", e->name, s.params, s.result_format) &&
-                     append_execute(body_, "");
-                expect_.push_back({expect::parse_complete, idx});
-                expect_.push_back({expect::param_desc, idx});
-                expect_.push_back({expect::stmt_desc, idx});
-                expect_.push_back({expect::bind_complete, idx});
-                expect_.push_back({expect::exec, idx});
-                stmts_.push_back({e, s.result_format});
-                if (!ok) {
-                    encoded = false;
-                    break;
-                }
-                continue;
-            }
-        }
-        ok = append_parse(body_, "", s.sql, s.params) &&
-             append_bind(body_, "", "", s.params, s.result_format) &&
-             append_describe(body_, 'P', "") && append_execute(body_, "");
-        expect_.push_back({expect::parse_complete, idx});
-        expect_.push_back({expect::bind_complete, idx});
-        expect_.push_back({expect::portal_desc, idx});
-        expect_.push_back({expect::exec, idx});
-        stmts_.push_back({nullptr, s.result_format});
-        if (!ok) {
-            encoded = false;
+        const cache_slot slot = cache_.lookup(s.sql, s.params, s.cache, closes_);
+        stmts_.push_back({slot.entry, s.result_format});
+        switch (slot.how) {
+        case send_mode::cached:
+            encoded = append_bind(body_, "", slot.entry->name, s.params, s.result_format) &&
+                      append_execute(body_, "");
+            for (auto x : {expect::bind_complete, expect::exec}) expect_.push_back({x, idx});
+            break;
+        case send_mode::prepare:
+            encoded = append_parse(body_, slot.entry->name, s.sql, s.params) &&
+                      append_describe(body_, 'S', slot.entry->name) &&
+                      append_bind(body_, "", slot.entry->name, s.params, s.result_format) &&
+                      append_execute(body_, "");
+            for (auto x : {expect::parse_complete, expect::param_desc, expect::stmt_desc,
+                           expect::bind_complete, expect::exec})
+                expect_.push_back({x, idx});
+            break;
+        case send_mode::unnamed:
+            encoded = append_parse(body_, "", s.sql, s.params) &&
+                      append_bind(body_, "", "", s.params, s.result_format) &&
+                      append_describe(body_, 'P', "") && append_execute(body_, "");
+            for (auto x : {expect::parse_complete, expect::bind_complete, expect::portal_desc,
+                           expect::exec})
+                expect_.push_back({x, idx});
             break;
         }
     }
     if (!encoded) {
         // Only reachable when a message exceeds the protocol limit after validation
-        // (e.g. the sum of the parameters); undo what this batch added to the cache.
-        for (auto* p : pending_) cache_.erase(p);
-        pending_.clear();
-        out.resize(out_start);
+        // (e.g. the sum of the parameters): forget what this batch added to the cache and
+        // keep the statements to close for the next pipeline.
+        cache_.drop_unconfirmed();
+        for (auto& n : closes_) cache_.close_later(std::move(n));
+        closes_.clear();
         finished_ = true;
         return failure<std::string>{"statement " + std::to_string(stmts_.size() - 1) +
                                     ": message larger than 1 GiB"};
     }
+    // Closes first (evicted or invalidated statements): nothing before them can fail, so
+    // they are never skipped by an error ("55.2.3. Extended Query").
+    expect_.insert(expect_.begin(), closes_.size(), {expect::close_complete, 0});
+    for (const auto& name : closes_) (void)append_close(out, 'S', name);
     out.append(body_);
     append_sync(out);
     expect_.push_back({expect::ready, 0});
@@ -175,13 +99,11 @@ fraiseql::result<void, std::string> query_machine::start_simple(std::string_view
     failed_ = false;
     finished_ = false;
     copy_out_ = false;
-    clear_cache_at_ready_ = false;
     invalidated_ = false;
     result_index_ = 0;
     expect_.clear();
     head_ = 0;
     stmts_.clear();
-    pending_.clear();
     return {};
 }
 
@@ -224,29 +146,20 @@ event query_machine::on_frame(const frame& f) {
         if (head_ < expect_.size()) {
             e.index = expect_[head_].index;
             if (expect_[head_].what != expect::close_complete && e.index < stmts_.size()) {
-                prepared_statement* entry = stmts_[e.index].entry;
-                const auto code = error_.code.str();
                 // The server dropped or invalidated the statement behind our back.
-                if (entry && entry->described && (code == "26000" || code == "0A000")) {
-                    if (code == "0A000") close_queue_.push_back(entry->name);
+                prepared_statement* entry = stmts_[e.index].entry;
+                if (cache_.invalidate(entry, error_.code)) {
                     invalidated_ = true;
-                    for (auto& p : pending_)
-                        if (p == entry) p = nullptr;
                     for (auto& st : stmts_)
                         if (st.entry == entry) st.entry = nullptr;
-                    cache_.erase(entry);
                 }
             }
         }
         // A statement whose Parse/Describe did not complete is not kept. Forget every
         // pointer to an erased entry so nothing later can reach freed memory.
-        for (auto* p : pending_) {
-            if (!p || p->described) continue;
-            for (auto& st : stmts_)
-                if (st.entry == p) st.entry = nullptr;
-            cache_.erase(p);
-        }
-        pending_.clear();
+        for (auto& st : stmts_)
+            if (st.entry && !st.entry->described) st.entry = nullptr;
+        cache_.drop_unconfirmed();
         return e;
     }
     case 'Z':
@@ -255,7 +168,7 @@ event query_machine::on_frame(const frame& f) {
         if (!simple_ && !failed_ && head_ + 1 != expect_.size())
             return fail_protocol("ReadyForQuery before all results arrived");
         finished_ = true;
-        if (clear_cache_at_ready_) cache_.clear();
+        cache_.end_operation();
         e.k = event::kind::ready;
         return e;
     default:
@@ -274,7 +187,7 @@ event query_machine::on_complete(const frame& f, std::size_t index) {
         if (!parse_command_complete(f.body, e.text)) return fail_protocol("malformed CommandComplete");
         // The server forgot every prepared statement: so must the cache (after this
         // operation, since statements later in the pipeline still point at entries).
-        if (e.text == "DISCARD ALL" || e.text == "DEALLOCATE ALL") clear_cache_at_ready_ = true;
+        cache_.on_command_tag(e.text);
     }
     return e;
 }

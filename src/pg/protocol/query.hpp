@@ -4,56 +4,20 @@
 /// (extended protocol, one Sync) or a simple Query, then turns each backend frame
 /// into an event for the driver (PostgreSQL docs "55.2.2. Simple Query",
 /// "55.2.3. Extended Query", "55.2.4. Pipelining").
-///
-/// Also owns the per-connection prepared-statement cache policy: statements are
-/// keyed by SQL text + parameter type OIDs, named `fq_<n>`, bounded LRU; evicted
-/// entries are closed at the start of the next pipeline (before anything can fail,
-/// so the Close is never skipped); a statement whose Parse failed is not kept;
-/// 26000/0A000 errors ("prepared statement does not exist", "cached plan must not
-/// change result type") drop the entry.
+/// The prepared-statement cache it encodes from is statement_cache.hpp (shared with libpq).
 
 #include <cstdint>
-#include <list>
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "backend.hpp"
+#include "statement_cache.hpp"
 #include "fraiseql/pg/error.hpp"
 #include "fraiseql/pg/row.hpp"
 
 namespace fraiseql::pg::protocol {
-
-struct prepared_statement {
-    std::string key;
-    std::string name;
-    std::vector<column_desc> columns;
-    bool described = false;  ///< RowDescription/NoData for the statement received
-    std::uint64_t batch = 0; ///< last pipeline that used it (pinned while in use)
-};
-
-/// Bounded LRU of prepared statements. Pointers stay valid until erase/clear.
-class statement_cache {
-public:
-    explicit statement_cache(std::size_t capacity) : capacity_(capacity) {}
-    /// Finds and marks most recently used.
-    prepared_statement* find(std::string_view key);
-    /// Least recently used entry (eviction candidate) or nullptr.
-    prepared_statement* lru() noexcept;
-    /// Inserts a new most-recently-used entry; the caller made room first.
-    prepared_statement* insert(std::string key, std::string name);
-    void erase(prepared_statement* e);
-    void clear();
-    std::size_t size() const noexcept { return list_.size(); }
-    std::size_t capacity() const noexcept { return capacity_; }
-
-private:
-    std::size_t capacity_;
-    std::list<prepared_statement> list_;
-    std::unordered_map<std::string_view, std::list<prepared_statement>::iterator> map_;
-};
 
 /// A statement of a pipeline (the sans-io mirror of pg::statement).
 struct statement_spec {
@@ -111,8 +75,8 @@ public:
     const server_message& last_notice() const noexcept { return notice_; }
 
     statement_cache& cache() noexcept { return cache_; }
-    std::uint64_t cache_hits() const noexcept { return hits_; }
-    std::uint64_t cache_misses() const noexcept { return misses_; }
+    std::uint64_t cache_hits() const noexcept { return cache_.hits(); }
+    std::uint64_t cache_misses() const noexcept { return cache_.misses(); }
 
 private:
     enum class expect : std::uint8_t {
@@ -134,18 +98,12 @@ private:
     event on_complete(const frame& f, std::size_t index);
 
     statement_cache cache_;
-    std::uint64_t batch_ = 0;
-    std::uint64_t next_name_ = 0;
-    std::uint64_t hits_ = 0;
-    std::uint64_t misses_ = 0;
-    std::vector<std::string> close_queue_; ///< invalidated statements to Close next time
+    std::vector<std::string> closes_; ///< statements to Close first in this pipeline
     std::vector<expectation> expect_;
     std::size_t head_ = 0;
     std::vector<stmt_state> stmts_;
-    std::vector<prepared_statement*> pending_; ///< parsed in this batch, not yet described
     std::vector<column_desc> columns_;        ///< unnamed statement / simple query columns
     std::string body_;
-    std::string key_;
     server_message error_;
     server_message notice_;
     std::size_t result_index_ = 0;
@@ -153,7 +111,6 @@ private:
     bool copy_out_ = false;
     bool failed_ = false;
     bool finished_ = true;
-    bool clear_cache_at_ready_ = false;
     bool invalidated_ = false;
 };
 

@@ -30,6 +30,7 @@
 #include "../protocol/frontend.hpp"
 #include "../protocol/query.hpp"
 #include "../protocol/startup.hpp"
+#include "../policy_connection.hpp"
 #include "transport.hpp"
 
 namespace fraiseql::pg::wire {
@@ -44,8 +45,6 @@ failure<error> fail_with(errc c, std::string msg, server_message m = {}) {
     return failure<error>{error{c, std::move(msg), std::move(m)}};
 }
 
-bool is_fatal(const server_message& m) { return m.severity == "FATAL" || m.severity == "PANIC"; }
-
 /// Shared with the timer's completion handler so that a late handler never touches a
 /// destroyed connection or a newer operation. The handler runs on the connection's
 /// executor, which may be a multi-threaded io_context: it can run on another thread at
@@ -58,45 +57,42 @@ struct watchdog_state {
     std::atomic<bool> fired{false};
 };
 
-/// Sends a CancelRequest on a fresh plain connection and waits until the server closes
-/// it (by then the postmaster has signalled the backend), bounded by `limit`.
+/// Connects, writes the CancelRequest `msg` and reads until the server closes (by then the
+/// postmaster has signalled the backend). `msg` outlives the coroutine (the caller's frame).
+template <class Socket>
+asio::awaitable<void> cancel_exchange(Socket s, typename Socket::endpoint_type to,
+                                      const std::string& msg) {
+    char sink[16];
+    auto [ec] = co_await s.async_connect(to, use_tuple);
+    if (ec) co_return;
+    auto [wec, wn] = co_await asio::async_write(s, asio::buffer(msg), use_tuple);
+    if (wec) co_return;
+    for (;;) {
+        auto [rec, rn] = co_await s.async_read_some(asio::buffer(sink), use_tuple);
+        if (rec) co_return;
+    }
+}
+
+/// Sends a CancelRequest on a fresh plain connection ("55.2.8. Canceling Requests in
+/// Progress"), bounded by `limit`.
 asio::awaitable<void> send_cancel_request(cancel_target target, std::int32_t pid,
                                           std::int32_t secret,
                                           std::chrono::milliseconds limit) {
     using namespace asio::experimental::awaitable_operators;
+    using local = asio::local::stream_protocol;
     auto ex = co_await asio::this_coro::executor;
     std::string msg;
     proto::append_cancel_request(msg, pid, secret);
-    auto exchange = [&]() -> asio::awaitable<void> {
-        char sink[16];
-        if (target.unix_socket) {
-            asio::local::stream_protocol::socket s(ex);
-            auto [ec] = co_await s.async_connect(
-                asio::local::stream_protocol::endpoint(target.path), use_tuple);
-            if (ec) co_return;
-            auto [wec, wn] = co_await asio::async_write(s, asio::buffer(msg), use_tuple);
-            if (wec) co_return;
-            for (;;) {
-                auto [rec, rn] = co_await s.async_read_some(asio::buffer(sink), use_tuple);
-                if (rec) co_return;
-            }
-        } else {
-            asio::ip::tcp::socket s(ex);
-            auto [ec] = co_await s.async_connect(target.tcp, use_tuple);
-            if (ec) co_return;
-            auto [wec, wn] = co_await asio::async_write(s, asio::buffer(msg), use_tuple);
-            if (wec) co_return;
-            for (;;) {
-                auto [rec, rn] = co_await s.async_read_some(asio::buffer(sink), use_tuple);
-                if (rec) co_return;
-            }
-        }
-    };
     asio::steady_timer timer(ex, limit);
-    co_await (exchange() || timer.async_wait(use_tuple));
+    if (target.unix_socket)
+        co_await (cancel_exchange(local::socket(ex), local::endpoint(target.path), msg) ||
+                  timer.async_wait(use_tuple));
+    else
+        co_await (cancel_exchange(asio::ip::tcp::socket(ex), target.tcp, msg) ||
+                  timer.async_wait(use_tuple));
 }
 
-class native_connection final : public connection {
+class native_connection final : public detail::policy_connection {
 public:
     native_connection(asio::any_io_executor ex, std::shared_ptr<const native_config> cfg)
         : ex_(ex), cfg_(std::move(cfg)), t_(ex), timer_(ex),
@@ -117,44 +113,33 @@ public:
 
     asio::awaitable<result<void>> open(deadline dl);
 
-    asio::awaitable<result<void>> run(std::span<const statement> statements,
-                                      deadline dl) override;
-    asio::awaitable<result<void>> simple_query(std::string_view sql, deadline dl,
-                                               row_sink* sink) override;
-
-    bool broken() const noexcept override {
-        if (broken_ || in_flight_ || cancel_requested_) return true;
-        // Idle: the server has nothing to say unless it is closing the session (FATAL
-        // 57P01 after pg_terminate_backend or a shutdown, then EOF). A zero-timeout poll
-        // notices without a round trip, so the pool drops such a connection instead of
-        // handing it out (libpq does the same, see libpq_connection::broken).
-        if (t_.closed_by_peer()) return broken_ = true;
-        return tx_status_ != 'I';
-    }
-    transaction_state transaction_status() const noexcept override {
-        if (broken_ || in_flight_) return transaction_state::unknown;
-        switch (tx_status_) {
-        case 'I': return transaction_state::idle;
-        case 'T': return transaction_state::in_transaction;
-        case 'E': return transaction_state::failed;
-        default: return transaction_state::unknown;
-        }
-    }
     std::string parameter(std::string_view name) const override {
         auto it = params_.find(name);
         return it == params_.end() ? std::string() : it->second;
     }
     std::int32_t backend_pid() const noexcept override { return pid_; }
-    void cancel() noexcept override {
+    std::string_view backend_name() const noexcept override { return "native"; }
+
+protected:
+    // Plain functions, not coroutines: a request costs no extra coroutine frame here.
+    asio::awaitable<detail::exchange> send_pipeline(std::span<const statement> statements,
+                                                    deadline dl) override {
+        return execute(statements, nullptr, dl, false, {});
+    }
+    asio::awaitable<detail::exchange> send_simple(std::string_view sql, row_sink* sink,
+                                                  deadline dl) override {
+        return execute({}, sink, dl, true, sql);
+    }
+    char last_status() const noexcept override { return tx_status_; }
+    bool closed_by_peer() const noexcept override { return t_.closed_by_peer(); }
+    void interrupt() noexcept override {
         // Acts like the watchdog firing (see the top of this file), so the operation takes
         // the deadline path: CancelRequest, drain to ReadyForQuery within the grace period.
-        cancel_requested_ = true;
         std::lock_guard lock(wd_->m);
         wd_->fired = true;
         if (wd_->t) wd_->t->cancel();
     }
-    const connection_stats& stats() const noexcept override { return stats_; }
-    std::string_view backend_name() const noexcept override { return "native"; }
+
 
 private:
     enum class abort_reason : std::uint8_t { none, timeout, cancelled };
@@ -188,25 +173,28 @@ private:
         }
         timer_.cancel();
     }
-    /// Sends the ROLLBACK asked for by request_rollback() (see connection.hpp).
-    asio::awaitable<result<void>> settle(deadline dl);
-
     /// Makes room for a message of `need` bytes (from the decoder) and reads more.
     asio::awaitable<error_code> read_more(std::size_t need);
-    asio::awaitable<result<void>> execute(std::span<const statement> stmts, row_sink* simple,
-                                          deadline dl, bool is_simple);
+    /// Encodes the operation (a pipeline, or the simple query `sql`), sends it and reads
+    /// its results to ReadyForQuery.
+    asio::awaitable<detail::exchange> execute(std::span<const statement> stmts,
+                                              row_sink* simple, deadline dl, bool is_simple,
+                                              std::string_view sql);
     asio::awaitable<bool> flush_rows(row_sink* sink);
     asio::awaitable<void> cancel_on_server() {
         co_await send_cancel_request(t_.target(), pid_, secret_,
                                      std::chrono::milliseconds(1000));
     }
-    failure<error> lost(const error_code& ec, const server_message* fatal) {
+    /// The session is gone (the policy adds the server's reason after a FATAL error).
+    detail::exchange lost(const error_code& ec) {
         broken_ = true;
         disarm();
-        if (fatal)
-            return fail_with(errc::connection_lost, "server closed the connection: " +
-                                                        fatal->message, *fatal);
-        return fail_with(errc::connection_lost, "connection lost: " + ec.message());
+        return detail::exchange::failed(errc::connection_lost, "connection lost: " + ec.message());
+    }
+    detail::exchange broke(errc c, std::string msg) {
+        broken_ = true;
+        end_operation();
+        return detail::exchange::failed(c, std::move(msg));
     }
     void end_operation() {
         disarm();
@@ -235,17 +223,9 @@ private:
     std::vector<row_view> rows_;
 
     std::map<std::string, std::string, std::less<>> params_;
-    connection_stats stats_;
     std::int32_t pid_ = 0;
     std::int32_t secret_ = 0;
     char tx_status_ = 'I';
-    mutable bool broken_ = false; ///< also set by broken() when the server closed the session
-    bool in_flight_ = false;
-    /// Set by cancel(), never cleared: the connection is not reused (connection::cancel).
-    std::atomic<bool> cancel_requested_{false};
-    /// Set by execute(): the pipeline failed only because its first statement's cached
-    /// plan was invalidated, before anything ran or reached a sink (see connection::run).
-    bool retry_fresh_ = false;
 };
 
 asio::awaitable<error_code> native_connection::read_more(std::size_t need) {
@@ -290,32 +270,32 @@ asio::awaitable<result<void>> native_connection::open(deadline dl) {
     arm(dl);
     const std::string where = ci.is_unix_socket() ? ci.unix_socket_path()
                                                   : ci.host + ":" + std::to_string(ci.port);
-    auto timed_out = [&] {
+    // Every failure leaves the connection unusable (it is then destroyed).
+    auto give_up = [&](auto&&... e) {
         broken_ = true;
         disarm();
-        return fail_with(errc::timeout, "connecting to " + where + ": deadline expired");
+        if constexpr (sizeof...(e) == 1) return failure<error>{error(std::move(e)...)};
+        else return fail_with(std::forward<decltype(e)>(e)...);
+    };
+    auto timed_out = [&] {
+        return give_up(errc::timeout, "connecting to " + where + ": deadline expired");
     };
     if (auto ec = co_await t_.connect(ci)) {
         if (wd_->fired) co_return timed_out();
-        broken_ = true;
-        disarm();
-        co_return fail_with(errc::connection_failed,
+        co_return give_up(errc::connection_failed,
                             "cannot connect to " + where + ": " + ec.message());
     }
 
     // TLS negotiation ("55.2.10. SSL Session Encryption"). `allow` is treated as
     // plain-only (no retry with TLS). Unix sockets never use TLS, like libpq.
     if (t_.is_tcp() && ci.sslmode >= ssl_mode::prefer) {
-        if (!cfg_->tls_setup_error.empty()) {
-            broken_ = true;
-            disarm();
-            co_return fail_with(errc::tls_error, cfg_->tls_setup_error);
-        }
+        if (!cfg_->tls_setup_error.empty())
+            co_return give_up(errc::tls_error, cfg_->tls_setup_error);
         out_.clear();
         proto::append_ssl_request(out_);
         if (auto ec = co_await t_.write(asio::buffer(out_))) {
             if (wd_->fired) co_return timed_out();
-            co_return lost(ec, nullptr);
+            co_return give_up(errc::connection_lost, "connection lost: " + ec.message());
         }
         // Exactly one byte: anything the server sent after 'S' and before the TLS
         // handshake must not be trusted (CVE-2021-23222), so it is never buffered.
@@ -323,28 +303,23 @@ asio::awaitable<result<void>> native_connection::open(deadline dl) {
         auto [ec, n] = co_await t_.read_some(asio::buffer(&answer, 1));
         if (ec || n != 1) {
             if (wd_->fired) co_return timed_out();
-            co_return lost(ec ? ec : asio::error::eof, nullptr);
+            co_return give_up(errc::connection_lost,
+                              "connection lost: " + (ec ? ec : asio::error::eof).message());
         }
         if (answer == 'S') {
             if (auto hec = co_await t_.handshake(*cfg_->tls, ci)) {
                 if (wd_->fired) co_return timed_out();
-                broken_ = true;
-                disarm();
-                co_return fail_with(errc::tls_error,
+                co_return give_up(errc::tls_error,
                                     "TLS handshake with " + where + " failed: " + hec.message());
             }
         } else if (answer == 'N') {
             if (ci.sslmode >= ssl_mode::require) {
-                broken_ = true;
-                disarm();
-                co_return fail_with(errc::tls_error, "server " + where +
+                co_return give_up(errc::tls_error, "server " + where +
                                                          " does not support TLS, sslmode=" +
                                                          std::string(to_string(ci.sslmode)));
             }
         } else {
-            broken_ = true;
-            disarm();
-            co_return fail_with(errc::protocol_error,
+            co_return give_up(errc::protocol_error,
                                 "unexpected answer to SSLRequest from " + where);
         }
     }
@@ -360,28 +335,20 @@ asio::awaitable<result<void>> native_connection::open(deadline dl) {
     so.channel_binding = static_cast<proto::channel_binding_mode>(ci.channel_binding);
     proto::startup_machine sm(std::move(so));
     out_.clear();
-    if (auto r = sm.startup_message(out_); !r) {
-        broken_ = true;
-        disarm();
-        co_return failure<error>{std::move(r).error()};
-    }
+    if (auto r = sm.startup_message(out_); !r)
+        co_return give_up(std::move(r).error());
     if (auto ec = co_await t_.write(asio::buffer(out_))) {
         if (wd_->fired) co_return timed_out();
-        co_return lost(ec, nullptr);
+        co_return give_up(errc::connection_lost, "connection lost: " + ec.message());
     }
     for (;;) {
         auto d = proto::decode({buf_.data() + begin_, end_ - begin_});
-        if (d.status == proto::decode_status::error) {
-            broken_ = true;
-            disarm();
-            co_return fail_with(errc::protocol_error, std::string("during startup: ") + d.error);
-        }
+        if (d.status == proto::decode_status::error)
+            co_return give_up(errc::protocol_error, std::string("during startup: ") + d.error);
         if (d.status == proto::decode_status::need_more) {
             if (auto ec = co_await read_more(d.needed)) {
                 if (wd_->fired) co_return timed_out();
-                broken_ = true;
-                disarm();
-                co_return fail_with(errc::connection_failed,
+                co_return give_up(errc::connection_failed,
                                     "server " + where + " closed the connection during "
                                     "startup: " + ec.message());
             }
@@ -390,15 +357,12 @@ asio::awaitable<result<void>> native_connection::open(deadline dl) {
         begin_ += d.consumed;
         out_.clear();
         auto step = sm.on_frame(d.msg, out_);
-        if (step == proto::startup_machine::step::failed) {
-            broken_ = true;
-            disarm();
-            co_return failure<error>{sm.failure()};
-        }
+        if (step == proto::startup_machine::step::failed)
+            co_return give_up(sm.failure());
         if (step == proto::startup_machine::step::write) {
             if (auto ec = co_await t_.write(asio::buffer(out_))) {
                 if (wd_->fired) co_return timed_out();
-                co_return lost(ec, nullptr);
+                co_return give_up(errc::connection_lost, "connection lost: " + ec.message());
             }
         }
         if (step == proto::startup_machine::step::done) break;
@@ -413,62 +377,29 @@ asio::awaitable<result<void>> native_connection::open(deadline dl) {
     co_return result<void>{};
 }
 
-asio::awaitable<result<void>> native_connection::settle(deadline dl) {
-    if (!take_rollback_request() || tx_status_ == 'I') co_return result<void>{};
+asio::awaitable<detail::exchange> native_connection::execute(std::span<const statement> stmts,
+                                                             row_sink* simple, deadline dl,
+                                                             bool is_simple, std::string_view sql) {
     out_.clear();
-    (void)qm_.start_simple("ROLLBACK", out_);
-    co_return co_await execute({}, nullptr, dl, true);
-}
-
-asio::awaitable<result<void>> native_connection::run(std::span<const statement> statements,
-                                                     deadline dl) {
-    if (cancel_requested_) co_return fail_with(errc::cancelled, "the operation was cancelled");
-    if (broken_) co_return fail_with(errc::connection_lost, "connection is broken");
-    if (in_flight_) co_return fail_with(errc::protocol_error, "connection already in use");
-    // settle() is a coroutine (a frame and a resumption): only enter it when there is
-    // something to settle, which is rare.
-    if (rollback_requested())
-        if (auto r = co_await settle(dl); !r) co_return r;
-    if (statements.empty()) co_return result<void>{};
-    specs_.clear();
-    for (const auto& s : statements)
-        specs_.push_back(proto::statement_spec{s.sql, s.params, s.result_format, s.cache});
-    for (int attempt = 0;; ++attempt) {
-        out_.clear();
-        auto hits = qm_.cache_hits(), misses = qm_.cache_misses();
+    if (is_simple) {
+        if (auto r = qm_.start_simple(sql, out_); !r) // nothing was sent
+            co_return detail::exchange::failed(errc::server_error, std::move(r).error());
+    } else {
+        specs_.clear();
+        for (const auto& s : stmts)
+            specs_.push_back(proto::statement_spec{s.sql, s.params, s.result_format, s.cache});
+        const auto hits = qm_.cache_hits(), misses = qm_.cache_misses();
         if (auto r = qm_.start_pipeline(specs_, out_); !r)
-            co_return fail_with(errc::server_error, r.error()); // nothing was sent
+            co_return detail::exchange::failed(errc::server_error, std::move(r).error());
         stats_.prepared_cache_hits += qm_.cache_hits() - hits;
         stats_.prepared_cache_misses += qm_.cache_misses() - misses;
-        auto r = co_await execute(statements, nullptr, dl, false);
-        // Once: a second invalidation of a statement prepared a moment ago is reported.
-        if (!r && retry_fresh_ && attempt == 0 && clock::now() < dl) continue;
-        co_return r;
     }
-}
-
-asio::awaitable<result<void>> native_connection::simple_query(std::string_view sql, deadline dl,
-                                                              row_sink* sink) {
-    if (cancel_requested_) co_return fail_with(errc::cancelled, "the operation was cancelled");
-    if (broken_) co_return fail_with(errc::connection_lost, "connection is broken");
-    if (in_flight_) co_return fail_with(errc::protocol_error, "connection already in use");
-    if (rollback_requested())
-        if (auto r = co_await settle(dl); !r) co_return r;
-    out_.clear();
-    if (auto r = qm_.start_simple(sql, out_); !r) co_return fail_with(errc::server_error, r.error());
-    co_return co_await execute({}, sink, dl, true);
-}
-
-asio::awaitable<result<void>> native_connection::execute(std::span<const statement> stmts,
-                                                         row_sink* simple, deadline dl,
-                                                         bool is_simple) {
     // The sink of statement / result set `i` (simple queries have one for all).
     auto sink_for = [&](std::size_t i) -> row_sink* {
         if (is_simple) return simple;
         return i < stmts.size() ? stmts[i].sink : nullptr;
     };
     in_flight_ = true;
-    retry_fresh_ = false;
     arm(dl);
     if (cancel_requested_) wd_->fired = true; // cancel() came before arm() reset the flag
     const auto grace = cfg_->options.cancel_grace;
@@ -495,16 +426,24 @@ asio::awaitable<result<void>> native_connection::execute(std::span<const stateme
             broken_ = true;
             co_await cancel_on_server();
             end_operation();
-            if (cancel_requested_)
-                co_return fail_with(errc::cancelled, "cancelled while sending the request");
-            co_return fail_with(errc::timeout, "deadline expired while sending the request");
+            detail::exchange x;
+            x.failure = detail::send_interrupted(cancel_requested_);
+            co_return x;
         }
-        co_return lost(ec, nullptr);
+        co_return lost(ec);
     }
 
     row_sink* row_target = nullptr; // sink of the rows collected in fields_/marks_
     std::optional<server_message> first_error;
-    bool fatal = false;
+    // The server's CancelRequest path gives up: the stream is out of step.
+    auto stuck = [&] {
+        broken_ = true;
+        end_operation();
+        detail::exchange x;
+        x.failure = detail::no_resync(reason == abort_reason::cancelled ? errc::cancelled
+                                                                         : errc::timeout);
+        return x;
+    };
     fields_.clear();
     marks_.clear();
 
@@ -517,11 +456,8 @@ asio::awaitable<result<void>> native_connection::execute(std::span<const stateme
                 need = d.needed;
                 break;
             }
-            if (d.status == proto::decode_status::error) {
-                broken_ = true;
-                end_operation();
-                co_return fail_with(errc::protocol_error, d.error);
-            }
+            if (d.status == proto::decode_status::error)
+                co_return broke(errc::protocol_error, d.error);
             begin_ += d.consumed; // the bytes stay in place until the next read_more
             const proto::event ev = qm_.on_frame(d.msg);
             using k = proto::event::kind;
@@ -529,11 +465,8 @@ asio::awaitable<result<void>> native_connection::execute(std::span<const stateme
                 row_sink* s = sink_for(ev.index);
                 if (reason != abort_reason::none || !s) continue;
                 const auto first = fields_.size();
-                if (!proto::parse_data_row(ev.text, fields_)) {
-                    broken_ = true;
-                    end_operation();
-                    co_return fail_with(errc::protocol_error, "malformed DataRow");
-                }
+                if (!proto::parse_data_row(ev.text, fields_))
+                    co_return broke(errc::protocol_error, "malformed DataRow");
                 marks_.emplace_back(static_cast<std::uint32_t>(first),
                                     static_cast<std::uint32_t>(fields_.size() - first));
                 row_target = s;
@@ -560,7 +493,6 @@ asio::awaitable<result<void>> native_connection::execute(std::span<const stateme
                     first_error = qm_.last_error();
                     error_index = ev.index;
                 }
-                fatal = fatal || is_fatal(qm_.last_error());
                 break;
             case k::notice:
                 if (cfg_->options.on_notice) cfg_->options.on_notice(qm_.last_notice());
@@ -578,8 +510,7 @@ asio::awaitable<result<void>> native_connection::execute(std::span<const stateme
                 std::string fail_msg;
                 (void)proto::append_copy_fail(fail_msg, "COPY FROM STDIN is not supported by "
                                                         "the FraiseQL driver");
-                if (auto ec = co_await t_.write(asio::buffer(fail_msg)))
-                    co_return lost(ec, nullptr);
+                if (auto ec = co_await t_.write(asio::buffer(fail_msg))) co_return lost(ec);
                 break;
             }
             case k::ready:
@@ -587,9 +518,7 @@ asio::awaitable<result<void>> native_connection::execute(std::span<const stateme
                 ready = true;
                 break;
             case k::protocol_error:
-                broken_ = true;
-                end_operation();
-                co_return fail_with(errc::protocol_error, std::string(ev.text));
+                co_return broke(errc::protocol_error, std::string(ev.text));
             case k::none:
             case k::row:
                 break;
@@ -602,58 +531,30 @@ asio::awaitable<result<void>> native_connection::execute(std::span<const stateme
         }
         if (wd_->fired) {
             // Fired while the sink was being awaited (no read pending to abort).
-            if (cancel_sent) {
-                broken_ = true;
-                end_operation();
-                co_return fail_with(reason == abort_reason::cancelled ? errc::cancelled
-                                                                       : errc::timeout,
-                                    "server did not resynchronise after a CancelRequest");
-            }
+            if (cancel_sent) co_return stuck();
             co_await start_cancel(expiry_reason());
         }
         if (auto ec = co_await read_more(need)) {
             if (ec == asio::error::operation_aborted && wd_->fired) {
-                if (cancel_sent) {
-                    broken_ = true;
-                    end_operation();
-                    co_return fail_with(reason == abort_reason::cancelled ? errc::cancelled
-                                                                           : errc::timeout,
-                                        "server did not resynchronise after a CancelRequest");
-                }
+                if (cancel_sent) co_return stuck();
                 co_await start_cancel(expiry_reason());
                 continue;
             }
-            auto r = lost(ec, fatal && first_error ? &*first_error : nullptr);
+            auto x = lost(ec);
+            x.first_error = std::move(first_error); // a FATAL error explains the hang-up
             end_operation();
-            co_return r;
+            co_return x;
         }
     }
     end_operation();
-    if (fatal) {
-        // The server ends the session after a FATAL error (e.g. 57P01 admin_shutdown).
-        broken_ = true;
-        co_return fail_with(errc::connection_lost,
-                            "server closed the connection: " + first_error->message,
-                            *first_error);
-    }
-    if (reason == abort_reason::timeout)
-        co_return fail_with(errc::timeout, "deadline expired; the statement was cancelled",
-                            first_error ? *first_error : server_message{});
-    if (reason == abort_reason::cancelled)
-        co_return fail_with(errc::cancelled, cancel_requested_
-                                                 ? "the operation was cancelled"
-                                                 : "the consumer abandoned the result");
-    if (first_error && !is_simple && error_index == 0 && !delivered && tx_status_ == 'I' &&
-        qm_.invalidated_statement())
-        retry_fresh_ = true;
-    if (first_error) {
-        // 57014 without a cancel of ours: someone cancelled the backend (pg_cancel_backend).
-        errc c = first_error->code == sqlstate::query_canceled() ? errc::cancelled
-                                                                 : errc::server_error;
-        std::string msg = first_error->severity + ": " + first_error->message;
-        co_return fail_with(c, std::move(msg), std::move(*first_error));
-    }
-    co_return result<void>{};
+    detail::exchange x;
+    x.first_error = std::move(first_error);
+    x.error_index = error_index;
+    x.delivered = delivered;
+    x.invalidated = qm_.invalidated_statement();
+    if (reason != abort_reason::none)
+        x.aborted = reason == abort_reason::timeout ? errc::timeout : errc::cancelled;
+    co_return x;
 }
 
 } // namespace
