@@ -56,6 +56,20 @@ document_resolver::document_resolver(const graphql::schema& s, const config& cfg
     : schema_(s), cfg_(cfg), m_(m), operations_(cfg.plan_cache_size),
       spellings_(cfg.plan_cache_size) {}
 
+namespace {
+
+// GraphQL-over-HTTP §"GET": GET may only run queries (405 otherwise).
+std::optional<refusal> get_rule(const request& req, graphql::operation_kind kind) {
+    if (!req.via_get || kind == graphql::operation_kind::query) return std::nullopt;
+    refusal r = refusal::of(error::at("Only queries can be sent with GET; use POST for mutations.",
+                                      {}, graphql::code::bad_user_input),
+                            405);
+    r.mutation_over_get = true;
+    return r;
+}
+
+} // namespace
+
 fraiseql::result<resolved_document, refusal> document_resolver::resolve(request& req) {
     resolved_document out;
     // The key needs the lexer only; a text it cannot normalise (a lexical error, over the
@@ -86,6 +100,10 @@ fraiseql::result<resolved_document, refusal> document_resolver::resolve(request&
                 "Syntax Error: " + parsed.error().message,
                 {parsed.error().line, parsed.error().column}, graphql::code::parse_failed)})};
         auto doc = std::make_shared<const graphql::document>(std::move(*parsed));
+        // The GET rule as soon as the operation's kind is known: a mutation sent with GET is
+        // 405 whether or not it would also fail validation or a limit.
+        if (auto kind = graphql::selected_operation_kind(*doc, req.operation_name))
+            if (auto r = get_rule(req, *kind)) return failure{std::move(*r)};
         // product.md §9: the fragment expansion is counted (linear, memoised) before any
         // rule walks the document, so a fragment bomb costs what its text costs.
         if (auto e = graphql::check_expansion(*doc, req.operation_name, {cfg_.max_fields, 64}))
@@ -108,16 +126,7 @@ fraiseql::result<resolved_document, refusal> document_resolver::resolve(request&
         }
         out.entry = std::move(fresh);
     }
-    // GraphQL-over-HTTP §"GET": GET may only run queries, whether the operation came
-    // from the cache or was prepared just now.
-    if (req.via_get && graphql::prepared_kind(*out.entry->op) != graphql::operation_kind::query) {
-        refusal r = refusal::of(
-            error::at("Only queries can be sent with GET; use POST for mutations.", {},
-                      graphql::code::bad_user_input),
-            405);
-        r.mutation_over_get = true;
-        return failure{std::move(r)};
-    }
+    if (auto r = get_rule(req, graphql::prepared_kind(*out.entry->op))) return failure{std::move(*r)};
     return out;
 }
 

@@ -116,6 +116,12 @@ TEST_F(document_resolver_test, a_mutation_over_get_is_405_whether_cached_or_not)
     EXPECT_GE(m_.plan_cache_hits.load(), 1u);
     auto query = make(doc, true, "Q");
     EXPECT_TRUE(d.resolve(query)) << "a query of the same document may use GET";
+    // Refused for the method before anything is validated: an invalid mutation is 405 too.
+    auto invalid = make("mutation { nope }", true);
+    auto c = d.resolve(invalid);
+    ASSERT_FALSE(c);
+    EXPECT_EQ(c.error().status, 405u);
+    EXPECT_TRUE(c.error().mutation_over_get);
 }
 
 TEST_F(document_resolver_test, no_cache_when_its_size_is_zero_or_the_document_is_large) {
