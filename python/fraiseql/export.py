@@ -469,11 +469,6 @@ class _Exporter:
                 return self.refuse(src, f"{where} filters {k}={v!r}, a constant: the SDL cannot "
                                         "fix a filter on a root field yet; move it into a view",
                                    call.line)
-            if not single:
-                return self.refuse(src, f"{where} binds argument '{v.name}' to an equality "
-                                        f"filter on '{k}' of a list: the SDL has no bound "
-                                        "arguments on list fields yet; clients pass where: {"
-                                        f"{to_camel(k)}: {{eq: ...}}}}", call.line)
             if v.name != k:
                 return self.refuse(src, f"{where} passes argument '{v.name}' as filter '{k}': "
                                         "name the parameter as the field", call.line)
@@ -484,6 +479,20 @@ class _Exporter:
             return self.refuse(src, f"{where} has parameters the database call does not use "
                                     f"({', '.join(unused)}): custom Python", call.line)
         hints = typing.get_type_hints(fn) if True else {}
+        if not single:
+            # Bound arguments of a list (docs/filtering.md): an equality filter when given,
+            # nothing when omitted — 1.x's `find(view, status=status)` with status=None.
+            bound = [k for k, v in call.kwargs.items() if isinstance(v, recording.Arg)
+                     and k not in ("where", "order_by", "limit", "offset")]
+            for p in bound:
+                sdl = self.sdl_type(hints.get(p, str), src, f"{where} argument '{p}'", True)
+                if sdl is None:
+                    return
+                args_sdl.append(f"{to_camel(p)}: {sdl.rstrip('!')}")
+            if bound:
+                print(f"{_loc(src, call.line)}: note: {where}: {', '.join(bound)} filter(s) "
+                      "the list by equality when given, not when omitted or null",
+                      file=sys.stderr)
         if single:
             for p in params:
                 sdl = self.sdl_type(hints.get(p, str), src, f"{where} argument '{p}'", True)

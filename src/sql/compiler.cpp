@@ -83,6 +83,18 @@ compile_root_query(const graphql::schema& s, const graphql::field_plan& field,
         out.kind = fd.root == graphql::field_def::root_kind::connection ? root_query::shape::connection
                                                                         : root_query::shape::list;
         if (const auto* w = field.arg("where"); w && !w->is_null()) where = wb.where(*node, *w);
+        // Bound arguments (docs/filtering.md "Defaults on root fields"): any other argument of
+        // a list field names a field of the node and, when given, is an equality filter ANDed
+        // with `where`; omitted or null, it filters nothing.
+        for (const auto& [name, v] : field.args) {
+            if (v.is_null() || name == "where" || name == "orderBy" || name == "limit" ||
+                name == "offset")
+                continue;
+            if (const auto* f = node->find_field(name)) {
+                const std::string eq = wb.equality(*f, v);
+                where = where.empty() ? eq : "(" + where + ") AND " + eq;
+            }
+        }
         if (const auto* ob = field.arg("orderBy"); ob && !ob->is_null()) order = wb.order_by(*node, *ob);
         std::int64_t limit = opts.max_page_size;
         if (const auto* l = field.arg("limit"); l && !l->is_null()) {

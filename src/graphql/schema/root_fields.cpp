@@ -112,6 +112,20 @@ void builder::generate_root_fields() {
                                     "Sort keys, most significant first."));
             if (!f.find_arg("limit")) f.args.push_back(in("limit", N("Int"), "At most this many (capped by max_page_size)."));
             if (!f.find_arg("offset")) f.args.push_back(in("offset", N("Int"), "Skip this many."));
+            for (const auto& a : f.args) {
+                if (a.name == "where" || a.name == "orderBy" || a.name == "limit" ||
+                    a.name == "offset")
+                    continue;
+                const field_def* target = vt->find_field(a.name);
+                const type_def* tt = target ? s->find_type(target->type.name) : nullptr;
+                if (!tt || target->type.is_list() ||
+                    (tt->kind != named_kind::scalar && tt->kind != named_kind::enum_))
+                    fail("Argument \"" + a.name + "\" of root list field \"" + f.name +
+                             "\" is not a scalar field of \"" + vt->name +
+                             "\" (a list field's own arguments are equality filters on the "
+                             "field of that name, besides where, orderBy, limit and offset).",
+                         a.loc);
+            }
             if (opts.generate_connections) {
                 std::string cname = f.name + "Connection";
                 if (!q->find_field(cname)) {

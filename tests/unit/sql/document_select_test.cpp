@@ -34,6 +34,8 @@ type Query {
   notes: [Note!]! @view(name: "app.v_note")
   note(id: ID!): Note @view(name: "app.v_note")
   archived: [Doc!]! @view(name: "v_doc_archive")
+  "By first name and title, each optional: bound arguments."
+  byName(firstName: String, title: String): [Doc!]! @view(name: "v_doc")
   "Newest first unless the client orders otherwise; only documents with a title by default."
   recent(orderBy: [DocOrderByInput!] = [{firstName: DESC}, {id: ASC}],
          where: DocWhereInput = {title: {isnull: false}}, limit: Int = 5): [Doc!]!
@@ -267,6 +269,31 @@ type Query { docs(orderBy: [DocOrderByInput!] = [{title: SIDEWAYS}]): [Doc!]! }
 )GQL");
     ASSERT_FALSE(bad_order);
     EXPECT_NE(bad_order.error().front().message.find("orderBy"), std::string::npos);
+}
+
+// A list field's own arguments are equality filters on the fields of those names, ANDed with
+// `where` when given, nothing when omitted (docs/filtering.md "Bound arguments").
+TEST_F(document_select_test, bound_arguments_of_a_list_filter_when_given) {
+    const auto none = sql("{ byName { id } }");
+    EXPECT_EQ(none.find("WHERE"), std::string::npos) << none;
+    const auto one = sql("{ byName(firstName: \"Ada\") { id } }");
+    EXPECT_NE(one.find("WHERE t.\"data\" @> jsonb_build_object('first_name', $1::text)"),
+              std::string::npos) << one;
+    const auto both = sql("{ byName(firstName: \"Ada\", title: null, where: {id: {eq: \"7\"}}) { id } }");
+    EXPECT_NE(both.find("AND t.\"data\" @> jsonb_build_object('first_name'"), std::string::npos) << both;
+    EXPECT_EQ(both.find("headline"), std::string::npos) << "a null bound argument filters nothing";
+}
+
+TEST(root_field_defaults, a_list_argument_that_is_no_scalar_field_is_refused) {
+    auto r = graphql::build_schema(R"GQL(
+type Doc @view(name: "v_doc") { id: ID! tags: [String!] }
+type Query { docs(nope: Int, tags: String): [Doc!]! }
+)GQL");
+    ASSERT_FALSE(r);
+    ASSERT_EQ(r.error().size(), 2u);
+    EXPECT_NE(r.error()[0].message.find("Argument \"nope\" of root list field \"docs\" is not a "
+                                        "scalar field of \"Doc\""), std::string::npos);
+    EXPECT_NE(r.error()[1].message.find("\"tags\""), std::string::npos);
 }
 
 } // namespace
