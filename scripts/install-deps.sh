@@ -28,6 +28,8 @@ packages=(
     # Replication topology tests (tools/pg-test-topology.sh): the transaction-mode pooler.
     pgbouncer
     gnuplot-nox python3 procps
+    # `pip install ./python` offline (tests/python: python.pip_install).
+    python3-pip python3-setuptools python3-wheel
     # Packaging and installation tests (tests/package): the man page, the .deb's Depends
     # (dpkg-shlibdeps), lintian, `man`, `systemd-analyze verify`, the headless-browser test.
     help2man dpkg-dev lintian man-db systemd chromium adduser
