@@ -174,14 +174,20 @@ TEST_P(budgets_e2e, a_large_document_does_not_delay_small_queries) {
     const std::string heavy = body_of(large_valid_document());
     ASSERT_GT(heavy.size(), 450'000u);
     // The large document is valid and answered (no user has such an age: empty list).
+    // Its cost is the least CPU of three answers: on a machine busy with other work the
+    // process's CPU time also counts cache and frequency effects of the neighbours, which only
+    // ever add; a document that costs more than the budget exceeds it every time.
     {
-        const double cpu0 = process_cpu_ms(pid());
-        auto r = post_graphql(port(), heavy);
-        const double cpu = process_cpu_ms(pid()) - cpu0;
-        ASSERT_EQ(r.status, 200) << r.body.substr(0, 300);
-        EXPECT_EQ(r.body, R"({"data":{"users":[]}})");
+        double cpu = 1e9;
+        for (int i = 0; i < 3; ++i) {
+            const double cpu0 = process_cpu_ms(pid());
+            auto r = post_graphql(port(), heavy);
+            cpu = std::min(cpu, process_cpu_ms(pid()) - cpu0);
+            ASSERT_EQ(r.status, 200) << r.body.substr(0, 300);
+            EXPECT_EQ(r.body, R"({"data":{"users":[]}})");
+        }
         EXPECT_LT(cpu, 250.0) << "server CPU ms for a " << heavy.size() << "-byte document";
-        std::printf("large document: %zu bytes, %.0f ms server CPU\n", heavy.size(), cpu);
+        std::printf("large document: %zu bytes, %.0f ms server CPU (least of 3)\n", heavy.size(), cpu);
     }
     // The small queries' latency alone (the machine's own noise), then beside two clients
     // that send the large document back to back.
