@@ -91,7 +91,14 @@ asio::awaitable<wait_result> wait_fd(stream_descriptor& sd, bool readable, bool 
     co_return ec ? wait_result::failed : wait_result::ready;
 }
 
-void discard_notice(void*, const PGresult*) {}
+/// Notices are not surfaced, with one exception: a FATAL or PANIC that arrives while the
+/// session is idle (57P01 after pg_terminate_backend, a shutdown) reaches libpq as a notice —
+/// it is recorded so that closed_by_peer() sees the session is over before the hang-up does.
+void note_fatal_notice(void* arg, const PGresult* r) {
+    const char* sev = PQresultErrorField(r, PG_DIAG_SEVERITY_NONLOCALIZED);
+    if (sev && (std::strcmp(sev, "FATAL") == 0 || std::strcmp(sev, "PANIC") == 0))
+        *static_cast<bool*>(arg) = true;
+}
 
 std::string trim(std::string s) {
     while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
@@ -235,6 +242,7 @@ libpq_connection::libpq_connection(asio::any_io_executor ex, PGconn* conn,
                                    std::size_t cache_capacity)
     : ex_(std::move(ex)), conn_(conn), sock_(ex_), cache_(cache_capacity) {
     if (PGcancel* c = PQgetCancel(conn_)) cancel_.reset(c, PQfreeCancel);
+    PQsetNoticeReceiver(conn_, note_fatal_notice, &fatal_notice_);
     error_code ec;
     sock_.assign(PQsocket(conn_), ec);
     if (ec) broken_ = true;
@@ -258,7 +266,6 @@ libpq_connection::open(asio::any_io_executor ex, std::string conninfo, std::size
         PQfinish(conn);
         co_return failure{std::move(e)};
     }
-    PQsetNoticeReceiver(conn, discard_notice, nullptr);
     // connect_timeout bounds the whole attempt, as in the native driver. libpq only
     // enforces it in its blocking PQconnectdb, not in PQconnectPoll, so it is applied here.
     if (PQconninfoOption* opts = PQconninfo(conn)) {
@@ -332,6 +339,10 @@ bool libpq_connection::closed_by_peer() const noexcept {
     if (p.fd >= 0 && ::poll(&p, 1, 0) > 0) {
         if (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) return true;
         if (PQconsumeInput(conn_) == 0 || PQstatus(conn_) != CONNECTION_OK) return true;
+        // Over TLS the FATAL can be read before the hang-up: PQisBusy parses what was read,
+        // and libpq hands an idle-time error to the notice receiver (note_fatal_notice).
+        (void)PQisBusy(conn_);
+        if (fatal_notice_) return true;
     }
     return false;
 }

@@ -64,6 +64,7 @@ private:
 
     asio::any_io_executor ex_;
     PGconn* conn_;
+    bool fatal_notice_ = false;          ///< an idle-time FATAL arrived (closed_by_peer)
     std::shared_ptr<PGcancel> cancel_;
     asio::posix::stream_descriptor sock_;
     protocol::statement_cache cache_;

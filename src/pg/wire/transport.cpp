@@ -132,23 +132,20 @@ asio::awaitable<error_code> transport::write(asio::const_buffer b) {
 }
 
 bool transport::closed_by_peer() const noexcept {
-    // Same test as libpq's backend (libpq_connection::broken): poll(2) with POLLRDHUP.
-    // Readable without a hang-up is a message the server sent unprompted (a
-    // NotificationResponse, or a FATAL whose FIN is still on the way): on a plain
-    // socket MSG_PEEK tells EOF from data; under TLS the record is left for the next
-    // operation, which reports a FATAL as connection_lost.
+    // Same test as libpq's backend (libpq_connection::closed_by_peer): poll(2) with
+    // POLLRDHUP. An idle session that is not LISTENing (pooled connections never are) hears
+    // nothing from the server unless it is being closed: a FATAL (57P01 after
+    // pg_terminate_backend, idle_session_timeout, a shutdown) whose FIN may still be on the
+    // way — under TLS, or on a plain socket, the record arrives first. Readable therefore
+    // means closed; treating it as such costs at most one reconnect, and it spares the next
+    // request the FATAL.
     auto& tcp = const_cast<asio::ip::tcp::socket&>(tcp_);
     auto& local = const_cast<asio::local::stream_protocol::socket&>(local_);
     const int fd = unix_ ? local.native_handle() : tcp.native_handle();
     if (fd < 0) return true;
     pollfd p{fd, POLLIN | POLLRDHUP, 0};
     if (::poll(&p, 1, 0) <= 0) return false;
-    if (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) return true;
-    if (!tls_ && (p.revents & POLLIN)) {
-        char c = 0;
-        return ::recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
-    }
-    return false;
+    return (p.revents & (POLLIN | POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) != 0;
 }
 
 void transport::cancel() noexcept {
