@@ -156,7 +156,9 @@ int serve(exec::config cfg) {
         for (const auto& m : schema.error()) std::cerr << m << "\n";
         return 1;
     }
-    asio::io_context io(static_cast<int>(cfg.threads));
+    const std::uint32_t threads = exec::effective_threads(cfg);
+    spdlog::info("threads: {}{}", threads, cfg.threads == 0 ? " (auto: the usable cores)" : "");
+    asio::io_context io(static_cast<int>(threads));
     auto kind = pg::parse_backend_kind(cfg.backend);
     if (!kind) {
         std::cerr << "error: backend: " << kind.error() << "\n";
@@ -236,7 +238,7 @@ int serve(exec::config cfg) {
     // delivered again now, to the handler above.
     if (early_signal != 0) ::raise(early_signal);
     std::vector<std::thread> workers;
-    for (std::uint32_t i = 1; i < cfg.threads; ++i) workers.emplace_back([&] { io.run(); });
+    for (std::uint32_t i = 1; i < threads; ++i) workers.emplace_back([&] { io.run(); });
     io.run();
     for (auto& t : workers) t.join();
     spdlog::info("stopped");

@@ -5,10 +5,14 @@
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <sstream>
+#include <thread>
 
 #include <toml.hpp>
+
+#include <sched.h>
 
 extern char** environ; // NOLINT: POSIX
 
@@ -146,7 +150,17 @@ const std::vector<key_def>& defs() {
         {{"port", "8080", "HTTP port (0 picks a free port)"},
          FQ_UINT(port, std::uint16_t, 0, 65535)},
         {{"host", "127.0.0.1", "address to listen on"}, FQ_STRING(host)},
-        {{"threads", "1", "I/O threads"}, FQ_UINT(threads, std::uint32_t, 1, 256)},
+        {{"threads", "auto", "I/O threads (auto: the usable cores)"},
+         [](config& c, std::string_view v) -> fraiseql::result<void, std::string> {
+             if (lower(trim(v)) == "auto") {
+                 c.threads = 0;
+                 return {};
+             }
+             auto r = parse_uint<std::uint32_t>("threads", v, 1, 256);
+             if (!r) return failure{std::string(r.error()) + " (or auto)"};
+             c.threads = *r;
+             return {};
+         }},
         {{"environment", "development", "development | production"},
          [](config& c, std::string_view v) -> fraiseql::result<void, std::string> {
              auto s = lower(trim(v));
@@ -437,6 +451,32 @@ std::string_view to_string(apq_mode m) noexcept {
     case apq_mode::disabled: return "disabled";
     }
     return "optional";
+}
+
+std::uint32_t usable_cores() noexcept {
+    long cores = 0;
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (::sched_getaffinity(0, sizeof set, &set) == 0) cores = CPU_COUNT(&set);
+    if (cores <= 0) cores = static_cast<long>(std::thread::hardware_concurrency());
+    // A container's CPU quota caps what the affinity mask allows: quota / period, rounded up.
+    auto cap = [&](long quota, long period) {
+        if (quota > 0 && period > 0) cores = std::min(cores, (quota + period - 1) / period);
+    };
+    try {
+        if (std::ifstream v2("/sys/fs/cgroup/cpu.max"); v2) {
+            std::string quota;
+            long period = 0;
+            if (v2 >> quota >> period && quota != "max") cap(std::stol(quota), period);
+        } else if (std::ifstream q("/sys/fs/cgroup/cpu/cpu.cfs_quota_us"),
+                   p("/sys/fs/cgroup/cpu/cpu.cfs_period_us");
+                   q && p) {
+            long quota = 0, period = 0;
+            if (q >> quota && p >> period) cap(quota, period);
+        }
+    } catch (...) { // a malformed file: the affinity mask alone
+    }
+    return static_cast<std::uint32_t>(std::clamp(cores, 1L, 256L));
 }
 
 } // namespace fraiseql::exec

@@ -41,7 +41,8 @@ struct config {
     std::chrono::milliseconds shutdown_timeout{10000};
     std::uint16_t port = 8080;
     std::string host = "127.0.0.1";
-    std::uint32_t threads = 1;
+    /// I/O threads; 0 ("auto", the default) is usable_cores() at startup.
+    std::uint32_t threads = 0;
     environment_kind environment = environment_kind::development;
     introspection_policy introspection = introspection_policy::public_;
     std::uint32_t max_query_depth = 15;
@@ -114,5 +115,14 @@ parse_session_variables(std::string_view text);
 std::string_view to_string(environment_kind) noexcept;
 std::string_view to_string(introspection_policy) noexcept;
 std::string_view to_string(apq_mode) noexcept;
+
+/// The cores this process may run on: its CPU affinity mask, capped by a cgroup CPU quota
+/// (v2 `cpu.max`, v1 `cpu.cfs_quota_us`/`cpu.cfs_period_us`, rounded up); at least 1.
+std::uint32_t usable_cores() noexcept;
+
+/// `threads`, with 0 ("auto") resolved to usable_cores().
+inline std::uint32_t effective_threads(const config& c) noexcept {
+    return c.threads != 0 ? c.threads : usable_cores();
+}
 
 } // namespace fraiseql::exec

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <sched.h>
 #include <unistd.h>
 
 #include "fraiseql/exec/config.hpp"
@@ -29,6 +30,43 @@ TEST(config, defaults) {
     EXPECT_EQ(c->max_page_size, 1000u);
     EXPECT_EQ(c->environment, environment_kind::development);
     EXPECT_TRUE(c->allow_anonymous);
+}
+
+// product.md §8: `threads` defaults to the usable cores — the affinity mask (here narrowed
+// to one CPU by the test itself), never more.
+TEST(config, threads_default_to_the_usable_cores) {
+    auto c = load_config({});
+    ASSERT_TRUE(c) << c.error();
+    EXPECT_EQ(c->threads, 0u);
+    cpu_set_t all;
+    ASSERT_EQ(sched_getaffinity(0, sizeof all, &all), 0);
+    const auto n = usable_cores();
+    EXPECT_GE(n, 1u);
+    EXPECT_LE(n, static_cast<std::uint32_t>(CPU_COUNT(&all)));
+    EXPECT_EQ(effective_threads(*c), n);
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    for (int i = 0; i < CPU_SETSIZE; ++i)
+        if (CPU_ISSET(i, &all)) {
+            CPU_SET(i, &one);
+            break;
+        }
+    ASSERT_EQ(sched_setaffinity(0, sizeof one, &one), 0);
+    EXPECT_EQ(usable_cores(), 1u);
+    ASSERT_EQ(sched_setaffinity(0, sizeof all, &all), 0);
+    config_sources src;
+    src.environment = {{"FRAISEQL_THREADS", "3"}};
+    auto three = load_config(src);
+    ASSERT_TRUE(three) << three.error();
+    EXPECT_EQ(effective_threads(*three), 3u);
+    src.environment = {{"FRAISEQL_THREADS", "AUTO"}};
+    auto aut = load_config(src);
+    ASSERT_TRUE(aut) << aut.error();
+    EXPECT_EQ(aut->threads, 0u);
+    src.environment = {{"FRAISEQL_THREADS", "0"}};
+    auto zero = load_config(src);
+    ASSERT_FALSE(zero);
+    EXPECT_NE(zero.error().find("threads"), std::string::npos) << zero.error();
 }
 
 TEST(config, precedence_flag_over_env_over_toml_over_default) {
