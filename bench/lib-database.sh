@@ -20,14 +20,17 @@ bench_database() {
     if ! psql -X -qAt -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
         psql -X -q -d postgres -c "CREATE DATABASE $db" -c "ALTER DATABASE $db SET timezone = 'UTC'"
     fi
+    # Reloaded when the scale or the dataset's SQL changes.
+    local want
+    want="$SCALE $(sha1sum "$here/dataset/generate.sql" | cut -c1-12)"
     loaded=$(psql -X -qAt -d "$db" -c "SELECT scale FROM bench_meta" 2>/dev/null || true)
-    if [[ "$loaded" != "$SCALE" ]]; then
+    if [[ "$loaded" != "$want" ]]; then
         log "loading the dataset at scale $SCALE (bench/dataset/generate.sql)"
         t0=$(date +%s)
         psql -X -q -v ON_ERROR_STOP=1 -v scale="$SCALE" -d "$db" -f "$here/dataset/generate.sql" \
             >"$work/load.log" || { cat "$work/load.log" >&2; die "dataset load failed"; }
         psql -X -q -d "$db" -c "SET client_min_messages = warning; DROP TABLE IF EXISTS bench_meta" \
-            -c "CREATE TABLE bench_meta (scale text)" -c "INSERT INTO bench_meta VALUES ('$SCALE')"
+            -c "CREATE TABLE bench_meta (scale text)" -c "INSERT INTO bench_meta VALUES ('$want')"
         log "dataset loaded in $(($(date +%s) - t0)) s"
     fi
     counts=$(psql -X -qAt -d "$db" -c "SELECT (SELECT count(*) FROM tb_user) || ' users, ' ||

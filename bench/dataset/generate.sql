@@ -108,7 +108,9 @@ SELECT u.id, u.email, u.created_at,
        jsonb_build_object('id', u.id, 'email', u.email, 'first_name', u.first_name,
                           'last_name', u.last_name, 'age', u.age, 'created_at', u.created_at)
 FROM tb_user u;
-CREATE INDEX tv_user_created_at_idx ON tv_user (created_at);
+-- (key, id): the list's ORDER BY created_at, id reads straight off it (docs/schema-design.md,
+-- rule 5); an index on the key alone costs an Incremental Sort for the id tie-breaker.
+CREATE INDEX tv_user_created_at_id_idx ON tv_user (created_at, id);
 
 CREATE TABLE tv_post (
     id           uuid PRIMARY KEY,
@@ -132,7 +134,7 @@ SELECT p.id, a.id, p.published_at, p.views,
                FROM tb_comment c JOIN tb_user ca ON ca.pk_user = c.fk_author
                WHERE c.fk_post = p.pk_post), '[]'::jsonb))
 FROM tb_post p JOIN tb_user a ON a.pk_user = p.fk_author;
-CREATE INDEX tv_post_published_at_idx ON tv_post (published_at);
+CREATE INDEX tv_post_published_at_id_idx ON tv_post (published_at, id);
 CREATE INDEX tv_post_author_id_idx ON tv_post (author_id, published_at);
 
 VACUUM ANALYZE tb_user, tb_post, tb_comment, tv_user, tv_post;

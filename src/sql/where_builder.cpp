@@ -690,8 +690,11 @@ std::string where_builder::order_by(const graphql::type_def& type, const input_v
         keys.push_back(t.sql());
         if (t.expr == id) has_id = true;
     }
-    // Ties are broken by id so that limit/offset pages neither repeat nor skip rows.
-    if (!id.empty() && !has_id) keys.push_back(id + " ASC");
+    // Ties are broken by id so that limit/offset pages neither repeat nor skip rows. The id
+    // runs in the last key's direction, so that one (key, id) index serves the order both
+    // ways with no sort step (ASC: a forward scan; DESC: a backward one) — an `id ASC` after
+    // `key DESC` would need an index built (key DESC, id) or an Incremental Sort.
+    if (!id.empty() && !has_id) keys.push_back(id + (terms.back().desc ? " DESC" : " ASC"));
     return join(keys, ", ");
 }
 
