@@ -3,6 +3,11 @@
 // (tests/e2e/fixtures/security.{sql,graphql}) served as the non-superuser fraiseql_app, both
 // backends. Expected counts come from SQL run as the superuser over the base tables.
 
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+
 #include "security_support.hpp"
 
 namespace fraiseql::test::security {
@@ -116,13 +121,51 @@ TEST_P(aggregate_e2e, introspection_and_errors_over_http) {
     // The plan cache serves the same operation twice with other variables.
     const std::string q = "query($n: String) { itemsGroupBy(by: [{field: tenantId}], "
                           "where: {name: {startswith: $n}}) { count } }";
+    auto hits = [&] {
+        const std::string m = http_request(port(), "GET", "/metrics").body;
+        const std::string name = "\nfraiseql_plan_cache_hits_total ";
+        const auto at = m.find(name);
+        return at == std::string::npos ? -1L : std::stol(m.substr(at + name.size()));
+    };
     auto one = post(body(q, R"({"n":"a-item-"})"), bearer(token("tenant-a")));
+    const long hits0 = hits();
     auto two = post(body(q, R"({"n":"a-item-1"})"), bearer(token("tenant-a")));
+    EXPECT_EQ(hits(), hits0 + 1) << "the second request is served from the plan cache";
     EXPECT_EQ(serialize(one), R"({"data":{"itemsGroupBy":[{"count":5}]}})");
     EXPECT_EQ(serialize(two), R"({"data":{"itemsGroupBy":[{"count":1}]}})");
 }
 
 INSTANTIATE_TEST_SUITE_P(backends, aggregate_e2e, all_backends(), backend_name{});
+
+/// `fraiseql explain` prints the one statement of each aggregate root field, values as
+/// parameters (no database needed).
+TEST(aggregate_cli, explain_prints_one_parameterised_statement_per_field) {
+    const std::string q =
+        R"({ postsAggregate(where: {title: {eq: \"x'; DROP TABLE tb_post; --\"}}) { count } )"
+        R"(usersGroupBy(by: [{field: createdAt, bucket: MONTH}], timezone: \"Europe/Paris\", )"
+        R"(having: {count: {gte: 2}}) { key { createdAt } count } })";
+    FILE* p = popen((fraiseql_binary() + " explain --schema " + std::string(FRAISEQL_SOURCE_DIR) +
+                     "/examples/blog/schema.graphql --query \"" + q + "\" 2>&1")
+                        .c_str(),
+                    "r");
+    ASSERT_TRUE(p);
+    std::string out;
+    std::array<char, 4096> buf{};
+    for (std::size_t n; (n = std::fread(buf.data(), 1, buf.size(), p)) > 0;) out.append(buf.data(), n);
+    const int st = pclose(p);
+    ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << out;
+    EXPECT_EQ(out,
+              "-- postsAggregate\n"
+              "SELECT jsonb_build_object('count', count(*))::text FROM \"v_post\" AS t WHERE "
+              "t.\"title\" = $1;\n"
+              "-- $1 = x'; DROP TABLE tb_post; --\n"
+              "-- usersGroupBy\n"
+              "SELECT jsonb_build_object('key', jsonb_build_object('createdAt', date_trunc('month', "
+              "t.\"created_at\", $1::text)), 'count', count(*))::text FROM \"v_user\" AS t GROUP BY "
+              "date_trunc('month', t.\"created_at\", $1::text) HAVING count(*) >= $2 ORDER BY "
+              "date_trunc('month', t.\"created_at\", $1::text) ASC LIMIT $3::int8;\n"
+              "-- $1 = Europe/Paris\n-- $2 = 2\n-- $3 = 1000\n");
+}
 
 } // namespace
 } // namespace fraiseql::test::security

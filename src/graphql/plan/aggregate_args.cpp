@@ -137,8 +137,8 @@ void check_aggregate_args(const schema& s, const std::vector<field_plan>& roots,
         if (const input_value* z = fp.arg("timezone"); z && !z->is_null())
             if (!zone_spelling(z->as_string()))
                 fail("The timezone argument of " + where +
-                         " is not a time zone name (an IANA name such as \"Europe/Paris\", or "
-                         "an offset such as \"+02:00\").",
+                         " is not a time zone name (an IANA name such as \"Europe/Paris\" or "
+                         "\"UTC\").",
                      code::bad_user_input);
     }
 }
