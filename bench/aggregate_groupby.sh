@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # xsGroupBy over 100,000 rows (issue 18, docs/aggregates.md "Performance"): grouping by a real
 # column vs by a JSONB key, through the server (wrk) with the SQL's own time beside it (pgbench
-# running the exact statement `fraiseql explain` prints, its parameters inlined as literals). One table holds every value both as a column and in its document; two @view
-# types read it, one with `columns`, one through a view of the document only.
+# running the exact statement `fraiseql explain` prints, its parameters inlined as literals).
+# One table holds every value both as a column and in its document; two @view types read it,
+# one with `columns`, one through a view of the document only.
 #
 #   bench/aggregate_groupby.sh [BUILD_DIR]     default BUILD_DIR: build/release
 #

@@ -26,9 +26,9 @@ struct aggregate_function {
     std::string_view field;       ///< the GraphQL field: "count", "countDistinct", "sum", ...
     std::string_view type_suffix; ///< X + suffix names its per-field object ("" for count)
     std::string_view description;
-    std::string_view sql;         ///< the SQL aggregate ("count", "sum", ...)
-    bool distinct = false;        ///< count(DISTINCT x)
-    bool per_field = true;        ///< false: count, one number for the rows
+    std::string_view sql;  ///< the SQL aggregate ("count", "sum", ...)
+    bool distinct = false; ///< count(DISTINCT x)
+    bool per_field = true; ///< false: count, one number for the rows
 };
 
 /// The functions, in the order of XAggregate's fields: count, countDistinct, sum, avg, min, max.
@@ -47,8 +47,7 @@ struct aggregate_result {
 
 /// nullopt when `fn` does not apply to a field of type `t` (lists, objects, @search fields
 /// and, for sum/avg/min/max, the scalars outside the function's rows).
-std::optional<aggregate_result> aggregate_result_of(const schema& s,
-                                                    const aggregate_function& fn,
+std::optional<aggregate_result> aggregate_result_of(const schema& s, const aggregate_function& fn,
                                                     const field_def& f);
 
 /// Whether a field of X is groupable (one value of XField, one field of XGroupKey): a
@@ -57,9 +56,9 @@ bool groupable(const schema& s, const field_def& f);
 
 /// A value of the TimeBucket enum: date_trunc's unit.
 struct time_bucket {
-    std::string_view name;   ///< HOUR, DAY, WEEK, MONTH, QUARTER, YEAR
-    std::string_view unit;   ///< date_trunc's field: 'hour', 'day', ...
-    bool dates = true;       ///< applies to Date (HOUR does not: a date has no hours)
+    std::string_view name; ///< HOUR, DAY, WEEK, MONTH, QUARTER, YEAR
+    std::string_view unit; ///< date_trunc's field: 'hour', 'day', ...
+    bool dates = true;     ///< applies to Date (HOUR does not: a date has no hours)
 };
 std::span<const time_bucket> time_buckets() noexcept;
 const time_bucket* find_time_bucket(std::string_view name) noexcept;
@@ -77,7 +76,7 @@ inline constexpr std::size_t max_having_depth = 16;
 std::vector<std::string> aggregate_arg_fields(const field_plan& root);
 
 /// The generated names for a @view type X.
-std::string aggregate_type_name(std::string_view x);   ///< XAggregate
-std::string group_type_name(std::string_view x);       ///< XGroup
+std::string aggregate_type_name(std::string_view x); ///< XAggregate
+std::string group_type_name(std::string_view x);     ///< XGroup
 
 } // namespace fraiseql::graphql

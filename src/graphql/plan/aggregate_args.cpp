@@ -29,21 +29,26 @@ having_size measure_having(const input_value& v, std::uint64_t stop) {
     while (!todo.empty() && !(stop && out.conditions > stop)) {
         auto [h, depth] = todo.back();
         todo.pop_back();
-        if (h->type() != K::object) continue;
+        if (h->type() != K::object)
+            continue;
         out.depth = std::max(out.depth, depth);
         for (const auto& [name, x] : h->as_object()) {
-            if (x.is_null()) continue;
+            if (x.is_null())
+                continue;
             if (name == "AND" || name == "OR") {
                 if (x.type() == K::list)
-                    for (const auto& item : x.as_list()) todo.emplace_back(&item, depth + 1);
+                    for (const auto& item : x.as_list())
+                        todo.emplace_back(&item, depth + 1);
             } else if (name == "NOT") {
                 todo.emplace_back(&x, depth + 1);
             } else if (name == "count") {
-                if (x.type() == K::object) out.conditions += x.as_object().size();
+                if (x.type() == K::object)
+                    out.conditions += x.as_object().size();
             } else if (x.type() == K::object) {
                 // {sum: {price: {gt: 1, lt: 9}}}: one condition per operator.
                 for (const auto& [field, ops] : x.as_object())
-                    if (ops.type() == K::object) out.conditions += ops.as_object().size();
+                    if (ops.type() == K::object)
+                        out.conditions += ops.as_object().size();
             }
         }
     }
@@ -54,7 +59,8 @@ having_size measure_having(const input_value& v, std::uint64_t stop) {
 /// zone name or offset is spelled with, so that the message is ours (PostgreSQL reports an
 /// unknown zone itself: "time zone ... not recognized").
 bool zone_spelling(const std::string& z) {
-    if (z.empty() || z.size() > 64) return false;
+    if (z.empty() || z.size() > 64)
+        return false;
     for (char c : z)
         if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' || c == '-' ||
               c == '+' || c == ':'))
@@ -67,9 +73,11 @@ bool zone_spelling(const std::string& z) {
 void check_aggregate_args(const schema& s, const std::vector<field_plan>& roots,
                           std::uint32_t max_conditions, std::vector<error>& errors) {
     for (const auto& fp : roots) {
-        if (!fp.field || fp.field->root != field_def::root_kind::group_by) continue;
+        if (!fp.field || fp.field->root != field_def::root_kind::group_by)
+            continue;
         const type_def* x = s.find_type(fp.field->aggregate_of);
-        if (!x) continue;
+        if (!x)
+            continue;
         auto fail = [&](std::string msg, const char* c) {
             // A request error, like the where budget's: nothing runs, so no path.
             errors.push_back(error::at(std::move(msg), fp.loc, c));
@@ -78,8 +86,9 @@ void check_aggregate_args(const schema& s, const std::vector<field_plan>& roots,
         if (const input_value* by = fp.arg("by"); by && by->type() == K::list) {
             const auto& items = by->as_list();
             if (items.empty())
-                fail("The by argument of " + where + " is empty: give at least one field to "
-                     "group by, e.g. by: [{field: " +
+                fail("The by argument of " + where +
+                         " is empty: give at least one field to "
+                         "group by, e.g. by: [{field: " +
                          (s.find_type(x->name + "Field") &&
                                   !s.find_type(x->name + "Field")->enum_values.empty()
                               ? s.find_type(x->name + "Field")->enum_values[0].name
@@ -96,28 +105,30 @@ void check_aggregate_args(const schema& s, const std::vector<field_plan>& roots,
             std::vector<std::string> seen;
             for (const auto& item : items) {
                 const input_value* f = item.find("field");
-                if (!f || f->is_null()) continue; // refused by coercion (field: XField!)
+                if (!f || f->is_null())
+                    continue; // refused by coercion (field: XField!)
                 const std::string& name = f->as_string();
                 if (std::find(seen.begin(), seen.end(), name) != seen.end())
                     fail("The by argument of " + where + " names \"" + name +
-                             "\" twice; a field is one key of a group (its key has one \"" +
-                             name + "\").",
+                             "\" twice; a field is one key of a group (its key has one \"" + name +
+                             "\").",
                          code::bad_user_input);
                 seen.push_back(name);
                 const input_value* b = item.find("bucket");
-                if (!b || b->is_null()) continue;
+                if (!b || b->is_null())
+                    continue;
                 const field_def* fd = x->find_field(name);
                 const std::string scalar = fd ? fd->type.name : std::string();
                 const time_bucket* tb = find_time_bucket(b->as_string());
                 if (!bucketable(scalar))
-                    fail("Cannot bucket \"" + name + "\" of " + x->name + " by " +
-                             b->as_string() + ": it is a " + scalar +
+                    fail("Cannot bucket \"" + name + "\" of " + x->name + " by " + b->as_string() +
+                             ": it is a " + scalar +
                              "; time buckets apply to Date and DateTime fields only.",
                          code::bad_user_input);
                 else if (tb && !tb->dates && scalar == "Date")
-                    fail("Cannot bucket \"" + name + "\" of " + x->name + " by " +
-                             b->as_string() + ": a Date has no " +
-                             std::string(tb->unit) + "s; use DAY or a coarser bucket.",
+                    fail("Cannot bucket \"" + name + "\" of " + x->name + " by " + b->as_string() +
+                             ": a Date has no " + std::string(tb->unit) +
+                             "s; use DAY or a coarser bucket.",
                          code::bad_user_input);
             }
         }
@@ -156,19 +167,24 @@ std::vector<std::string> aggregate_arg_fields(const field_plan& root) {
     // having / orderBy: {fn: {field: …}} and {key: {field: …}}; AND/OR/NOT repeat the type.
     std::vector<const input_value*> todo;
     for (const char* arg : {"having", "orderBy"})
-        if (const input_value* v = root.arg(arg)) todo.push_back(v);
+        if (const input_value* v = root.arg(arg))
+            todo.push_back(v);
     while (!todo.empty()) {
         const input_value* v = todo.back();
         todo.pop_back();
         if (v->type() == input_value::kind::list) {
-            for (const auto& item : v->as_list()) todo.push_back(&item);
+            for (const auto& item : v->as_list())
+                todo.push_back(&item);
             continue;
         }
-        if (v->type() != input_value::kind::object) continue;
+        if (v->type() != input_value::kind::object)
+            continue;
         for (const auto& [name, x] : v->as_object()) {
-            if (name == "AND" || name == "OR" || name == "NOT") todo.push_back(&x);
+            if (name == "AND" || name == "OR" || name == "NOT")
+                todo.push_back(&x);
             else if (name != "count" && x.type() == input_value::kind::object)
-                for (const auto& [field, ignored] : x.as_object()) out.push_back(field);
+                for (const auto& [field, ignored] : x.as_object())
+                    out.push_back(field);
         }
     }
     return out;

@@ -14,7 +14,9 @@
 namespace fraiseql::graphql::detail {
 namespace {
 
-type_expr N(std::string n) { return type_expr::named(std::move(n)); }
+type_expr N(std::string n) {
+    return type_expr::named(std::move(n));
+}
 
 /// A field of a generated object: its JSON key is its GraphQL name (the aggregate SQL writes
 /// the keys, src/sql/aggregate_select.cpp).
@@ -31,7 +33,8 @@ field_def out_field(std::string name, type_expr t, std::string description = {})
 
 void builder::ensure_aggregate_types(const type_def& x) {
     const std::string agg = aggregate_type_name(x.name);
-    if (s->find_type(agg)) return; // made for another list field of X (or a clash, reported)
+    if (s->find_type(agg))
+        return; // made for another list field of X (or a clash, reported)
     // Copies: adding types never moves `x`, but keep its fields by value while we add.
     const std::vector<field_def> fields = x.fields;
     const std::vector<std::string> type_roles = x.auth_roles;
@@ -55,7 +58,8 @@ void builder::ensure_aggregate_types(const type_def& x) {
     };
     std::vector<made> per_field;
     for (const auto& fn : aggregate_functions()) {
-        if (!fn.per_field) continue;
+        if (!fn.per_field)
+            continue;
         made m{&fn, x.name + std::string(fn.type_suffix), {}};
         for (const auto& f : fields)
             if (auto r = aggregate_result_of(*s, fn, f)) {
@@ -63,7 +67,8 @@ void builder::ensure_aggregate_types(const type_def& x) {
                 o.auth_roles = f.auth_roles;
                 m.fields.push_back(std::move(o));
             }
-        if (m.fields.empty()) continue;
+        if (m.fields.empty())
+            continue;
         object(m.type, std::string(fn.description), m.fields);
         per_field.push_back(std::move(m));
     }
@@ -72,15 +77,17 @@ void builder::ensure_aggregate_types(const type_def& x) {
     for (const auto& m : per_field)
         agg_fields.push_back(out_field(std::string(m.fn->field), N(m.type).non_null_of(),
                                        std::string(m.fn->description)));
-    type_def* a = object(agg, "Aggregates over the " + x.name + " rows a filter selects.",
-                         agg_fields);
+    type_def* a =
+        object(agg, "Aggregates over the " + x.name + " rows a filter selects.", agg_fields);
     a->auth_roles = type_roles;
 
     // Grouping: XField, XGroupKey, XGroupByInput, XGroup, XHavingInput, XGroupOrderByInput.
     std::vector<const field_def*> groupable_fields;
     for (const auto& f : fields)
-        if (groupable(*s, f)) groupable_fields.push_back(&f);
-    if (groupable_fields.empty()) return;
+        if (groupable(*s, f))
+            groupable_fields.push_back(&f);
+    if (groupable_fields.empty())
+        return;
     if (!s->find_type("TimeBucket")) {
         type_def t;
         t.kind = named_kind::enum_;
@@ -88,7 +95,8 @@ void builder::ensure_aggregate_types(const type_def& x) {
         t.description = "A calendar unit a Date or DateTime is truncated to when grouping (in UTC "
                         "unless the field's `timezone` argument names a zone).";
         t.generated = true;
-        for (const auto& b : time_buckets()) t.enum_values.push_back({std::string(b.name), {}, {}});
+        for (const auto& b : time_buckets())
+            t.enum_values.push_back({std::string(b.name), {}, {}});
         s->add_type(std::move(t));
     }
     {
@@ -97,7 +105,8 @@ void builder::ensure_aggregate_types(const type_def& x) {
         e.name = x.name + "Field";
         e.description = "A field of " + x.name + " to group by.";
         e.generated = true;
-        for (const auto* f : groupable_fields) e.enum_values.push_back({f->name, f->description, {}});
+        for (const auto* f : groupable_fields)
+            e.enum_values.push_back({f->name, f->description, {}});
         s->add_type(std::move(e));
     }
     std::vector<field_def> key_fields;
@@ -135,8 +144,7 @@ void builder::ensure_aggregate_types(const type_def& x) {
     input_type(key_order_name, "Order groups by key fields.").input_fields = key_order;
     field_def count_field = out_field("count", N("Int"));
     std::vector<argument_def> hf{in("count", N(ensure_filter(count_field)))};
-    std::vector<argument_def> of{in("key", N(key_order_name)),
-                                 in("count", N("OrderDirection"))};
+    std::vector<argument_def> of{in("key", N(key_order_name)), in("count", N("OrderDirection"))};
     for (const auto& m : per_field) {
         std::vector<argument_def> mh, mo;
         for (const auto& f : m.fields) {
@@ -164,23 +172,30 @@ void builder::ensure_aggregate_types(const type_def& x) {
 
 void builder::generate_aggregate_fields(const field_def& list, const type_def& x,
                                         std::vector<field_def>& extra) {
-    if (!list.aggregates || (x.view && !x.view->aggregates)) return;
+    if (!list.aggregates || (x.view && !x.view->aggregates))
+        return;
     const type_def* q = s->find_type(s->query_type_name());
     const std::string agg = aggregate_type_name(x.name), group = group_type_name(x.name);
     for (const std::string& name : {agg, group})
         if (const type_def* t = s->find_type(name); t && !t->generated) {
-            fail("Type \"" + name + "\" is declared, but FraiseQL generates it for the "
-                 "aggregates of \"" + x.name + "\": rename it, or turn them off with "
-                 "@view(..., aggregates: false) on \"" + x.name + "\".",
+            fail("Type \"" + name +
+                     "\" is declared, but FraiseQL generates it for the "
+                     "aggregates of \"" +
+                     x.name +
+                     "\": rename it, or turn them off with "
+                     "@view(..., aggregates: false) on \"" +
+                     x.name + "\".",
                  t->loc);
             return;
         }
     ensure_aggregate_types(x);
     auto root = [&](std::string name, field_def::root_kind kind, type_expr t,
                     std::string description) {
-        if (q->find_field(name)) return; // declared in the SDL: the schema's own field wins
+        if (q->find_field(name))
+            return; // declared in the SDL: the schema's own field wins
         for (const auto& e : extra)
-            if (e.name == name) return;
+            if (e.name == name)
+                return;
         field_def f;
         f.name = std::move(name);
         f.key = field_key(f.name);

@@ -48,7 +48,8 @@ std::shared_ptr<schema> build(const std::string& sdl) {
 strings field_names(const type_def* t) {
     strings out;
     if (t)
-        for (const auto& f : t->fields) out.push_back(f.name);
+        for (const auto& f : t->fields)
+            out.push_back(f.name);
     return out;
 }
 
@@ -62,8 +63,8 @@ TEST(aggregate_schema, root_fields_and_their_arguments) {
     auto s = build(device_sdl);
     ASSERT_TRUE(s);
     const type_def* q = s->query_type();
-    EXPECT_EQ(field_names(q), (strings{"devices", "device", "devicesConnection",
-                                       "devicesAggregate", "devicesGroupBy"}));
+    EXPECT_EQ(field_names(q), (strings{"devices", "device", "devicesConnection", "devicesAggregate",
+                                       "devicesGroupBy"}));
     const field_def* agg = q->find_field("devicesAggregate");
     EXPECT_EQ(agg->type.to_string(), "DeviceAggregate!");
     EXPECT_EQ(agg->root, field_def::root_kind::aggregate);
@@ -73,7 +74,8 @@ TEST(aggregate_schema, root_fields_and_their_arguments) {
     const field_def* g = q->find_field("devicesGroupBy");
     EXPECT_EQ(g->type.to_string(), "[DeviceGroup!]!");
     strings args;
-    for (const auto& a : g->args) args.push_back(a.name + ": " + a.type.to_string());
+    for (const auto& a : g->args)
+        args.push_back(a.name + ": " + a.type.to_string());
     EXPECT_EQ(args, (strings{"by: [DeviceGroupByInput!]!", "where: DeviceWhereInput",
                              "having: DeviceHavingInput", "orderBy: [DeviceGroupOrderByInput!]",
                              "limit: Int", "offset: Int", "timezone: String"}));
@@ -121,7 +123,8 @@ TEST(aggregate_schema, result_types_follow_the_catalogue) {
     const type_def* tb = s->find_type("TimeBucket");
     ASSERT_TRUE(tb);
     strings buckets;
-    for (const auto& v : tb->enum_values) buckets.push_back(v.name);
+    for (const auto& v : tb->enum_values)
+        buckets.push_back(v.name);
     EXPECT_EQ(buckets, (strings{"HOUR", "DAY", "WEEK", "MONTH", "QUARTER", "YEAR"}));
     // having: the scalar filters of the result types; AND/OR/NOT.
     const type_def* h = s->find_type("DeviceHavingInput");
@@ -146,8 +149,7 @@ TEST(aggregate_schema, generated_types_carry_the_auth_roles_they_read) {
     EXPECT_EQ(s->find_type("DeviceAggregate")->auth_roles, (strings{"staff"}));
     EXPECT_EQ(s->find_type("DeviceGroup")->auth_roles, (strings{"staff"}));
     EXPECT_EQ(s->find_type("DeviceSum")->find_field("secret")->auth_roles, (strings{"admin"}));
-    EXPECT_EQ(s->find_type("DeviceGroupKey")->find_field("secret")->auth_roles,
-              (strings{"admin"}));
+    EXPECT_EQ(s->find_type("DeviceGroupKey")->find_field("secret")->auth_roles, (strings{"admin"}));
     EXPECT_TRUE(s->find_type("DeviceSum")->find_field("qty")->auth_roles.empty());
     auto r = build(R"(type T @view(name: "t") { id: Int }
                       type Query { ts: [T!]! @auth(roles: ["x"]) })");
