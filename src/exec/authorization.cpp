@@ -1,5 +1,7 @@
 #include "authorization.hpp"
 
+#include "fraiseql/graphql/aggregates.hpp"
+
 namespace fraiseql::exec {
 namespace {
 
@@ -76,11 +78,13 @@ const graphql::field_def* forbidden_in_arg(const graphql::schema& s, const graph
 /// Whether a root field reads rows of a @view (its where/orderBy name fields of them).
 bool reads_rows(graphql::root_resolver r) noexcept {
     return r == graphql::root_resolver::list || r == graphql::root_resolver::single ||
-           r == graphql::root_resolver::connection;
+           r == graphql::root_resolver::connection || r == graphql::root_resolver::aggregate ||
+           r == graphql::root_resolver::group_by;
 }
 
 /// The object type whose rows a root field reads (T of [T], T, or TConnection's edges.node).
 const graphql::type_def* node_type(const graphql::schema& s, const graphql::field_plan& root) {
+    if (!root.field->aggregate_of.empty()) return s.find_type(root.field->aggregate_of);
     const graphql::type_def* t = s.find_type(root.field->type.name);
     if (t && root.resolved_by == graphql::root_resolver::connection) {
         const auto* edges = t->find_field("edges");
@@ -109,8 +113,15 @@ void authorize(const graphql::schema& s, graphql::operation_plan& plan, const au
         if (reads_rows(fp.resolved_by)) {
             const graphql::type_def* t = node_type(s, fp);
             const graphql::field_def* hidden = nullptr;
+            const bool aggregates = !fp.field->aggregate_of.empty();
             for (const char* arg : {"where", "orderBy"})
-                if (const auto* v = fp.arg(arg); v && !hidden) hidden = forbidden_in_arg(s, t, *v, who);
+                if (const auto* v = fp.arg(arg); v && !hidden && !(aggregates && arg[0] == 'o'))
+                    hidden = forbidden_in_arg(s, t, *v, who);
+            // Grouping by, filtering groups on or ordering them by a field reads it (§3.6).
+            if (aggregates && t)
+                for (const auto& name : graphql::aggregate_arg_fields(fp))
+                    if (const auto* f = t->find_field(name); f && !hidden && !allowed(s, *f, who))
+                        hidden = f;
             if (hidden) {
                 // The whole root field is refused (it does not run): a filtered or reordered
                 // answer would disclose the hidden field.

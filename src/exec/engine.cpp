@@ -256,7 +256,9 @@ std::string engine::explain(const std::string& query, const boost::json::value& 
             break;
         }
         case graphql::root_resolver::list:
-        case graphql::root_resolver::single: {
+        case graphql::root_resolver::single:
+        case graphql::root_resolver::aggregate:
+        case graphql::root_resolver::group_by: {
             auto c = sql::compile_root_query(*I.schema, fp, {I.cfg.max_page_size});
             if (c) print(fp.response_key, c->stmt);
             else print_errors(fp.response_key, c.error());

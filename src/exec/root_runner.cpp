@@ -24,6 +24,8 @@ bool reads_database(const graphql::field_plan& root) noexcept {
     case root_resolver::list:
     case root_resolver::single:
     case root_resolver::connection:
+    case root_resolver::aggregate:
+    case root_resolver::group_by:
     case root_resolver::mutation: return true;
     case root_resolver::none:
     case root_resolver::typename_:
@@ -56,7 +58,9 @@ asio::awaitable<field_result> run_root(exec_context& ctx, const graphql::field_p
     case root_resolver::mutation: co_return co_await run_mutation(ctx, root);
     case root_resolver::connection: co_return co_await run_connection(ctx, root);
     case root_resolver::list:
-    case root_resolver::single: co_return co_await run_root_query(ctx, root);
+    case root_resolver::single:
+    case root_resolver::aggregate: // product.md §3.6: compiled and projected like a read
+    case root_resolver::group_by: co_return co_await run_root_query(ctx, root);
     case root_resolver::none: break;
     }
     r.is_null = true;

@@ -2,6 +2,7 @@
 
 #include "fraiseql/sql/compiler.hpp"
 
+#include "aggregate_select.hpp"
 #include "document_select.hpp"
 #include "where_builder.hpp"
 
@@ -53,6 +54,9 @@ compile_root_query(const graphql::schema& s, const graphql::field_plan& field,
                    const compile_options& opts) {
     errors_t errors;
     const graphql::field_def& fd = *field.field;
+    if (fd.root == graphql::field_def::root_kind::aggregate ||
+        fd.root == graphql::field_def::root_kind::group_by)
+        return compile_aggregate_query(s, field, opts); // product.md §3.6
     const auto src = root_source_of(s, fd);
     if (!src) {
         errors.push_back(graphql::error::at("Field \"" + fd.name + "\" has no @view to read from.",

@@ -271,6 +271,10 @@ where_builder::location where_builder::locate(const graphql::field_def& f,
     return loc;
 }
 
+std::string where_builder::column_ref(const location& loc) const {
+    return loc.expr.empty() ? "t." + quote_ident(loc.column_name) : loc.expr;
+}
+
 std::string where_builder::base_expr(const location& loc) const {
     if (!loc.root_column.empty()) return "to_jsonb(t." + quote_ident(loc.root_column) + ")";
     if (view_.jsonb_column) return "t." + quote_ident(*view_.jsonb_column);
@@ -278,7 +282,7 @@ std::string where_builder::base_expr(const location& loc) const {
 }
 
 std::string where_builder::jsonb_expr(const location& loc) const {
-    if (loc.column) return "to_jsonb(t." + quote_ident(loc.column_name) + ")";
+    if (loc.column) return "to_jsonb(" + column_ref(loc) + ")";
     std::string e = base_expr(loc);
     for (const auto& k : loc.path) e += "->" + quote_literal(k);
     return e;
@@ -292,7 +296,7 @@ std::string where_builder::jsonb_value(const location& loc) const {
 }
 
 std::string where_builder::text_expr(const location& loc) const {
-    if (loc.column) return "t." + quote_ident(loc.column_name);
+    if (loc.column) return column_ref(loc);
     std::string e = base_expr(loc);
     for (std::size_t i = 0; i < loc.path.size(); ++i)
         e += (i + 1 == loc.path.size() ? "->>" : "->") + quote_literal(loc.path[i]);
@@ -302,7 +306,7 @@ std::string where_builder::text_expr(const location& loc) const {
 std::string where_builder::typed_expr(const location& loc, const std::string& scalar) const {
     std::string cast = cast_of(scalar);
     if (cast == "jsonb") return jsonb_value(loc);
-    if (loc.column) return "t." + quote_ident(loc.column_name);
+    if (loc.column) return column_ref(loc);
     if (cast.empty()) return text_expr(loc);
     return "(" + text_expr(loc) + ")::" + cast;
 }

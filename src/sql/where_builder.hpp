@@ -71,13 +71,25 @@ public:
         std::string column_name;        ///< when column
         std::string root_column;        ///< path inside this real column (plain relations)
         std::vector<std::string> path;  ///< JSONB keys from the root document
+        /// With `column`: a computed, already typed SQL expression read as a column is (an
+        /// aggregate in a HAVING clause, src/sql/aggregate_select.cpp), instead of t."name".
+        std::string expr;
     };
+
+    /// Where a field of the view is read (§3.3 hybrid routing), under embedded objects `prefix`.
+    location locate(const graphql::field_def& f, const std::vector<std::string>& prefix) const;
+    /// The typed expression for comparisons of the named scalar: a real column as it is,
+    /// a JSONB value cast to the scalar's SQL type.
+    std::string typed_expr(const location& loc, const std::string& scalar) const;
+    /// The operators of one field's filter input value (`{gt: 1, lt: 9}`) on `loc`, ANDed.
+    std::string field_filter(const graphql::field_def& f, const graphql::input_value& ops,
+                             const location& loc);
+    /// Rejects text PostgreSQL cannot store (NUL); records an error and returns false.
+    bool check_text(const graphql::input_value& v, const std::string& where);
 
 private:
     std::string where_object(const graphql::type_def& type, const graphql::input_value& w,
                              const std::vector<std::string>& prefix, int depth);
-    std::string field_filter(const graphql::field_def& f, const graphql::input_value& ops,
-                             const location& loc);
     /// One operator of the catalogue on one field: the switch over its SQL form.
     std::string render(const graphql::filter_operator& op, const graphql::field_def& f,
                        const graphql::input_value& v, const location& loc);
@@ -96,9 +108,6 @@ private:
     std::string jsonb_expr(const location& loc) const;
     /// jsonb_expr with a JSON null turned into SQL NULL (for JSON and list operators).
     std::string jsonb_value(const location& loc) const;
-    /// The typed expression for comparisons of the named scalar: a real column as it is,
-    /// a JSONB value cast to the scalar's SQL type.
-    std::string typed_expr(const location& loc, const std::string& scalar) const;
     /// A parameter for a comparison with typed_expr(loc, scalar): untyped against a real
     /// column (PostgreSQL takes the column's type, so its indexes apply), cast otherwise.
     std::string typed_param(const location& loc, const graphql::input_value& v,
@@ -109,9 +118,8 @@ private:
                                const std::string& scalar);
     /// The SQL cast for a scalar's values ("" for text).
     std::string cast_of(const std::string& scalar) const;
-    location locate(const graphql::field_def& f, const std::vector<std::string>& prefix) const;
-    /// Rejects text PostgreSQL cannot store (NUL); records an error and returns false.
-    bool check_text(const graphql::input_value& v, const std::string& where);
+    /// t."name", or the location's computed expression.
+    std::string column_ref(const location& loc) const;
 
     const graphql::schema& s_;
     const graphql::view_def& view_;

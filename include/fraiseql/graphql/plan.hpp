@@ -25,6 +25,8 @@ enum class root_resolver : std::uint8_t {
     single,      ///< a root single-object lookup
     connection,  ///< a root Relay connection field
     mutation,    ///< a root field of Mutation (a @function)
+    aggregate,   ///< `xsAggregate` of a @view type (product.md §3.6): one row of aggregates
+    group_by,    ///< `xsGroupBy` of a @view type (product.md §3.6): one row per group
 };
 
 /// One selected field, with its coerced arguments and merged sub-selection.

@@ -34,7 +34,9 @@ struct root_query {
     const graphql::type_def* node_type = nullptr; ///< the @view type read
 };
 
-/// Compiles a root list / single / connection field of the Query type.
+/// Compiles a root list / single / connection field of the Query type, or an aggregate
+/// (`xsAggregate`: shape single) or group_by (`xsGroupBy`: shape list) field (§3.6), whose
+/// node_type is the generated XAggregate / XGroup its one JSON object per row has the fields of.
 /// Errors are BAD_USER_INPUT (e.g. an operator given an explicit null).
 fraiseql::result<root_query, std::vector<graphql::error>>
 compile_root_query(const graphql::schema& s, const graphql::field_plan& field,

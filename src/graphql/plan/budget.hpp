@@ -25,4 +25,14 @@ std::uint64_t count_filter_conditions(const schema& s, const type_def& where_typ
 void check_filter_budget(const schema& s, const std::vector<field_plan>& roots,
                          std::uint32_t max, std::vector<error>& errors);
 
+/// The arguments of xsGroupBy (product.md §3.6), checked on the bound values before any SQL:
+/// `by` is not empty, has at most max_group_by_entries entries and no field twice, and a
+/// bucket only on a Date / DateTime field (HOUR only on a DateTime); `having` nests AND/OR/NOT
+/// at most max_having_depth deep and holds at most `max_conditions` conditions (the where
+/// budget, max_filter_conditions; 0: no limit); `timezone` is a zone name's spelling. One
+/// error per offending field: BAD_USER_INPUT, or QUERY_TOO_COMPLEX for the budgets.
+/// aggregate_args.cpp.
+void check_aggregate_args(const schema& s, const std::vector<field_plan>& roots,
+                          std::uint32_t max_conditions, std::vector<error>& errors);
+
 } // namespace fraiseql::graphql::detail

@@ -848,6 +848,8 @@ void mark_root_resolvers(operation_kind kind, std::vector<field_plan>& roots) no
             case field_def::root_kind::list: fp.resolved_by = root_resolver::list; break;
             case field_def::root_kind::single: fp.resolved_by = root_resolver::single; break;
             case field_def::root_kind::connection: fp.resolved_by = root_resolver::connection; break;
+            case field_def::root_kind::aggregate: fp.resolved_by = root_resolver::aggregate; break;
+            case field_def::root_kind::group_by: fp.resolved_by = root_resolver::group_by; break;
             case field_def::root_kind::none: fp.resolved_by = root_resolver::none; break;
         }
     }
@@ -877,6 +879,10 @@ fraiseql::result<operation_plan, std::vector<error>> bind_operation(const prepar
     if (b.errors.empty())
         detail::check_filter_budget(*op.s, plan.root_fields, op.opts.max_filter_conditions,
                                     b.errors);
+    // product.md §3.6 / §9: the grouping arguments, refused before any SQL (aggregate_args.cpp).
+    if (b.errors.empty())
+        detail::check_aggregate_args(*op.s, plan.root_fields, op.opts.max_filter_conditions,
+                                     b.errors);
     if (!b.errors.empty())
         return failure{std::move(b.errors)};
     return plan;

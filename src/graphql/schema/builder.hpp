@@ -34,6 +34,7 @@ struct builder {
     std::optional<std::string> string_arg(const directive& d, std::string_view name,
                                           bool required);
     std::vector<std::string> string_list_arg(const directive& d, std::string_view name);
+    bool bool_arg(const directive& d, std::string_view name, bool otherwise);
     argument_def convert_input_value(const input_value_definition& iv);
     field_def convert_field(const field_definition& fd);
     void add_scalar(std::string name, std::string description);
@@ -76,6 +77,11 @@ struct builder {
     void ensure_connection_types(const type_def& node);
     void generate_root_fields();
     static bool is_error_member(std::string_view n);
+
+    // aggregate_fields.cpp: xsAggregate / xsGroupBy and their types (product.md §3.6).
+    void generate_aggregate_fields(const field_def& list, const type_def& x,
+                                   std::vector<field_def>& extra);
+    void ensure_aggregate_types(const type_def& x);
     void check_mutation_result(const field_def& f);
 };
 

@@ -146,6 +146,7 @@ void builder::generate_root_fields() {
                     extra.push_back(std::move(c));
                 }
             }
+            generate_aggregate_fields(f, *vt, extra);
         } else {
             f.root = field_def::root_kind::single;
             for (const auto& a : f.args) {

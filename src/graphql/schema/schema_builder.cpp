@@ -236,6 +236,18 @@ std::optional<std::string> builder::string_arg(const directive& d, std::string_v
     return std::string(v->text);
 }
 
+bool builder::bool_arg(const directive& d, std::string_view name, bool otherwise) {
+    const value* v = find_arg(d, name);
+    if (!v || v->kind == value_kind::null_value) return otherwise;
+    if (v->kind != value_kind::boolean_value) {
+        fail("Directive \"@" + std::string(d.name) + "\" argument \"" + std::string(name) +
+                 "\" must be a boolean.",
+             v->loc);
+        return otherwise;
+    }
+    return v->boolean;
+}
+
 std::vector<std::string> builder::string_list_arg(const directive& d, std::string_view name) {
     std::vector<std::string> out;
     const value* v = find_arg(d, name);
@@ -279,8 +291,10 @@ field_def builder::convert_field(const field_definition& fd) {
         if (auto n = string_arg(*k, "name", true)) f.key = *n;
     if (find_dir(fd.directives, "search")) f.search = true;
     if (const auto* a = find_dir(fd.directives, "auth")) f.auth_roles = string_list_arg(*a, "roles");
-    if (const auto* v = find_dir(fd.directives, "view"))
+    if (const auto* v = find_dir(fd.directives, "view")) {
         if (auto n = string_arg(*v, "name", true)) f.view_override = *n;
+        f.aggregates = bool_arg(*v, "aggregates", true);
+    }
     if (const auto* fn = find_dir(fd.directives, "function")) {
         function_def def;
         if (auto n = string_arg(*fn, "name", true)) def.name = *n;
@@ -365,7 +379,9 @@ void builder::add_builtins() {
     dir("view", "FraiseQL: the relation (view or table) a type or root field reads.",
         {arg("name", T("String").non_null_of()),
          arg("jsonbColumn", T("String"), "", input_value::string("data")),
-         arg("columns", T("String").non_null_of().list_of())},
+         arg("columns", T("String").non_null_of().list_of()),
+         arg("aggregates", T("Boolean"), "Generate xsAggregate and xsGroupBy (product.md §3.6).",
+             input_value::boolean(true))},
         {"OBJECT", "FIELD_DEFINITION"});
     dir("key", "FraiseQL: the JSONB key a field reads, when the naming rule does not fit.",
         {arg("name", T("String").non_null_of())}, {"FIELD_DEFINITION"});
@@ -443,6 +459,7 @@ void builder::fill(type_def& t, const type_definition& d) {
                 view.columns = string_list_arg(*v, "columns");
                 view.columns_declared = true;
             }
+            view.aggregates = bool_arg(*v, "aggregates", true);
             t.view = std::move(view);
         }
     }
