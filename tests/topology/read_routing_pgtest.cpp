@@ -386,6 +386,27 @@ TEST_P(read_routing, mutations_never_reach_a_replica) {
     EXPECT_EQ(metric("fraiseql_replica_retries_total"), 0);
 }
 
+TEST_P(read_routing, a_failed_mutation_leaves_no_transaction_behind) {
+    // With replicas the mutation runs in BEGIN … COMMIT (to read its commit position after
+    // COMMIT): a failing function leaves that block failed, and the pool must roll it back
+    // before the connection serves anyone else. One connection, so the next requests get it.
+    start({standby_[0]}, {"FRAISEQL_POOL_SIZE=1"});
+    for (int i = 0; i < 3; ++i) {
+        auto bad = post(q("mutation { createPost(input: {authorId: "
+                          "\"00000000-0000-0000-0000-000000000000\", title: \"x\", body: \"x\"}) "
+                          "{ id } }"),
+                        "writer");
+        EXPECT_TRUE(bad.at("data").at("createPost").is_null()) << last_;
+        EXPECT_NE(last_.find("does not exist"), std::string::npos) << last_; // the function's error
+        const std::string title = unique("after failure " + std::to_string(i));
+        const std::string id = create_post("writer", title);
+        ASSERT_FALSE(id.empty()) << last_;
+        EXPECT_EQ(title_on(primary_, id), title);
+        EXPECT_EQ(read_title(id, "writer"), title);
+    }
+    EXPECT_EQ(server_->log().find("25P02"), std::string::npos) << server_->log();
+}
+
 TEST_P(read_routing, with_no_usable_replica_reads_fall_back_or_fail_as_configured) {
     const std::string nowhere = "postgres://postgres@127.0.0.1:1/fraiseql_e2e";
     start({nowhere});
