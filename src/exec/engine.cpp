@@ -299,8 +299,13 @@ asio::awaitable<response> engine::execute(request req, response_stream* stream) 
         }
     }
     const bool on_replica = where.role == pg::route_role::replica;
+    // A named argument, not `on_replica ? session : std::move(session)`: GCC 12 destroys a
+    // conditional's temporary twice inside a co_await expression (a double free).
+    std::vector<std::pair<std::string, std::string>> first_session;
+    if (on_replica) first_session = session; // kept for a second run on the primary
+    else first_session = std::move(session);
     auto run = co_await I.run_on(*where.target, on_replica, plan, authz.root_forbidden, req,
-                                 deadline, on_replica ? session : std::move(session), stream);
+                                 deadline, std::move(first_session), stream);
     if (on_replica && run.replica_failed && !run.streamed) {
         // §6.1: no client sees an error the primary could have answered. The replica's
         // answer is dropped whole (one operation reads from one server).
