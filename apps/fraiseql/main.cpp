@@ -31,6 +31,7 @@
 #include "fraiseql/graphql/schema_builder.hpp"
 #include "fraiseql/http/server.hpp"
 #include "fraiseql/pg/pool.hpp"
+#include "fraiseql/pg/replica_set.hpp"
 #include "build_info.hpp"
 #include "demo_cluster.hpp"
 
@@ -139,6 +140,12 @@ void raise_open_file_limit() {
     spdlog::info("open-file limit: {} (was {}, hard limit {})", lim.rlim_cur, before, lim.rlim_max);
 }
 
+/// One round of the replicas' checks (run_sync wants a value).
+asio::awaitable<bool> check_replicas(std::shared_ptr<pg::replica_set> set) {
+    co_await set->check_now();
+    co_return true;
+}
+
 /// `fraiseql serve`: the production server. Returns the process exit code.
 int serve(exec::config cfg) {
     setup_logging(cfg);
@@ -211,7 +218,37 @@ int serve(exec::config cfg) {
                      "or jwt_jwks_file)\n";
         return 2;
     }
-    exec::engine engine(*schema, pool, cfg, verifier);
+    // Read replicas (product.md §6.1, docs/scaling.md): a pool each, and the routing above
+    // them. One round of checks before serving, so that the first reads already know which
+    // replicas are usable (a replica that does not answer costs one check_timeout, 1 s).
+    std::vector<std::shared_ptr<pg::pool>> replica_pools;
+    for (const auto& url : cfg.replica_urls) {
+        auto rc = pg::make_connector(*kind, io.get_executor(), url, copts);
+        if (!rc) {
+            std::cerr << "error: replica_urls: " << redact_url(url) << ": " << rc.error().message
+                      << "\n";
+            return 2;
+        }
+        pg::pool_options ropts = popts;
+        ropts.max_size = cfg.replica_pool_size;
+        replica_pools.push_back(pg::pool::create(io.get_executor(), std::move(*rc), ropts));
+    }
+    std::shared_ptr<pg::replica_set> replicas;
+    if (!replica_pools.empty()) {
+        pg::replica_options ropts;
+        ropts.max_lag = cfg.replica_max_lag;
+        ropts.fallback = cfg.replica_fallback_primary ? pg::replica_fallback::primary
+                                                      : pg::replica_fallback::error;
+        replicas = pg::replica_set::create(io.get_executor(), pool, replica_pools, ropts);
+        (void)run_sync(io, check_replicas(replicas));
+        const auto status = replicas->status();
+        for (std::size_t i = 0; i < status.size(); ++i)
+            spdlog::info("replica {} ({}): {}", i + 1, redact_url(cfg.replica_urls[i]),
+                         status[i].eligible ? "usable"
+                                            : "not usable yet: " + status[i].last_error);
+        replicas->start();
+    }
+    exec::engine engine(*schema, pool, cfg, verifier, replicas);
     http::server server(io, engine);
     auto port = server.listen();
     if (!port) {
@@ -230,6 +267,8 @@ int serve(exec::config cfg) {
         spdlog::info("signal {}: draining (up to {} ms)", sig, cfg.shutdown_timeout.count());
         asio::co_spawn(io, [&]() -> asio::awaitable<void> {
             co_await server.shutdown(cfg.shutdown_timeout);
+            if (replicas) replicas->close();
+            for (auto& p : replica_pools) p->close();
             pool->close();
             io.stop();
         }, asio::detached);

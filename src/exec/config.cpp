@@ -98,6 +98,33 @@ std::vector<std::string> split_list(std::string_view v) {
     return out;
 }
 
+fraiseql::result<client_identity, std::string> parse_client_identity(std::string_view v) {
+    const auto s = std::string(trim(v));
+    client_identity id;
+    if (lower(s) == "none") {
+        id.source = client_identity::source_kind::none;
+        id.name.clear();
+    } else if (s.rfind("claim:", 0) == 0) {
+        id.source = client_identity::source_kind::claim;
+        id.name = s.substr(6);
+    } else if (s.rfind("header:", 0) == 0) {
+        id.source = client_identity::source_kind::header;
+        id.name = lower(s.substr(7));
+    } else if (s.find('.') != std::string::npos) {
+        // A session variable's setting (session_variables); checked against that list at
+        // the end of load_config, since the keys may come in any order.
+        id.source = client_identity::source_kind::session;
+        id.name = s;
+    } else {
+        return bad("read_your_writes_client",
+                   "\"" + s + "\" must be claim:NAME, header:NAME, a session setting "
+                   "(prefix.name, see session_variables) or none");
+    }
+    if (id.source != client_identity::source_kind::none && id.name.empty())
+        return bad("read_your_writes_client", "empty claim/header name");
+    return id;
+}
+
 #define FQ_STRING(field)                                                                       \
     [](config& c, std::string_view v) -> fraiseql::result<void, std::string> {                \
         c.field = std::string(v);                                                              \
@@ -147,6 +174,38 @@ const std::vector<key_def>& defs() {
          FQ_DURATION(request_timeout)},
         {{"shutdown_timeout", "10s", "how long SIGTERM waits for in-flight requests"},
          FQ_DURATION(shutdown_timeout)},
+        {{"replica_urls", "",
+          "read replicas (streaming standbys), comma-separated connection strings"},
+         [](config& c, std::string_view v) -> fraiseql::result<void, std::string> {
+             c.replica_urls = split_list(v);
+             return {};
+         }},
+        {{"replica_pool_size", "10", "maximum connections to each replica"},
+         FQ_UINT(replica_pool_size, std::uint32_t, 1, 1000)},
+        {{"replica_max_lag", "10s", "replicas further behind the primary are not read from"},
+         FQ_DURATION(replica_max_lag)},
+        {{"replica_fallback", "primary", "with no usable replica, reads go to: primary | error"},
+         [](config& c, std::string_view v) -> fraiseql::result<void, std::string> {
+             auto s = lower(trim(v));
+             if (s == "primary") c.replica_fallback_primary = true;
+             else if (s == "error") c.replica_fallback_primary = false;
+             else
+                 return bad("replica_fallback", "invalid value \"" + std::string(v) +
+                                                    "\"; valid values: primary, error");
+             return {};
+         }},
+        {{"read_your_writes_window", "5s",
+          "how long a client's last commit position routes its reads (0 turns it off)"},
+         FQ_DURATION(read_your_writes_window)},
+        {{"read_your_writes_client", "claim:sub",
+          "who a client is for read-your-writes: claim:NAME | header:NAME | a session setting "
+          "| none"},
+         [](config& c, std::string_view v) -> fraiseql::result<void, std::string> {
+             auto r = parse_client_identity(v);
+             if (!r) return failure{std::move(r).error()};
+             c.read_your_writes_client = std::move(*r);
+             return {};
+         }},
         {{"port", "8080", "HTTP port (0 picks a free port)"},
          FQ_UINT(port, std::uint16_t, 0, 65535)},
         {{"host", "127.0.0.1", "address to listen on"}, FQ_STRING(host)},
@@ -430,6 +489,13 @@ fraiseql::result<config, std::string> load_config(const config_sources& sources)
     for (const auto& [key, value] : sources.flags)
         if (auto r = apply_setting(cfg, key, value); !r)
             return failure<std::string>{"--" + key + ": " + r.error()};
+    // Across keys: a session setting named as the read-your-writes identity must exist.
+    if (const auto& id = cfg.read_your_writes_client;
+        id.source == client_identity::source_kind::session &&
+        std::none_of(cfg.session_variables.begin(), cfg.session_variables.end(),
+                     [&](const session_variable& sv) { return sv.setting == id.name; }))
+        return failure<std::string>{"read_your_writes_client: \"" + id.name +
+                                    "\" is not a setting of session_variables"};
     return cfg;
 }
 

@@ -4,8 +4,44 @@
 
 namespace fraiseql::exec {
 
+namespace {
+
+/// A read on a replica that failed for a reason the primary does not share: the replica is
+/// gone or refuses (connection errors, 57P01-57P03 shutdown/starting up, 53300 too many
+/// connections), replay cancelled the statement (recovery conflicts: 40001, 40P01, 57P04),
+/// or it was asked to write (25006: a view calling a writing function). §6.1: no client
+/// sees an error the primary could have answered.
+enum class replica_failure { none, statement, replica };
+
+replica_failure classify_on_replica(const pg::error& e) noexcept {
+    switch (e.code) {
+    case pg::errc::connection_failed:
+    case pg::errc::connection_lost:
+    case pg::errc::protocol_error:
+    case pg::errc::pool_closed: return replica_failure::replica;
+    case pg::errc::pool_exhausted: return replica_failure::statement; // busy, not broken
+    case pg::errc::server_error: {
+        const auto c = e.server.code.str();
+        const auto k = e.server.code.class_code();
+        if (k == "08" || k == "53" || c == "57P01" || c == "57P02" || c == "57P03")
+            return replica_failure::replica;
+        if (c == "57P04" || c == "40001" || c == "40P01" || c == "25006")
+            return replica_failure::statement;
+        return replica_failure::none;
+    }
+    default: return replica_failure::none; // timeouts, cancellations: no better on the primary
+    }
+}
+
+} // namespace
+
 graphql::error database_error(const exec_context& ctx, const pg::error& e,
                               const graphql::field_plan& fp) {
+    if (ctx.on_replica && !(ctx.cancel && ctx.cancel->fired())) {
+        const auto f = classify_on_replica(e);
+        if (f != replica_failure::none) ctx.replica_failed.store(true);
+        if (f == replica_failure::replica) ctx.replica_down.store(true);
+    }
     graphql::error out;
     out.path = {fp.response_key};
     if (fp.loc.line) out.locations.push_back(fp.loc);
@@ -39,7 +75,8 @@ boost::asio::awaitable<pg::result<void>> run_with_session(const exec_context& ct
                                                          std::string_view sql,
                                                          std::span<const pg::param> params,
                                                          pg::row_sink* sink,
-                                                         bool reset_session) {
+                                                         bool reset_session,
+                                                         pg::row_sink* commit_lsn) {
     std::string prelude;
     std::vector<pg::param> prelude_params;
     if (!ctx.session.empty()) {
@@ -54,8 +91,13 @@ boost::asio::awaitable<pg::result<void>> run_with_session(const exec_context& ct
             prelude_params.push_back(pg::param::text(ctx.session[i].second));
         }
     }
-    pg::statement stmts[4];
+    pg::statement stmts[7];
     std::size_t n = 0;
+    // An explicit block, so that the position is read after COMMIT: inside the transaction
+    // pg_current_wal_insert_lsn() precedes the commit record, and a replica that replayed
+    // up to it could still lack the commit. An error skips the rest of the pipeline and
+    // leaves the block failed; the pool rolls a returned connection back (pool.hpp).
+    if (commit_lsn) stmts[n++] = pg::statement{"BEGIN", {}, nullptr};
     if (!prelude.empty()) stmts[n++] = pg::statement{prelude, prelude_params, nullptr};
     stmts[n++] = pg::statement{sql, params, sink};
     if (reset_session) {
@@ -70,6 +112,10 @@ boost::asio::awaitable<pg::result<void>> run_with_session(const exec_context& ct
         // prepared statements (PostgreSQL docs, DISCARD and RESET).
         stmts[n++] = pg::statement{"SET SESSION AUTHORIZATION DEFAULT", {}, nullptr};
         stmts[n++] = pg::statement{"RESET ALL", {}, nullptr};
+    }
+    if (commit_lsn) {
+        stmts[n++] = pg::statement{"COMMIT", {}, nullptr};
+        stmts[n++] = pg::statement{"SELECT pg_current_wal_insert_lsn()::text", {}, commit_lsn};
     }
     // While it runs, a client that goes away cancels it on the server (docs/http.md
     // "Client disconnect"); once gone, nothing new starts.

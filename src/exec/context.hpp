@@ -1,6 +1,7 @@
 #pragma once
 // What one request's root-field runners share (private to exec).
 
+#include <atomic>
 #include <functional>
 #include <string>
 #include <utility>
@@ -14,6 +15,7 @@
 #include "fraiseql/graphql/schema.hpp"
 #include "fraiseql/pg/cancel_signal.hpp"
 #include "fraiseql/pg/pool.hpp"
+#include "fraiseql/pg/replica_set.hpp"
 
 namespace fraiseql::exec {
 
@@ -37,6 +39,18 @@ struct exec_context {
     bool flushed = false;
     /// The request's cancel signal (request::cancel), or nullptr.
     pg::cancel_signal* cancel = nullptr;
+    /// Read replicas (docs/scaling.md). `pool` is a replica's: a failure the primary could
+    /// answer instead (the replica went away, a recovery conflict, …) sets `replica_failed`
+    /// (database_error does), and the engine runs the operation again on the primary.
+    bool on_replica = false;
+    mutable std::atomic<bool> replica_failed{false};
+    /// …and the failure says the replica itself is unusable (connection refused or lost).
+    mutable std::atomic<bool> replica_down{false};
+    /// Mutations with replicas configured: the call runs in BEGIN … COMMIT and the same
+    /// pipeline then reads pg_current_wal_insert_lsn() into `commit_lsn` (the latest of the
+    /// operation's mutations), for read-your-writes.
+    bool capture_commit_lsn = false;
+    pg::lsn commit_lsn = 0;
 };
 
 /// The JSON value of one root field, or null.
@@ -59,13 +73,17 @@ pg::deadline statement_deadline(const exec_context& ctx);
 /// statement is added only when there are settings to apply. With `reset_session`
 /// (mutations: the statement runs user code that may `SET` session state), the same
 /// pipeline ends with `SET SESSION AUTHORIZATION DEFAULT` and `RESET ALL`, so nothing the
-/// statement set outlives it on the pooled connection (docs/mutations.md).
+/// statement set outlives it on the pooled connection (docs/mutations.md). With
+/// `commit_lsn`, the pipeline is BEGIN … COMMIT followed by
+/// `SELECT pg_current_wal_insert_lsn()::text` into that sink: a position at or past the
+/// end of the commit record (read-your-writes, docs/adr/0013-replicas-and-poolers.md).
 boost::asio::awaitable<pg::result<void>> run_with_session(const exec_context& ctx,
                                                          pg::connection& conn,
                                                          std::string_view sql,
                                                          std::span<const pg::param> params,
                                                          pg::row_sink* sink,
-                                                         bool reset_session = false);
+                                                         bool reset_session = false,
+                                                         pg::row_sink* commit_lsn = nullptr);
 
 /// A root list / single field of the Query type.
 boost::asio::awaitable<field_result> run_root_query(exec_context& ctx, const graphql::field_plan& fp);

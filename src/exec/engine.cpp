@@ -6,12 +6,14 @@
 #include "fraiseql/exec/engine.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <exception>
 
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "authorization.hpp"
+#include "commit_positions.hpp"
 #include "context.hpp"
 #include "cpu_worker.hpp"
 #include "document_resolver.hpp"
@@ -76,6 +78,38 @@ std::vector<std::pair<std::string, std::string>> session_settings(const config& 
     return out;
 }
 
+/// Who the client is for read-your-writes (read_your_writes_client); "" when the request
+/// does not say (anonymous, no such claim or header): such a client gets no read-your-writes.
+std::string client_identity_of(const config& cfg, const request& req, const auth_context& who,
+                               const std::vector<std::pair<std::string, std::string>>& session) {
+    const auto& id = cfg.read_your_writes_client;
+    switch (id.source) {
+    case client_identity::source_kind::none: return {};
+    case client_identity::source_kind::claim:
+        return who.claims.empty() ? std::string() : claim_text(who.claims, id.name);
+    case client_identity::source_kind::header:
+        for (const auto& [k, v] : req.headers)
+            if (k == id.name) return v;
+        return {};
+    case client_identity::source_kind::session:
+        for (const auto& [setting, v] : session)
+            if (setting == id.name) return v;
+        return {};
+    }
+    return {};
+}
+
+/// Whether any root field that will run reads the database (introspection and __typename
+/// need no connection, so they are not routed at all).
+bool touches_database(const graphql::operation_plan& plan, const std::vector<bool>& forbidden) {
+    for (std::size_t i = 0; i < plan.root_fields.size(); ++i)
+        if (!forbidden[i] && reads_database(plan.root_fields[i])) return true;
+    return false;
+}
+
+/// The most read-your-writes entries kept (a budget, product.md §9): about 64 bytes each.
+constexpr std::size_t read_your_writes_max_clients = 100'000;
+
 response to_response(refusal r) {
     response res;
     res.status = r.status;
@@ -98,8 +132,42 @@ struct engine::impl {
     std::shared_ptr<const jwt_verifier> verifier;
     std::unique_ptr<persisted_queries> persisted;
     std::unique_ptr<document_resolver> documents;
+    /// Read replicas (null without replica_urls) and the clients' commit positions.
+    std::shared_ptr<pg::replica_set> replicas;
+    std::unique_ptr<commit_positions> positions;
+    std::atomic<std::uint64_t> replica_retries{0};
     /// Declared last: destroyed (joined) first, before the members its work reads.
     std::unique_ptr<cpu_worker> cpu;
+
+    /// What one run of the root fields left behind.
+    struct attempt {
+        roots_outcome outcome;
+        bool replica_failed = false;
+        bool replica_down = false;
+        bool streamed = false; ///< something reached the client: no second attempt
+        pg::lsn commit_lsn = 0;
+    };
+
+    /// Runs the operation's root fields on `target` (the primary's pool or a replica's).
+    asio::awaitable<attempt> run_on(pg::pool& target, bool on_replica,
+                                    const graphql::operation_plan& plan,
+                                    const std::vector<bool>& forbidden, const request& req,
+                                    pg::deadline deadline,
+                                    std::vector<std::pair<std::string, std::string>> session,
+                                    response_stream* stream) {
+        exec_context ctx{*schema, target, cfg, req.request_id, deadline,
+                         std::move(session), {}, 64 * 1024, false};
+        ctx.cancel = req.cancel.get();
+        ctx.on_replica = on_replica;
+        ctx.capture_commit_lsn = replicas && plan.kind == graphql::operation_kind::mutation;
+        attempt a;
+        a.outcome = co_await run_roots(ctx, plan, forbidden, stream);
+        a.replica_failed = ctx.replica_failed.load();
+        a.replica_down = ctx.replica_down.load();
+        a.streamed = a.outcome.stream_started || ctx.flushed;
+        a.commit_lsn = ctx.commit_lsn;
+        co_return a;
+    }
 
     /// The document stage and the binding: inline for a small request, on the CPU worker
     /// for a large one (`heavy`), so that the I/O thread keeps serving other clients
@@ -128,8 +196,12 @@ struct engine::impl {
 };
 
 engine::engine(std::shared_ptr<const graphql::schema> schema, std::shared_ptr<pg::pool> pool,
-               config cfg, std::shared_ptr<const jwt_verifier> verifier)
+               config cfg, std::shared_ptr<const jwt_verifier> verifier,
+               std::shared_ptr<pg::replica_set> replicas)
     : impl_(std::make_unique<impl>()) {
+    impl_->replicas = std::move(replicas);
+    impl_->positions = std::make_unique<commit_positions>(cfg.read_your_writes_window,
+                                                          read_your_writes_max_clients);
     impl_->verifier = std::move(verifier);
     impl_->schema = std::move(schema);
     impl_->pool = std::move(pool);
@@ -203,15 +275,54 @@ asio::awaitable<response> engine::execute(request req, response_stream* stream) 
     authorization authz;
     authorize(*I.schema, plan, *who, authz);
 
-    // 4. Run the root fields.
-    exec_context ctx{*I.schema, *I.pool, I.cfg, req.request_id, deadline,
-                     session_settings(I.cfg, req, *who), {}, 64 * 1024, false};
-    ctx.cancel = req.cancel.get();
-    auto outcome = co_await run_roots(ctx, plan, authz.root_forbidden, stream);
+    // 4. Run the root fields: with replicas, a mutation on the primary (remembering where
+    //    its commit ended for the client), a read where replicas->route_read() sends it —
+    //    a replica that has replayed the client's last commit, else the primary
+    //    (docs/scaling.md, docs/adr/0013-replicas-and-poolers.md).
+    auto session = session_settings(I.cfg, req, *who);
+    const bool write = plan.kind == graphql::operation_kind::mutation;
+    std::string client;
+    pg::route where{I.pool, pg::route_role::primary, 0};
+    if (I.replicas && touches_database(plan, authz.root_forbidden)) {
+        client = client_identity_of(I.cfg, req, *who, session);
+        if (!write) {
+            auto r = I.replicas->route_read(I.positions->required(client, pg::clock::now()));
+            if (!r) {
+                spdlog::warn("request {}: {}", req.request_id, r.error().message);
+                co_return refuse(refusal::of(
+                    error::at("No database replica is available for reads "
+                              "(replica_fallback = error).",
+                              {}, graphql::code::database_error),
+                    503));
+            }
+            where = std::move(*r);
+        }
+    }
+    const bool on_replica = where.role == pg::route_role::replica;
+    // A named argument, not `on_replica ? session : std::move(session)`: GCC 12 destroys a
+    // conditional's temporary twice inside a co_await expression (a double free).
+    std::vector<std::pair<std::string, std::string>> first_session;
+    if (on_replica) first_session = session; // kept for a second run on the primary
+    else first_session = std::move(session);
+    auto run = co_await I.run_on(*where.target, on_replica, plan, authz.root_forbidden, req,
+                                 deadline, std::move(first_session), stream);
+    if (on_replica && run.replica_failed && !run.streamed) {
+        // §6.1: no client sees an error the primary could have answered. The replica's
+        // answer is dropped whole (one operation reads from one server).
+        ++I.replica_retries;
+        spdlog::info("request {}: read failed on replica {}; running it on the primary",
+                     req.request_id, where.replica_index + 1);
+        if (run.replica_down)
+            I.replicas->report_failure(where.replica_index, "a read failed on this replica");
+        run = co_await I.run_on(*I.pool, false, plan, authz.root_forbidden, req, deadline,
+                                std::move(session), stream);
+    }
+    if (write && run.commit_lsn != 0)
+        I.positions->remember(client, run.commit_lsn, pg::clock::now());
 
     // 5. Write the response.
     errors = std::move(authz.errors);
-    auto res = write_response(plan, std::move(outcome), errors);
+    auto res = write_response(plan, std::move(run.outcome), errors);
     if (res.aborted) spdlog::warn("request {}: response aborted mid-stream", req.request_id);
     co_return answer(std::move(res));
 }
@@ -284,7 +395,18 @@ asio::awaitable<bool> engine::ready() {
 }
 
 std::string engine::metrics_text() const {
-    return impl_->m.text(impl_->cfg.backend, impl_->pool ? impl_->pool->metrics() : pg::pool_metrics{});
+    auto& I = *impl_;
+    const auto primary = I.pool ? I.pool->metrics() : pg::pool_metrics{};
+    if (!I.replicas) return I.m.text(I.cfg.backend, primary);
+    routing_report rr;
+    rr.primary_reads = I.replicas->primary_reads();
+    const auto status = I.replicas->status();
+    for (std::size_t i = 0; i < status.size(); ++i)
+        rr.replicas.push_back({I.replicas->replicas()[i]->metrics(), status[i]});
+    rr.retries = I.replica_retries.load();
+    rr.read_your_writes_clients = I.positions->size();
+    rr.read_your_writes_evicted = I.positions->evicted();
+    return I.m.text(I.cfg.backend, primary, &rr);
 }
 
 } // namespace fraiseql::exec

@@ -14,7 +14,58 @@ void metrics::observe(std::chrono::steady_clock::duration d, const std::vector<g
     for (const auto& e : errors) ++errors_by_code_[e.code.empty() ? "NONE" : e.code];
 }
 
-std::string metrics::text(const std::string& backend, const pg::pool_metrics& pool) const {
+namespace {
+
+void append_routing(std::string& out, const pg::pool_metrics& primary, const routing_report& r) {
+    out += "# HELP fraiseql_db_pool_connections Connections of each database pool by state.\n"
+           "# TYPE fraiseql_db_pool_connections gauge\n";
+    auto pool_lines = [&](const std::string& name, const char* role, const pg::pool_metrics& m) {
+        out += fmt::format("fraiseql_db_pool_connections{{pool=\"{}\",role=\"{}\",state=\"in_use\"}} {}\n",
+                           name, role, m.in_use);
+        out += fmt::format("fraiseql_db_pool_connections{{pool=\"{}\",role=\"{}\",state=\"idle\"}} {}\n",
+                           name, role, m.idle);
+    };
+    pool_lines("primary", "primary", primary);
+    for (std::size_t i = 0; i < r.replicas.size(); ++i)
+        pool_lines("replica" + std::to_string(i + 1), "replica", r.replicas[i].pool);
+    out += "# HELP fraiseql_db_reads_total Read operations routed to each database pool.\n"
+           "# TYPE fraiseql_db_reads_total counter\n";
+    out += fmt::format("fraiseql_db_reads_total{{pool=\"primary\",role=\"primary\"}} {}\n",
+                       r.primary_reads);
+    for (std::size_t i = 0; i < r.replicas.size(); ++i)
+        out += fmt::format("fraiseql_db_reads_total{{pool=\"replica{}\",role=\"replica\"}} {}\n",
+                           i + 1, r.replicas[i].status.routed);
+    // Health as the monitor saw it at its last check (every 250 ms).
+    auto gauge = [&](const char* name, const char* help, auto value) {
+        out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n", name, help, name);
+        for (std::size_t i = 0; i < r.replicas.size(); ++i)
+            out += fmt::format("{}{{replica=\"{}\"}} {}\n", name, i + 1, value(r.replicas[i].status));
+    };
+    gauge("fraiseql_replica_up", "The replica answered its last check.",
+          [](const pg::replica_status& s) { return s.reachable ? 1 : 0; });
+    gauge("fraiseql_replica_in_recovery", "The replica is still a standby (0: promoted).",
+          [](const pg::replica_status& s) { return s.in_recovery ? 1 : 0; });
+    gauge("fraiseql_replica_eligible", "Reads may be routed to the replica now.",
+          [](const pg::replica_status& s) { return s.eligible ? 1 : 0; });
+    gauge("fraiseql_replica_lag_seconds",
+          "How long the primary has had WAL the replica has not replayed.",
+          [](const pg::replica_status& s) { return std::chrono::duration<double>(s.lag).count(); });
+    out += "# HELP fraiseql_replica_retries_total Reads that failed on a replica and ran on the "
+           "primary.\n# TYPE fraiseql_replica_retries_total counter\n";
+    out += fmt::format("fraiseql_replica_retries_total {}\n", r.retries);
+    out += "# HELP fraiseql_read_your_writes_clients Clients whose commit position is "
+           "remembered.\n# TYPE fraiseql_read_your_writes_clients gauge\n";
+    out += fmt::format("fraiseql_read_your_writes_clients {}\n", r.read_your_writes_clients);
+    out += "# HELP fraiseql_read_your_writes_evicted_total Positions evicted by the client "
+           "limit before their window ended.\n# TYPE fraiseql_read_your_writes_evicted_total "
+           "counter\n";
+    out += fmt::format("fraiseql_read_your_writes_evicted_total {}\n", r.read_your_writes_evicted);
+}
+
+} // namespace
+
+std::string metrics::text(const std::string& backend, const pg::pool_metrics& pool,
+                          const routing_report* routing) const {
     std::string out;
     std::lock_guard lk(mu_);
     out += "# HELP fraiseql_build_info The running FraiseQL version.\n# TYPE fraiseql_build_info gauge\n";
@@ -47,6 +98,7 @@ std::string metrics::text(const std::string& backend, const pg::pool_metrics& po
     out += fmt::format("fraiseql_pool_events_total{{event=\"discarded\"}} {}\n", pool.discarded);
     out += fmt::format("fraiseql_pool_events_total{{event=\"acquired\"}} {}\n", pool.acquired);
     out += fmt::format("fraiseql_pool_events_total{{event=\"timeout\"}} {}\n", pool.timeouts);
+    if (routing) append_routing(out, pool, *routing);
     return out;
 }
 

@@ -11,13 +11,30 @@
 
 #include "fraiseql/graphql/error.hpp"
 #include "fraiseql/pg/pool.hpp"
+#include "fraiseql/pg/replica_set.hpp"
 
 namespace fraiseql::exec {
+
+/// The read routing's state at one moment (replicas configured; docs/scaling.md).
+struct routing_report {
+    struct replica {
+        pg::pool_metrics pool;
+        pg::replica_status status;
+    };
+    std::uint64_t primary_reads = 0;
+    std::vector<replica> replicas; ///< in replica_urls order; labelled replica="1", "2", …
+    std::uint64_t retries = 0;     ///< reads that failed on a replica and ran on the primary
+    std::size_t read_your_writes_clients = 0;
+    std::uint64_t read_your_writes_evicted = 0;
+};
 
 class metrics {
 public:
     void observe(std::chrono::steady_clock::duration d, const std::vector<graphql::error>& errors);
-    std::string text(const std::string& backend, const pg::pool_metrics& pool) const;
+    /// `pool` is the primary's pool; `routing`, when replicas are configured, adds a series
+    /// per pool (role, connections, reads) and per replica (health, lag).
+    std::string text(const std::string& backend, const pg::pool_metrics& pool,
+                     const routing_report* routing = nullptr) const;
 
     std::atomic<std::uint64_t> plan_cache_hits{0};
     std::atomic<std::uint64_t> plan_cache_misses{0};

@@ -5,6 +5,8 @@
 
 #include "fraiseql/sql/mutation.hpp"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "context.hpp"
@@ -37,6 +39,17 @@ private:
     bool seen_ = false;
     std::optional<std::string> doc_;
     bool is_json_ = false;
+};
+
+/// The first field of the first row, as an LSN (pg_current_wal_insert_lsn()::text).
+class lsn_sink final : public pg::row_sink {
+public:
+    boost::asio::awaitable<bool> on_rows(std::span<const pg::row_view> rows) override {
+        if (!rows.empty() && rows[0].size() > 0 && !rows[0][0].is_null())
+            position = pg::parse_lsn(rows[0][0].text()).value_or(0);
+        co_return true;
+    }
+    pg::lsn position = 0;
 };
 
 /// The session setting a `@function(context:)` name designates: the configured
@@ -113,12 +126,15 @@ boost::asio::awaitable<field_result> run_mutation(exec_context& ctx, const graph
         co_return r;
     }
     first_row_sink sink;
+    lsn_sink committed; // read-your-writes (replicas configured): where the commit ended
     // reset_session: the function may leave session state behind (docs/mutations.md).
-    auto ran = co_await run_with_session(ctx, **lease, call->stmt.text, params, &sink, true);
+    auto ran = co_await run_with_session(ctx, **lease, call->stmt.text, params, &sink, true,
+                                         ctx.capture_commit_lsn ? &committed : nullptr);
     if (!ran) {
         r.errors.push_back(database_error(ctx, ran.error(), fp));
         co_return r;
     }
+    ctx.commit_lsn = std::max(ctx.commit_lsn, committed.position);
     auto outcome = sql::interpret_mutation_result(ctx.schema, call->shape, sink.doc(), sink.is_json());
     if (outcome.field_error) {
         fail(std::move(*outcome.field_error));

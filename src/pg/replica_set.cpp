@@ -251,7 +251,20 @@ result<route> replica_set::route_read(lsn min_lsn) {
     return route{I.primary, route_role::primary, 0};
 }
 
+void replica_set::report_failure(std::size_t index, std::string why) {
+    std::lock_guard g(impl_->mu);
+    if (index >= impl_->state.size()) return;
+    auto& s = impl_->state[index];
+    s.reachable = false;
+    s.eligible = false;
+    s.last_error = std::move(why);
+}
+
 const std::shared_ptr<pool>& replica_set::primary() const noexcept { return impl_->primary; }
+const std::vector<std::shared_ptr<pool>>& replica_set::replicas() const noexcept {
+    return impl_->replicas;
+}
+const replica_options& replica_set::options() const noexcept { return impl_->opts; }
 std::size_t replica_set::replica_count() const noexcept { return impl_->replicas.size(); }
 std::uint64_t replica_set::primary_reads() const noexcept { return impl_->primary_reads.load(); }
 lsn replica_set::primary_lsn() const noexcept { return impl_->primary_lsn.load(); }

@@ -28,6 +28,12 @@ struct session_variable {
     std::string name;    ///< claim or header name
 };
 
+/// Who a client is for read-your-writes (`read_your_writes_client`, docs/scaling.md).
+struct client_identity {
+    enum class source_kind { none, claim, header, session } source = source_kind::claim;
+    std::string name = "sub"; ///< claim name, lower-case header name, or session setting
+};
+
 struct config {
     std::string schema_file;
     std::string database_url;
@@ -39,6 +45,16 @@ struct config {
     std::chrono::milliseconds statement_timeout{30000};
     std::chrono::milliseconds request_timeout{30000};
     std::chrono::milliseconds shutdown_timeout{10000};
+    /// Read replicas (product.md §6.1, docs/scaling.md): one pool each; empty: none.
+    std::vector<std::string> replica_urls;
+    std::uint32_t replica_pool_size = 10;
+    /// A replica further behind the primary than this is not read from.
+    std::chrono::milliseconds replica_max_lag{10000};
+    /// With replicas configured and none usable: read from the primary, or fail.
+    bool replica_fallback_primary = true;
+    /// How long a client's last commit position is remembered (read-your-writes).
+    std::chrono::milliseconds read_your_writes_window{5000};
+    client_identity read_your_writes_client;
     std::uint16_t port = 8080;
     std::string host = "127.0.0.1";
     /// I/O threads; 0 ("auto", the default) is usable_cores() at startup.

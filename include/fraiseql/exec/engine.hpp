@@ -20,6 +20,7 @@
 #include "fraiseql/graphql/schema.hpp"
 #include "fraiseql/pg/cancel_signal.hpp"
 #include "fraiseql/pg/pool.hpp"
+#include "fraiseql/pg/replica_set.hpp"
 
 namespace fraiseql::exec {
 
@@ -73,9 +74,14 @@ class engine {
 public:
     /// Builds an engine over a schema and a pool. The schema must outlive it.
     /// `verifier` checks bearer tokens (nullptr: no JWT key configured, so any
-    /// token is refused and only anonymous requests can pass).
+    /// token is refused and only anonymous requests can pass). With `replicas` (whose
+    /// primary() is `pool`), queries and subscription refetches are routed by
+    /// replicas->route_read() and mutations run on `pool`, remembering each client's commit
+    /// position for read-your-writes (docs/scaling.md); a read that fails on a replica for
+    /// a reason the primary does not share runs again on the primary.
     engine(std::shared_ptr<const graphql::schema> schema, std::shared_ptr<pg::pool> pool,
-           config cfg, std::shared_ptr<const jwt_verifier> verifier = nullptr);
+           config cfg, std::shared_ptr<const jwt_verifier> verifier = nullptr,
+           std::shared_ptr<pg::replica_set> replicas = nullptr);
     ~engine();
     engine(const engine&) = delete;
     engine& operator=(const engine&) = delete;
@@ -90,10 +96,12 @@ public:
     std::string explain(const std::string& query, const boost::json::value& variables,
                         const std::string& operation_name) const;
 
-    /// True when a connection can be acquired and answers `SELECT 1`.
+    /// True when a connection of the primary's pool can be acquired and answers
+    /// `SELECT 1`; replicas do not count (reads fall back to the primary, docs/scaling.md).
     boost::asio::awaitable<bool> ready();
 
-    /// Prometheus text exposition of the engine's and pool's metrics.
+    /// Prometheus text exposition of the engine's and pools' metrics (with replicas: each
+    /// pool's role, connections and reads, each replica's health and lag).
     std::string metrics_text() const;
 
     const config& settings() const noexcept;

@@ -91,9 +91,16 @@ public:
     /// replicas configured but none eligible, errc::connection_failed ("no replica …").
     /// Never blocks.
     result<route> route_read(lsn min_lsn = 0);
+    /// A read routed to replica `index` failed in a way that says the replica is unusable
+    /// (connection refused or lost, shutting down): it is skipped until a check of the
+    /// monitor succeeds again, instead of failing more reads for up to check_interval.
+    void report_failure(std::size_t index, std::string why);
     /// Writes, and everything in a write's transaction.
     const std::shared_ptr<pool>& primary() const noexcept;
+    /// The replicas' pools, in the order given to create().
+    const std::vector<std::shared_ptr<pool>>& replicas() const noexcept;
     std::size_t replica_count() const noexcept;
+    const replica_options& options() const noexcept;
     std::vector<replica_status> status() const;
     std::uint64_t primary_reads() const noexcept;
     /// The primary's position at the last successful check (0 before one).
