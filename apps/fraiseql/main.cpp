@@ -164,6 +164,10 @@ int serve(exec::config cfg) {
     }
     pg::connector_options copts;
     copts.statement_cache_size = cfg.statement_cache_size;
+    copts.statements = cfg.statement_cache == exec::statement_cache_mode::unnamed
+                           ? pg::statement_mode::unnamed
+                           : pg::statement_mode::named;
+    copts.refuse_pooler = true; // named statements through PgBouncer: refused, not flaky
     auto connector = pg::make_connector(*kind, io.get_executor(), cfg.database_url, copts);
     if (!connector) {
         std::cerr << "error: database_url: " << connector.error().message << "\n";
@@ -181,7 +185,8 @@ int serve(exec::config cfg) {
             auto problems = run_sync(io, exec::discover_columns(**lease, **schema));
             for (const auto& p : problems) spdlog::warn("{}", p);
         } else if (lease.error().code == pg::errc::auth_failed ||
-                   lease.error().code == pg::errc::tls_error) {
+                   lease.error().code == pg::errc::tls_error ||
+                   lease.error().code == pg::errc::unsupported) {
             // A configuration mistake, not an outage: waiting would not fix it.
             std::cerr << "error: cannot connect to " << redact_url(cfg.database_url) << ": "
                       << lease.error().message << "\n";
