@@ -91,7 +91,8 @@ public:
             if (message_.empty())
                 message_ =
                     "named prepared statements cannot be used through a connection pooler: the "
-                    "server's cancel key names process " + std::to_string(key_pid) +
+                    "server's cancel key names process " +
+                    std::to_string(static_cast<std::uint32_t>(key_pid)) +
                     " but the session runs in process " + std::to_string(sink.pid) +
                     ", so something between FraiseQL and PostgreSQL (PgBouncer?) shares "
                     "sessions between clients, where a named statement is missing or belongs "
