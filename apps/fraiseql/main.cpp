@@ -139,6 +139,19 @@ void raise_open_file_limit() {
     spdlog::info("open-file limit: {} (was {}, hard limit {})", lim.rlim_cur, before, lim.rlim_max);
 }
 
+/// The driver settings of `serve` and `check`: the statement mode, and named statements
+/// through a session-sharing pooler refused rather than left to fail at random
+/// (docs/scaling.md, "Transaction-mode poolers").
+pg::connector_options connector_options_of(const exec::config& cfg) {
+    pg::connector_options o;
+    o.statement_cache_size = cfg.statement_cache_size;
+    o.statements = cfg.statement_cache == exec::statement_cache_mode::unnamed
+                       ? pg::statement_mode::unnamed
+                       : pg::statement_mode::named;
+    o.refuse_pooler = true;
+    return o;
+}
+
 /// `fraiseql serve`: the production server. Returns the process exit code.
 int serve(exec::config cfg) {
     setup_logging(cfg);
@@ -162,13 +175,8 @@ int serve(exec::config cfg) {
         std::cerr << "error: backend: " << kind.error() << "\n";
         return 2;
     }
-    pg::connector_options copts;
-    copts.statement_cache_size = cfg.statement_cache_size;
-    copts.statements = cfg.statement_cache == exec::statement_cache_mode::unnamed
-                           ? pg::statement_mode::unnamed
-                           : pg::statement_mode::named;
-    copts.refuse_pooler = true; // named statements through PgBouncer: refused, not flaky
-    auto connector = pg::make_connector(*kind, io.get_executor(), cfg.database_url, copts);
+    auto connector =
+        pg::make_connector(*kind, io.get_executor(), cfg.database_url, connector_options_of(cfg));
     if (!connector) {
         std::cerr << "error: database_url: " << connector.error().message << "\n";
         return 2;
@@ -387,7 +395,7 @@ int main(int argc, char** argv) {
         asio::io_context io;
         auto kind = pg::parse_backend_kind(cfg->backend);
         auto connector = pg::make_connector(kind ? *kind : pg::backend_kind::native, io.get_executor(),
-                                            cfg->database_url);
+                                            cfg->database_url, connector_options_of(*cfg));
         if (!connector) {
             std::cerr << "error: database_url: " << connector.error().message << "\n";
             return 2;
