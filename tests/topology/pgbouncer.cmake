@@ -12,7 +12,7 @@ add_test(NAME pgbouncer_e2e_env
     COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/pgbouncer_env.sh ${FRAISEQL_TOPOLOGY_DIR}
             ${FRAISEQL_PGBOUNCER_E2E_DIR})
 set_tests_properties(pgbouncer_e2e_env PROPERTIES FIXTURES_SETUP pgbouncer_e2e
-    FIXTURES_REQUIRED pg_topology LABELS topology)
+    FIXTURES_REQUIRED pg_topology LABELS topology TIMEOUT 60)
 
 # Left out, each for a stated reason (docs/scaling.md lists them):
 # - budgets_e2e: CPU and memory budgets of the server process, calibrated on a direct
