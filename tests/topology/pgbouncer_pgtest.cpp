@@ -120,6 +120,18 @@ protected:
         FRAISEQL_REQUIRE_CLUSTER();
         ASSERT_FALSE(cluster_env("FRAISEQL_TEST_PGBOUNCER_PORT").empty())
             << "the topology runs without PgBouncer (tools/pg-test-topology.sh --pgbouncer)";
+        // Right after pg_topology_start reloaded the blog, PgBouncer answers a pool whose server
+        // login failed meanwhile with "server login has been failing" for server_login_retry
+        // (15 s): wait that out, for both roles (as tests/topology/pgbouncer_env.sh does).
+        for (bool app : {false, true}) {
+            std::vector<std::string> got;
+            for (int i = 0; i < 300; ++i) {
+                got = query_column(bouncer_url("fraiseql_e2e", app), "SELECT 1");
+                if (got == std::vector<std::string>{"1"}) break;
+                std::this_thread::sleep_for(100ms);
+            }
+            ASSERT_EQ(got, std::vector<std::string>{"1"}) << "PgBouncer does not log in";
+        }
     }
     std::string backend() const { return std::string(pg::to_string(GetParam())); }
 
