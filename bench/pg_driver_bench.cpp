@@ -100,14 +100,17 @@ struct counting_sink : pg::row_sink {
 };
 
 std::vector<std::unique_ptr<pg::connection>> open(asio::io_context& io, pg::backend_kind kind,
-                                                  std::size_t n, benchmark::State& state) {
+                                                  std::size_t n, benchmark::State& state,
+                                                  pg::statement_mode mode = pg::statement_mode::named) {
     std::vector<std::unique_ptr<pg::connection>> out;
     auto url = database_url();
     if (url.empty()) {
         state.SkipWithError("set FRAISEQL_TEST_CLUSTER_DIR");
         return out;
     }
-    auto c = pg::make_connector(kind, io.get_executor(), url + "?sslmode=disable");
+    pg::connector_options options;
+    options.statements = mode;
+    auto c = pg::make_connector(kind, io.get_executor(), url + "?sslmode=disable", options);
     if (!c) {
         state.SkipWithError(c.error().message.c_str());
         return out;
@@ -131,22 +134,35 @@ double percentile(std::vector<double>& v, double p) {
     return v[k];
 }
 
+/// A statement shaped like the server's "list of 20 with a nested object" (bench/queries):
+/// jsonb built per row, a join, a filter, an ORDER BY and a LIMIT, over catalogue tables every
+/// database has. Its parse and plan cost is what `statement_cache = unnamed` pays each time.
+constexpr std::string_view server_shaped_sql =
+    "SELECT jsonb_build_object('name', c.relname, 'kind', c.relkind, 'namespace', "
+    "jsonb_build_object('name', n.nspname, 'owner', n.nspowner)) "
+    "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE c.relpages >= $1::int AND n.nspname <> 'information_schema' "
+    "ORDER BY c.oid LIMIT 20";
+
 /// `concurrency` connections, one coroutine each, all on one thread (the server's shape:
 /// many requests multiplexed on an io_context). One benchmark iteration = 100 prepared
-/// round trips per connection.
-void prepared_select(benchmark::State& state, pg::backend_kind kind) {
+/// round trips per connection. `mode`: named (cached) or unnamed prepared statements
+/// (`statement_cache`, docs/scaling.md); `sql`: what each round trip runs.
+void prepared_select(benchmark::State& state, pg::backend_kind kind,
+                     pg::statement_mode mode = pg::statement_mode::named,
+                     std::string_view sql = "SELECT $1::int") {
     const auto concurrency = std::size_t(state.range(0));
     constexpr int per_iteration = 100;
     asio::io_context io;
-    auto conns = open(io, kind, concurrency, state);
+    auto conns = open(io, kind, concurrency, state, mode);
     if (conns.empty()) return;
     std::vector<double> latencies_us;
     bool failed = false;
     auto worker = [&](pg::connection& c, int n) -> asio::awaitable<void> {
         counting_sink sink;
-        std::string v = "42";
+        std::string v = sql == server_shaped_sql ? "0" : "42";
         pg::param p = pg::param::text(v);
-        pg::statement st{"SELECT $1::int", std::span(&p, 1), &sink};
+        pg::statement st{sql, std::span(&p, 1), &sink};
         for (int i = 0; i < n && !failed; ++i) {
             const auto t0 = pg::clock::now();
             auto r = co_await c.run(std::span(&st, 1), t0 + std::chrono::seconds(10));
@@ -216,6 +232,26 @@ void stream_jsonb(benchmark::State& state, pg::backend_kind kind) {
 BENCHMARK_CAPTURE(prepared_select, native, pg::backend_kind::native)
     ->Arg(1)->Arg(16)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(prepared_select, libpq, pg::backend_kind::libpq)
+    ->Arg(1)->Arg(16)->UseRealTime()->Unit(benchmark::kMillisecond);
+// statement_cache = named vs unnamed (docs/scaling.md "Transaction-mode poolers"): the cost
+// of parsing and planning every statement again, on a trivial and on a server-shaped one.
+BENCHMARK_CAPTURE(prepared_select, native_unnamed, pg::backend_kind::native,
+                  pg::statement_mode::unnamed)
+    ->Arg(1)->Arg(16)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(prepared_select, libpq_unnamed, pg::backend_kind::libpq,
+                  pg::statement_mode::unnamed)
+    ->Arg(1)->Arg(16)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(prepared_select, native_shaped_named, pg::backend_kind::native,
+                  pg::statement_mode::named, server_shaped_sql)
+    ->Arg(1)->Arg(16)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(prepared_select, native_shaped_unnamed, pg::backend_kind::native,
+                  pg::statement_mode::unnamed, server_shaped_sql)
+    ->Arg(1)->Arg(16)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(prepared_select, libpq_shaped_named, pg::backend_kind::libpq,
+                  pg::statement_mode::named, server_shaped_sql)
+    ->Arg(1)->Arg(16)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(prepared_select, libpq_shaped_unnamed, pg::backend_kind::libpq,
+                  pg::statement_mode::unnamed, server_shaped_sql)
     ->Arg(1)->Arg(16)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(stream_jsonb, native, pg::backend_kind::native)
     ->UseRealTime()->Unit(benchmark::kMillisecond);

@@ -146,6 +146,19 @@ asio::awaitable<bool> check_replicas(std::shared_ptr<pg::replica_set> set) {
     co_return true;
 }
 
+/// The driver settings of `serve` and `check`: the statement mode, and named statements
+/// through a session-sharing pooler refused rather than left to fail at random
+/// (docs/scaling.md, "Transaction-mode poolers").
+pg::connector_options connector_options_of(const exec::config& cfg) {
+    pg::connector_options o;
+    o.statement_cache_size = cfg.statement_cache_size;
+    o.statements = cfg.statement_cache == exec::statement_cache_mode::unnamed
+                       ? pg::statement_mode::unnamed
+                       : pg::statement_mode::named;
+    o.refuse_pooler = true;
+    return o;
+}
+
 /// `fraiseql serve`: the production server. Returns the process exit code.
 int serve(exec::config cfg) {
     setup_logging(cfg);
@@ -171,9 +184,8 @@ int serve(exec::config cfg) {
         std::cerr << "error: backend: " << kind.error() << "\n";
         return 2;
     }
-    pg::connector_options copts;
-    copts.statement_cache_size = cfg.statement_cache_size;
-    auto connector = pg::make_connector(*kind, io.get_executor(), cfg.database_url, copts);
+    auto connector =
+        pg::make_connector(*kind, io.get_executor(), cfg.database_url, connector_options_of(cfg));
     if (!connector) {
         std::cerr << "error: database_url: " << connector.error().message << "\n";
         return 2;
@@ -190,7 +202,8 @@ int serve(exec::config cfg) {
             auto problems = run_sync(io, exec::discover_columns(**lease, **schema));
             for (const auto& p : problems) spdlog::warn("{}", p);
         } else if (lease.error().code == pg::errc::auth_failed ||
-                   lease.error().code == pg::errc::tls_error) {
+                   lease.error().code == pg::errc::tls_error ||
+                   lease.error().code == pg::errc::unsupported) {
             // A configuration mistake, not an outage: waiting would not fix it.
             std::cerr << "error: cannot connect to " << redact_url(cfg.database_url) << ": "
                       << lease.error().message << "\n";
@@ -223,7 +236,7 @@ int serve(exec::config cfg) {
     // replicas are usable (a replica that does not answer costs one check_timeout, 1 s).
     std::vector<std::shared_ptr<pg::pool>> replica_pools;
     for (const auto& url : cfg.replica_urls) {
-        auto rc = pg::make_connector(*kind, io.get_executor(), url, copts);
+        auto rc = pg::make_connector(*kind, io.get_executor(), url, connector_options_of(cfg));
         if (!rc) {
             std::cerr << "error: replica_urls: " << redact_url(url) << ": " << rc.error().message
                       << "\n";
@@ -423,7 +436,7 @@ int main(int argc, char** argv) {
         asio::io_context io;
         auto kind = pg::parse_backend_kind(cfg->backend);
         auto connector = pg::make_connector(kind ? *kind : pg::backend_kind::native, io.get_executor(),
-                                            cfg->database_url);
+                                            cfg->database_url, connector_options_of(*cfg));
         if (!connector) {
             std::cerr << "error: database_url: " << connector.error().message << "\n";
             return 2;

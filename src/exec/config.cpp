@@ -168,6 +168,18 @@ const std::vector<key_def>& defs() {
         {{"statement_cache_size", "256",
           "prepared statements kept per database connection (0 disables the cache)"},
          FQ_UINT(statement_cache_size, std::uint32_t, 0, 100000)},
+        {{"statement_cache", "named",
+          "named (prepared statements cached per connection) | unnamed (for PgBouncer "
+          "pool_mode=transaction)"},
+         [](config& c, std::string_view v) -> fraiseql::result<void, std::string> {
+             auto s = lower(trim(v));
+             if (s == "named") c.statement_cache = statement_cache_mode::named;
+             else if (s == "unnamed") c.statement_cache = statement_cache_mode::unnamed;
+             else
+                 return bad("statement_cache", "invalid value \"" + std::string(v) +
+                                                   "\"; valid values: named, unnamed");
+             return {};
+         }},
         {{"statement_timeout", "30s", "deadline of one SQL statement (cancelled on expiry)"},
          FQ_DURATION(statement_timeout)},
         {{"request_timeout", "30s", "deadline of a whole HTTP request"},
@@ -277,6 +289,21 @@ const std::vector<key_def>& defs() {
                                             "\"; valid values: optional, required, disabled");
              return {};
          }},
+        {{"apq_store", "memory",
+          "where persisted queries live: memory (per process) | postgres (a table shared by "
+          "every server process)"},
+         [](config& c, std::string_view v) -> fraiseql::result<void, std::string> {
+             auto s = lower(trim(v));
+             if (s == "memory") c.apq_store = apq_store_kind::memory;
+             else if (s == "postgres") c.apq_store = apq_store_kind::postgres;
+             else
+                 return bad("apq_store", "invalid value \"" + std::string(v) +
+                                             "\"; valid values: memory, postgres");
+             return {};
+         }},
+        {{"apq_store_size", "10000",
+          "most persisted queries kept (per process, and rows of the postgres table)"},
+         FQ_UINT(apq_store_size, std::uint32_t, 1, 10000000)},
         {{"plan_cache_size", "1000", "compiled operations kept (0 disables the cache)"},
          FQ_UINT(plan_cache_size, std::uint32_t, 0, 1000000)},
         {{"cors_origins", "", "comma-separated allowed origins (* for any); empty: no CORS"},
@@ -509,6 +536,12 @@ std::string_view to_string(introspection_policy p) noexcept {
     case introspection_policy::disabled: return "disabled";
     }
     return "public";
+}
+std::string_view to_string(statement_cache_mode m) noexcept {
+    return m == statement_cache_mode::unnamed ? "unnamed" : "named";
+}
+std::string_view to_string(apq_store_kind k) noexcept {
+    return k == apq_store_kind::postgres ? "postgres" : "memory";
 }
 std::string_view to_string(apq_mode m) noexcept {
     switch (m) {

@@ -20,6 +20,10 @@ namespace fraiseql::exec {
 enum class environment_kind { development, production };
 enum class introspection_policy { public_, authenticated, disabled };
 enum class apq_mode { optional, required, disabled };
+/// `statement_cache`: named prepared statements (cached) or only the unnamed one (poolers).
+enum class statement_cache_mode { named, unnamed };
+/// `apq_store`: where persisted queries live (docs/scaling.md "Many instances").
+enum class apq_store_kind { memory, postgres };
 
 /// One `setting=source` entry of `session_variables`.
 struct session_variable {
@@ -42,6 +46,9 @@ struct config {
     std::chrono::milliseconds pool_timeout{5000};
     /// Prepared statements kept per database connection, both backends (0: none).
     std::uint32_t statement_cache_size = 256;
+    /// `unnamed`: only the unnamed prepared statement, nothing beyond a transaction (PgBouncer
+    /// in pool_mode=transaction); `named` refuses a pooler found at the first connection.
+    statement_cache_mode statement_cache = statement_cache_mode::named;
     std::chrono::milliseconds statement_timeout{30000};
     std::chrono::milliseconds request_timeout{30000};
     std::chrono::milliseconds shutdown_timeout{10000};
@@ -81,6 +88,11 @@ struct config {
     /// An idle keep-alive connection is closed after this.
     std::chrono::milliseconds keepalive_timeout{60000};
     apq_mode apq = apq_mode::optional;
+    /// `postgres`: persisted queries shared by every server process through a table.
+    apq_store_kind apq_store = apq_store_kind::memory;
+    /// Most persisted queries kept: per process (memory, and the local cache in front of
+    /// postgres) and rows in the table (postgres; least recently used evicted).
+    std::uint32_t apq_store_size = 10000;
     std::uint32_t plan_cache_size = 1000;
     std::vector<std::string> cors_origins;
     std::string jwt_secret;
@@ -131,6 +143,8 @@ parse_session_variables(std::string_view text);
 std::string_view to_string(environment_kind) noexcept;
 std::string_view to_string(introspection_policy) noexcept;
 std::string_view to_string(apq_mode) noexcept;
+std::string_view to_string(statement_cache_mode) noexcept;
+std::string_view to_string(apq_store_kind) noexcept;
 
 /// The cores this process may run on: its CPU affinity mask, capped by a cgroup CPU quota
 /// (v2 `cpu.max`, v1 `cpu.cfs_quota_us`/`cpu.cfs_period_us`, rounded up); at least 1.

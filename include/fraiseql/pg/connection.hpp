@@ -161,11 +161,42 @@ enum class backend_kind { native, libpq };
 fraiseql::result<backend_kind, std::string> parse_backend_kind(std::string_view s);
 std::string_view to_string(backend_kind) noexcept;
 
+/// How a connection sends statements (the server's `statement_cache` key, product.md §6.1,
+/// docs/adr/0013-replicas-and-poolers.md "Poolers and the APQ store").
+enum class statement_mode : std::uint8_t {
+    /// Named prepared statements, kept per connection (LRU of statement_cache_size): a
+    /// repeated statement costs Bind/Execute only. They live in the server session, so a
+    /// pooler that hands a client's transactions to different sessions breaks them; such a
+    /// pooler is detected at the first connection and refused (connector_options).
+    named,
+    /// Only the unnamed prepared statement: Parse, Bind, Describe, Execute per statement and
+    /// one Sync per pipeline (PostgreSQL docs "55.2.3. Extended Query"), on both backends.
+    /// Nothing outlives the pipeline's implicit transaction, so PgBouncer in
+    /// pool_mode=transaction works.
+    unnamed,
+};
+
+/// Parses "named" | "unnamed"; fails with a message listing the valid values.
+fraiseql::result<statement_mode, std::string> parse_statement_mode(std::string_view s);
+std::string_view to_string(statement_mode) noexcept;
+
 /// Settings both backends honour alike.
 struct connector_options {
     /// Prepared statements kept per connection (LRU, keyed by SQL text and parameter
     /// types); 0 disables the cache, every statement then goes unnamed.
     std::size_t statement_cache_size = 256;
+    /// `unnamed` ignores statement_cache_size (and statement::cache): nothing is prepared
+    /// under a name.
+    statement_mode statements = statement_mode::named;
+    /// With `named` statements and a cache: make_connector checks the first connection it
+    /// opens. When the session's pg_backend_pid() differs from the process id of the
+    /// BackendKeyData the server sent, something between us and PostgreSQL (PgBouncer,
+    /// another pooler) shares sessions between clients, where a named statement would be
+    /// missing or, worse, another client's statement of the same name. That connection and
+    /// every later connect() then fail with errc::unsupported and a message that says to set
+    /// statement_cache = unnamed. One extra round trip per connector, none per statement.
+    /// The server turns it on; off by default for library users who pool by session.
+    bool refuse_pooler = false;
 };
 
 /// Creates the connector for `kind`. Fails on a malformed connection string

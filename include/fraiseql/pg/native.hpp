@@ -25,6 +25,10 @@ struct native_options {
         on_notification;
     /// Prepared statements kept per connection (LRU); 0 disables the cache.
     std::size_t statement_cache_size = 256;
+    /// `unnamed`: only the unnamed statement, whatever statement_cache_size says
+    /// (connection.hpp, statement_mode). make_native_connector itself does not check for a
+    /// pooler; make_connector does (connector_options).
+    statement_mode statements = statement_mode::named;
     /// After a CancelRequest (deadline or abandoned stream), how long to wait for the
     /// server to resynchronise (ReadyForQuery) before declaring the connection broken.
     std::chrono::milliseconds cancel_grace{2000};

@@ -18,8 +18,12 @@ public:
         : ex_(std::move(ex)), conninfo_(std::move(conninfo)), options_(options) {}
 
     asio::awaitable<result<std::unique_ptr<connection>>> connect(deadline dl) override {
-        return libpq_backend::libpq_connection::open(ex_, conninfo_,
-                                                     options_.statement_cache_size, dl);
+        // unnamed: no cache, so every statement goes through PQsendQueryParams (the unnamed
+        // statement) inside the pipeline; nothing is PQsendPrepare'd under a name.
+        const std::size_t capacity = options_.statements == statement_mode::unnamed
+                                         ? 0
+                                         : options_.statement_cache_size;
+        return libpq_backend::libpq_connection::open(ex_, conninfo_, capacity, dl);
     }
     std::string_view backend_name() const noexcept override { return "libpq"; }
 

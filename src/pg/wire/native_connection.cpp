@@ -97,7 +97,10 @@ public:
     native_connection(asio::any_io_executor ex, std::shared_ptr<const native_config> cfg)
         : ex_(ex), cfg_(std::move(cfg)), t_(ex), timer_(ex),
           wd_(std::make_shared<watchdog_state>()),
-          qm_(cfg_->options.statement_cache_size), buf_(initial_buffer) {
+          qm_(cfg_->options.statements == statement_mode::unnamed
+                  ? 0
+                  : cfg_->options.statement_cache_size),
+          buf_(initial_buffer) {
         wd_->t = &t_;
         stats_.max_receive_buffer = buf_.size();
     }

@@ -85,5 +85,56 @@ TEST(persisted_queries, the_modes_disabled_and_required) {
     EXPECT_FALSE(required.resolve(with).has_value());
 }
 
+TEST(persisted_queries, a_hash_that_is_not_hex_is_bad_user_input) {
+    // Nothing that is not a SHA-256 in hex is looked up (or, with apq_store = postgres, sent
+    // to the table, whose CHECK accepts only lower-case hex).
+    persisted_queries store(apq_mode::optional);
+    auto r = with_hash("", std::string(63, 'a') + "g");
+    auto refused = store.resolve(r);
+    ASSERT_TRUE(refused.has_value());
+    EXPECT_EQ(refused->status, 400u);
+    EXPECT_EQ(refused->errors.at(0).code, "BAD_USER_INPUT");
+}
+
+TEST(persisted_queries, the_memory_store_is_bounded_by_apq_store_size) {
+    config cfg;
+    cfg.apq_store_size = 2;
+    persisted_queries store(cfg, nullptr);
+    for (const char* q : {"{ a: __typename }", "{ b: __typename }", "{ c: __typename }"}) {
+        auto reg = with_hash(q, sha256_hex(q));
+        EXPECT_FALSE(store.resolve(reg).has_value());
+    }
+    EXPECT_EQ(store.size(), 2u);
+    auto oldest = with_hash("", sha256_hex("{ a: __typename }"));
+    auto refused = store.resolve(oldest);
+    ASSERT_TRUE(refused.has_value());
+    EXPECT_EQ(refused->errors.at(0).code, "PERSISTED_QUERY_NOT_FOUND");
+}
+
+TEST(persisted_queries, the_configuration_keys) {
+    config_sources src;
+    src.environment = {{"FRAISEQL_APQ_STORE", "postgres"},
+                       {"FRAISEQL_APQ_STORE_SIZE", "500"},
+                       {"FRAISEQL_STATEMENT_CACHE", "unnamed"}};
+    auto cfg = load_config(src);
+    ASSERT_TRUE(cfg) << cfg.error();
+    EXPECT_EQ(cfg->apq_store, apq_store_kind::postgres);
+    EXPECT_EQ(cfg->apq_store_size, 500u);
+    EXPECT_EQ(cfg->statement_cache, statement_cache_mode::unnamed);
+    EXPECT_EQ(to_string(cfg->statement_cache), "unnamed");
+    EXPECT_EQ(to_string(cfg->apq_store), "postgres");
+    config defaults;
+    EXPECT_EQ(defaults.apq_store, apq_store_kind::memory);
+    EXPECT_EQ(defaults.statement_cache, statement_cache_mode::named);
+    EXPECT_EQ(defaults.apq_store_size, 10000u);
+    for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
+             {"apq_store", "redis"}, {"statement_cache", "session"}, {"apq_store_size", "0"}}) {
+        config c;
+        auto r = apply_setting(c, key, value);
+        ASSERT_FALSE(r) << key;
+        EXPECT_NE(r.error().find(key), std::string::npos) << r.error();
+    }
+}
+
 } // namespace
 } // namespace fraiseql::exec
