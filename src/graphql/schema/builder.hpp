@@ -77,6 +77,9 @@ struct builder {
     void generate_root_fields();
     static bool is_error_member(std::string_view n);
     void check_mutation_result(const field_def& f);
+
+    // subscription_fields.cpp: the live-query root mirroring Query's @view fields.
+    void generate_subscription_fields();
 };
 
 } // namespace fraiseql::graphql::detail
