@@ -30,6 +30,7 @@
 #include "fraiseql/graphql/planner.hpp"
 #include "fraiseql/json/writer.hpp"
 #include "graphql_ws.hpp"
+#include "notify_listener.hpp"
 
 namespace fraiseql::http {
 
@@ -44,6 +45,7 @@ struct websocket_hub::shared {
     exec::engine& engine;
     std::shared_ptr<exec::live_query_hub> live;
     std::shared_ptr<const auth::jwt_verifier> verifier;
+    std::unique_ptr<notify_listener> notify; ///< subscription_notify_channel
     std::mutex mu;
     std::list<std::weak_ptr<websocket_session>> sessions; // guarded by mu
     std::atomic<bool> stopping{false};
@@ -470,8 +472,8 @@ asio::awaitable<void> websocket_session::run(bhttp::request<bhttp::string_body> 
         const bool legacy = std::find(offers.begin(), offers.end(), "graphql-ws") != offers.end();
         closing_ = gws::close_frame{
             gws::close_code::subprotocol_not_acceptable,
-            legacy ? "Subprotocol not acceptable: the legacy graphql-ws (subscriptions-transport-ws) "
-                     "protocol is not supported; use graphql-transport-ws"
+            legacy ? "Subprotocol not acceptable: use graphql-transport-ws (the legacy graphql-ws "
+                     "protocol is not supported)"
                    : "Subprotocol not acceptable: use graphql-transport-ws"};
         closing_->reason = gws::close_reason(closing_->reason);
         proto_.close(closing_->code, "");
@@ -510,9 +512,21 @@ websocket_hub::websocket_hub(asio::io_context& ioc, exec::engine& engine)
                                  std::max<std::size_t>(1, cfg.pool_size / 2)});
 }
 
-websocket_hub::~websocket_hub() { shared_->live->close(); }
+websocket_hub::~websocket_hub() {
+    if (shared_->notify) shared_->notify->stop();
+    shared_->live->close();
+}
 
-void websocket_hub::start() { shared_->live->start(); }
+void websocket_hub::start() {
+    shared_->live->start();
+    const auto& cfg = shared_->engine.settings();
+    if (!cfg.subscription_notify_channel.empty())
+        shared_->notify = std::make_unique<notify_listener>(
+            cfg.database_url, cfg.subscription_notify_channel,
+            [weak = std::weak_ptr<exec::live_query_hub>(shared_->live)] {
+                if (auto h = weak.lock()) h->poke();
+            });
+}
 
 bool websocket_hub::admit() {
     const auto max = static_cast<std::int64_t>(shared_->engine.settings().max_websocket_connections);
@@ -550,6 +564,7 @@ void websocket_hub::shutdown() {
             if (auto s = w.lock()) all.push_back(std::move(s));
     }
     for (auto& s : all) s->close_from_outside(gws::close_code::going_away, "Server shutting down");
+    if (shared_->notify) shared_->notify->stop();
     shared_->live->close();
 }
 
@@ -593,6 +608,11 @@ std::string websocket_hub::metrics_text() const {
         "Subscribers dropped because they could not keep up.", m.dropped);
     one("fraiseql_subscription_expired_total", "counter",
         "Subscribers ended because their token expired.", m.expired);
+    if (shared_->notify)
+        one("fraiseql_subscription_notifications_total", "counter",
+            "Notification batches received on subscription_notify_channel (each refetches "
+            "every cohort).",
+            shared_->notify->notifications());
     return out;
 }
 

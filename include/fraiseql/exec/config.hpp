@@ -65,6 +65,8 @@ struct config {
     std::chrono::milliseconds keepalive_timeout{60000};
     /// Live queries over WebSocket (product.md §3.7; docs/subscriptions.md).
     std::chrono::milliseconds subscription_refetch_interval{1000};
+    /// A LISTEN channel whose notifications refetch every cohort at once ("": none).
+    std::string subscription_notify_channel;
     std::uint32_t max_websocket_connections = 1000;
     std::uint32_t max_subscriptions_per_connection = 100;
     std::uint64_t websocket_max_message_size = 64 * 1024;
