@@ -6,6 +6,10 @@
 // close code are tests/e2e/subscriptions_pgtest.cpp.
 //
 //   node client.cjs --modules DIR --server BIN --schema FILE --cluster-dir DIR --backend NAME
+//                   --database DB
+//
+// DB is a private copy of the blog example (fixture graphql_ws_database): the posts this test
+// creates must not show in the lists the blog e2e tests compare exactly.
 'use strict';
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -19,7 +23,7 @@ function args() {
     if (!a[i].startsWith('--') || i + 1 >= a.length) throw new Error(`bad argument ${a[i]}`);
     out[a[i].slice(2)] = a[i + 1];
   }
-  for (const k of ['modules', 'server', 'schema', 'cluster-dir', 'backend'])
+  for (const k of ['modules', 'server', 'schema', 'cluster-dir', 'backend', 'database'])
     if (!out[k]) throw new Error(`--${k} is required`);
   return out;
 }
@@ -40,7 +44,7 @@ function jwt(claims) {
 }
 
 function startServer(o) {
-  const url = `postgres://postgres@127.0.0.1:${clusterPort(o['cluster-dir'])}/fraiseql_e2e`;
+  const url = `postgres://postgres@127.0.0.1:${clusterPort(o['cluster-dir'])}/${o.database}`;
   const child = spawn(o.server, ['serve', '--schema', o.schema, '--database-url', url,
                                  '--backend', o.backend, '--port', '0'],
                       { stdio: ['ignore', 'pipe', 'pipe'],
