@@ -395,13 +395,34 @@ void websocket_session::finish() {
 }
 
 asio::awaitable<void> websocket_session::reader() {
+    // A message is read in pieces and counted here, not refused by Beast's read_message_max:
+    // Beast would tear the connection down at once, and the unread rest of the message in
+    // our receive buffer would turn the close into a reset that destroys the 1009 close frame
+    // in the client's buffer (RFC 9112 §9.6 says the same of HTTP). Over the limit, the
+    // machine closes with 1009 (gracefully: the close handshake drains the input) and the
+    // rest of the message is discarded as it arrives, never held.
+    const std::size_t max = cfg_.websocket_max_message_size;
     beast::flat_buffer buffer;
+    bool discarding = false;
     for (;;) {
-        auto [ec, n] = co_await ws_.async_read(buffer, as_tuple_awaitable);
+        auto [ec, n] = co_await ws_.async_read_some(buffer, 16 * 1024, as_tuple_awaitable);
         if (ec) break;
+        if (discarding) {
+            buffer.clear();
+            if (ws_.is_message_done()) discarding = false;
+            continue;
+        }
+        if (buffer.size() > max) {
+            apply(proto_.on_text(std::string_view(static_cast<const char*>(buffer.data().data()),
+                                                  buffer.size())));
+            buffer.clear();
+            discarding = !ws_.is_message_done();
+            continue;
+        }
+        if (!ws_.is_message_done()) continue;
         gws::step s = ws_.got_text() ? proto_.on_text(beast::buffers_to_string(buffer.data()))
                                      : proto_.on_binary();
-        buffer.consume(buffer.size());
+        buffer.clear();
         apply(std::move(s));
     }
     reader_done_ = true;
@@ -458,7 +479,7 @@ asio::awaitable<void> websocket_session::run(bhttp::request<bhttp::string_body> 
         res.set(bhttp::field::server, "fraiseql");
         if (ours) res.set(bhttp::field::sec_websocket_protocol, gws::subprotocol);
     }));
-    ws_.read_message_max(cfg_.websocket_max_message_size + 1); // the machine answers 1009
+    ws_.read_message_max(0); // no limit here: reader() counts (and answers 1009 itself)
     ws_.auto_fragment(false);
     ws_.text(true);
 

@@ -12,6 +12,8 @@
 #include <regex>
 #include <thread>
 
+#include <unistd.h>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -375,8 +377,11 @@ TEST_P(subscriptions_e2e, a_change_is_pushed_within_the_interval_and_nothing_els
 
 TEST_P(subscriptions_e2e, a_notification_on_the_channel_refetches_at_once) {
     // A 10 s interval: without the notification nothing would be pushed within the test.
+    // A channel of this test alone: the other backend's run may notify at the same time.
+    const std::string channel = "fraiseql_changes_" + std::string(pg::to_string(GetParam())) +
+                                "_" + std::to_string(::getpid());
     start({"FRAISEQL_SUBSCRIPTION_REFETCH_INTERVAL=10s",
-           "FRAISEQL_SUBSCRIPTION_NOTIFY_CHANNEL=fraiseql_changes"});
+           "FRAISEQL_SUBSCRIPTION_NOTIFY_CHANNEL=" + channel});
     const std::string title = unique("notify");
     ws_client c(port());
     ASSERT_TRUE(c.init(token("tenant-a")));
@@ -385,7 +390,7 @@ TEST_P(subscriptions_e2e, a_notification_on_the_channel_refetches_at_once) {
     create_note("tenant-a", title);
     EXPECT_EQ(c.read(1s), std::nullopt); // no notification yet: the next interval is far
     const auto t0 = std::chrono::steady_clock::now();
-    query_column(admin_url(), "SELECT pg_notify('fraiseql_changes', 'note')");
+    query_column(admin_url(), "SELECT pg_notify('" + channel + "', 'note')");
     auto m = c.read_json(3s);
     ASSERT_TRUE(m.is_object()) << "the notification did not refetch";
     EXPECT_LT(std::chrono::steady_clock::now() - t0, 1500ms);
