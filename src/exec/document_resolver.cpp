@@ -68,6 +68,18 @@ std::optional<refusal> get_rule(const request& req, graphql::operation_kind kind
     return r;
 }
 
+// product.md §3.7: a subscription is a live query on the WebSocket transport; HTTP has no
+// way to push its later results, so it is a request error there (checked with the GET rule,
+// on every path including a plan-cache hit).
+std::optional<refusal> transport_rule(const request& req, graphql::operation_kind kind) {
+    if (auto r = get_rule(req, kind)) return r;
+    if (kind != graphql::operation_kind::subscription || req.live) return std::nullopt;
+    return refusal::request_errors({error::at(
+        "Subscriptions need a WebSocket: connect to /graphql with the graphql-transport-ws "
+        "subprotocol.",
+        {}, graphql::code::bad_user_input)});
+}
+
 } // namespace
 
 fraiseql::result<resolved_document, refusal> document_resolver::resolve(request& req) {
@@ -103,7 +115,7 @@ fraiseql::result<resolved_document, refusal> document_resolver::resolve(request&
         // The GET rule as soon as the operation's kind is known: a mutation sent with GET is
         // 405 whether or not it would also fail validation or a limit.
         if (auto kind = graphql::selected_operation_kind(*doc, req.operation_name))
-            if (auto r = get_rule(req, *kind)) return failure{std::move(*r)};
+            if (auto r = transport_rule(req, *kind)) return failure{std::move(*r)};
         // product.md §9: the fragment expansion is counted (linear, memoised) before any
         // rule walks the document, so a fragment bomb costs what its text costs.
         if (auto e = graphql::check_expansion(*doc, req.operation_name, {cfg_.max_fields, 64}))
@@ -126,7 +138,8 @@ fraiseql::result<resolved_document, refusal> document_resolver::resolve(request&
         }
         out.entry = std::move(fresh);
     }
-    if (auto r = get_rule(req, graphql::prepared_kind(*out.entry->op))) return failure{std::move(*r)};
+    if (auto r = transport_rule(req, graphql::prepared_kind(*out.entry->op)))
+        return failure{std::move(*r)};
     return out;
 }
 

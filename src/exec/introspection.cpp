@@ -233,7 +233,7 @@ void write_schema(ctx& c, const std::vector<field_plan>& sel) {
             });
         else if (f.name == "queryType") write_named(c, c.s.query_type(), f.selection);
         else if (f.name == "mutationType") write_named(c, c.s.mutation_type(), f.selection);
-        else if (f.name == "subscriptionType") out += "null";
+        else if (f.name == "subscriptionType") write_named(c, c.s.subscription_type(), f.selection);
         else if (f.name == "directives")
             write_list(out, c.s.directives().size(), [&](std::size_t i) {
                 write_directive(c, c.s.directives()[i], f.selection);

@@ -222,7 +222,14 @@ asio::awaitable<void> live_query_hub::refetch(std::shared_ptr<live_query_hub> se
     {
         std::lock_guard g(I.mu);
         auto c = I.cohorts.find(key);
-        if (c != I.cohorts.end()) req = c->second.req;
+        if (c != I.cohorts.end()) {
+            req = c->second.req;
+            const live_subscriber* longest = nullptr;
+            for (const auto& [h, s] : c->second.subs)
+                if (!longest || s->expires_at() > longest->expires_at()) longest = s.get();
+            if (longest)
+                if (auto a = longest->authorization(); !a.empty()) req.authorization = std::move(a);
+        }
     }
     const auto t0 = clock::now();
     response r = co_await I.fetch(std::move(req));

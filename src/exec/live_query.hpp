@@ -45,6 +45,10 @@ public:
     virtual void end(std::string_view errors) = 0;
     /// When the subscriber's credentials stop being valid (max(): never).
     virtual pg::clock::time_point expires_at() const { return pg::clock::time_point::max(); }
+    /// The subscriber's credentials (an Authorization header value; "" keeps the cohort
+    /// request's). A cohort is refetched with those of its subscriber whose credentials last
+    /// longest, so that one member's expiring token never ends the others.
+    virtual std::string authorization() const { return {}; }
 };
 
 struct live_query_options {

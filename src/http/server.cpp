@@ -24,6 +24,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
@@ -33,6 +34,7 @@
 #include "fraiseql/ascii.hpp"
 #include "graphiql.hpp"
 #include "request_parsing.hpp"
+#include "websocket_session.hpp"
 
 namespace fraiseql::http {
 
@@ -296,7 +298,8 @@ struct request_io {
 };
 
 struct server::impl : std::enable_shared_from_this<impl> {
-    impl(asio::io_context& ctx, exec::engine& eng) : ioc(ctx), engine(eng), acceptor(ctx) {}
+    impl(asio::io_context& ctx, exec::engine& eng)
+        : ioc(ctx), engine(eng), acceptor(ctx), websockets(ctx, eng) {}
 
     asio::io_context& ioc;
     exec::engine& engine;
@@ -307,6 +310,8 @@ struct server::impl : std::enable_shared_from_this<impl> {
     http_counters counters;
     rate_limited_log accept_log{std::chrono::seconds(5)};
     rate_limited_log reject_log{std::chrono::seconds(5)};
+    /// GraphQL over WebSocket on /graphql (websocket_session.hpp).
+    websocket_hub websockets;
 
     asio::awaitable<void> accept_loop();
     void reject(tcp::socket& socket);
@@ -347,16 +352,22 @@ fraiseql::result<std::uint16_t, std::string> server::listen() {
 }
 
 void server::start() {
+    impl_->websockets.start();
     asio::co_spawn(impl_->ioc, [self = impl_]() { return self->accept_loop(); }, asio::detached);
 }
 
-std::string server::metrics_text() const { return impl_->counters.text(); }
+std::string server::metrics_text() const {
+    return impl_->counters.text() + impl_->websockets.metrics_text();
+}
 
 asio::awaitable<void> server::shutdown(std::chrono::milliseconds grace) {
     auto self = impl_;
     self->stopping = true;
     boost::system::error_code ec;
     self->acceptor.close(ec);
+    // WebSockets are closed with 1001 (RFC 6455 §7.4.1 "going away"); their sessions end when
+    // the close handshake does, within the grace period like busy requests.
+    self->websockets.shutdown();
     // Idle keep-alive connections are closed now; busy ones finish their request
     // (the session closes after writing because `stopping` is set).
     auto close_idle = [&](bool all) {
@@ -597,6 +608,26 @@ asio::awaitable<void> server::impl::session(tcp::socket socket) {
             break;
         }
         auto req = parser.release();
+        // GraphQL over WebSocket (product.md §3.7): an upgrade of /graphql becomes a
+        // WebSocket for the rest of the connection's life.
+        if (beast::websocket::is_upgrade(req) &&
+            std::string_view(req.target().data(), req.target().size()).substr(
+                0, req.target().find('?')) == "/graphql") {
+            deadline.disarm();
+            if (!stopping && websockets.admit()) {
+                co_await websockets.serve(stream, std::move(req));
+                break;
+            }
+            auto res = error_response(bhttp::status::service_unavailable,
+                                      "max_websocket_connections reached", req.version());
+            res.set(bhttp::field::retry_after, "1");
+            res.keep_alive(false);
+            res.prepare_payload();
+            deadline.arm(cfg.write_timeout, phase::write);
+            co_await bhttp::async_write(stream, res, as_tuple_awaitable);
+            deadline.disarm();
+            break;
+        }
         bool keep = req.keep_alive() && !stopping;
         request_io io{stream, deadline, std::make_shared<pg::cancel_signal>()};
         bool gone = false;
@@ -698,7 +729,7 @@ server::impl::handle(const bhttp::request<bhttp::string_body>& req, request_io& 
     } else if (path == "/metrics" && req.method() == bhttp::verb::get) {
         res = bhttp::response<bhttp::string_body>(bhttp::status::ok, req.version());
         res.set(bhttp::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
-        res.body() = engine.metrics_text() + counters.text();
+        res.body() = engine.metrics_text() + counters.text() + websockets.metrics_text();
     } else if (path == "/health" || path == "/ready" || path == "/metrics") {
         res = error_response(bhttp::status::method_not_allowed, "method not allowed", req.version());
         res.set(bhttp::field::allow, "GET");

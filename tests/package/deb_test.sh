@@ -182,7 +182,10 @@ echo "  $answer"
 [[ "$(grep -o '"email"' <<<"$answer" | wc -l)" == 2 ]] || fail "expected two users: $answer"
 health=$(curl -sS --max-time 10 "$base/health")
 [[ "$health" == *"\"version\":\"$version\""* ]] || fail "/health lacks the version: $health"
-curl -sS --max-time 10 "$base/metrics" | grep -qxF "fraiseql_build_info{version=\"$version\"} 1" ||
+# Read whole first: `grep -q` stops at the match, and curl still writing the rest of a long
+# /metrics body would fail the pipeline (curl: (23) Failed writing body).
+metrics=$(curl -sS --max-time 10 "$base/metrics")
+grep -qxF "fraiseql_build_info{version=\"$version\"} 1" <<<"$metrics" ||
     fail "/metrics lacks fraiseql_build_info{version=\"$version\"}"
 step "SIGTERM"
 stop_start=$SECONDS

@@ -87,6 +87,18 @@ struct config {
     std::chrono::milliseconds write_timeout{30000};
     /// An idle keep-alive connection is closed after this.
     std::chrono::milliseconds keepalive_timeout{60000};
+    /// Live queries over WebSocket (product.md §3.7; docs/subscriptions.md).
+    std::chrono::milliseconds subscription_refetch_interval{1000};
+    /// A LISTEN channel whose notifications refetch every cohort at once ("": none).
+    std::string subscription_notify_channel;
+    std::uint32_t max_websocket_connections = 1000;
+    std::uint32_t max_subscriptions_per_connection = 100;
+    std::uint64_t websocket_max_message_size = 64 * 1024;
+    std::chrono::milliseconds websocket_init_timeout{10000};
+    /// An idle socket is pinged after half of this; no answer by then: closed.
+    std::chrono::milliseconds websocket_keepalive{30000};
+    /// Bytes queued for one socket that does not read; beyond: closed (1008).
+    std::uint64_t websocket_send_buffer = 1 << 20;
     apq_mode apq = apq_mode::optional;
     /// `postgres`: persisted queries shared by every server process through a table.
     apq_store_kind apq_store = apq_store_kind::memory;

@@ -33,6 +33,9 @@ struct request {
     std::string authorization;     ///< the Authorization header, verbatim
     std::vector<std::pair<std::string, std::string>> headers; ///< lower-case names
     bool via_get = false;          ///< GET requests may only run queries
+    /// Set by the WebSocket transport: a `subscription` operation may run (each execution is
+    /// one refetch of the live query, src/exec/live_query.hpp); over HTTP it is refused.
+    bool live = false;
     std::string request_id;
     /// The deadline the request must finish by; the default (epoch) means
     /// request_timeout from when execute() starts. A batch sets one deadline for all of

@@ -164,11 +164,16 @@ public:
     const type_def* mutation_type() const noexcept {
         return mutation_type_.empty() ? nullptr : find_type(mutation_type_);
     }
+    /// The live-query root (product.md §3.7; src/graphql/schema/subscription_fields.cpp).
+    const type_def* subscription_type() const noexcept {
+        return subscription_type_.empty() ? nullptr : find_type(subscription_type_);
+    }
     const std::vector<std::unique_ptr<type_def>>& types() const noexcept { return types_; }
     const std::vector<directive_def>& directives() const noexcept { return directives_; }
     const directive_def* find_directive(std::string_view name) const noexcept;
     const std::string& query_type_name() const noexcept { return query_type_; }
     const std::string& mutation_type_name() const noexcept { return mutation_type_; }
+    const std::string& subscription_type_name() const noexcept { return subscription_type_; }
     const std::string& description() const noexcept { return description_; }
 
     /// True for Int, Float, String, Boolean, ID and FraiseQL's built-in scalars.
@@ -179,6 +184,7 @@ public:
     void add_directive(directive_def d) { directives_.push_back(std::move(d)); }
     void set_query_type(std::string n) { query_type_ = std::move(n); }
     void set_mutation_type(std::string n) { mutation_type_ = std::move(n); }
+    void set_subscription_type(std::string n) { subscription_type_ = std::move(n); }
     void set_description(std::string d) { description_ = std::move(d); }
 
 private:
@@ -187,6 +193,7 @@ private:
     std::vector<directive_def> directives_;
     std::string query_type_ = "Query";
     std::string mutation_type_;
+    std::string subscription_type_;
     std::string description_;
 };
 

@@ -39,9 +39,8 @@ struct validate_options {
     /// Work bound of 5.3.2 (field pairs compared). A document that needs more is refused
     /// with one QUERY_TOO_COMPLEX error instead of running for a long time (0: no limit).
     std::size_t max_overlap_comparisons = 200'000;
-    /// The name of the subscription root type, for 5.2.3.1. FraiseQL's schema model has no
-    /// subscription root, so this is empty (no root: the rule has nothing to check, as in
-    /// graphql-js); tests set it to exercise the rule.
+    /// The name of the subscription root type, for 5.2.3.1; empty: the schema's own
+    /// (`schema::subscription_type()`, none when the schema has no live-query root).
     std::string_view subscription_type;
 };
 

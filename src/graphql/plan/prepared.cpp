@@ -222,7 +222,14 @@ select_operation(const schema& s, const document& doc, std::string_view operatio
             return fail("Schema is not configured for mutations.", out.op->loc);
         break;
     case operation_type::subscription:
-        return fail("Subscriptions are not supported.", out.op->loc);
+        // A live query (product.md §3.7): planned as the Query field it mirrors; the
+        // transport refetches it (src/exec/live_query.hpp). Validation (§5.2.3.1) already
+        // required exactly one root field.
+        out.kind = operation_kind::subscription;
+        out.root = s.subscription_type();
+        if (!out.root)
+            return fail("Schema is not configured for subscriptions.", out.op->loc);
+        break;
     }
     if (!out.root)
         return fail("Schema has no query type.", out.op->loc);

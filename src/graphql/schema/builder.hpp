@@ -83,6 +83,9 @@ struct builder {
                                    std::vector<field_def>& extra);
     void ensure_aggregate_types(const type_def& x);
     void check_mutation_result(const field_def& f);
+
+    // subscription_fields.cpp: the live-query root mirroring Query's @view fields.
+    void generate_subscription_fields();
 };
 
 } // namespace fraiseql::graphql::detail

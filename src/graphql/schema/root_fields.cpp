@@ -178,6 +178,7 @@ void builder::generate_root_fields() {
                 check_mutation_result(f);
         }
     }
+    generate_subscription_fields();
 }
 
 /// Error members of a result union are named ...Error or ...Failure (the

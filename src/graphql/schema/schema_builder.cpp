@@ -513,6 +513,7 @@ void builder::run(const document& doc) {
             for (const auto& op : sd->operation_types) {
                 if (op.operation == operation_type::query) s->set_query_type(std::string(op.type.value));
                 else if (op.operation == operation_type::mutation) s->set_mutation_type(std::string(op.type.value));
+                else if (op.operation == operation_type::subscription) s->set_subscription_type(std::string(op.type.value));
             }
             if (sd->description) s->set_description(std::string(sd->description->text));
         } else if (const auto* dd = std::get_if<directive_definition>(&d)) {

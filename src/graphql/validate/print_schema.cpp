@@ -166,15 +166,20 @@ std::string print_schema(const schema& s) {
     std::string out;
     // A schema block when the root types are not found by their default names (§3.3.1):
     // another name, a type called Mutation that is not the mutation root, or any type
-    // called Subscription (FraiseQL has no subscription root).
+    // called Subscription that is not the subscription root.
     const bool needs_block = s.query_type_name() != "Query" ||
                              (s.mutation_type_name().empty() ? s.find_type("Mutation") != nullptr
                                                              : s.mutation_type_name() != "Mutation") ||
-                             s.find_type("Subscription") != nullptr || !s.description().empty();
+                             (s.subscription_type_name().empty()
+                                  ? s.find_type("Subscription") != nullptr
+                                  : s.subscription_type_name() != "Subscription") ||
+                             !s.description().empty();
     if (needs_block) {
         print_description(out, s.description(), "");
         out += "schema {\n  query: " + s.query_type_name() + "\n";
         if (!s.mutation_type_name().empty()) out += "  mutation: " + s.mutation_type_name() + "\n";
+        if (!s.subscription_type_name().empty())
+            out += "  subscription: " + s.subscription_type_name() + "\n";
         out += "}\n\n";
     }
     for (const auto& d : s.directives()) {

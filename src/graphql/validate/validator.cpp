@@ -171,7 +171,8 @@ private:
         case operation_type::query: return s_.query_type();
         case operation_type::mutation: return s_.mutation_type();
         case operation_type::subscription:
-            return opts_.subscription_type.empty() ? nullptr : s_.find_type(opts_.subscription_type);
+            return opts_.subscription_type.empty() ? s_.subscription_type()
+                                                   : s_.find_type(opts_.subscription_type);
         }
         return nullptr;
     }

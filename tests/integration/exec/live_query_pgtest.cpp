@@ -211,6 +211,51 @@ TEST_P(live_query, expired_credentials_end_the_subscription) {
     EXPECT_TRUE(keeps->ended.empty());
 }
 
+TEST_P(live_query, a_cohort_is_refetched_with_the_credentials_that_last_longest) {
+    // The transport's subscribers carry their Authorization value; the cohort's refetch must
+    // use its member's whose token expires last, so one member's expiring token never ends
+    // the others (docs/adr/0014 decision 10). The fetch records it, then runs anonymously
+    // (this engine has no JWT key).
+    struct with_auth : recorder {
+        std::string auth;
+        std::string authorization() const override { return auth; }
+    };
+    struct log {
+        std::mutex mu;
+        std::vector<std::string> seen;
+    };
+    auto l = std::make_shared<log>(); // shared: a fetch may still run in TearDown
+    auto* eng = engine_.get();
+    hub_ = exec::live_query_hub::create(
+        io_.get_executor(),
+        [eng, l](exec::request r) -> asio::awaitable<exec::response> {
+            {
+                std::lock_guard g(l->mu);
+                l->seen.push_back(r.authorization);
+            }
+            r.authorization.clear();
+            return eng->execute(std::move(r));
+        },
+        exec::live_query_options{100ms, 4});
+    hub_->start();
+    auto soon = std::make_shared<with_auth>();
+    soon->auth = "Bearer soon";
+    soon->expiry = pg::clock::now() + 1h;
+    auto later = std::make_shared<with_auth>();
+    later->auth = "Bearer later";
+    later->expiry = pg::clock::now() + 2h;
+    hub_->subscribe("k", query("{ items { id } }"), soon);
+    ASSERT_TRUE(run_until([&] { return soon->count() == 1; }, 5s));
+    hub_->subscribe("k", query("{ items { id } }"), later);
+    const auto until = pg::clock::now() + 400ms;
+    while (pg::clock::now() < until) io_.run_for(10ms);
+    std::lock_guard g(l->mu);
+    ASSERT_GE(l->seen.size(), 3u);
+    EXPECT_EQ(l->seen.front(), "Bearer soon"); // alone in its cohort at first
+    EXPECT_EQ(l->seen.back(), "Bearer later");
+    EXPECT_EQ(later->count(), 1u); // the cohort's last result at once, nothing changed since
+}
+
 TEST_P(live_query, an_operation_the_engine_refuses_ends_its_cohort_with_the_errors) {
     make_hub(100ms);
     auto r = std::make_shared<recorder>();

@@ -40,9 +40,13 @@ TEST(validate_5_2_2_1_lone_anonymous_operation, anonymous_with_another_operation
                        "This anonymous operation must be the only defined operation."}));
 }
 
-TEST(validate_5_2_3_1_single_root_field, has_nothing_to_check_without_a_subscription_root) {
-    // FraiseQL has no subscription root; like graphql-js, the rule then does not apply.
-    EXPECT_VALID("subscription { users { id } pets { name } }");
+TEST(validate_5_2_3_1_single_root_field, applies_to_the_generated_subscription_root) {
+    // The schema's generated Subscription root mirrors Query's @view list and single-object
+    // fields (product.md §3.7): users is there, pets (an interface list) is not.
+    EXPECT_EQ(messages("subscription { users { id } pets { name } }"),
+              (strings{"Anonymous Subscription must select only one top level field.",
+                       "Cannot query field \"pets\" on type \"Subscription\"."}));
+    EXPECT_EQ(messages("subscription { users { id } }"), strings{});
 }
 
 TEST(validate_5_2_3_1_single_root_field, one_root_field_is_valid) {
