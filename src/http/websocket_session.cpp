@@ -543,7 +543,8 @@ void websocket_hub::start() {
     const auto& cfg = shared_->engine.settings();
     if (!cfg.subscription_notify_channel.empty())
         shared_->notify = std::make_unique<notify_listener>(
-            cfg.database_url, cfg.subscription_notify_channel,
+            cfg.subscription_notify_url.empty() ? cfg.database_url : cfg.subscription_notify_url,
+            cfg.subscription_notify_channel,
             [weak = std::weak_ptr<exec::live_query_hub>(shared_->live)] {
                 if (auto h = weak.lock()) h->poke();
             });

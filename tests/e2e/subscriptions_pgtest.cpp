@@ -380,8 +380,14 @@ TEST_P(subscriptions_e2e, a_notification_on_the_channel_refetches_at_once) {
     // A channel of this test alone: the other backend's run may notify at the same time.
     const std::string channel = "fraiseql_changes_" + std::string(pg::to_string(GetParam())) +
                                 "_" + std::to_string(::getpid());
-    start({"FRAISEQL_SUBSCRIPTION_REFETCH_INTERVAL=10s",
-           "FRAISEQL_SUBSCRIPTION_NOTIFY_CHANNEL=" + channel});
+    std::vector<std::string> env = {"FRAISEQL_SUBSCRIPTION_REFETCH_INTERVAL=10s",
+                                     "FRAISEQL_SUBSCRIPTION_NOTIFY_CHANNEL=" + channel};
+    // Behind PgBouncer in transaction mode (tests/topology/pgbouncer.cmake) a LISTEN hears
+    // nothing: the listener goes to the primary itself (subscription_notify_url).
+    if (const std::string direct = cluster_env("FRAISEQL_TEST_DIRECT_PORT"); !direct.empty())
+        env.push_back("FRAISEQL_SUBSCRIPTION_NOTIFY_URL=postgres://fraiseql_app:app_pass_1@127.0.0.1:" +
+                      direct + "/fraiseql_e2e");
+    start(std::move(env));
     const std::string title = unique("notify");
     ws_client c(port());
     ASSERT_TRUE(c.init(token("tenant-a")));

@@ -34,7 +34,10 @@ for who in postgres fraiseql_app:app_pass_1; do
 done
 mkdir -p -- "$out"
 tmp=$(mktemp "$out/.env.XXXXXX")
-sed -e "s|^FRAISEQL_TEST_PORT=.*|FRAISEQL_TEST_PORT=$port|" \
+# FRAISEQL_TEST_DIRECT_PORT keeps the primary's own port for what must bypass the pooler (the
+# LISTEN connection of subscription_notify_url).
+direct=$(sed -n 's/^FRAISEQL_TEST_PORT=//p' "$topology/env")
+sed -e "s|^FRAISEQL_TEST_PORT=.*|FRAISEQL_TEST_PORT=$port\nFRAISEQL_TEST_DIRECT_PORT=$direct|" \
     -e "s|^FRAISEQL_TEST_DATABASE_URL=.*|FRAISEQL_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:$port/fraiseql_test|" \
     "$topology/env" >"$tmp"
 chmod 0644 "$tmp"

@@ -91,6 +91,9 @@ struct config {
     std::chrono::milliseconds subscription_refetch_interval{1000};
     /// A LISTEN channel whose notifications refetch every cohort at once ("": none).
     std::string subscription_notify_channel;
+    /// The listening connection's database ("": database_url). LISTEN needs a session of its
+    /// own, which a transaction-mode pooler does not keep: point this at PostgreSQL itself.
+    std::string subscription_notify_url;
     std::uint32_t max_websocket_connections = 1000;
     std::uint32_t max_subscriptions_per_connection = 100;
     std::uint64_t websocket_max_message_size = 64 * 1024;
