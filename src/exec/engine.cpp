@@ -400,6 +400,35 @@ asio::awaitable<bool> engine::ready() {
     co_return r.has_value();
 }
 
+asio::awaitable<engine::readiness> engine::readiness_report() {
+    readiness out;
+    out.ok = co_await ready();
+    auto& I = *impl_;
+    boost::json::array pools;
+    const auto pm = I.pool ? I.pool->metrics() : pg::pool_metrics{};
+    pools.push_back(boost::json::object{{"pool", "primary"}, {"role", "primary"}, {"up", out.ok},
+                                        {"in_use", pm.in_use}, {"idle", pm.idle}});
+    if (I.replicas) {
+        const auto status = I.replicas->status();
+        for (std::size_t i = 0; i < status.size(); ++i) {
+            const auto& s = status[i];
+            const auto rm = I.replicas->replicas()[i]->metrics();
+            boost::json::object o{{"pool", "replica" + std::to_string(i + 1)},
+                                  {"role", "replica"},
+                                  {"up", s.reachable},
+                                  {"in_recovery", s.in_recovery},
+                                  {"eligible", s.eligible},
+                                  {"lag_ms", s.lag.count()},
+                                  {"in_use", rm.in_use},
+                                  {"idle", rm.idle}};
+            pools.push_back(std::move(o));
+        }
+    }
+    out.body = boost::json::serialize(boost::json::object{
+        {"status", out.ok ? "ready" : "database unreachable"}, {"pools", std::move(pools)}});
+    co_return out;
+}
+
 std::string engine::metrics_text() const {
     auto& I = *impl_;
     const auto primary = I.pool ? I.pool->metrics() : pg::pool_metrics{};

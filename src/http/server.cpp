@@ -722,10 +722,9 @@ server::impl::handle(const bhttp::request<bhttp::string_body>& req, request_io& 
         res.set("X-Content-Type-Options", "nosniff");
         res.body() = std::string(asset->body);
     } else if (path == "/ready" && req.method() == bhttp::verb::get) {
-        bool ok = co_await engine.ready();
-        res = json_response(ok ? bhttp::status::ok : bhttp::status::service_unavailable,
-                            ok ? R"({"status":"ready"})" : R"({"status":"database unreachable"})",
-                            req.version());
+        auto r = co_await engine.readiness_report();
+        res = json_response(r.ok ? bhttp::status::ok : bhttp::status::service_unavailable,
+                            std::move(r.body), req.version());
     } else if (path == "/metrics" && req.method() == bhttp::verb::get) {
         res = bhttp::response<bhttp::string_body>(bhttp::status::ok, req.version());
         res.set(bhttp::field::content_type, "text/plain; version=0.0.4; charset=utf-8");

@@ -102,6 +102,14 @@ public:
     /// True when a connection of the primary's pool can be acquired and answers
     /// `SELECT 1`; replicas do not count (reads fall back to the primary, docs/scaling.md).
     boost::asio::awaitable<bool> ready();
+    /// What /ready answers: ready() (the primary answers `SELECT 1` within 2 s) and a JSON
+    /// body with each pool — the primary's and, with replica_urls, each replica's role,
+    /// health, lag and connections (docs/scaling.md "Health and metrics").
+    struct readiness {
+        bool ok = false;
+        std::string body;
+    };
+    boost::asio::awaitable<readiness> readiness_report();
 
     /// Prometheus text exposition of the engine's and pools' metrics (with replicas: each
     /// pool's role, connections and reads, each replica's health and lag).
