@@ -23,6 +23,7 @@
 #include "fraiseql/pg/connection.hpp"
 #include "fraiseql/sql/compiler.hpp"
 #include "support/cluster.hpp"
+#include "support/input_json.hpp"
 #include "support/run.hpp"
 #include "support/sql.hpp"
 #include "support/sql_schema_fixture.hpp"
@@ -107,25 +108,7 @@ type Query {
 )graphql";
 
 gql::input_value from_json(const boost::json::value& v) {
-    switch (v.kind()) {
-    case boost::json::kind::null: return gql::input_value::null();
-    case boost::json::kind::bool_: return gql::input_value::boolean(v.get_bool());
-    case boost::json::kind::int64: return gql::input_value::integer(v.get_int64());
-    case boost::json::kind::uint64: return gql::input_value::floating(double(v.get_uint64()));
-    case boost::json::kind::double_: return gql::input_value::floating(v.get_double());
-    case boost::json::kind::string: return gql::input_value::string(std::string(v.get_string()));
-    case boost::json::kind::array: {
-        gql::input_value::list_t items;
-        for (const auto& x : v.get_array()) items.push_back(from_json(x));
-        return gql::input_value::list(std::move(items));
-    }
-    case boost::json::kind::object: {
-        gql::input_value::object_t fields;
-        for (const auto& [k, x] : v.get_object()) fields.emplace_back(std::string(k), from_json(x));
-        return gql::input_value::object(std::move(fields));
-    }
-    }
-    return gql::input_value::null();
+    return fraiseql::test::input_from_json(v);
 }
 
 struct text_sink : pg::row_sink {
