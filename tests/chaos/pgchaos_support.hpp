@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/shm.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -609,6 +610,72 @@ inline std::vector<pid_t> children_of(pid_t parent) {
     }
     ::closedir(d);
     return out;
+}
+
+/// The last `lines` lines of the private cluster's server log (for failure messages).
+inline std::string postgres_log_tail(std::size_t lines = 15) {
+    std::ifstream f(cluster_dir() + "/log/postgres.log");
+    std::vector<std::string> all;
+    for (std::string l; std::getline(f, l);)
+        all.push_back(std::move(l));
+    std::string out;
+    for (std::size_t i = all.size() > lines ? all.size() - lines : 0; i < all.size(); ++i)
+        out += all[i] + "\n";
+    return out;
+}
+
+/// A crash of the whole cluster: SIGKILL to the postmaster and to every process still
+/// attached to its System V shared memory segment (its children, and any backend forked
+/// between a listing and the kill), then waits until the segment has no attachment —
+/// otherwise the next start refuses with "pre-existing shared memory block is still in
+/// use". True when the cluster is down and its memory free within `within`.
+inline bool crash_cluster(std::chrono::milliseconds within = std::chrono::seconds(15)) {
+    std::ifstream f(pgdata() + "/postmaster.pid");
+    std::vector<std::string> lines;
+    for (std::string l; std::getline(f, l);)
+        lines.push_back(l);
+    if (lines.size() < 7)
+        return false;
+    const pid_t pm = static_cast<pid_t>(std::atol(lines[0].c_str()));
+    long key = 0, shmid = -1;
+    std::istringstream(lines[6]) >> key >> shmid;
+    if (pm <= 0 || shmid < 0)
+        return false;
+    char name[32];
+    std::snprintf(name, sizeof name, "SYSV%08lx", static_cast<unsigned long>(key));
+    auto attached = [&] {
+        std::vector<pid_t> out;
+        DIR* d = ::opendir("/proc");
+        if (!d)
+            return out;
+        while (const dirent* e = ::readdir(d)) {
+            const long pid = std::atol(e->d_name);
+            if (pid <= 0)
+                continue;
+            std::ifstream maps(std::string("/proc/") + e->d_name + "/maps");
+            for (std::string l; std::getline(maps, l);)
+                if (l.find(name) != std::string::npos) {
+                    out.push_back(static_cast<pid_t>(pid));
+                    break;
+                }
+        }
+        ::closedir(d);
+        return out;
+    };
+    (void)::kill(pm, SIGKILL);
+    for (pid_t c : children_of(pm))
+        (void)::kill(c, SIGKILL);
+    const auto until = std::chrono::steady_clock::now() + within;
+    while (std::chrono::steady_clock::now() < until) {
+        shmid_ds ds{};
+        const bool free = ::shmctl(static_cast<int>(shmid), IPC_STAT, &ds) != 0 || ds.shm_nattch == 0;
+        if (free && ::kill(pm, 0) != 0)
+            return true;
+        for (pid_t p : attached())
+            (void)::kill(p, SIGKILL);
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
 }
 
 } // namespace fraiseql::test::chaos
