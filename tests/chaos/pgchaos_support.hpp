@@ -629,7 +629,12 @@ inline std::string postgres_log_tail(std::size_t lines = 15) {
 /// between a listing and the kill), then waits until the segment has no attachment —
 /// otherwise the next start refuses with "pre-existing shared memory block is still in
 /// use". True when the cluster is down and its memory free within `within`.
+///
+/// The test cluster runs with synchronous_commit = off, so a crash loses the last
+/// commits still in the WAL buffers (the fixture a test just loaded); a CHECKPOINT first
+/// writes them out — what is under test is the server's recovery, not PostgreSQL's.
 inline bool crash_cluster(std::chrono::milliseconds within = std::chrono::seconds(15)) {
+    (void)sql1("CHECKPOINT");
     std::ifstream f(pgdata() + "/postmaster.pid");
     std::vector<std::string> lines;
     for (std::string l; std::getline(f, l);)
