@@ -314,6 +314,70 @@ TEST_P(read_routing, a_replica_that_goes_down_costs_no_client_an_error) {
         << "the replica did not come back";
 }
 
+// The primary becomes unreachable (its connections reset, new ones refused — a crash or a
+// partition, seen from the server) while both standbys stay up: docs/scaling.md promises
+// that reads continue on the replicas, mutations fail with a clear DATABASE_ERROR (and
+// nothing is half-done), /ready turns 503, and everything serves again once the primary is
+// back — without restarting the server.
+TEST_P(read_routing, with_the_primary_down_reads_continue_on_the_replicas) {
+    fault_proxy proxy(std::uint16_t(std::stoi(cluster_env("FRAISEQL_TEST_PORT"))));
+    const std::string direct_primary = primary_;
+    primary_ = url_on(std::to_string(proxy.port())); // what the server is given
+    start({standby_[0], standby_[1]});
+    primary_ = direct_primary;
+    const std::string title = unique("primary down");
+    const std::string id = create_post("writer", title);
+    ASSERT_FALSE(id.empty());
+    wait_replayed(standby_[0]);
+    wait_replayed(standby_[1]);
+    for (int i = 0; i < 4; ++i) EXPECT_EQ(read_title(id), title);
+    ASSERT_EQ(http_request(server_->port(), "GET", "/ready").status, 200);
+
+    proxy.set_refuse_new(true);
+    proxy.reset_all();
+    // Reads: every one answered from a replica, none an error.
+    const double primary_reads = metric(reads("primary"));
+    for (int i = 0; i < 20; ++i) EXPECT_EQ(read_title(id), title) << "read " << i;
+    EXPECT_EQ(metric(reads("primary")), primary_reads);
+    EXPECT_GE(metric(reads("replica1")) + metric(reads("replica2")), 24);
+    // Mutations: a clear error, and no row appears anywhere.
+    const std::string lost = unique("never written");
+    auto w = post(q("mutation { createPost(input: {authorId: \"" + std::string(author77) +
+                    "\", title: \"" + lost + "\", body: \"x\"}) { id } }"),
+                  "writer");
+    EXPECT_NE(last_.find("DATABASE_ERROR"), std::string::npos) << last_;
+    EXPECT_FALSE(w.is_object() && w.as_object().contains("data") &&
+                 w.at("data").is_object() && w.at("data").at("createPost").is_object())
+        << last_;
+    EXPECT_EQ(one(direct_primary, "SELECT count(*) FROM tb_post WHERE title = '" + lost + "'"),
+              "0");
+    // /ready is about the primary: 503, and its body says which pool is down.
+    const auto down = http_request(server_->port(), "GET", "/ready");
+    EXPECT_EQ(down.status, 503) << down.body;
+    EXPECT_NE(down.body.find(R"("pool":"primary","role":"primary","up":false)"),
+              std::string::npos)
+        << down.body;
+    // The replicas are still eligible: lag is measured against the primary's last known
+    // position, so it does not grow while the primary cannot be asked.
+    EXPECT_EQ(metric("fraiseql_replica_eligible{replica=\"1\"}"), 1);
+    EXPECT_EQ(metric("fraiseql_replica_eligible{replica=\"2\"}"), 1);
+
+    proxy.set_refuse_new(false);
+    const auto t0 = clock_type::now();
+    std::string back;
+    while (back.empty() && clock_type::now() - t0 < 10s) {
+        back = create_post("writer", unique("primary back"));
+        if (back.empty()) std::this_thread::sleep_for(100ms);
+    }
+    ASSERT_FALSE(back.empty()) << "writes did not resume within 10 s: " << last_;
+    std::optional<std::chrono::milliseconds> ready_again;
+    for (const auto t1 = clock_type::now(); !ready_again && clock_type::now() - t1 < 5s;
+         std::this_thread::sleep_for(50ms))
+        if (http_request(server_->port(), "GET", "/ready").status == 200)
+            ready_again = std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - t1);
+    EXPECT_TRUE(ready_again) << "/ready stayed 503 after the primary came back";
+}
+
 TEST_P(read_routing, a_promoted_replica_is_never_read_from_again) {
     namespace fs = std::filesystem;
     const fs::path dir = fs::path(FRAISEQL_BINARY_DIR) /
