@@ -148,12 +148,16 @@ compiled_operation::bind(const graphql::input_value& variables) const {
     out.shape = std::move(*shape);
     out.variables = std::move(*coerced);
     const compiled_shape& sh = *out.shape;
-    std::size_t count = 0;
+    std::size_t count = 0, made = 0;
     for (const auto& r : sh.roots)
-        if (r) count += r->slots.size();
-    // Reserved, so that no view into these vectors moves while they are filled.
+        if (r) {
+            count += r->slots.size();
+            for (const auto& sl : r->slots) made += sl.var >= 0;
+        }
+    // Reserved, so that no view into these vectors moves while they are filled (a string
+    // value is a view into the variables; a text is made for the others).
     out.params.reserve(count);
-    out.texts.reserve(count);
+    if (made) out.texts.reserve(made);
     out.roots.resize(sh.roots.size());
     for (std::size_t i = 0; i < sh.roots.size(); ++i) {
         if (!sh.roots[i]) continue;
@@ -295,6 +299,15 @@ compiled_operation::compile_shape(graphql::operation_plan plan, const vars_t& co
         cr.text = std::move(q->stmt.text);
         if (build_ && cr.node_type) cr.projection = build_(s_, *cr.node_type, fp.selection);
         out->roots[i] = std::move(cr);
+        // The slot arguments leave the shape's plan: their values here are the first
+        // request's, and every request's are in its parameters. Nothing that runs a
+        // precompiled root reads them (authorization reads only `where` and `orderBy`, never
+        // slots), and the plan the engine copies per request is smaller.
+        auto& args = plan.root_fields[i].args;
+        for (const auto& [arg, var] : slots_here)
+            args.erase(std::remove_if(args.begin(), args.end(),
+                                      [&](const auto& a) { return a.first == arg; }),
+                       args.end());
     }
     out->plan = std::move(plan);
     return out;

@@ -60,8 +60,9 @@ struct compiled_root {
 /// What one shape of an operation compiles to.
 struct compiled_shape {
     /// The operation bound with the first request of this shape, without location
-    /// remapping. Every value in it that a later request of the shape would bind differently
-    /// is a slot variable's, and reaches nothing but a precompiled root's parameters.
+    /// remapping, less the slot arguments of its precompiled roots (their values are each
+    /// request's, in its parameters). Every other value in it is the same for every request
+    /// of the shape.
     graphql::operation_plan plan;
     /// Per root field of `plan`: its statement, or nullopt when it is run from `plan` as
     /// before (introspection, connections, aggregates, mutations, selections under @auth).
