@@ -7,10 +7,15 @@
 //                    parameter slots filled) and the copy of the shape's plan the engine
 //                    authorizes (a hit now)
 // Links fraiseql::exec (for build_projection), unlike graphql_bench, which links only graphql.
+// Each reports `allocs`: heap allocations per iteration (operator new replaced below; counts,
+// not times, so they do not move with the machine's load).
 
 #include <benchmark/benchmark.h>
 
+#include <atomic>
 #include <cstdlib>
+#include <new>
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,8 +28,38 @@
 #include "fraiseql/sql/plan_cache.hpp"
 
 namespace {
+std::atomic<std::uint64_t> allocations{0};
+} // namespace
+
+// Every path of operator new ends in one of these two (the sized and nothrow forms forward).
+void* operator new(std::size_t n) {
+    allocations.fetch_add(1, std::memory_order_relaxed);
+    if (void* p = std::malloc(n ? n : 1)) return p;
+    throw std::bad_alloc();
+}
+void* operator new[](std::size_t n) {
+    allocations.fetch_add(1, std::memory_order_relaxed);
+    if (void* p = std::malloc(n ? n : 1)) return p;
+    throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+
+namespace {
 
 using namespace fraiseql::graphql;
+
+/// Heap allocations per iteration of the timed loop.
+struct alloc_meter {
+    benchmark::State& state;
+    std::uint64_t start = allocations.load();
+    ~alloc_meter() {
+        state.counters["allocs"] = benchmark::Counter(
+            double(allocations.load() - start) / double(std::max<std::int64_t>(1, state.iterations())));
+    }
+};
 
 const schema& bench_schema() {
     static const std::shared_ptr<schema> s = [] {
@@ -79,6 +114,7 @@ std::shared_ptr<const prepared_operation> prepared(benchmark::State& state, cons
 void BM_hit_uncached(benchmark::State& state) {
     const shape* sh = nullptr;
     auto op = prepared(state, sh);
+    alloc_meter meter{state};
     for (auto _ : state) {
         auto plan = bind_operation(*op, sh->variables);
         if (!plan) return state.SkipWithError("bind failed");
@@ -99,6 +135,8 @@ void BM_hit_compiled(benchmark::State& state) {
     auto op = prepared(state, sh);
     fraiseql::sql::compiled_operation cache(bench_schema(), op, {1000},
                                             &fraiseql::exec::build_projection);
+    if (!cache.bind(sh->variables)) return state.SkipWithError("declined by the compiled-plan cache");
+    alloc_meter meter{state}; // after the shape's first compilation
     for (auto _ : state) {
         auto b = cache.bind(sh->variables);
         if (!b) return state.SkipWithError("declined by the compiled-plan cache");
