@@ -2,6 +2,7 @@
 
 #include "fraiseql/graphql/parser.hpp"
 #include "fraiseql/graphql/validate.hpp"
+#include "projection_builder.hpp"
 
 namespace fraiseql::exec {
 
@@ -131,6 +132,9 @@ fraiseql::result<resolved_document, refusal> document_resolver::resolve(request&
         auto fresh = std::make_shared<cached_operation>();
         fresh->doc = std::move(doc);
         fresh->op = std::move(*prepared);
+        if (cfg_.plan_cache_size)
+            fresh->compiled = std::make_unique<const sql::compiled_operation>(
+                schema_, fresh->op, sql::compile_options{cfg_.max_page_size}, &build_projection);
         if (normalized) {
             fresh->token_locations = std::move(normalized->token_locations);
             operations_.put(key, fresh);
@@ -143,15 +147,48 @@ fraiseql::result<resolved_document, refusal> document_resolver::resolve(request&
     return out;
 }
 
+binding_counters& process_binding_counters() noexcept {
+    static binding_counters c;
+    return c;
+}
+
 fraiseql::result<bound_operation, refusal> bind_request(resolved_document doc,
                                                         const boost::json::value& variables) {
+    return bind_request(std::move(doc), variables, process_binding_counters());
+}
+
+fraiseql::result<bound_operation, refusal> bind_request(resolved_document doc,
+                                                        const boost::json::value& variables,
+                                                        binding_counters& counters) {
+    graphql::input_value vars = input_from_json(variables);
+    // The compiled-plan cache: binds values into the slots of the shape's SQL. A request
+    // that spells the operation differently takes the uncached road, whose bind_operation
+    // remaps every location into its own text.
+    if (doc.entry->compiled && !doc.spelling) {
+        auto b = doc.entry->compiled->bind(vars);
+        if (b) {
+            counters.compiled.fetch_add(1, std::memory_order_relaxed);
+            bound_operation out{std::move(doc.entry), b->shape->plan, std::move(*b)};
+            auto& roots = out.plan.root_fields;
+            for (std::size_t i = 0; i < roots.size(); ++i)
+                if (out.binding->roots[i].compiled) roots[i].precompiled = &out.binding->roots[i];
+            return out;
+        }
+        switch (b.error()) {
+        case sql::uncached_reason::variables: counters.variables.fetch_add(1); break;
+        case sql::uncached_reason::not_cacheable: counters.not_cacheable.fetch_add(1); break;
+        case sql::uncached_reason::value: counters.value.fetch_add(1); break;
+        case sql::uncached_reason::bind: counters.bind.fetch_add(1); break;
+        }
+    } else if (doc.entry->compiled) {
+        counters.respelt.fetch_add(1, std::memory_order_relaxed);
+    }
     std::optional<graphql::location_map> remap;
     if (doc.spelling)
         remap = graphql::location_map{doc.entry->token_locations, doc.spelling->token_locations};
-    auto plan = graphql::bind_operation(*doc.entry->op, input_from_json(variables),
-                                        remap ? &*remap : nullptr);
+    auto plan = graphql::bind_operation(*doc.entry->op, vars, remap ? &*remap : nullptr);
     if (!plan) return failure{refusal::request_errors(std::move(plan.error()))};
-    return bound_operation{std::move(doc.entry), std::move(*plan)};
+    return bound_operation{std::move(doc.entry), std::move(*plan), std::nullopt};
 }
 
 } // namespace fraiseql::exec

@@ -3,6 +3,7 @@
 // to a prepared operation, through the plan cache, and its binding to the request's
 // variables. Synchronous and CPU-only, so that the engine may run it on its CPU worker.
 
+#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -16,6 +17,7 @@
 #include "fraiseql/graphql/planner.hpp"
 #include "fraiseql/graphql/schema.hpp"
 #include "fraiseql/result.hpp"
+#include "fraiseql/sql/plan_cache.hpp"
 #include "lru_cache.hpp"
 #include "metrics.hpp"
 #include "refusal.hpp"
@@ -29,6 +31,10 @@ struct cached_operation {
     /// Where each token of the document's own text starts, to translate locations
     /// for a request that spells the operation with other whitespace or comments.
     std::vector<graphql::source_location> token_locations;
+    /// The operation's root fields compiled per shape of the variables (a hit binds values
+    /// into parameter slots; docs/adr/0017-compiled-plan-cache.md). Null when the plan cache
+    /// is off.
+    std::unique_ptr<const sql::compiled_operation> compiled;
 };
 
 /// A request's document, resolved to a prepared operation.
@@ -44,6 +50,21 @@ struct resolved_document {
 struct bound_operation {
     std::shared_ptr<const cached_operation> entry;
     graphql::operation_plan plan;
+    /// Through the compiled-plan cache: the shape and this request's parameters, which the
+    /// root fields' `precompiled` point into (a move keeps them in place).
+    std::optional<sql::cached_binding> binding;
+};
+
+/// How requests were bound (debug counters, per resolver): through the compiled-plan cache,
+/// or on the uncached road and why (sql::uncached_reason; `respelt`: a request that spells a
+/// cached operation differently, whose locations are remapped by bind_operation).
+struct binding_counters {
+    std::atomic<std::uint64_t> compiled{0};
+    std::atomic<std::uint64_t> variables{0};
+    std::atomic<std::uint64_t> not_cacheable{0};
+    std::atomic<std::uint64_t> value{0};
+    std::atomic<std::uint64_t> bind{0};
+    std::atomic<std::uint64_t> respelt{0};
 };
 
 /// Documents larger than this are not kept in the plan cache (its memory stays bounded
@@ -86,6 +107,14 @@ private:
 /// request error (400).
 fraiseql::result<bound_operation, refusal> bind_request(resolved_document doc,
                                                         const boost::json::value& variables);
+
+/// bind_request, counting in `counters` which road each request took.
+fraiseql::result<bound_operation, refusal> bind_request(resolved_document doc,
+                                                        const boost::json::value& variables,
+                                                        binding_counters& counters);
+
+/// The counters of every bind_request since start (all resolvers of the process).
+binding_counters& process_binding_counters() noexcept;
 
 /// A JSON value as a GraphQL input value (nesting beyond 64 levels reads as null).
 graphql::input_value input_from_json(const boost::json::value& v);

@@ -2,6 +2,7 @@
 
 #include "context.hpp"
 #include "fraiseql/sql/compiler.hpp"
+#include "fraiseql/sql/plan_cache.hpp"
 #include "projecting_sink.hpp"
 #include "projection_builder.hpp"
 
@@ -9,21 +10,40 @@ namespace fraiseql::exec {
 
 boost::asio::awaitable<field_result> run_root_query(exec_context& ctx, const graphql::field_plan& fp) {
     field_result r;
-    auto compiled = sql::compile_root_query(ctx.schema, fp, {ctx.cfg.max_page_size});
-    if (!compiled) {
-        for (auto& e : compiled.error()) {
-            e.path = {fp.response_key};
-            r.errors.push_back(std::move(e));
-        }
-        r.is_null = true;
-        co_return r;
-    }
-    const auto& q = *compiled;
-    const bool list = q.kind == sql::root_query::shape::list;
-    auto proj = build_projection(ctx.schema, *q.node_type, fp.selection);
+    // A plan-cache hit brings the statement compiled for the operation's shape and this
+    // request's parameters (docs/adr/0017-compiled-plan-cache.md); otherwise compile here.
+    std::optional<sql::root_query> compiled;
+    std::shared_ptr<const json::projection> proj;
+    std::string_view text;
     std::vector<pg::param> params;
-    params.reserve(q.stmt.params.size());
-    for (const auto& p : q.stmt.params) params.push_back(p ? pg::param::text(*p) : pg::param::null_value());
+    bool list = false;
+    if (const sql::bound_root* pre = fp.precompiled; pre && pre->compiled) {
+        list = pre->compiled->kind == sql::root_query::shape::list;
+        text = pre->compiled->text;
+        proj = pre->compiled->projection;
+        if (!proj) proj = build_projection(ctx.schema, *pre->compiled->node_type, fp.selection);
+        params.reserve(pre->params.size());
+        for (const auto& p : pre->params)
+            params.push_back(p.null ? pg::param::null_value() : pg::param::text(p.text));
+    } else {
+        auto c = sql::compile_root_query(ctx.schema, fp, {ctx.cfg.max_page_size});
+        if (!c) {
+            for (auto& e : c.error()) {
+                e.path = {fp.response_key};
+                r.errors.push_back(std::move(e));
+            }
+            r.is_null = true;
+            co_return r;
+        }
+        compiled = std::move(*c);
+        const auto& q = *compiled;
+        list = q.kind == sql::root_query::shape::list;
+        text = q.stmt.text;
+        proj = build_projection(ctx.schema, *q.node_type, fp.selection);
+        params.reserve(q.stmt.params.size());
+        for (const auto& p : q.stmt.params)
+            params.push_back(p ? pg::param::text(*p) : pg::param::null_value());
+    }
 
     auto lease = co_await ctx.pool.acquire(std::min(ctx.deadline, pg::clock::now() + ctx.cfg.pool_timeout));
     if (!lease) {
@@ -35,7 +55,7 @@ boost::asio::awaitable<field_result> run_root_query(exec_context& ctx, const gra
     const bool items_non_null = fp.field->type.is_list() && fp.field->type.item().is_non_null();
     projecting_sink sink(*proj, list, items_non_null, r.json, ferrs);
     if (list && ctx.flush) sink.stream_to(&ctx.flush, ctx.stream_threshold, &ctx.flushed);
-    auto ran = co_await run_with_session(ctx, **lease, q.stmt.text, params, &sink);
+    auto ran = co_await run_with_session(ctx, **lease, text, params, &sink);
     append_field_errors(r.errors, ferrs, {fp.response_key});
     if (!ran) {
         r.errors.push_back(database_error(ctx, ran.error(), fp));

@@ -52,6 +52,12 @@ using errors_t = std::vector<graphql::error>;
 fraiseql::result<root_query, errors_t>
 compile_root_query(const graphql::schema& s, const graphql::field_plan& field,
                    const compile_options& opts) {
+    return compile_root_query(s, field, opts, nullptr);
+}
+
+fraiseql::result<root_query, errors_t>
+compile_root_query(const graphql::schema& s, const graphql::field_plan& field,
+                   const compile_options& opts, std::vector<param_source>* sources) {
     errors_t errors;
     const graphql::field_def& fd = *field.field;
     if (fd.root == graphql::field_def::root_kind::aggregate ||
@@ -69,6 +75,11 @@ compile_root_query(const graphql::schema& s, const graphql::field_plan& field,
     root_query out;
     out.node_type = node;
     where_builder wb(s, view, out.stmt.params, field.loc);
+    // The parameters [first, end) just made from argument `arg`'s whole value.
+    auto note = [&](std::string_view arg, param_source::use as, std::size_t first) {
+        if (sources)
+            sources->push_back({arg, as, first, out.stmt.params.size() - first});
+    };
     std::string where;
     std::string order;
     std::string limit_clause;
@@ -79,7 +90,9 @@ compile_root_query(const graphql::schema& s, const graphql::field_plan& field,
         for (const auto& [name, v] : field.args) {
             const auto* f = node->find_field(name);
             if (!f) continue;
+            const std::size_t first = out.stmt.params.size();
             conds.push_back(wb.equality(*f, v));
+            note(name, param_source::use::equality, first);
         }
         where = conds.empty() ? "" : join(conds, " AND ");
         limit_clause = " LIMIT 1";
@@ -95,7 +108,9 @@ compile_root_query(const graphql::schema& s, const graphql::field_plan& field,
                 name == "offset")
                 continue;
             if (const auto* f = node->find_field(name)) {
+                const std::size_t first = out.stmt.params.size();
                 const std::string eq = wb.equality(*f, v);
+                note(name, param_source::use::equality, first);
                 where = where.empty() ? eq : "(" + where + ") AND " + eq;
             }
         }
@@ -105,10 +120,15 @@ compile_root_query(const graphql::schema& s, const graphql::field_plan& field,
             if (l->as_int() < 0) wb.fail("\"limit\" must not be negative.");
             limit = std::min<std::int64_t>(l->as_int(), opts.max_page_size);
         }
+        const std::size_t limit_at = out.stmt.params.size();
         limit_clause = " LIMIT " + wb.param(std::to_string(limit), "int8");
+        if (const auto* l = field.arg("limit"); l && !l->is_null())
+            note("limit", param_source::use::limit, limit_at);
         if (const auto* o = field.arg("offset"); o && !o->is_null()) {
             if (o->as_int() < 0) wb.fail("\"offset\" must not be negative.");
+            const std::size_t first = out.stmt.params.size();
             limit_clause += " OFFSET " + wb.param(std::to_string(o->as_int()), "int8");
+            note("offset", param_source::use::offset, first);
         }
     }
     if (!wb.errors().empty()) return failure{wb.take_errors()};

@@ -177,6 +177,13 @@ const char* direction_sql(bool desc) { return desc ? " DESC" : " ASC"; }
 
 } // namespace
 
+std::string scalar_param_text(const input_value& v) { return value_text(v); }
+std::string json_param_text(const input_value& v) { return json_of(v); }
+bool storable_text(const input_value& v) {
+    if (v.type() != K::string && v.type() != K::enum_) return true;
+    return check_utf8(v.as_string()) == text_problem::none;
+}
+
 std::string where_builder::order_term::sql() const {
     std::string out = expr + direction_sql(desc);
     if (nulls_at == nulls::first) out += " NULLS FIRST";

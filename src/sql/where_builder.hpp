@@ -21,6 +21,14 @@ namespace fraiseql::sql {
 
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 
+/// The parameter text the compiler makes of a scalar value (strings and enums as they are,
+/// numbers in their shortest form, true/false), and of any value as JSON (`jsonb` parameters).
+/// Shared with the compiled-plan cache (plan_cache.cpp), which must write the same bytes.
+std::string scalar_param_text(const graphql::input_value& v);
+std::string json_param_text(const graphql::input_value& v);
+/// False for a string the compiler refuses (a NUL, or not UTF-8: check_text's rule).
+bool storable_text(const graphql::input_value& v);
+
 class where_builder {
 public:
     /// `view` and `params` must outlive the builder; parameters are appended to `params`

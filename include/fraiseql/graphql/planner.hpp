@@ -121,6 +121,32 @@ fraiseql::result<operation_plan, std::vector<error>>
 bind_operation(const prepared_operation& op, const input_value& variables,
                const location_map* remap = nullptr);
 
+/// The coerced values of an operation's variables (spec §6.1.2 CoerceVariableValues), in
+/// the order the operation defines them: nullopt for a variable that was not provided and
+/// has no default. The step bind_operation() starts with, alone, for the compiled-plan cache
+/// (include/fraiseql/sql/plan_cache.hpp), which keys on these values before anything is
+/// bound. Errors are exactly bind_operation()'s for the same variables (it runs this code).
+fraiseql::result<std::vector<std::optional<input_value>>, std::vector<error>>
+coerce_variables(const prepared_operation& op, const input_value& variables);
+
+/// Where an operation uses one of its variables (the compiled-plan cache decides from this
+/// which variables may only ever become parameter values; docs/adr/0017-compiled-plan-cache.md).
+struct variable_use {
+    std::string_view name;
+    const type_expr* type = nullptr;  ///< as the operation declares it
+    bool condition = false;           ///< the `if` of some @skip/@include
+    /// Anywhere but as the whole value of an argument of a root field: inside a list or
+    /// object literal, or an argument of a nested field.
+    bool nested = false;
+    /// (response key of the root field, argument name) for each use as the whole value of a
+    /// root field's argument; a field selected several times under one key counts once.
+    std::vector<std::pair<std::string_view, std::string_view>> root_args;
+};
+
+/// The uses of each variable of `op`, in definition order. Views into `op`, which must
+/// outlive the result.
+std::vector<variable_use> variable_uses(const prepared_operation& op);
+
 /// A request text reduced to its significant tokens (spec §2.1: whitespace, line
 /// terminators, commas, comments and the BOM are insignificant), each written as it
 /// appears in the source (strings and block strings verbatim, escapes included), one

@@ -42,6 +42,25 @@ fraiseql::result<root_query, std::vector<graphql::error>>
 compile_root_query(const graphql::schema& s, const graphql::field_plan& field,
                    const compile_options& opts);
 
+/// The parameters a root field's compiler made from the whole value of one of its arguments,
+/// recorded for the compiled-plan cache (include/fraiseql/sql/plan_cache.hpp), which refills
+/// them from a later request's values without compiling again. Only the uses whose SQL text
+/// does not depend on the value (given its null-ness) are recorded: an equality filter of a
+/// single-object field or a bound argument of a list field, `limit` and `offset`.
+struct param_source {
+    enum class use : std::uint8_t { equality, limit, offset };
+    std::string_view argument; ///< the argument's name (the plan's storage)
+    use as = use::equality;
+    std::size_t first = 0;     ///< the first of its parameters (index into stmt.params)
+    std::size_t count = 0;     ///< how many (1 when recorded today)
+};
+
+/// compile_root_query, also recording in `sources` (when not null) which parameters came
+/// from which argument's whole value. Same SQL and parameters as without it.
+fraiseql::result<root_query, std::vector<graphql::error>>
+compile_root_query(const graphql::schema& s, const graphql::field_plan& field,
+                   const compile_options& opts, std::vector<param_source>* sources);
+
 /// How a read selects each row's document (docs/adr/0004-sql-side-projection.md).
 struct document_expr {
     /// The select-list expression that yields one row's document as JSON text (NULL when the

@@ -866,6 +866,84 @@ operation_kind prepared_kind(const prepared_operation& op) noexcept {
     return op.kind;
 }
 
+fraiseql::result<std::vector<std::optional<input_value>>, std::vector<error>>
+coerce_variables(const prepared_operation& op, const input_value& variables) {
+    binder b{op, nullptr, {}, {}};
+    b.coerce_variables(variables);
+    if (!b.errors.empty())
+        return failure{std::move(b.errors)};
+    return std::move(b.vars);
+}
+
+namespace {
+
+void note_template(const value_template& t, bool whole, std::string_view root_key,
+                   std::string_view arg, std::vector<variable_use>& out) {
+    switch (t.k) {
+    case value_template::kind::constant:
+        return;
+    case value_template::kind::variable: {
+        if (t.var < 0 || static_cast<std::size_t>(t.var) >= out.size())
+            return;
+        auto& u = out[static_cast<std::size_t>(t.var)];
+        if (!whole || root_key.empty()) {
+            u.nested = true;
+            return;
+        }
+        const std::pair<std::string_view, std::string_view> use{root_key, arg};
+        if (std::find(u.root_args.begin(), u.root_args.end(), use) == u.root_args.end())
+            u.root_args.push_back(use);
+        return;
+    }
+    case value_template::kind::list:
+        for (const auto& x : t.items)
+            note_template(x, false, root_key, arg, out);
+        return;
+    case value_template::kind::object:
+        for (const auto& [k, x] : t.fields)
+            note_template(x, false, root_key, arg, out);
+        return;
+    }
+}
+
+void note_nodes(const std::vector<node>& nodes, std::vector<variable_use>& out) {
+    for (const auto& n : nodes) {
+        for (const auto& c : n.conds)
+            if (c.k == condition::kind::variable && c.var >= 0 &&
+                static_cast<std::size_t>(c.var) < out.size())
+                out[static_cast<std::size_t>(c.var)].condition = true;
+        note_nodes(n.children, out);
+    }
+}
+
+void note_selection(const selection_plan& sp, bool root, std::vector<variable_use>& out) {
+    note_nodes(sp.nodes, out);
+    for (const auto& g : sp.groups) {
+        for (const auto& o : g.occ) {
+            const std::string_view key = root && o.f ? o.f->response_key() : std::string_view{};
+            for (const auto& a : o.args)
+                if (a.k == prepared_arg::kind::variable || a.k == prepared_arg::kind::templated)
+                    note_template(a.tmpl, a.k == prepared_arg::kind::variable, key,
+                                  a.def ? std::string_view(a.def->name) : std::string_view{},
+                                  out);
+        }
+        for (const auto& sub : g.sub)
+            note_selection(sub, false, out);
+    }
+}
+
+} // namespace
+
+std::vector<variable_use> variable_uses(const prepared_operation& op) {
+    std::vector<variable_use> out(op.vars.size());
+    for (std::size_t i = 0; i < op.vars.size(); ++i) {
+        out[i].name = op.vars[i].name;
+        out[i].type = &op.vars[i].type;
+    }
+    note_selection(op.root, true, out);
+    return out;
+}
+
 fraiseql::result<operation_plan, std::vector<error>> bind_operation(const prepared_operation& op,
                                                                     const input_value& variables,
                                                                     const location_map* remap) {

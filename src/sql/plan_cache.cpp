@@ -1,0 +1,316 @@
+// The compiled-plan cache (docs/adr/0017-compiled-plan-cache.md): a plan-cache hit binds
+// the variables' values into parameter slots and runs, compiling nothing.
+
+#include "fraiseql/sql/plan_cache.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include "where_builder.hpp"
+
+namespace fraiseql::sql {
+
+using graphql::input_value;
+using K = input_value::kind;
+using vars_t = std::vector<std::optional<input_value>>;
+
+namespace {
+
+/// Appends a value that is not a slot to the key, verbatim; false when it holds a string or
+/// a number (too many distinct values to key on: the uncached road).
+bool append_verbatim(std::string& key, const input_value& v, int depth) {
+    if (depth > 64) return false;
+    switch (v.type()) {
+    case K::null: key += 'n'; return true;
+    case K::boolean: key += v.as_bool() ? 't' : 'f'; return true;
+    case K::enum_:
+        key += 'e';
+        key += std::to_string(v.as_string().size());
+        key += ':';
+        key += v.as_string();
+        return true;
+    case K::list:
+        key += '[';
+        for (const auto& x : v.as_list())
+            if (!append_verbatim(key, x, depth + 1)) return false;
+        key += ']';
+        return true;
+    case K::object:
+        key += '{';
+        for (const auto& [k, x] : v.as_object()) {
+            key += std::to_string(k.size());
+            key += ':';
+            key += k;
+            if (!append_verbatim(key, x, depth + 1)) return false;
+        }
+        key += '}';
+        return true;
+    case K::integer:
+    case K::floating:
+    case K::string: return false;
+    }
+    return false;
+}
+
+/// A slot's contribution to the key: absent, null, or the kind of scalar (never its value).
+char slot_state(const std::optional<input_value>& v) {
+    if (!v) return 'a';
+    switch (v->type()) {
+    case K::null: return 'n';
+    case K::boolean: return 'b';
+    case K::integer: return 'i';
+    case K::floating: return 'f';
+    case K::string: return 's';
+    case K::enum_: return 'e';
+    case K::list:
+    case K::object: return 0; // not a scalar: never a slot
+    }
+    return 0;
+}
+
+bool auth_on(const graphql::schema& s, const graphql::field_def& f) {
+    if (!f.auth_roles.empty()) return true;
+    const graphql::type_def* t = s.find_type(f.type.name);
+    return t && !t->auth_roles.empty();
+}
+
+/// Whether authorization could rewrite anything under `selection` for some caller (it
+/// replaces a forbidden nested field by a stand-in: src/exec/authorization.cpp). A precompiled
+/// statement and projection are for the selection as bound, so they are only kept where no
+/// caller's roles can change it.
+bool auth_below(const graphql::schema& s, const std::vector<graphql::field_plan>& selection) {
+    for (const auto& fp : selection) {
+        if (fp.field && auth_on(s, *fp.field)) return true;
+        if (auth_below(s, fp.selection)) return true;
+        for (const auto& [type, sel] : fp.selection_by_type)
+            if (auth_below(s, sel)) return true;
+    }
+    return false;
+}
+
+std::string int_text(std::int64_t i) {
+    char buf[24];
+    auto r = std::to_chars(buf, buf + sizeof buf, i);
+    return std::string(buf, r.ptr);
+}
+
+} // namespace
+
+compiled_operation::compiled_operation(const graphql::schema& s,
+                                       std::shared_ptr<const graphql::prepared_operation> op,
+                                       compile_options opts, projection_builder build,
+                                       std::size_t max_shapes)
+    : s_(s), op_(std::move(op)), opts_(opts), build_(build), max_shapes_(max_shapes),
+      uses_(graphql::variable_uses(*op_)) {
+    // A slot candidate: a scalar-typed variable (not a list, not an enum, not Boolean, whose
+    // few values are keyed instead) used only as whole root arguments. compile_shape()
+    // checks each of those uses against the compiler's record.
+    slot_.resize(uses_.size());
+    for (std::size_t i = 0; i < uses_.size(); ++i) {
+        const auto& u = uses_[i];
+        const graphql::type_def* t = u.type ? s_.find_type(u.type->name) : nullptr;
+        slot_[i] = !u.condition && !u.nested && !u.root_args.empty() && u.type &&
+                   !u.type->is_list() && t && t->kind == graphql::named_kind::scalar &&
+                   t->name != "Boolean";
+    }
+}
+
+std::size_t compiled_operation::shapes() const {
+    std::lock_guard lock(m_);
+    return shapes_.size();
+}
+
+fraiseql::result<cached_binding, uncached_reason>
+compiled_operation::bind(const graphql::input_value& variables) const {
+    auto coerced = graphql::coerce_variables(*op_, variables);
+    if (!coerced) return failure{uncached_reason::bind};
+    const vars_t& vars = *coerced;
+
+    std::string key;
+    key.reserve(vars.size() * 2);
+    for (std::size_t i = 0; i < vars.size(); ++i) {
+        if (slot_[i]) {
+            const char c = slot_state(vars[i]);
+            if (!c) return failure{uncached_reason::variables};
+            key += c;
+        } else if (!vars[i]) {
+            key += 'a';
+        } else if (!append_verbatim(key, *vars[i], 0)) {
+            return failure{uncached_reason::variables};
+        }
+        key += ',';
+    }
+    auto shape = shape_of(key, variables, vars);
+    if (!shape) return failure{shape.error()};
+    if (!*shape) return failure{uncached_reason::not_cacheable};
+
+    cached_binding out;
+    out.shape = std::move(*shape);
+    out.variables = std::move(*coerced);
+    const compiled_shape& sh = *out.shape;
+    std::size_t count = 0, made = 0;
+    for (const auto& r : sh.roots)
+        if (r) {
+            count += r->slots.size();
+            for (const auto& sl : r->slots) made += sl.var >= 0;
+        }
+    // Reserved, so that no view into these vectors moves while they are filled (a string
+    // value is a view into the variables; a text is made for the others).
+    out.params.reserve(count);
+    if (made) out.texts.reserve(made);
+    out.roots.resize(sh.roots.size());
+    for (std::size_t i = 0; i < sh.roots.size(); ++i) {
+        if (!sh.roots[i]) continue;
+        const compiled_root& cr = *sh.roots[i];
+        const std::size_t first = out.params.size();
+        for (const auto& sl : cr.slots) {
+            if (sl.var < 0) {
+                out.params.push_back({sl.text, sl.null});
+                continue;
+            }
+            // Present and non-null: the shape's key says so.
+            const input_value& v = *out.variables[static_cast<std::size_t>(sl.var)];
+            switch (sl.as) {
+            case param_source::use::equality:
+                // where_builder::equality refuses such text (check_text): its error wording
+                // is the uncached road's to give.
+                if (!storable_text(v)) return failure{uncached_reason::value};
+                if (!sl.json && (v.type() == K::string || v.type() == K::enum_)) {
+                    out.params.push_back({v.as_string(), false});
+                    continue;
+                }
+                out.texts.push_back(sl.json ? json_param_text(v) : scalar_param_text(v));
+                break;
+            case param_source::use::limit:
+                // compile_root_query: a negative limit is an error, a larger one is clamped.
+                if (v.type() != K::integer || v.as_int() < 0) return failure{uncached_reason::value};
+                out.texts.push_back(
+                    int_text(std::min<std::int64_t>(v.as_int(), opts_.max_page_size)));
+                break;
+            case param_source::use::offset:
+                if (v.type() != K::integer || v.as_int() < 0) return failure{uncached_reason::value};
+                out.texts.push_back(int_text(v.as_int()));
+                break;
+            }
+            out.params.push_back({out.texts.back(), false});
+        }
+        out.roots[i].compiled = &cr;
+        out.roots[i].params = std::span<const param_view>(out.params.data() + first,
+                                                          out.params.size() - first);
+    }
+    return out;
+}
+
+fraiseql::result<std::shared_ptr<const compiled_shape>, uncached_reason>
+compiled_operation::shape_of(const std::string& key, const graphql::input_value& raw,
+                             const vars_t& coerced) const {
+    {
+        std::lock_guard lock(m_);
+        for (const auto& [k, sh] : shapes_)
+            if (k == key) return sh;
+    }
+    // A miss: bound and compiled outside the lock (two threads may both compile one new
+    // shape; the first one stored wins, the other is used once).
+    auto plan = graphql::bind_operation(*op_, raw);
+    if (!plan) return failure{uncached_reason::bind};
+    bool value_error = false;
+    auto sh = compile_shape(std::move(*plan), coerced, value_error);
+    if (value_error) return failure{uncached_reason::value};
+    std::lock_guard lock(m_);
+    for (const auto& [k, existing] : shapes_)
+        if (k == key) return existing;
+    if (shapes_.size() < max_shapes_) shapes_.emplace_back(key, sh);
+    return sh;
+}
+
+std::shared_ptr<const compiled_shape>
+compiled_operation::compile_shape(graphql::operation_plan plan, const vars_t& coerced,
+                                  bool& value_error) const {
+    auto out = std::make_shared<compiled_shape>();
+    out->roots.resize(plan.root_fields.size());
+    for (std::size_t i = 0; i < plan.root_fields.size(); ++i) {
+        const graphql::field_plan& fp = plan.root_fields[i];
+        // The slot variables this root's arguments hold in this shape: (argument, variable).
+        // An absent or null one is not a slot here: the plan holds what every request of the
+        // shape binds (the argument's default, or null).
+        std::vector<std::pair<std::string_view, std::int32_t>> slots_here;
+        for (std::size_t v = 0; v < uses_.size(); ++v) {
+            if (!slot_[v] || !coerced[v] || coerced[v]->is_null()) continue;
+            for (const auto& [root_key, arg] : uses_[v].root_args)
+                if (root_key == fp.response_key)
+                    slots_here.emplace_back(arg, static_cast<std::int32_t>(v));
+        }
+        const bool precompilable =
+            fp.field && (fp.resolved_by == graphql::root_resolver::list ||
+                         fp.resolved_by == graphql::root_resolver::single) &&
+            !auth_below(s_, fp.selection);
+        if (!precompilable) {
+            if (!slots_here.empty()) return nullptr; // a slot the cache cannot refill
+            continue;
+        }
+        std::vector<param_source> sources;
+        auto q = compile_root_query(s_, fp, opts_, &sources);
+        if (!q) {
+            // Its errors are the uncached road's to report (they may depend on a value).
+            value_error = true;
+            return nullptr;
+        }
+        compiled_root cr;
+        cr.kind = q->kind;
+        cr.node_type = q->node_type;
+        cr.slots.resize(q->stmt.params.size());
+        for (std::size_t p = 0; p < q->stmt.params.size(); ++p) {
+            if (q->stmt.params[p]) cr.slots[p].text = *q->stmt.params[p];
+            else cr.slots[p].null = true;
+        }
+        // Each slot argument must be exactly one recorded parameter whose text is what
+        // bind() will make of a value: otherwise the value reached the SQL in a way the
+        // cache does not know, and the shape is not cacheable.
+        for (const auto& [arg, var] : slots_here) {
+            const input_value& v = *coerced[static_cast<std::size_t>(var)];
+            const param_source* src = nullptr;
+            for (const auto& s : sources)
+                if (s.argument == arg) {
+                    if (src) return nullptr;
+                    src = &s;
+                }
+            if (!src || src->count != 1) return nullptr;
+            auto& sl = cr.slots[src->first];
+            if (sl.null || sl.var >= 0) return nullptr;
+            switch (src->as) {
+            case param_source::use::equality:
+                if (sl.text == scalar_param_text(v)) sl.json = false;
+                else if (sl.text == json_param_text(v)) sl.json = true;
+                else return nullptr;
+                break;
+            case param_source::use::limit:
+                if (v.type() != K::integer ||
+                    sl.text != int_text(std::min<std::int64_t>(v.as_int(), opts_.max_page_size)))
+                    return nullptr;
+                break;
+            case param_source::use::offset:
+                if (v.type() != K::integer || sl.text != int_text(v.as_int())) return nullptr;
+                break;
+            }
+            sl.var = var;
+            sl.as = src->as;
+            sl.text.clear();
+        }
+        cr.text = std::move(q->stmt.text);
+        if (build_ && cr.node_type) cr.projection = build_(s_, *cr.node_type, fp.selection);
+        out->roots[i] = std::move(cr);
+        // The slot arguments leave the shape's plan: their values here are the first
+        // request's, and every request's are in its parameters. Nothing that runs a
+        // precompiled root reads them (authorization reads only `where` and `orderBy`, never
+        // slots), and the plan the engine copies per request is smaller.
+        auto& args = plan.root_fields[i].args;
+        for (const auto& [arg, var] : slots_here)
+            args.erase(std::remove_if(args.begin(), args.end(),
+                                      [&](const auto& a) { return a.first == arg; }),
+                       args.end());
+    }
+    out->plan = std::move(plan);
+    return out;
+}
+
+} // namespace fraiseql::sql

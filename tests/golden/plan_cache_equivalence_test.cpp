@@ -1,0 +1,464 @@
+// The compiled-plan cache (docs/adr/0017-compiled-plan-cache.md) against the uncached road,
+// on the golden corpus (tests/golden/sql): for every case and many variable sets derived from
+// its variables.json (nulls, absent variables, other enum values, other numbers, other list
+// lengths, flipped booleans, invalid values), the cached road — sql::compiled_operation::bind,
+// a hit filling the slots of SQL compiled for an earlier request of the same shape — and the
+// uncached road — bind_operation + compile_root_query — give the same SQL text and the same
+// parameters for every root field, or the cached road declines and the uncached road is the
+// answer. Each set runs through one cache in order and through a fresh cache in reverse, so
+// each is both a shape's first request and a later one. A seeded random walk over the same
+// mutations (a work budget, FRAISEQL_PLAN_CACHE_FUZZ_SEED to vary) does the same.
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include "fraiseql/graphql/parser.hpp"
+#include "fraiseql/graphql/planner.hpp"
+#include "fraiseql/graphql/schema_builder.hpp"
+#include "fraiseql/graphql/validate.hpp"
+#include "fraiseql/sql/compiler.hpp"
+#include "fraiseql/sql/plan_cache.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace bj = boost::json;
+using fraiseql::graphql::input_value;
+
+const fs::path corpus = fs::path(FRAISEQL_SOURCE_DIR) / "tests" / "golden" / "sql";
+constexpr fraiseql::sql::compile_options options{100};
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+input_value to_input(const bj::value& v) {
+    switch (v.kind()) {
+    case bj::kind::null: return input_value::null();
+    case bj::kind::bool_: return input_value::boolean(v.get_bool());
+    case bj::kind::int64: return input_value::integer(v.get_int64());
+    case bj::kind::uint64: return input_value::floating(double(v.get_uint64()));
+    case bj::kind::double_: return input_value::floating(v.get_double());
+    case bj::kind::string: return input_value::string(std::string(v.get_string()));
+    case bj::kind::array: {
+        input_value::list_t items;
+        for (const auto& x : v.get_array()) items.push_back(to_input(x));
+        return input_value::list(std::move(items));
+    }
+    case bj::kind::object: {
+        input_value::object_t fields;
+        for (const auto& [k, x] : v.get_object()) fields.emplace_back(std::string(k), to_input(x));
+        return input_value::object(std::move(fields));
+    }
+    }
+    return input_value::null();
+}
+
+const fraiseql::graphql::schema& schema() {
+    static std::shared_ptr<fraiseql::graphql::schema> s = [] {
+        auto r = fraiseql::graphql::load_schema_file((corpus / "schema.graphql").string());
+        return r ? *r : std::shared_ptr<fraiseql::graphql::schema>();
+    }();
+    return *s;
+}
+
+std::vector<std::string> cases() {
+    std::vector<std::string> out;
+    for (const auto& e : fs::directory_iterator(corpus))
+        if (e.is_directory() && fs::exists(e.path() / "query.graphql"))
+            out.push_back(e.path().filename().string());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+/// The values of every enum of the schema, to swap one for another.
+std::vector<std::vector<std::string>> enum_values() {
+    std::vector<std::vector<std::string>> out;
+    for (const char* n : {"Status", "OrderDirection"})
+        if (const auto* t = schema().find_type(n)) {
+            std::vector<std::string> vals;
+            for (const auto& v : t->enum_values) vals.push_back(v.name);
+            out.push_back(std::move(vals));
+        }
+    return out;
+}
+
+/// Every one-step mutation of `v` (at any depth), each a whole new value.
+void mutations(const bj::value& v, std::vector<bj::value>& out, int depth = 0) {
+    if (depth > 6) return;
+    switch (v.kind()) {
+    case bj::kind::null: out.emplace_back(true); out.emplace_back(7); out.emplace_back("x"); break;
+    case bj::kind::bool_: out.emplace_back(!v.get_bool()); out.emplace_back(nullptr); break;
+    case bj::kind::int64:
+    case bj::kind::uint64:
+        for (std::int64_t d : {std::int64_t{1}, std::int64_t{-1}, std::int64_t{0}, std::int64_t{5000},
+                               std::int64_t{99}, std::int64_t{-3}})
+            out.emplace_back(d == 1 ? v.to_number<std::int64_t>() + 1 : d);
+        out.emplace_back(nullptr);
+        out.emplace_back(2.5);
+        break;
+    case bj::kind::double_: out.emplace_back(v.get_double() * 2 + 0.5); out.emplace_back(3); break;
+    case bj::kind::string: {
+        const std::string s(v.get_string());
+        out.emplace_back(s + "z");
+        out.emplace_back(std::string(s + "a%_\\'\"").c_str());
+        out.emplace_back(bj::string(s + std::string(1, '\0')));
+        out.emplace_back(nullptr);
+        if (s.size() == 36 && s[8] == '-') { // a UUID: another valid one
+            std::string o = s;
+            o[0] = o[0] == 'a' ? 'b' : 'a';
+            out.emplace_back(o);
+        }
+        for (const auto& vals : enum_values())
+            if (std::find(vals.begin(), vals.end(), s) != vals.end())
+                for (const auto& o : vals)
+                    if (o != s) out.emplace_back(o);
+        break;
+    }
+    case bj::kind::array: {
+        const auto& a = v.get_array();
+        out.emplace_back(bj::array{});
+        if (!a.empty()) {
+            bj::array shorter = a;
+            shorter.pop_back();
+            out.emplace_back(shorter);
+            bj::array longer = a;
+            longer.push_back(a.front());
+            longer.push_back(a.front());
+            out.emplace_back(longer);
+        }
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            std::vector<bj::value> sub;
+            mutations(a[i], sub, depth + 1);
+            for (auto& m : sub) {
+                bj::array c = a;
+                c[i] = std::move(m);
+                out.emplace_back(std::move(c));
+            }
+        }
+        out.emplace_back(nullptr);
+        break;
+    }
+    case bj::kind::object: {
+        const auto& o = v.get_object();
+        for (const auto& [k, x] : o) {
+            bj::object without = o;
+            without.erase(k); // absent
+            out.emplace_back(without);
+            std::vector<bj::value> sub;
+            mutations(x, sub, depth + 1);
+            for (auto& m : sub) {
+                bj::object c = o;
+                c[k] = std::move(m);
+                out.emplace_back(std::move(c));
+            }
+        }
+        if (depth > 0) out.emplace_back(nullptr);
+        break;
+    }
+    }
+}
+
+/// What one road gives for one root field: its SQL and parameters, or its errors.
+struct root_out {
+    std::string key;
+    std::string text;
+    std::vector<std::optional<std::string>> params;
+    std::string errors;
+    bool operator==(const root_out&) const = default;
+};
+
+std::string describe(const std::vector<root_out>& r) {
+    std::string s;
+    for (const auto& x : r) {
+        s += "-- " + x.key + "\n" + x.text + "\n";
+        for (const auto& p : x.params) s += "  " + (p ? "'" + *p + "'" : std::string("NULL")) + "\n";
+        s += x.errors;
+    }
+    return s;
+}
+
+root_out compile_root(const fraiseql::graphql::field_plan& fp) {
+    root_out r;
+    r.key = fp.response_key;
+    auto c = fraiseql::sql::compile_root_query(schema(), fp, options);
+    if (!c) {
+        for (const auto& e : c.error()) r.errors += e.code + ": " + e.message + "\n";
+        return r;
+    }
+    r.text = c->stmt.text;
+    r.params = c->stmt.params;
+    return r;
+}
+
+bool reads(const fraiseql::graphql::field_plan& fp) {
+    return fp.field && fp.field->root != fraiseql::graphql::field_def::root_kind::none;
+}
+
+/// The uncached road: nullopt when binding fails; else every database root's output.
+std::optional<std::vector<root_out>> uncached(const fraiseql::graphql::prepared_operation& op,
+                                              const input_value& vars) {
+    auto plan = fraiseql::graphql::bind_operation(op, vars);
+    if (!plan) return std::nullopt;
+    std::vector<root_out> out;
+    for (const auto& fp : plan->root_fields)
+        if (reads(fp)) out.push_back(compile_root(fp));
+    return out;
+}
+
+struct tally {
+    std::size_t compiled = 0;
+    std::map<fraiseql::sql::uncached_reason, std::size_t> declined;
+};
+
+/// One variable set through both roads; a difference is a test failure.
+void check(const std::string& name, const fraiseql::sql::compiled_operation& cache,
+           const fraiseql::graphql::prepared_operation& op, const bj::value& json, tally& t) {
+    const input_value vars = to_input(json);
+    const auto expected = uncached(op, vars);
+    auto b = cache.bind(vars);
+    const std::string where = name + " with " + bj::serialize(json);
+    if (!b) {
+        ++t.declined[b.error()];
+        using R = fraiseql::sql::uncached_reason;
+        if (b.error() == R::bind) {
+            EXPECT_FALSE(expected) << where << ": declined as unbindable";
+        }
+        if (b.error() == R::value) {
+            // Declined for a value the compiler refuses: the uncached road must report errors.
+            bool any = !expected;
+            if (expected)
+                for (const auto& r : *expected) any = any || !r.errors.empty();
+            EXPECT_TRUE(any) << where << ": declined for its value, but the uncached road compiles it";
+        }
+        return;
+    }
+    ++t.compiled;
+    ASSERT_TRUE(expected) << where << ": bound through the cache, refused by bind_operation";
+    std::vector<root_out> got;
+    const auto& roots = b->shape->plan.root_fields;
+    ASSERT_EQ(roots.size(), b->roots.size());
+    for (std::size_t i = 0; i < roots.size(); ++i) {
+        if (!reads(roots[i])) continue;
+        if (!b->roots[i].compiled) {
+            got.push_back(compile_root(roots[i])); // run from the shape's plan, as the engine does
+            continue;
+        }
+        root_out r;
+        r.key = roots[i].response_key;
+        r.text = b->roots[i].compiled->text;
+        for (const auto& p : b->roots[i].params)
+            r.params.push_back(p.null ? std::nullopt : std::optional<std::string>(std::string(p.text)));
+        got.push_back(std::move(r));
+    }
+    EXPECT_EQ(got, *expected) << where << "\n-- cached:\n"
+                              << describe(got) << "-- uncached:\n"
+                              << describe(*expected);
+}
+
+struct prepared_case {
+    std::shared_ptr<const fraiseql::graphql::prepared_operation> op;
+    bj::value variables;
+};
+
+std::optional<prepared_case> prepare(const std::string& name) {
+    const fs::path dir = corpus / name;
+    auto doc = fraiseql::graphql::parse_executable(slurp(dir / "query.graphql"));
+    if (!doc) return std::nullopt;
+    auto shared = std::make_shared<const fraiseql::graphql::document>(std::move(*doc));
+    if (!fraiseql::graphql::validate(schema(), *shared).empty()) return std::nullopt;
+    auto op = fraiseql::graphql::prepare_operation(schema(), shared, "");
+    if (!op) return std::nullopt;
+    prepared_case out{std::move(*op), nullptr};
+    if (fs::exists(dir / "variables.json")) out.variables = bj::parse(slurp(dir / "variables.json"));
+    return out;
+}
+
+std::vector<bj::value> variable_sets(const bj::value& base) {
+    std::vector<bj::value> sets{base};
+    mutations(base, sets);
+    sets.emplace_back(nullptr); // no variables at all
+    return sets;
+}
+
+class plan_cache_equivalence : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(plan_cache_equivalence, cached_road_matches_uncached_road) {
+    auto c = prepare(GetParam());
+    if (!c) GTEST_SKIP() << "the case does not validate or prepare (an error case)";
+    const auto sets = variable_sets(c->variables);
+    tally t;
+    {
+        fraiseql::sql::compiled_operation cache(schema(), c->op, options);
+        for (const auto& v : sets) check(GetParam(), cache, *c->op, v, t);
+        // Again, now that every shape is cached: each set is a hit.
+        for (const auto& v : sets) check(GetParam(), cache, *c->op, v, t);
+    }
+    {
+        fraiseql::sql::compiled_operation cache(schema(), c->op, options);
+        for (auto it = sets.rbegin(); it != sets.rend(); ++it) check(GetParam(), cache, *c->op, *it, t);
+    }
+    // The case's own variables, when the uncached road compiles them without an error, are
+    // never declined as unbindable or for a value (that would be the cache refusing what the
+    // server runs); an operation without variables is always served by the cache.
+    fraiseql::sql::compiled_operation fresh(schema(), c->op, options);
+    const input_value own = to_input(c->variables);
+    const auto expected = uncached(*c->op, own);
+    bool clean = expected.has_value();
+    if (expected)
+        for (const auto& r : *expected) clean = clean && r.errors.empty();
+    auto b = fresh.bind(own);
+    if (clean && !b) {
+        EXPECT_NE(b.error(), fraiseql::sql::uncached_reason::bind);
+        EXPECT_NE(b.error(), fraiseql::sql::uncached_reason::value);
+    }
+    if (clean && c->variables.is_null()) {
+        EXPECT_TRUE(b) << "no variables, yet not cached";
+    }
+    EXPECT_GT(t.compiled + t.declined[fraiseql::sql::uncached_reason::bind] +
+                  t.declined[fraiseql::sql::uncached_reason::value],
+              0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(sql, plan_cache_equivalence, ::testing::ValuesIn(cases()),
+                         [](const ::testing::TestParamInfo<std::string>& i) { return i.param; });
+
+/// Which road a case's own variables take, where a naive key (the variables' kinds only)
+/// would reuse the wrong SQL.
+fraiseql::result<fraiseql::sql::cached_binding, fraiseql::sql::uncached_reason>
+bind_case(const fraiseql::sql::compiled_operation& cache,
+          const std::string& vars_json) {
+    return cache.bind(to_input(bj::parse(vars_json)));
+}
+
+TEST(plan_cache_roads, keyed_values_never_share_a_shape) {
+    using R = fraiseql::sql::uncached_reason;
+    // ORDER BY direction: an enum is keyed, so DESC is compiled apart from ASC.
+    auto order = prepare("cache_order_direction");
+    ASSERT_TRUE(order);
+    fraiseql::sql::compiled_operation oc(schema(), order->op, options);
+    auto asc = bind_case(oc, R"({"d": "ASC"})");
+    auto desc = bind_case(oc, R"({"d": "DESC"})");
+    ASSERT_TRUE(asc && desc);
+    EXPECT_NE(asc->shape, desc->shape);
+    EXPECT_NE(asc->roots[0].compiled->text.find("ASC"), std::string::npos);
+    EXPECT_NE(desc->roots[0].compiled->text.find("DESC"), std::string::npos);
+    EXPECT_EQ(oc.shapes(), 2u);
+
+    // @skip/@include: each combination is its own shape (its selection, its root fields).
+    auto skip = prepare("cache_skip_include");
+    ASSERT_TRUE(skip);
+    fraiseql::sql::compiled_operation sc(schema(), skip->op, options);
+    const char* id = R"("id": "11111111-1111-1111-1111-111111111111")";
+    auto ft = bind_case(sc, std::string("{\"a\": false, \"b\": true, ") + id + "}");
+    auto tf = bind_case(sc, std::string("{\"a\": true, \"b\": false, ") + id + "}");
+    ASSERT_TRUE(ft && tf);
+    EXPECT_EQ(ft->shape->plan.root_fields.size(), 2u);
+    EXPECT_EQ(tf->shape->plan.root_fields.size(), 1u);
+    EXPECT_EQ(sc.shapes(), 2u);
+
+    // limit: a slot (one shape for 3 and 5000), clamped to max_page_size, a negative one declined.
+    auto lim = prepare("cache_limit_offset");
+    ASSERT_TRUE(lim);
+    fraiseql::sql::compiled_operation lc(schema(), lim->op, options);
+    auto small = bind_case(lc, R"({"l": 3, "o": 1})");
+    auto big = bind_case(lc, R"({"l": 5000, "o": 2})");
+    ASSERT_TRUE(small && big);
+    EXPECT_EQ(small->shape, big->shape);
+    ASSERT_EQ(big->roots[0].params.size(), 2u);
+    EXPECT_EQ(big->roots[0].params[0].text, "100");
+    EXPECT_EQ(small->roots[0].params[0].text, "3");
+    auto no_offset = bind_case(lc, R"({"l": 3, "o": null})");
+    ASSERT_TRUE(no_offset);
+    EXPECT_NE(no_offset->shape, small->shape); // null omits the OFFSET: another shape
+    EXPECT_EQ(no_offset->roots[0].compiled->text.find("OFFSET"), std::string::npos);
+    auto negative = bind_case(lc, R"({"l": -1, "o": 1})");
+    ASSERT_FALSE(negative);
+    EXPECT_EQ(negative.error(), R::value);
+
+    // A Boolean inside where (IS NULL / IS NOT NULL) is keyed.
+    auto isnull = prepare("cache_is_null_variable");
+    ASSERT_TRUE(isnull);
+    fraiseql::sql::compiled_operation ic(schema(), isnull->op, options);
+    auto yes = bind_case(ic, R"({"n": true})");
+    auto no = bind_case(ic, R"({"n": false})");
+    ASSERT_TRUE(yes && no);
+    EXPECT_NE(yes->roots[0].compiled->text, no->roots[0].compiled->text);
+
+    // A where object holding strings: the uncached road.
+    auto where = prepare("cache_where_variable");
+    ASSERT_TRUE(where);
+    fraiseql::sql::compiled_operation wc(schema(), where->op, options);
+    auto w = bind_case(wc, R"({"w": {"name": {"eq": "a"}}})");
+    ASSERT_FALSE(w);
+    EXPECT_EQ(w.error(), R::variables);
+    EXPECT_EQ(wc.shapes(), 0u);
+
+    // The by-id shape: one shape for every id, the id a view into the request's variables.
+    auto single = prepare("cache_single_and_list");
+    ASSERT_TRUE(single);
+    fraiseql::sql::compiled_operation bc(schema(), single->op, options);
+    auto one = bind_case(bc, R"({"id": "33333333-3333-3333-3333-333333333333", "l": 7})");
+    auto two = bind_case(bc, R"({"id": "44444444-3333-3333-3333-333333333333", "l": 9})");
+    ASSERT_TRUE(one && two);
+    EXPECT_EQ(one->shape, two->shape);
+    EXPECT_EQ(two->roots[0].params[0].text, "44444444-3333-3333-3333-333333333333");
+    EXPECT_EQ(bc.shapes(), 1u);
+}
+
+TEST(plan_cache_fuzz, random_variable_sets_within_a_budget) {
+    using R = fraiseql::sql::uncached_reason;
+    std::uint64_t seed = 15017;
+    if (const char* s = std::getenv("FRAISEQL_PLAN_CACHE_FUZZ_SEED")) seed = std::strtoull(s, nullptr, 10);
+    std::mt19937_64 rng(seed);
+    std::vector<std::pair<std::string, prepared_case>> all;
+    for (const auto& n : cases())
+        if (auto c = prepare(n)) all.emplace_back(n, std::move(*c));
+    ASSERT_FALSE(all.empty());
+    // The budget: bindings, and wall time for a slow (sanitizer) build.
+    constexpr std::size_t max_bindings = 4000;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    tally t;
+    std::map<std::string, std::unique_ptr<fraiseql::sql::compiled_operation>> caches;
+    std::size_t n = 0;
+    for (; n < max_bindings && std::chrono::steady_clock::now() < until; ++n) {
+        auto& [name, c] = all[rng() % all.size()];
+        auto& cache = caches[name];
+        if (!cache || rng() % 50 == 0) // now and then a cold cache
+            cache = std::make_unique<fraiseql::sql::compiled_operation>(schema(), c.op, options);
+        bj::value v = c.variables;
+        for (int steps = 1 + static_cast<int>(rng() % 3); steps > 0; --steps) {
+            std::vector<bj::value> next;
+            mutations(v, next);
+            if (next.empty()) break;
+            v = next[rng() % next.size()];
+        }
+        check(name, *cache, *c.op, v, t);
+        if (::testing::Test::HasFailure()) break;
+    }
+    EXPECT_GE(n, 200u) << "the budget ran out too early to mean anything";
+    // Most random sets are invalid (a UUID with a letter added, a string for an Int): the
+    // uncached road refuses them too. The valid ones must mostly be served by the cache.
+    EXPECT_GT(t.compiled, n / 10) << "too few random sets took the cached road";
+    std::cout << "plan cache fuzz: seed " << seed << ", " << n << " sets, " << t.compiled
+              << " through the cache; declined: variables " << t.declined[R::variables]
+              << ", not cacheable " << t.declined[R::not_cacheable] << ", value "
+              << t.declined[R::value] << ", bind " << t.declined[R::bind] << "\n";
+}
+
+} // namespace

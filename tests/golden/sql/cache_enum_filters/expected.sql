@@ -1,0 +1,2 @@
+-- items
+SELECT CASE WHEN pg_column_size(p.d) >= 610 AND pg_typeof(p.d) = 'jsonb'::regtype AND jsonb_typeof(p.d::jsonb) = 'object' THEN jsonb_build_object('id', p.d->'id', 'status', p.d->'status')::text ELSE p.d::text END FROM (SELECT t."data" AS d FROM "v_item" AS t WHERE (t."data" @> jsonb_build_object('status', $1::text) AND t."data" @> jsonb_build_object('active', $2::boolean) AND (t."data"->>'status' = ANY($3::text[]) OR t."data"->>'count' IS NULL)) LIMIT $4::int8) AS p;
