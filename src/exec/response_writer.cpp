@@ -134,9 +134,9 @@ response write_response(const graphql::operation_plan& plan, roots_outcome outco
     // each root's value goes back to the pool once copied, and the transport gives the body
     // back once written, so a steady stream of requests reuses the same memory.
     std::string& body = res.body;
-    body = json::take_buffer();
     std::size_t size = 32;
     for (const auto& r : results) size += r.json.size() + 16;
+    body = json::take_buffer(size);
     body.reserve(size);
     body += "{\"data\":";
     if (data_null) {
@@ -147,7 +147,9 @@ response write_response(const graphql::operation_plan& plan, roots_outcome outco
             if (i) body += ',';
             json::append_json_string(body, roots[i].response_key);
             body += ':';
-            body += results[i].is_null ? "null" : results[i].json;
+            // Not `is_null ? "null" : json`: that conditional is a std::string copy.
+            if (results[i].is_null) body += "null";
+            else body += results[i].json;
         }
         body += '}';
     }

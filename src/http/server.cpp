@@ -297,14 +297,24 @@ struct request_io {
     /// once it has grown to a head's size).
     std::string& head;
     bool write_timed_out = false;
-    /// Set by handle(): what every response of the request carries (X-Request-Id, CORS).
+    /// Set by begin_request(): what every response of the request carries (X-Request-Id,
+    /// CORS), and when it began (the access log).
     std::string request_id;
     std::string cors_origin;
+    std::chrono::steady_clock::time_point started{};
 };
 
 struct server::impl : std::enable_shared_from_this<impl> {
     impl(asio::io_context& ctx, exec::engine& eng)
-        : ioc(ctx), engine(eng), acceptor(ctx), websockets(ctx, eng) {}
+        : ioc(ctx), engine(eng), acceptor(ctx), websockets(ctx, eng) {
+        const auto& cfg = eng.settings();
+        engine_reads_headers =
+            cfg.read_your_writes_client.source == exec::client_identity::source_kind::header ||
+            std::any_of(cfg.session_variables.begin(), cfg.session_variables.end(),
+                        [](const exec::session_variable& v) {
+                            return v.source == exec::session_variable::source_kind::header;
+                        });
+    }
 
     asio::io_context& ioc;
     exec::engine& engine;
@@ -324,6 +334,11 @@ struct server::impl : std::enable_shared_from_this<impl> {
     asio::awaitable<void> linger(beast::tcp_stream& stream, beast::flat_buffer& buffer);
     /// The response, or nullopt when it was already written (streamed); then
     /// `keep` says whether the connection may be reused.
+    /// Whether a GraphQL request's headers are read by the engine (session_variables or
+    /// read_your_writes_client from a header): else they are not copied into the request.
+    bool engine_reads_headers = false;
+
+    void begin_request(const bhttp::request<bhttp::string_body>& req, request_io& io) const;
     asio::awaitable<std::optional<response>>
     handle(const bhttp::request<bhttp::string_body>& req, request_io& io, bool& keep);
     asio::awaitable<std::optional<response>>
@@ -534,6 +549,7 @@ asio::awaitable<void> server::impl::session(tcp::socket socket) {
     }
     beast::flat_buffer buffer;
     std::string head_buf; // response heads, reused (append_head)
+    std::shared_ptr<pg::cancel_signal> cancel;
     const auto max_body = cfg.max_body_size;
     bool first = true;
     for (;;) {
@@ -635,20 +651,38 @@ asio::awaitable<void> server::impl::session(tcp::socket socket) {
             break;
         }
         bool keep = req.keep_alive() && !stopping;
-        request_io io{stream, deadline, std::make_shared<pg::cancel_signal>(), head_buf, false, {}, {}};
+        // The connection's cancel signal serves its next request too, unless it fired or the
+        // last request's work still holds it (no allocation per request).
+        if (!cancel || cancel.use_count() > 1 || cancel->fired())
+            cancel = std::make_shared<pg::cancel_signal>();
+        request_io io{stream, deadline, cancel, head_buf, false, {}, {}, {}};
+        begin_request(req, io);
         bool gone = false;
         std::optional<response> res;
         // Only /graphql requests do database work worth cancelling; the others are not
-        // worth the watcher's coroutine.
+        // worth the watcher's coroutine. A GraphQL request runs handle_graphql directly:
+        // one coroutine frame fewer than through handle().
         const std::string_view target(req.target().data(), req.target().size());
-        if (target.substr(0, target.find('?')) == "/graphql") {
+        const auto qpos = target.find('?');
+        const std::string_view path = target.substr(0, qpos);
+        if (path == "/graphql" && req.method() != bhttp::verb::options) {
             using namespace asio::experimental::awaitable_operators;
             const bool pipelined = buffer.size() > 0;
-            auto both = co_await (handle(req, io, keep) ||
+            const auto query_string =
+                qpos == std::string_view::npos ? std::string_view() : target.substr(qpos + 1);
+            auto both = co_await (handle_graphql(req, query_string, io, keep) ||
                                   watch_client(stream.socket(), pipelined, *io.cancel, gone));
             if (both.index() == 0) res = std::move(std::get<0>(both));
         } else {
             res = co_await handle(req, io, keep);
+        }
+        if (!gone) {
+            const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                                std::chrono::steady_clock::now() - io.started)
+                                .count();
+            spdlog::info("{} {} {} {}us id={}{}", std::string_view(req.method_string()), path,
+                         res ? res->status : 200u, us, io.request_id,
+                         res ? "" : (keep ? " streamed" : " streamed (connection closed)"));
         }
         if (io.write_timed_out) counters.count_timeout(phase::write);
         boost::system::error_code wec;
@@ -696,20 +730,23 @@ response error_reply(bhttp::status status, std::string_view message) {
 
 } // namespace
 
+void server::impl::begin_request(const bhttp::request<bhttp::string_body>& req,
+                                 request_io& io) const {
+    io.started = std::chrono::steady_clock::now();
+    io.request_id = next_request_id();
+    io.cors_origin = allowed_origin(
+        engine.settings().cors_origins,
+        std::string_view(req[bhttp::field::origin].data(), req[bhttp::field::origin].size()));
+}
+
 asio::awaitable<std::optional<response>>
 server::impl::handle(const bhttp::request<bhttp::string_body>& req, request_io& io, bool& keep) {
-    const auto started = std::chrono::steady_clock::now();
-    io.request_id = next_request_id();
-    const std::string& request_id = io.request_id;
     std::string_view target(req.target().data(), req.target().size());
     auto qpos = target.find('?');
     std::string_view path = target.substr(0, qpos);
     std::string_view query_string = qpos == std::string_view::npos ? "" : target.substr(qpos + 1);
 
     response res;
-    io.cors_origin = allowed_origin(
-        engine.settings().cors_origins,
-        std::string_view(req[bhttp::field::origin].data(), req[bhttp::field::origin].size()));
     const std::string& cors = io.cors_origin;
     if (path == "/graphql" && req.method() == bhttp::verb::options) {
         // CORS preflight (Fetch standard): allowed origins get the methods and headers.
@@ -723,15 +760,7 @@ server::impl::handle(const bhttp::request<bhttp::string_body>& req, request_io& 
             res.set("Access-Control-Max-Age", "600");
         }
     } else if (path == "/graphql") {
-        auto r = co_await handle_graphql(req, query_string, io, keep);
-        if (!r) {
-            const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
-                                std::chrono::steady_clock::now() - started).count();
-            spdlog::info("{} {} 200 {}us id={} streamed{}", std::string_view(req.method_string()), path, us,
-                         request_id, keep ? "" : " (connection closed)");
-            co_return std::nullopt;
-        }
-        res = std::move(*r);
+        co_return co_await handle_graphql(req, query_string, io, keep);
     } else if (path == "/health" && req.method() == bhttp::verb::get) {
         res = response(200, json_media,
                        std::string(R"({"status":"ok","version":")") + FRAISEQL_VERSION +
@@ -755,11 +784,6 @@ server::impl::handle(const bhttp::request<bhttp::string_body>& req, request_io& 
     } else {
         res = error_reply(bhttp::status::not_found, "not found");
     }
-    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
-                        std::chrono::steady_clock::now() - started)
-                        .count();
-    spdlog::info("{} {} {} {}us id={}", std::string_view(req.method_string()), path,
-                 res.status, us, request_id);
     co_return res;
 }
 
@@ -821,10 +845,12 @@ server::impl::handle_graphql(const bhttp::request<bhttp::string_body>& req,
     std::string auth(req[bhttp::field::authorization].data(),
                      req[bhttp::field::authorization].size());
     std::vector<std::pair<std::string, std::string>> headers;
-    headers.reserve(static_cast<std::size_t>(std::distance(req.begin(), req.end())));
-    for (const auto& h : req) {
-        headers.emplace_back(ascii::to_lower(std::string(h.name_string())),
-                             std::string(h.value().data(), h.value().size()));
+    if (engine_reads_headers) {
+        headers.reserve(static_cast<std::size_t>(std::distance(req.begin(), req.end())));
+        for (const auto& h : req) {
+            headers.emplace_back(ascii::to_lower(std::string(h.name_string())),
+                                 std::string(h.value().data(), h.value().size()));
+        }
     }
 
     head_options opt;

@@ -22,10 +22,20 @@ pool& this_thread_pool() noexcept {
 
 } // namespace
 
-std::string take_buffer() noexcept {
+std::string take_buffer(std::size_t at_least) noexcept {
     auto& p = this_thread_pool();
     if (p.size == 0) return {};
-    std::string out = std::move(p.slots[--p.size]);
+    // Best fit, so that a small value does not take the buffer a body needs next.
+    std::size_t pick = p.size;
+    std::size_t largest = 0;
+    for (std::size_t i = 0; i < p.size; ++i) {
+        const std::size_t c = p.slots[i].capacity();
+        if (c >= at_least && (pick == p.size || c < p.slots[pick].capacity())) pick = i;
+        if (c > p.slots[largest].capacity()) largest = i;
+    }
+    if (pick == p.size) pick = largest;
+    std::string out = std::move(p.slots[pick]);
+    if (pick != --p.size) p.slots[pick] = std::move(p.slots[p.size]);
     out.clear();
     return out;
 }

@@ -16,10 +16,10 @@ namespace fraiseql::json {
 inline constexpr std::size_t buffer_pool_slots = 32;
 inline constexpr std::size_t buffer_pool_max_capacity = 64 * 1024;
 
-/// An empty string, with the capacity of a buffer given back earlier on this thread when
-/// there is one (the one given back last); else an empty string without memory. Never throws
-/// beyond what std::string's move does (nothing).
-std::string take_buffer() noexcept;
+/// An empty string with the memory of a buffer given back earlier on this thread: the
+/// smallest with at least `at_least` bytes of capacity, else the largest; an empty string
+/// without memory when the pool is empty. Never throws.
+std::string take_buffer(std::size_t at_least = 0) noexcept;
 
 /// Keeps `s`'s memory for a later take_buffer() on this thread when it fits the bounds
 /// (else frees it); `s` is left empty without memory either way.
