@@ -7,13 +7,13 @@
 
 #include <algorithm>
 #include <array>
-#include <span>
 #include <atomic>
 #include <cctype>
 #include <cerrno>
 #include <iterator>
 #include <list>
 #include <mutex>
+#include <span>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -149,12 +149,12 @@ public:
     /// cut, and `false` makes the engine abandon the statement (its connection returns
     /// to the pool).
     asio::awaitable<bool> write(std::string_view chunk) override {
-        co_return co_await write_chunks(chunk, false);
+        return write_chunks(chunk, false); // not a coroutine itself: one frame per write
     }
 
     /// The last piece and the terminating chunk (RFC 9112 §7.1: `0`, CRLF, no trailers,
     /// CRLF), in one write.
-    asio::awaitable<bool> finish(std::string_view tail) { co_return co_await write_chunks(tail, true); }
+    asio::awaitable<bool> finish(std::string_view tail) { return write_chunks(tail, true); }
 
     bool started() const noexcept { return started_; }
     /// A write failed because write_timeout expired.
