@@ -1,13 +1,18 @@
 #include "projecting_sink.hpp"
 
 #include "fraiseql/graphql/error.hpp"
+#include "fraiseql/json/buffer_pool.hpp"
 
 namespace fraiseql::exec {
 
 projecting_sink::projecting_sink(const json::projection& p, bool list, bool items_non_null,
                                  std::string& out, std::vector<json::field_error>& errors,
                                  std::size_t column)
-    : p_(p), list_(list), items_non_null_(items_non_null), out_(out), errors_(errors), column_(column) {}
+    : p_(p), list_(list), items_non_null_(items_non_null), out_(out), errors_(errors), column_(column) {
+    // A value that starts empty grows in a spare buffer of an earlier request
+    // (json/buffer_pool.hpp) instead of the heap; write_response gives it back.
+    if (out_.empty() && out_.capacity() <= std::string().capacity()) out_ = json::take_buffer();
+}
 
 boost::asio::awaitable<bool> projecting_sink::on_rows(std::span<const pg::row_view> rows) {
     for (const auto& row : rows) {

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "fraiseql/json/buffer_pool.hpp"
 #include "fraiseql/json/writer.hpp"
 
 namespace fraiseql::exec {
@@ -54,7 +55,8 @@ void forbidden_paths(const boost::json::value& v, const std::vector<graphql::pat
 } // namespace
 
 std::string errors_body(const std::vector<graphql::error>& errors) {
-    std::string out = "{\"errors\":[";
+    std::string out = json::take_buffer();
+    out += "{\"errors\":[";
     append_errors(out, errors);
     out += "]}";
     return out;
@@ -128,11 +130,15 @@ response write_response(const graphql::operation_plan& plan, roots_outcome outco
         finish(res.body);
         return res;
     }
+    // The body and the roots' values are per-thread spare buffers (json/buffer_pool.hpp):
+    // each root's value goes back to the pool once copied, and the transport gives the body
+    // back once written, so a steady stream of requests reuses the same memory.
     std::string& body = res.body;
     std::size_t size = 32;
     for (const auto& r : results) size += r.json.size() + 16;
+    body = json::take_buffer(size);
     body.reserve(size);
-    body = "{\"data\":";
+    body += "{\"data\":";
     if (data_null) {
         body += "null";
     } else {
@@ -141,10 +147,13 @@ response write_response(const graphql::operation_plan& plan, roots_outcome outco
             if (i) body += ',';
             json::append_json_string(body, roots[i].response_key);
             body += ':';
-            body += results[i].is_null ? "null" : results[i].json;
+            // Not `is_null ? "null" : json`: that conditional is a std::string copy.
+            if (results[i].is_null) body += "null";
+            else body += results[i].json;
         }
         body += '}';
     }
+    for (auto& r : results) json::give_back(r.json);
     finish(body);
     return res;
 }

@@ -6,11 +6,14 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cctype>
 #include <cerrno>
+#include <iterator>
 #include <list>
 #include <mutex>
+#include <span>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -32,8 +35,10 @@
 #include <spdlog/spdlog.h>
 
 #include "fraiseql/ascii.hpp"
+#include "fraiseql/json/buffer_pool.hpp"
 #include "graphiql.hpp"
 #include "request_parsing.hpp"
+#include "response_head.hpp"
 #include "websocket_session.hpp"
 
 namespace fraiseql::http {
@@ -126,80 +131,74 @@ std::string allowed_origin(const std::vector<std::string>& allowed, std::string_
 
 } // namespace
 
-/// Writes a response body in chunks (Transfer-Encoding: chunked) as the engine
-/// produces it; the status line and headers go out with the first chunk.
+/// Writes a response body in chunks (Transfer-Encoding: chunked, RFC 9112 §7.1) as the
+/// engine produces it; the status line and headers go out with the first chunk, in the same
+/// write. Each write is one gather of constant buffers (size line, data, CRLF): no per-chunk
+/// allocation (Beast's chunk encoder holds its size line in a shared_ptr).
 class chunked_writer final : public exec::response_stream {
 public:
-    chunked_writer(beast::tcp_stream& stream, session_deadline& deadline,
-                   std::chrono::milliseconds write_timeout, unsigned version,
-                   std::string content_type, bool keep_alive, std::string request_id,
-                   std::string cors_origin)
-        : stream_(stream), deadline_(deadline), write_timeout_(write_timeout), version_(version),
-          content_type_(std::move(content_type)), keep_alive_(keep_alive),
-          request_id_(std::move(request_id)), cors_origin_(std::move(cors_origin)) {}
+    chunked_writer(tcp::socket& socket, session_deadline& deadline,
+                   std::chrono::milliseconds write_timeout, std::string& head,
+                   std::string_view content_type, head_options opt)
+        : socket_(socket), deadline_(deadline), write_timeout_(write_timeout), head_(head),
+          content_type_(content_type), opt_(opt) {
+        opt_.chunked = true;
+    }
 
     /// Each write must complete within write_timeout: a client that stops reading is
     /// cut, and `false` makes the engine abandon the statement (its connection returns
     /// to the pool).
     asio::awaitable<bool> write(std::string_view chunk) override {
-        if (failed_) co_return false;
-        deadline_.arm(write_timeout_, phase::write);
-        const bool ok = co_await write_unguarded(chunk);
-        deadline_.disarm();
-        if (!ok) timed_out_ = deadline_.expired() == phase::write;
-        co_return ok;
+        return write_chunks(chunk, false); // not a coroutine itself: one frame per write
     }
 
-    /// The last piece and the terminating chunk.
-    asio::awaitable<bool> finish(std::string_view tail) {
-        if (!co_await write(tail)) co_return false;
-        deadline_.arm(write_timeout_, phase::write);
-        auto [ec, n] =
-            co_await asio::async_write(stream_, bhttp::make_chunk_last(), as_tuple_awaitable);
-        deadline_.disarm();
-        if (ec) timed_out_ = deadline_.expired() == phase::write;
-        co_return !ec;
-    }
+    /// The last piece and the terminating chunk (RFC 9112 §7.1: `0`, CRLF, no trailers,
+    /// CRLF), in one write.
+    asio::awaitable<bool> finish(std::string_view tail) { return write_chunks(tail, true); }
 
     bool started() const noexcept { return started_; }
     /// A write failed because write_timeout expired.
     bool timed_out() const noexcept { return timed_out_; }
 
 private:
-    asio::awaitable<bool> write_unguarded(std::string_view chunk) {
+    asio::awaitable<bool> write_chunks(std::string_view chunk, bool last) {
+        if (failed_) co_return false;
+        static constexpr std::string_view crlf = "\r\n";
+        static constexpr std::string_view last_chunk = "0\r\n\r\n";
+        std::array<asio::const_buffer, 5> bufs;
+        std::size_t n = 0;
         if (!started_) {
             started_ = true;
-            bhttp::response<bhttp::empty_body> head(bhttp::status::ok, version_);
-            head.set(bhttp::field::content_type, content_type_);
-            head.set("X-Request-Id", request_id_);
-            if (!cors_origin_.empty()) {
-                head.set(bhttp::field::access_control_allow_origin, cors_origin_);
-                head.set(bhttp::field::vary, "Origin");
-            }
-            head.keep_alive(keep_alive_);
-            head.chunked(true);
-            bhttp::response_serializer<bhttp::empty_body> sr(head);
-            auto [ec, n] = co_await bhttp::async_write_header(stream_, sr, as_tuple_awaitable);
-            if (ec) {
-                failed_ = true;
-                co_return false;
-            }
+            head_.clear();
+            response r(200, content_type_);
+            append_head(head_, r, opt_);
+            bufs[n++] = asio::buffer(head_);
         }
-        if (chunk.empty()) co_return true;
-        auto [ec, n] = co_await asio::async_write(
-            stream_, bhttp::make_chunk(asio::const_buffer(chunk.data(), chunk.size())), as_tuple_awaitable);
-        if (ec) failed_ = true;
+        char size_line[20];
+        if (!chunk.empty()) {
+            bufs[n++] = asio::buffer(size_line, chunk_size_line(size_line, chunk.size()));
+            bufs[n++] = asio::buffer(chunk.data(), chunk.size());
+            bufs[n++] = asio::buffer(crlf.data(), crlf.size());
+        }
+        if (last) bufs[n++] = asio::buffer(last_chunk.data(), last_chunk.size());
+        if (n == 0) co_return true;
+        deadline_.arm(write_timeout_, phase::write);
+        auto [ec, written] = co_await asio::async_write(
+            socket_, std::span<const asio::const_buffer>(bufs.data(), n), as_tuple_awaitable);
+        deadline_.disarm();
+        if (ec) {
+            failed_ = true;
+            timed_out_ = deadline_.expired() == phase::write;
+        }
         co_return !failed_;
     }
 
-    beast::tcp_stream& stream_;
+    tcp::socket& socket_;
     session_deadline& deadline_;
     std::chrono::milliseconds write_timeout_;
-    unsigned version_;
-    std::string content_type_;
-    bool keep_alive_;
-    std::string request_id_;
-    std::string cors_origin_;
+    std::string& head_;
+    std::string_view content_type_;
+    head_options opt_;
     bool started_ = false;
     bool failed_ = false;
     bool timed_out_ = false;
@@ -294,12 +293,28 @@ struct request_io {
     session_deadline& deadline;
     /// Fired when the client goes away while the request runs.
     std::shared_ptr<pg::cancel_signal> cancel;
+    /// The connection's buffer for response heads (kept across its requests: no allocation
+    /// once it has grown to a head's size).
+    std::string& head;
     bool write_timed_out = false;
+    /// Set by begin_request(): what every response of the request carries (X-Request-Id,
+    /// CORS), and when it began (the access log).
+    std::string request_id;
+    std::string cors_origin;
+    std::chrono::steady_clock::time_point started{};
 };
 
 struct server::impl : std::enable_shared_from_this<impl> {
     impl(asio::io_context& ctx, exec::engine& eng)
-        : ioc(ctx), engine(eng), acceptor(ctx), websockets(ctx, eng) {}
+        : ioc(ctx), engine(eng), acceptor(ctx), websockets(ctx, eng) {
+        const auto& cfg = eng.settings();
+        engine_reads_headers =
+            cfg.read_your_writes_client.source == exec::client_identity::source_kind::header ||
+            std::any_of(cfg.session_variables.begin(), cfg.session_variables.end(),
+                        [](const exec::session_variable& v) {
+                            return v.source == exec::session_variable::source_kind::header;
+                        });
+    }
 
     asio::io_context& ioc;
     exec::engine& engine;
@@ -319,11 +334,16 @@ struct server::impl : std::enable_shared_from_this<impl> {
     asio::awaitable<void> linger(beast::tcp_stream& stream, beast::flat_buffer& buffer);
     /// The response, or nullopt when it was already written (streamed); then
     /// `keep` says whether the connection may be reused.
-    asio::awaitable<std::optional<bhttp::response<bhttp::string_body>>>
+    /// Whether a GraphQL request's headers are read by the engine (session_variables or
+    /// read_your_writes_client from a header): else they are not copied into the request.
+    bool engine_reads_headers = false;
+
+    void begin_request(const bhttp::request<bhttp::string_body>& req, request_io& io) const;
+    asio::awaitable<std::optional<response>>
     handle(const bhttp::request<bhttp::string_body>& req, request_io& io, bool& keep);
-    asio::awaitable<std::optional<bhttp::response<bhttp::string_body>>>
+    asio::awaitable<std::optional<response>>
     handle_graphql(const bhttp::request<bhttp::string_body>& req, std::string_view query_string,
-                   const std::string& request_id, request_io& io, bool& keep);
+                   request_io& io, bool& keep);
 };
 
 server::server(asio::io_context& ioc, exec::engine& engine)
@@ -528,6 +548,8 @@ asio::awaitable<void> server::impl::session(tcp::socket socket) {
         entry = connections.insert(connections.end(), connection_entry{&stream, false});
     }
     beast::flat_buffer buffer;
+    std::string head_buf; // response heads, reused (append_head)
+    std::shared_ptr<pg::cancel_signal> cancel;
     const auto max_body = cfg.max_body_size;
     bool first = true;
     for (;;) {
@@ -629,20 +651,38 @@ asio::awaitable<void> server::impl::session(tcp::socket socket) {
             break;
         }
         bool keep = req.keep_alive() && !stopping;
-        request_io io{stream, deadline, std::make_shared<pg::cancel_signal>()};
+        // The connection's cancel signal serves its next request too, unless it fired or the
+        // last request's work still holds it (no allocation per request).
+        if (!cancel || cancel.use_count() > 1 || cancel->fired())
+            cancel = std::make_shared<pg::cancel_signal>();
+        request_io io{stream, deadline, cancel, head_buf, false, {}, {}, {}};
+        begin_request(req, io);
         bool gone = false;
-        std::optional<bhttp::response<bhttp::string_body>> res;
+        std::optional<response> res;
         // Only /graphql requests do database work worth cancelling; the others are not
-        // worth the watcher's coroutine.
+        // worth the watcher's coroutine. A GraphQL request runs handle_graphql directly:
+        // one coroutine frame fewer than through handle().
         const std::string_view target(req.target().data(), req.target().size());
-        if (target.substr(0, target.find('?')) == "/graphql") {
+        const auto qpos = target.find('?');
+        const std::string_view path = target.substr(0, qpos);
+        if (path == "/graphql" && req.method() != bhttp::verb::options) {
             using namespace asio::experimental::awaitable_operators;
             const bool pipelined = buffer.size() > 0;
-            auto both = co_await (handle(req, io, keep) ||
+            const auto query_string =
+                qpos == std::string_view::npos ? std::string_view() : target.substr(qpos + 1);
+            auto both = co_await (handle_graphql(req, query_string, io, keep) ||
                                   watch_client(stream.socket(), pipelined, *io.cancel, gone));
             if (both.index() == 0) res = std::move(std::get<0>(both));
         } else {
             res = co_await handle(req, io, keep);
+        }
+        if (!gone) {
+            const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                                std::chrono::steady_clock::now() - io.started)
+                                .count();
+            spdlog::info("{} {} {} {}us id={}{}", std::string_view(req.method_string()), path,
+                         res ? res->status : 200u, us, io.request_id,
+                         res ? "" : (keep ? " streamed" : " streamed (connection closed)"));
         }
         if (io.write_timed_out) counters.count_timeout(phase::write);
         boost::system::error_code wec;
@@ -652,13 +692,21 @@ asio::awaitable<void> server::impl::session(tcp::socket socket) {
             break;
         }
         if (res) {
-            res->keep_alive(keep);
-            res->prepare_payload();
+            // The head goes into the connection's buffer and out with the body in one
+            // gathered write (docs/http.md "Response writing"): no header map, no copy.
+            head_buf.clear();
+            append_head(head_buf, *res, head_options{req.version(), keep, io.request_id,
+                                                 io.cors_origin, false});
+            const std::array<asio::const_buffer, 2> bufs{asio::buffer(head_buf),
+                                                         asio::buffer(res->body)};
             deadline.arm(cfg.write_timeout, phase::write);
             std::size_t wn;
-            std::tie(wec, wn) = co_await bhttp::async_write(stream, *res, as_tuple_awaitable);
+            std::tie(wec, wn) =
+                co_await asio::async_write(stream.socket(), bufs, as_tuple_awaitable);
             if (wec && deadline.expired() == phase::write) counters.count_timeout(phase::write);
             deadline.disarm();
+            // The body's memory serves a later request's JSON (json/buffer_pool.hpp).
+            json::give_back(res->body);
         }
         {
             std::lock_guard lk(mu);
@@ -672,91 +720,80 @@ asio::awaitable<void> server::impl::session(tcp::socket socket) {
     connections.erase(entry);
 }
 
-asio::awaitable<std::optional<bhttp::response<bhttp::string_body>>>
+namespace {
+
+/// A JSON error body (`{"errors":[…]}`, code BAD_REQUEST) with `status`.
+response error_reply(bhttp::status status, std::string_view message) {
+    return response(static_cast<unsigned>(status), json_media,
+                    graphql_error_body(message, "BAD_REQUEST"));
+}
+
+} // namespace
+
+void server::impl::begin_request(const bhttp::request<bhttp::string_body>& req,
+                                 request_io& io) const {
+    io.started = std::chrono::steady_clock::now();
+    io.request_id = next_request_id();
+    io.cors_origin = allowed_origin(
+        engine.settings().cors_origins,
+        std::string_view(req[bhttp::field::origin].data(), req[bhttp::field::origin].size()));
+}
+
+asio::awaitable<std::optional<response>>
 server::impl::handle(const bhttp::request<bhttp::string_body>& req, request_io& io, bool& keep) {
-    const auto started = std::chrono::steady_clock::now();
-    const std::string request_id = next_request_id();
     std::string_view target(req.target().data(), req.target().size());
     auto qpos = target.find('?');
     std::string_view path = target.substr(0, qpos);
     std::string_view query_string = qpos == std::string_view::npos ? "" : target.substr(qpos + 1);
 
-    bhttp::response<bhttp::string_body> res;
-    const std::string cors = allowed_origin(
-        engine.settings().cors_origins,
-        std::string_view(req[bhttp::field::origin].data(), req[bhttp::field::origin].size()));
+    response res;
+    const std::string& cors = io.cors_origin;
     if (path == "/graphql" && req.method() == bhttp::verb::options) {
         // CORS preflight (Fetch standard): allowed origins get the methods and headers.
-        res = bhttp::response<bhttp::string_body>(cors.empty() ? bhttp::status::forbidden
-                                                               : bhttp::status::no_content,
-                                                  req.version());
+        res.status = static_cast<unsigned>(cors.empty() ? bhttp::status::forbidden
+                                                        : bhttp::status::no_content);
         if (!cors.empty()) {
-            res.set(bhttp::field::access_control_allow_methods, "GET, POST, OPTIONS");
+            res.set("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
             auto asked = req[bhttp::field::access_control_request_headers];
-            res.set(bhttp::field::access_control_allow_headers,
+            res.set("Access-Control-Allow-Headers",
                     asked.empty() ? std::string("Content-Type, Authorization") : std::string(asked));
-            res.set(bhttp::field::access_control_max_age, "600");
+            res.set("Access-Control-Max-Age", "600");
         }
     } else if (path == "/graphql") {
-        auto r = co_await handle_graphql(req, query_string, request_id, io, keep);
-        if (!r) {
-            const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
-                                std::chrono::steady_clock::now() - started).count();
-            spdlog::info("{} {} 200 {}us id={} streamed{}", std::string_view(req.method_string()), path, us,
-                         request_id, keep ? "" : " (connection closed)");
-            co_return std::nullopt;
-        }
-        res = std::move(*r);
+        co_return co_await handle_graphql(req, query_string, io, keep);
     } else if (path == "/health" && req.method() == bhttp::verb::get) {
-        res = json_response(bhttp::status::ok,
-                            std::string(R"({"status":"ok","version":")") + FRAISEQL_VERSION +
-                                R"(","backend":")" + std::string(engine.settings().backend) + "\"}",
-                            req.version());
+        res = response(200, json_media,
+                       std::string(R"({"status":"ok","version":")") + FRAISEQL_VERSION +
+                           R"(","backend":")" + std::string(engine.settings().backend) + "\"}");
     } else if (const auto* asset = find_graphiql_asset(path);
                asset && req.method() == bhttp::verb::get &&
                engine.settings().environment == exec::environment_kind::development) {
         // GraphiQL's own files, embedded (src/http/graphiql.hpp); development only, like the page.
-        res = bhttp::response<bhttp::string_body>(bhttp::status::ok, req.version());
-        res.set(bhttp::field::content_type, asset->content_type);
-        res.set(bhttp::field::cache_control, graphiql_asset_cache_control);
+        res = response(200, asset->content_type, std::string(asset->body));
+        res.set("Cache-Control", std::string(graphiql_asset_cache_control));
         res.set("X-Content-Type-Options", "nosniff");
-        res.body() = std::string(asset->body);
     } else if (path == "/ready" && req.method() == bhttp::verb::get) {
         auto r = co_await engine.readiness_report();
-        res = json_response(r.ok ? bhttp::status::ok : bhttp::status::service_unavailable,
-                            std::move(r.body), req.version());
+        res = response(r.ok ? 200 : 503, json_media, std::move(r.body));
     } else if (path == "/metrics" && req.method() == bhttp::verb::get) {
-        res = bhttp::response<bhttp::string_body>(bhttp::status::ok, req.version());
-        res.set(bhttp::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
-        res.body() = engine.metrics_text() + counters.text() + websockets.metrics_text();
+        res = response(200, "text/plain; version=0.0.4; charset=utf-8",
+                       engine.metrics_text() + counters.text() + websockets.metrics_text());
     } else if (path == "/health" || path == "/ready" || path == "/metrics") {
-        res = error_response(bhttp::status::method_not_allowed, "method not allowed", req.version());
-        res.set(bhttp::field::allow, "GET");
+        res = error_reply(bhttp::status::method_not_allowed, "method not allowed");
+        res.set("Allow", "GET");
     } else {
-        res = error_response(bhttp::status::not_found, "not found", req.version());
+        res = error_reply(bhttp::status::not_found, "not found");
     }
-    res.set("X-Request-Id", request_id);
-    if (!cors.empty()) {
-        res.set(bhttp::field::access_control_allow_origin, cors);
-        res.set(bhttp::field::vary, "Origin");
-    }
-    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
-                        std::chrono::steady_clock::now() - started)
-                        .count();
-    spdlog::info("{} {} {} {}us id={}", std::string_view(req.method_string()), path,
-                 res.result_int(), us, request_id);
     co_return res;
 }
 
-asio::awaitable<std::optional<bhttp::response<bhttp::string_body>>>
+asio::awaitable<std::optional<response>>
 server::impl::handle_graphql(const bhttp::request<bhttp::string_body>& req,
-                             std::string_view query_string, const std::string& request_id,
-                             request_io& io, bool& keep) {
+                             std::string_view query_string, request_io& io, bool& keep) {
     const auto& cfg = engine.settings();
     std::string_view accept_header(req[bhttp::field::accept].data(), req[bhttp::field::accept].size());
     const bool graphql_response_json = accepts(accept_header, "application/graphql-response+json");
-    const char* media = graphql_response_json ? "application/graphql-response+json; charset=utf-8"
-                                              : "application/json; charset=utf-8";
+    const std::string_view media = graphql_response_json ? graphql_response_media : json_media;
     // GraphQL-over-HTTP §"application/json": a client that accepts only application/json
     // (legacy) gets 200 for a request error too, since it cannot tell a 400 of the server
     // from one of an intermediary; with application/graphql-response+json a request error
@@ -772,12 +809,10 @@ server::impl::handle_graphql(const bhttp::request<bhttp::string_body>& req,
             query_string.find("query%") == std::string_view::npos) {
             if (cfg.environment == exec::environment_kind::development &&
                 accepts(accept_header, "text/html")) {
-                bhttp::response<bhttp::string_body> page(bhttp::status::ok, req.version());
-                page.set(bhttp::field::content_type, "text/html; charset=utf-8");
-                page.set("Content-Security-Policy", graphiql_content_security_policy());
-                page.set(bhttp::field::cache_control, "no-cache");
+                response page(200, "text/html; charset=utf-8", graphiql_page("/graphql"));
+                page.set("Content-Security-Policy", std::string(graphiql_content_security_policy()));
+                page.set("Cache-Control", "no-cache");
                 page.set("X-Content-Type-Options", "nosniff");
-                page.body() = graphiql_page("/graphql");
                 co_return page;
             }
         }
@@ -789,8 +824,8 @@ server::impl::handle_graphql(const bhttp::request<bhttp::string_body>& req,
                                req[bhttp::field::content_type].size());
         if (!media_type_is(ctype, "application/json") &&
             !media_type_is(ctype, "application/graphql-response+json")) {
-            co_return error_response(bhttp::status::unsupported_media_type,
-                                     "Content-Type must be application/json", req.version());
+            co_return error_reply(bhttp::status::unsupported_media_type,
+                                  "Content-Type must be application/json");
         }
         auto r = parse_post_body(req.body(), cfg.max_batch_size);
         if (!r) parse_problem = r.error();
@@ -799,91 +834,103 @@ server::impl::handle_graphql(const bhttp::request<bhttp::string_body>& req,
             batch = std::move(r->requests);
         }
     } else {
-        auto res = error_response(bhttp::status::method_not_allowed,
-                                  "only GET and POST are supported on /graphql", req.version());
-        res.set(bhttp::field::allow, "GET, POST");
+        auto res = error_reply(bhttp::status::method_not_allowed,
+                               "only GET and POST are supported on /graphql");
+        res.set("Allow", "GET, POST");
         co_return res;
     }
-    if (!parse_problem.empty()) {
-        bhttp::response<bhttp::string_body> res(bhttp::status::bad_request, req.version());
-        res.set(bhttp::field::content_type, media);
-        res.body() = graphql_error_body(parse_problem, "BAD_REQUEST");
-        co_return res;
-    }
+    if (!parse_problem.empty())
+        co_return response(400, media, graphql_error_body(parse_problem, "BAD_REQUEST"));
 
     std::string auth(req[bhttp::field::authorization].data(),
                      req[bhttp::field::authorization].size());
     std::vector<std::pair<std::string, std::string>> headers;
-    for (const auto& h : req) {
-        headers.emplace_back(ascii::to_lower(std::string(h.name_string())),
-                             std::string(h.value().data(), h.value().size()));
+    if (engine_reads_headers) {
+        headers.reserve(static_cast<std::size_t>(std::distance(req.begin(), req.end())));
+        for (const auto& h : req) {
+            headers.emplace_back(ascii::to_lower(std::string(h.name_string())),
+                                 std::string(h.value().data(), h.value().size()));
+        }
+    }
+
+    head_options opt;
+    opt.version = req.version();
+    opt.keep_alive = keep;
+    opt.request_id = io.request_id;
+    opt.cors_origin = io.cors_origin;
+    chunked_writer writer(io.stream.socket(), io.deadline, cfg.write_timeout, io.head, media, opt);
+    // product.md §9: a batch shares one deadline, not request_timeout per operation.
+    const auto batch_deadline = pg::clock::now() + cfg.request_timeout;
+    const bool via_get = req.method() == bhttp::verb::get;
+    auto prepare = [&](exec::request& one, bool last) {
+        one.deadline = batch_deadline;
+        // The last operation takes the header copies; the others get copies of them.
+        if (last) {
+            one.authorization = std::move(auth);
+            one.headers = std::move(headers);
+        } else {
+            one.authorization = auth;
+            one.headers = headers;
+        }
+        one.via_get = via_get;
+        one.request_id = io.request_id;
+        one.cancel = io.cancel;
+    };
+    if (!is_batch) {
+        // One operation: no vector of results, and the response body is the engine's.
+        auto& one = batch.front();
+        prepare(one, true);
+        auto r = co_await engine.execute(std::move(one), &writer);
+        if (r.streamed || r.aborted) {
+            if (r.aborted || !co_await writer.finish(r.body)) {
+                // The client must be able to tell the body is incomplete: no last
+                // chunk, and the connection is closed (docs/http.md).
+                keep = false;
+                io.write_timed_out = writer.timed_out();
+                boost::system::error_code ec;
+                io.stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+            }
+            json::give_back(r.body);
+            co_return std::nullopt;
+        }
+        response res(r.status, media, std::move(r.body));
+        if (r.mutation_over_get) {
+            res.status = 405;
+            res.set("Allow", "POST");
+        } else if (r.request_error && json_only) {
+            res.status = 200;
+        }
+        if (!r.www_authenticate.empty()) res.set("WWW-Authenticate", std::move(r.www_authenticate));
+        // RFC 9110 §15.5.2: a 401 carries a challenge, also when the engine refuses an
+        // anonymous request for a reason of its own (introspection = authenticated).
+        else if (res.status == 401) res.set("WWW-Authenticate", "Bearer");
+        co_return res;
     }
 
     std::vector<exec::response> results;
     results.reserve(batch.size());
-    chunked_writer writer(io.stream, io.deadline, cfg.write_timeout, req.version(), media, keep,
-                          request_id,
-                          allowed_origin(cfg.cors_origins, std::string_view(req[bhttp::field::origin].data(),
-                                                                           req[bhttp::field::origin].size())));
-    // product.md §9: a batch shares one deadline, not request_timeout per operation.
-    const auto batch_deadline = pg::clock::now() + cfg.request_timeout;
-    for (auto& one : batch) {
-        one.deadline = batch_deadline;
-        one.authorization = auth;
-        one.headers = headers;
-        one.via_get = req.method() == bhttp::verb::get;
-        one.request_id = request_id;
-        one.cancel = io.cancel;
-        results.push_back(co_await engine.execute(std::move(one), is_batch ? nullptr : &writer));
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        prepare(batch[i], i + 1 == batch.size());
+        results.push_back(co_await engine.execute(std::move(batch[i]), nullptr));
     }
-    if (!is_batch && (results.front().streamed || results.front().aborted)) {
-        if (results.front().aborted || !co_await writer.finish(results.front().body)) {
-            // The client must be able to tell the body is incomplete: no last
-            // chunk, and the connection is closed (docs/http.md).
-            keep = false;
-            io.write_timed_out = writer.timed_out();
-            boost::system::error_code ec;
-            io.stream.socket().shutdown(tcp::socket::shutdown_both, ec);
-        }
-        co_return std::nullopt;
+    response res(200, media);
+    std::string body = "[";
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        if (i) body += ',';
+        body += results[i].body;
     }
-
-    bhttp::response<bhttp::string_body> res(bhttp::status::ok, req.version());
-    res.set(bhttp::field::content_type, media);
-    if (!is_batch) {
-        auto& r = results.front();
-        if (r.mutation_over_get) {
-            res.result(bhttp::status::method_not_allowed);
-            res.set(bhttp::field::allow, "POST");
-        } else if (r.request_error && json_only) {
-            res.result(bhttp::status::ok);
-        } else {
-            res.result(static_cast<bhttp::status>(r.status));
-        }
-        if (!r.www_authenticate.empty()) res.set(bhttp::field::www_authenticate, r.www_authenticate);
-        // RFC 9110 §15.5.2: a 401 carries a challenge, also when the engine refuses an
-        // anonymous request for a reason of its own (introspection = authenticated).
-        else if (res.result() == bhttp::status::unauthorized) res.set(bhttp::field::www_authenticate, "Bearer");
-        res.body() = std::move(r.body);
-    } else {
-        std::string body = "[";
-        for (std::size_t i = 0; i < results.size(); ++i) {
-            if (i) body += ',';
-            body += results[i].body;
-        }
-        body += ']';
-        res.body() = std::move(body);
-        // The batch shares one Authorization header: when it is refused, every operation
-        // is, and the client gets the same 401 and challenge as for one operation
-        // (product.md §5, RFC 6750 §3). A batch where only some operations are refused
-        // (introspection = authenticated) has data for the others: 200.
-        const bool all_refused = std::all_of(results.begin(), results.end(),
-                                             [](const exec::response& r) { return r.status == 401; });
-        if (all_refused) {
-            res.result(bhttp::status::unauthorized);
-            const auto& challenge = results.front().www_authenticate;
-            res.set(bhttp::field::www_authenticate, challenge.empty() ? std::string("Bearer") : challenge);
-        }
+    body += ']';
+    res.body = std::move(body);
+    // The batch shares one Authorization header: when it is refused, every operation
+    // is, and the client gets the same 401 and challenge as for one operation
+    // (product.md §5, RFC 6750 §3). A batch where only some operations are refused
+    // (introspection = authenticated) has data for the others: 200.
+    const bool all_refused = std::all_of(results.begin(), results.end(),
+                                         [](const exec::response& r) { return r.status == 401; });
+    if (all_refused) {
+        res.status = 401;
+        const auto& challenge = results.front().www_authenticate;
+        res.set("WWW-Authenticate", challenge.empty() ? std::string("Bearer") : challenge);
     }
     co_return res;
 }

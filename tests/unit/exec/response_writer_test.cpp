@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include "exec/response_writer.hpp"
+#include "fraiseql/json/buffer_pool.hpp"
+#include "unit/json/counting_new.hpp"
 
 namespace fraiseql::exec {
 namespace {
@@ -116,6 +118,44 @@ TEST(response_writer, a_streamed_value_is_finished_or_aborted) {
 TEST(response_writer, errors_body_lists_the_errors) {
     EXPECT_EQ(errors_body({error::at("a", {1, 2}, "X")}),
               R"({"errors":[{"message":"a","locations":[{"line":1,"column":2}],"extensions":{"code":"X"}}]})");
+}
+
+// Issue 15's budget: assembling the by-id response allocates nothing once the thread's spare
+// buffers are warm. The root's value comes from the pool as the projecting sink takes it,
+// write_response gives it back, and the transport gives the body back once written.
+TEST(response_writer, assembling_a_response_allocates_nothing_after_warm_up) {
+    fixture f;
+    f.add("user", &f.non_null_single);
+    std::vector<error> errors;
+    roots_outcome o;
+    o.results.resize(1);
+    bool bodies_right = true;
+    auto one = [&] {
+        std::string& value = o.results[0].json;
+        value = json::take_buffer();
+        value.append(R"({"id":"24c9e15e-52af-c47c-225b-757e7bee1f9d","email":"a@b.c"})");
+        auto res = write_response(f.plan, std::move(o), errors);
+        bodies_right = bodies_right && res.body == R"({"data":{"user":{"id":"24c9e15e-52af-)"
+                                                   R"(c47c-225b-757e7bee1f9d","email":"a@b.c"}}})";
+        json::give_back(res.body);
+        // The outcome was moved from: a request builds a new one (its vector is the plan
+        // runner's, not the response stage's, so it is set up outside the count).
+    };
+    auto fresh = [&] {
+        o = roots_outcome{};
+        o.results.resize(1);
+    };
+    one();
+    std::size_t in_write = 0;
+    for (int i = 0; i < 100; ++i) {
+        fresh();
+        test::allocation_count count;
+        one();
+        in_write += count();
+    }
+    EXPECT_EQ(in_write, 0u);
+    EXPECT_TRUE(bodies_right);
+    EXPECT_TRUE(errors.empty());
 }
 
 } // namespace
