@@ -62,12 +62,17 @@ who=$(psql "$FRAISEQL_TEST_PGBOUNCER_URL_APP" -c 'SELECT current_user')
 # afterwards a session-level SET from one client may be seen by a later transaction of
 # another — exactly why FraiseQL uses set_config(…, true) and, through a pooler, unnamed
 # statements. Here we only prove the pooler multiplexes: the backend pid differs between
-# the two concurrent transactions.
+# the two concurrent transactions. Each transaction waits (10 s at most) until both are
+# running, so the overlap does not depend on how fast two psql processes start on a loaded
+# machine (a fixed 0.5 s sleep did not always overlap there).
+overlap="DO \$\$ BEGIN FOR i IN 1..200 LOOP EXIT WHEN (SELECT count(*) FROM pg_stat_activity
+    WHERE query LIKE '%harness-overlap%' AND state = 'active') >= 2;
+    PERFORM pg_sleep(0.05); END LOOP; END \$\$ /* harness-overlap */"
 pids=$( (
     psql "$FRAISEQL_TEST_PGBOUNCER_URL" -c 'BEGIN' -c 'SELECT pg_backend_pid()' \
-        -c 'SELECT pg_sleep(0.5)' -c 'COMMIT' &
+        -c "$overlap" -c 'COMMIT' &
     psql "$FRAISEQL_TEST_PGBOUNCER_URL" -c 'BEGIN' -c 'SELECT pg_backend_pid()' \
-        -c 'SELECT pg_sleep(0.5)' -c 'COMMIT' &
+        -c "$overlap" -c 'COMMIT' &
     wait
 ) | grep -E '^[0-9]+$' | sort -u | wc -l)
 [[ "$pids" == 2 ]] || fail "two concurrent transactions through pgbouncer used $pids backends"
