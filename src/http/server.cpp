@@ -630,18 +630,26 @@ asio::awaitable<void> server::impl::session(tcp::socket socket) {
         // line and headers within header_timeout of the accept. Between requests a
         // connection may idle for keepalive_timeout; from the first byte of the next
         // request its head has header_timeout. Then the body has body_timeout.
-        if (!first && buffer.size() == 0) {
-            deadline.arm(cfg.keepalive_timeout, phase::keepalive);
+        //
+        // System calls (issue 15): one recv of up to 4 KiB takes a typical request whole,
+        // head and body, the first one too (Beast's own first read into an empty buffer asks
+        // for 512 bytes). (Yielding once before a keep-alive read, so that the recv more often
+        // finds the next request instead of EAGAIN, was measured: it costs more epoll_wait
+        // calls than it saves.)
+        if (buffer.size() == 0) {
+            if (first) deadline.arm(cfg.header_timeout, phase::header);
+            else deadline.arm(cfg.keepalive_timeout, phase::keepalive);
             std::tie(ec, n) =
                 co_await stream.async_read_some(buffer.prepare(4096), as_tuple_awaitable);
             buffer.commit(n);
         }
-        first = false;
         if (!ec) {
-            deadline.arm(cfg.header_timeout, phase::header);
+            // A new connection's head has header_timeout from the accept (armed above).
+            if (!first) deadline.arm(cfg.header_timeout, phase::header);
             std::tie(ec, n) =
                 co_await bhttp::async_read_header(stream, buffer, parser, as_tuple_awaitable);
         }
+        first = false;
         if (!ec) {
             {
                 std::lock_guard lk(mu);
