@@ -313,6 +313,8 @@ struct server::impl : std::enable_shared_from_this<impl> {
         const int fd = ::epoll_create1(EPOLL_CLOEXEC);
         boost::system::error_code ec;
         if (fd >= 0) hangups.assign(fd, ec);
+        if (fd >= 0 && !ec) hangup_fd = fd;
+        else if (fd >= 0) ::close(fd);
     }
 
     asio::io_context& ioc;
@@ -328,6 +330,9 @@ struct server::impl : std::enable_shared_from_this<impl> {
     /// on the set (watch_hangups) judges what arrives against the request running then. A
     /// socket leaves the set when it is closed; a late event's id is no longer in by_id.
     asio::posix::stream_descriptor hangups;
+    /// Its descriptor (-1: none), read by any thread without touching `hangups`, which
+    /// shutdown() closes; an epoll_ctl that then fails leaves the session to watch_client.
+    int hangup_fd = -1;
     std::uint64_t next_id = 0;                                 // guarded by mu
     std::unordered_map<std::uint64_t, connection_entry*> by_id; // guarded by mu
     http_counters counters;
@@ -381,7 +386,7 @@ fraiseql::result<std::uint16_t, std::string> server::listen() {
 void server::start() {
     impl_->websockets.start();
     asio::co_spawn(impl_->ioc, [self = impl_]() { return self->accept_loop(); }, asio::detached);
-    if (impl_->hangups.is_open())
+    if (impl_->hangup_fd >= 0)
         asio::co_spawn(impl_->ioc, [self = impl_]() { return self->watch_hangups(); },
                        asio::detached);
 }
@@ -542,7 +547,7 @@ asio::awaitable<void> server::impl::watch_hangups() {
         if (ec) co_return;
         int n = 0;
         do {
-            n = ::epoll_wait(hangups.native_handle(), events, 64, 0);
+            n = ::epoll_wait(hangup_fd, events, 64, 0);
             std::lock_guard lk(mu);
             for (int i = 0; i < n; ++i) {
                 auto it = by_id.find(events[i].data.u64);
@@ -610,12 +615,12 @@ asio::awaitable<void> server::impl::session(tcp::socket socket) {
     // Into the hang-up set once per connection (server::impl::hangups); if that fails, each
     // /graphql request watches the socket itself (watch_client).
     bool in_hangup_set = false;
-    if (hangups.is_open()) {
+    if (hangup_fd >= 0 && !stopping) {
         epoll_event ev{};
         ev.events = EPOLLRDHUP | EPOLLET;
         ev.data.u64 = id;
-        in_hangup_set = ::epoll_ctl(hangups.native_handle(), EPOLL_CTL_ADD,
-                                    stream.socket().native_handle(), &ev) == 0;
+        in_hangup_set = ::epoll_ctl(hangup_fd, EPOLL_CTL_ADD, stream.socket().native_handle(),
+                                    &ev) == 0;
     }
     beast::flat_buffer buffer;
     const auto max_body = cfg.max_body_size;
