@@ -10,7 +10,12 @@
 #   BACKENDS="native libpq"
 #   REQUESTS=2000     measured requests per shape (after WARMUP_REQUESTS)
 #   WARMUP_REQUESTS=500
-#   CLIENTS=16        keep-alive connections of the client (python3, standard library)
+#   CLIENTS=16        keep-alive connections of the client
+#   CLIENT=python     python: python3 (standard library), each answer checked, a client slower
+#                     than the server (which then idles between requests: an upper bound);
+#                     wrk: wrk -t1 for DURATION seconds instead of REQUESTS, a saturated server
+#                     (how issue 15 counts), answers checked by status only
+#   DURATION=3        seconds of the measured wrk run
 #   SCALE=0.1         dataset size (bench/dataset/generate.sql), shared with run-all.sh
 #   SERVER_THREADS=1  POOL_SIZE=10  BASE_PORT=18180
 #   OUT=DIR           where counts.txt goes (default BUILD_DIR/bench-results)
@@ -29,6 +34,8 @@ BACKENDS=${BACKENDS:-"native libpq"}
 REQUESTS=${REQUESTS:-2000}
 WARMUP_REQUESTS=${WARMUP_REQUESTS:-500}
 CLIENTS=${CLIENTS:-16}
+CLIENT=${CLIENT:-python}
+DURATION=${DURATION:-3}
 SCALE=${SCALE:-0.1}
 SERVER_THREADS=${SERVER_THREADS:-1}
 POOL_SIZE=${POOL_SIZE:-10}
@@ -42,7 +49,10 @@ die() {
 }
 fraiseql=${BENCH_FRAISEQL_BIN:-$build/apps/fraiseql/fraiseql}
 [[ -x "$fraiseql" ]] || die "no $fraiseql: build first"
-for tool in strace psql python3 cc; do
+[[ "$CLIENT" = python || "$CLIENT" = wrk ]] || die "CLIENT must be python or wrk"
+tools="strace psql python3 cc"
+[[ "$CLIENT" = wrk ]] && tools="$tools wrk"
+for tool in $tools; do
     command -v "$tool" >/dev/null || die "$tool not found"
 done
 mkdir -p "$OUT"
@@ -90,8 +100,12 @@ EOF
 port=$BASE_PORT
 result=$OUT/counts.txt
 {
-    echo "# bench/counts.sh: per request, after $WARMUP_REQUESTS warm-up requests; $REQUESTS measured"
-    echo "# over $CLIENTS keep-alive connections; server threads=$SERVER_THREADS pool=$POOL_SIZE;"
+    if [[ "$CLIENT" = wrk ]]; then
+        echo "# bench/counts.sh: per request, after $WARMUP_REQUESTS warm-up requests; wrk for ${DURATION}s"
+    else
+        echo "# bench/counts.sh: per request, after $WARMUP_REQUESTS warm-up requests; $REQUESTS measured"
+    fi
+    echo "# over $CLIENTS keep-alive connections ($CLIENT); server threads=$SERVER_THREADS pool=$POOL_SIZE;"
     echo "# commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown), $(date -u +%FT%TZ)"
     printf '%-12s %-8s %14s %16s %14s\n' shape backend syscalls/req allocations/req frees/req
 } >"$result"
@@ -119,8 +133,22 @@ for backend in $BACKENDS; do
         tracer=$!
         sleep 1 # strace attaches to each thread before the measured requests start
         kill -USR2 "$server"
-        python3 "$work/client.py" "$port" "$body" "$REQUESTS" "$CLIENTS" ||
-            die "$shape on $backend failed"
+        measured=$REQUESTS
+        if [[ "$CLIENT" = wrk ]]; then
+            out=$(BENCH_BODY_FILE=$body wrk -t1 -c"$CLIENTS" -d"${DURATION}s" --timeout 30s \
+                -s "$here/wrk/post.lua" "http://127.0.0.1:$port/graphql" 2>&1) ||
+                die "wrk failed: $out"
+            # Every answer a 200, no transport error; the count of completed requests.
+            measured=$(python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+bad = d["err_connect"] + d["err_read"] + d["err_write"] + d["err_status"] + d["err_timeout"]
+sys.exit("wrk errors: %s" % d) if bad else print(d["requests"])' \
+                "$(sed -n 's/^BENCH_JSON //p' <<<"$out")") || die "$shape on $backend failed"
+        else
+            python3 "$work/client.py" "$port" "$body" "$REQUESTS" "$CLIENTS" ||
+                die "$shape on $backend failed"
+        fi
         kill -USR2 "$server"
         sleep 0.2
         kill -INT "$tracer"
@@ -132,7 +160,7 @@ for backend in $BACKENDS; do
         [[ "$calls" =~ ^[0-9]+$ ]] || die "no strace total for $shape/$backend: $(cat "$work/strace.txt" "$work/strace.err")"
         read -r a0 f0 < <(sed -n 1p "$work/alloc.txt")
         read -r a1 f1 < <(sed -n 2p "$work/alloc.txt")
-        python3 - "$shape" "$backend" "$calls" "$a0" "$a1" "$f0" "$f1" "$REQUESTS" >>"$result" <<'EOF'
+        python3 - "$shape" "$backend" "$calls" "$a0" "$a1" "$f0" "$f1" "$measured" >>"$result" <<'EOF'
 import sys
 shape, backend, calls, a0, a1, f0, f1, n = sys.argv[1:]
 n = int(n)

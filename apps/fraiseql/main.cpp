@@ -193,6 +193,10 @@ int serve(exec::config cfg) {
     pg::pool_options popts;
     popts.max_size = cfg.pool_size;
     popts.acquire_timeout = cfg.pool_timeout;
+    // The engine runs a read again when it meets a pooled connection already closed by the
+    // server (engine.cpp), so idle sockets are polled only after a second idle, not at every
+    // checkout (issue 15: one system call fewer per request).
+    popts.liveness_check_after = pg::liveness_check_for_retrying_callers;
     auto pool = pg::pool::create(io.get_executor(), std::move(*connector), popts);
 
     // Column discovery for hybrid routing (product.md §3.3), on a first connection.

@@ -37,10 +37,14 @@ replica_failure classify_on_replica(const pg::error& e) noexcept {
 
 graphql::error database_error(const exec_context& ctx, const pg::error& e,
                               const graphql::field_plan& fp) {
+    const bool stale = e.code == pg::errc::connection_lost && e.unanswered;
+    if (stale) ctx.stale_connection.store(true);
     if (ctx.on_replica && !(ctx.cancel && ctx.cancel->fired())) {
         const auto f = classify_on_replica(e);
         if (f != replica_failure::none) ctx.replica_failed.store(true);
-        if (f == replica_failure::replica) ctx.replica_down.store(true);
+        // A pooled connection found dead says nothing of the replica now: the next acquire
+        // looks at its other connections (pool.hpp).
+        if (f == replica_failure::replica && !stale) ctx.replica_down.store(true);
     }
     graphql::error out;
     out.path = {fp.response_key};

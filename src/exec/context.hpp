@@ -46,6 +46,9 @@ struct exec_context {
     mutable std::atomic<bool> replica_failed{false};
     /// …and the failure says the replica itself is unusable (connection refused or lost).
     mutable std::atomic<bool> replica_down{false};
+    /// A statement met a pooled connection that was already gone (connection_lost with
+    /// pg::error::unanswered; set by database_error): the engine runs a read again, once.
+    mutable std::atomic<bool> stale_connection{false};
     /// Mutations with replicas configured: the call runs in BEGIN … COMMIT and the same
     /// pipeline then reads pg_current_wal_insert_lsn() into `commit_lsn` (the latest of the
     /// operation's mutations), for read-your-writes.

@@ -144,6 +144,9 @@ struct engine::impl {
         roots_outcome outcome;
         bool replica_failed = false;
         bool replica_down = false;
+        bool stale_connection = false; ///< met a pooled connection already gone
+        /// The session settings, handed back for a second run.
+        std::vector<std::pair<std::string, std::string>> session;
         bool streamed = false; ///< something reached the client: no second attempt
         pg::lsn commit_lsn = 0;
     };
@@ -164,6 +167,8 @@ struct engine::impl {
         a.outcome = co_await run_roots(ctx, plan, forbidden, stream);
         a.replica_failed = ctx.replica_failed.load();
         a.replica_down = ctx.replica_down.load();
+        a.stale_connection = ctx.stale_connection.load();
+        a.session = std::move(ctx.session);
         a.streamed = a.outcome.stream_started || ctx.flushed;
         a.commit_lsn = ctx.commit_lsn;
         co_return a;
@@ -305,23 +310,33 @@ asio::awaitable<response> engine::execute(request req, response_stream* stream) 
         }
     }
     const bool on_replica = where.role == pg::route_role::replica;
-    // A named argument, not `on_replica ? session : std::move(session)`: GCC 12 destroys a
-    // conditional's temporary twice inside a co_await expression (a double free).
-    std::vector<std::pair<std::string, std::string>> first_session;
-    if (on_replica) first_session = session; // kept for a second run on the primary
-    else first_session = std::move(session);
     auto run = co_await I.run_on(*where.target, on_replica, plan, authz.root_forbidden, req,
-                                 deadline, std::move(first_session), stream);
-    if (on_replica && run.replica_failed && !run.streamed) {
-        // §6.1: no client sees an error the primary could have answered. The replica's
-        // answer is dropped whole (one operation reads from one server).
-        ++I.replica_retries;
-        spdlog::info("request {}: read failed on replica {}; running it on the primary",
-                     req.request_id, where.replica_index + 1);
-        if (run.replica_down)
-            I.replicas->report_failure(where.replica_index, "a read failed on this replica");
+                                 deadline, std::move(session), stream);
+    // One road for a second run, on the primary, at most once, and only when nothing of the
+    // first reached the client (its answer is dropped whole: one operation reads from one
+    // server, once):
+    // - a read failed on a replica for a reason the primary does not share (§6.1: no client
+    //   sees an error the primary could have answered);
+    // - a read met a pooled connection the server had closed while it sat idle
+    //   (pg::error::unanswered: the pool polls idle sockets only after
+    //   liveness_check_after, pool.hpp, issue 15). Never a mutation: the server may have
+    //   received it and committed before going away.
+    const bool stale = !write && run.stale_connection;
+    if (!run.streamed && ((on_replica && run.replica_failed) || stale)) {
+        if (on_replica && run.replica_failed) {
+            ++I.replica_retries;
+            spdlog::info("request {}: read failed on replica {}; running it on the primary",
+                         req.request_id, where.replica_index + 1);
+            if (run.replica_down)
+                I.replicas->report_failure(where.replica_index, "a read failed on this replica");
+        } else {
+            spdlog::info("request {}: a pooled connection was already closed by the server; "
+                         "running the read again on another",
+                         req.request_id);
+        }
+        auto again = std::move(run.session);
         run = co_await I.run_on(*I.pool, false, plan, authz.root_forbidden, req, deadline,
-                                std::move(session), stream);
+                                std::move(again), stream);
     }
     if (write && run.commit_lsn != 0)
         I.positions->remember(client, run.commit_lsn, pg::clock::now());
@@ -392,12 +407,18 @@ std::string engine::explain(const std::string& query, const boost::json::value& 
 
 asio::awaitable<bool> engine::ready() {
     if (!impl_->pool) co_return false;
-    auto lease = co_await impl_->pool->acquire(pg::clock::now() + std::chrono::seconds(2));
-    if (!lease) co_return false;
-    pg::statement st{"SELECT 1", {}, nullptr};
-    auto r = co_await (*lease)->run(std::span<const pg::statement>(&st, 1),
-                                    pg::clock::now() + std::chrono::seconds(2));
-    co_return r.has_value();
+    // Twice at most: a pooled connection the server closed while idle (pg::error::unanswered)
+    // says nothing of the server now; the second acquire looks at the idle sockets (pool.hpp).
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        auto lease = co_await impl_->pool->acquire(pg::clock::now() + std::chrono::seconds(2));
+        if (!lease) co_return false;
+        pg::statement st{"SELECT 1", {}, nullptr};
+        auto r = co_await (*lease)->run(std::span<const pg::statement>(&st, 1),
+                                        pg::clock::now() + std::chrono::seconds(2));
+        if (r) co_return true;
+        if (!r.error().unanswered) co_return false;
+    }
+    co_return false;
 }
 
 asio::awaitable<engine::readiness> engine::readiness_report() {

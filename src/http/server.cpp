@@ -3,6 +3,7 @@
 
 #include "fraiseql/http/server.hpp"
 
+#include <sys/epoll.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 #include <list>
 #include <mutex>
 #include <span>
+#include <unordered_map>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -22,6 +24,7 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -207,6 +210,12 @@ private:
 struct connection_entry {
     beast::tcp_stream* stream = nullptr;
     bool busy = false;
+    // The disconnect watch (server::impl::watch_hangups), guarded by server::impl::mu:
+    std::uint64_t id = 0;                  ///< the connection's key in the hang-up set
+    std::uint32_t hangup = 0;              ///< epoll events not yet judged (judge_hangup)
+    pg::cancel_signal* watching = nullptr; ///< the running /graphql request's signal
+    bool pipelined = false;                ///< ... which has the next request buffered
+    bool gone = false;                     ///< its client went away (the signal fired)
 };
 
 /// The HTTP layer's own counters, appended to the engine's /metrics text.
@@ -306,7 +315,7 @@ struct request_io {
 
 struct server::impl : std::enable_shared_from_this<impl> {
     impl(asio::io_context& ctx, exec::engine& eng)
-        : ioc(ctx), engine(eng), acceptor(ctx), websockets(ctx, eng) {
+        : ioc(ctx), engine(eng), acceptor(ctx), hangups(ctx), websockets(ctx, eng) {
         const auto& cfg = eng.settings();
         engine_reads_headers =
             cfg.read_your_writes_client.source == exec::client_identity::source_kind::header ||
@@ -314,6 +323,12 @@ struct server::impl : std::enable_shared_from_this<impl> {
                         [](const exec::session_variable& v) {
                             return v.source == exec::session_variable::source_kind::header;
                         });
+        // Without it (no descriptor left), each request watches its socket itself.
+        const int fd = ::epoll_create1(EPOLL_CLOEXEC);
+        boost::system::error_code ec;
+        if (fd >= 0) hangups.assign(fd, ec);
+        if (fd >= 0 && !ec) hangup_fd = fd;
+        else if (fd >= 0) ::close(fd);
     }
 
     asio::io_context& ioc;
@@ -322,6 +337,18 @@ struct server::impl : std::enable_shared_from_this<impl> {
     std::atomic<bool> stopping{false};
     std::mutex mu;
     std::list<connection_entry> connections;
+    /// Client disconnects without a system call per request (docs/http.md "Client
+    /// disconnect", issue 15): each connection's socket joins this epoll set once, at the
+    /// accept, for EPOLLRDHUP (the client closed its side; EPOLLHUP and EPOLLERR, a reset,
+    /// come unasked), edge-triggered and keyed by connection_entry::id. One long-lived wait
+    /// on the set (watch_hangups) judges what arrives against the request running then. A
+    /// socket leaves the set when it is closed; a late event's id is no longer in by_id.
+    asio::posix::stream_descriptor hangups;
+    /// Its descriptor (-1: none), read by any thread without touching `hangups`, which
+    /// shutdown() closes; an epoll_ctl that then fails leaves the session to watch_client.
+    int hangup_fd = -1;
+    std::uint64_t next_id = 0;                                 // guarded by mu
+    std::unordered_map<std::uint64_t, connection_entry*> by_id; // guarded by mu
     http_counters counters;
     rate_limited_log accept_log{std::chrono::seconds(5)};
     rate_limited_log reject_log{std::chrono::seconds(5)};
@@ -329,6 +356,9 @@ struct server::impl : std::enable_shared_from_this<impl> {
     websocket_hub websockets;
 
     asio::awaitable<void> accept_loop();
+    asio::awaitable<void> watch_hangups();
+    /// With mu held: the hang-up events seen on `e`'s socket, judged for its running request.
+    void judge_hangup(connection_entry& e);
     void reject(tcp::socket& socket);
     asio::awaitable<void> session(tcp::socket socket);
     asio::awaitable<void> linger(beast::tcp_stream& stream, beast::flat_buffer& buffer);
@@ -352,6 +382,7 @@ server::server(asio::io_context& ioc, exec::engine& engine)
 server::~server() {
     boost::system::error_code ec;
     impl_->acceptor.close(ec);
+    impl_->hangups.close(ec);
 }
 
 fraiseql::result<std::uint16_t, std::string> server::listen() {
@@ -374,6 +405,9 @@ fraiseql::result<std::uint16_t, std::string> server::listen() {
 void server::start() {
     impl_->websockets.start();
     asio::co_spawn(impl_->ioc, [self = impl_]() { return self->accept_loop(); }, asio::detached);
+    if (impl_->hangup_fd >= 0)
+        asio::co_spawn(impl_->ioc, [self = impl_]() { return self->watch_hangups(); },
+                       asio::detached);
 }
 
 std::string server::metrics_text() const {
@@ -385,6 +419,7 @@ asio::awaitable<void> server::shutdown(std::chrono::milliseconds grace) {
     self->stopping = true;
     boost::system::error_code ec;
     self->acceptor.close(ec);
+    self->hangups.close(ec);
     // WebSockets are closed with 1001 (RFC 6455 §7.4.1 "going away"); their sessions end when
     // the close handshake does, within the grace period like busy requests.
     self->websockets.shutdown();
@@ -482,25 +517,29 @@ namespace {
 /// kernel for the next parse, and the watch ends (they hide a later end-of-stream).
 /// End-of-stream counts as gone unless a pipelined request is already buffered (a client
 /// may half-close after pipelining); a reset always does.
+///
+/// The wait is a one-byte MSG_PEEK receive, not socket.async_wait(wait_read): Asio's epoll
+/// reactor re-arms the descriptor (epoll_ctl EPOLL_CTL_MOD) for every wait operation, but
+/// starts a receive without one — speculatively, and only when the socket may hold unread
+/// bytes (the request's last read left it drained). Arming the watch therefore costs no
+/// system call; cancelling it costs none either (issue 15, docs/benchmarks.md).
 asio::awaitable<void> watch_client(tcp::socket& socket, bool pipelined, pg::cancel_signal& cancel,
                                    bool& gone) {
-    for (;;) {
-        auto [ec] = co_await socket.async_wait(tcp::socket::wait_read, as_tuple_awaitable);
-        if (ec) {
-            // The request is done (this coroutine was cancelled): return. Otherwise a
-            // deadline cancelled the socket's operations: park, never end the request.
-            auto state = co_await asio::this_coro::cancellation_state;
-            if (state.cancelled() != asio::cancellation_type::none) co_return;
-            break;
-        }
-        char byte;
-        const auto n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-        if (n > 0) break; // a pipelined request: stop watching
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) continue;
-        if (n == 0 && pipelined) break;
+    char byte;
+    auto [ec, n] = co_await socket.async_receive(asio::buffer(&byte, 1),
+                                                 tcp::socket::message_peek, as_tuple_awaitable);
+    if (ec == asio::error::operation_aborted) {
+        // The request is done (this coroutine was cancelled): return. Otherwise a deadline
+        // cancelled the socket's operations: park, never end the request.
+        auto state = co_await asio::this_coro::cancellation_state;
+        if (state.cancelled() != asio::cancellation_type::none) co_return;
+    } else if (!ec && n > 0) {
+        // A pipelined request: stop watching.
+    } else if (ec == asio::error::eof && pipelined) {
+        // Half-closed after pipelining: the buffered request is still answered.
+    } else {
         gone = true;
         cancel.fire();
-        break;
     }
     // Parked until the request completes and cancels this wait.
     if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none)
@@ -516,6 +555,48 @@ bool is_quiet_close(const boost::system::error_code& ec) {
 }
 
 } // namespace
+
+asio::awaitable<void> server::impl::watch_hangups() {
+    auto self = shared_from_this();
+    epoll_event events[64];
+    for (;;) {
+        // Ends when the set is closed (shutdown, ~server).
+        auto [ec] = co_await hangups.async_wait(asio::posix::stream_descriptor::wait_read,
+                                                as_tuple_awaitable);
+        if (ec) co_return;
+        int n = 0;
+        do {
+            n = ::epoll_wait(hangup_fd, events, 64, 0);
+            std::lock_guard lk(mu);
+            for (int i = 0; i < n; ++i) {
+                auto it = by_id.find(events[i].data.u64);
+                if (it == by_id.end()) continue; // the session has ended
+                it->second->hangup |= events[i].events;
+                judge_hangup(*it->second);
+            }
+        } while (n == 64);
+    }
+}
+
+void server::impl::judge_hangup(connection_entry& e) {
+    // Not watched now: kept for the next /graphql request of the connection, which judges it
+    // when it starts (a client may send a request and close at once).
+    if (!e.watching || e.gone || e.hangup == 0) return;
+    // A reset always means gone (as in watch_client).
+    if ((e.hangup & (EPOLLERR | EPOLLHUP)) == 0) {
+        // The client closed its side. A pipelined request already buffered, or unread bytes
+        // of one, hide the end-of-stream: kept for the request after them, which peeks again.
+        if (e.pipelined) return;
+        char byte;
+        const auto n = ::recv(e.stream->socket().native_handle(), &byte, 1,
+                              MSG_PEEK | MSG_DONTWAIT);
+        if (n > 0 || (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)))
+            return;
+    }
+    e.hangup = 0;
+    e.gone = true;
+    e.watching->fire();
+}
 
 asio::awaitable<void> server::impl::linger(beast::tcp_stream& stream, beast::flat_buffer& buffer) {
     boost::system::error_code ec;
@@ -543,9 +624,22 @@ asio::awaitable<void> server::impl::session(tcp::socket socket) {
     beast::tcp_stream stream(std::move(socket));
     session_deadline deadline(stream.socket());
     std::list<connection_entry>::iterator entry;
+    std::uint64_t id = 0;
     {
         std::lock_guard lk(mu);
         entry = connections.insert(connections.end(), connection_entry{&stream, false});
+        id = entry->id = ++next_id;
+        by_id.emplace(id, &*entry);
+    }
+    // Into the hang-up set once per connection (server::impl::hangups); if that fails, each
+    // /graphql request watches the socket itself (watch_client).
+    bool in_hangup_set = false;
+    if (hangup_fd >= 0 && !stopping) {
+        epoll_event ev{};
+        ev.events = EPOLLRDHUP | EPOLLET;
+        ev.data.u64 = id;
+        in_hangup_set = ::epoll_ctl(hangup_fd, EPOLL_CTL_ADD, stream.socket().native_handle(),
+                                    &ev) == 0;
     }
     beast::flat_buffer buffer;
     std::string head_buf; // response heads, reused (append_head)
@@ -562,18 +656,26 @@ asio::awaitable<void> server::impl::session(tcp::socket socket) {
         // line and headers within header_timeout of the accept. Between requests a
         // connection may idle for keepalive_timeout; from the first byte of the next
         // request its head has header_timeout. Then the body has body_timeout.
-        if (!first && buffer.size() == 0) {
-            deadline.arm(cfg.keepalive_timeout, phase::keepalive);
+        //
+        // System calls (issue 15): one recv of up to 4 KiB takes a typical request whole,
+        // head and body, the first one too (Beast's own first read into an empty buffer asks
+        // for 512 bytes). (Yielding once before a keep-alive read, so that the recv more often
+        // finds the next request instead of EAGAIN, was measured: it costs more epoll_wait
+        // calls than it saves.)
+        if (buffer.size() == 0) {
+            if (first) deadline.arm(cfg.header_timeout, phase::header);
+            else deadline.arm(cfg.keepalive_timeout, phase::keepalive);
             std::tie(ec, n) =
                 co_await stream.async_read_some(buffer.prepare(4096), as_tuple_awaitable);
             buffer.commit(n);
         }
-        first = false;
         if (!ec) {
-            deadline.arm(cfg.header_timeout, phase::header);
+            // A new connection's head has header_timeout from the accept (armed above).
+            if (!first) deadline.arm(cfg.header_timeout, phase::header);
             std::tie(ec, n) =
                 co_await bhttp::async_read_header(stream, buffer, parser, as_tuple_awaitable);
         }
+        first = false;
         if (!ec) {
             {
                 std::lock_guard lk(mu);
@@ -665,7 +767,23 @@ asio::awaitable<void> server::impl::session(tcp::socket socket) {
         const std::string_view target(req.target().data(), req.target().size());
         const auto qpos = target.find('?');
         const std::string_view path = target.substr(0, qpos);
-        if (path == "/graphql" && req.method() != bhttp::verb::options) {
+        const bool graphql_request = path == "/graphql" && req.method() != bhttp::verb::options;
+        if (graphql_request && in_hangup_set) {
+            // Watched through the hang-up set: no system call per request.
+            {
+                std::lock_guard lk(mu);
+                entry->watching = io.cancel.get();
+                entry->pipelined = buffer.size() > 0;
+                entry->gone = false;
+                judge_hangup(*entry); // a hang-up that came with the request
+            }
+            const auto query_string =
+                qpos == std::string_view::npos ? std::string_view() : target.substr(qpos + 1);
+            res = co_await handle_graphql(req, query_string, io, keep);
+            std::lock_guard lk(mu);
+            entry->watching = nullptr;
+            gone = entry->gone;
+        } else if (graphql_request) {
             using namespace asio::experimental::awaitable_operators;
             const bool pipelined = buffer.size() > 0;
             const auto query_string =
@@ -717,6 +835,7 @@ asio::awaitable<void> server::impl::session(tcp::socket socket) {
     boost::system::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
     std::lock_guard lk(mu);
+    by_id.erase(id);
     connections.erase(entry);
 }
 

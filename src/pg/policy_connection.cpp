@@ -22,11 +22,14 @@ result<void> classify(exchange x, bool cancel_requested) {
             e.message = "server closed the connection: " + first->message;
             e.server = *first;
         }
+        e.unanswered = e.code == errc::connection_lost && !x.answered;
         return failure{std::move(e)};
     }
-    if (first && is_fatal(*first))
-        return failure{error{errc::connection_lost,
-                             "server closed the connection: " + first->message, *first}};
+    if (first && is_fatal(*first)) {
+        error e{errc::connection_lost, "server closed the connection: " + first->message, *first};
+        e.unanswered = !x.answered;
+        return failure{std::move(e)};
+    }
     if (x.aborted == errc::timeout)
         return failure{error{errc::timeout, "deadline expired; the statement was cancelled",
                              first ? *first : server_message{}}};
@@ -64,7 +67,6 @@ std::optional<error> policy_connection::refuse() const {
 
 result<void> policy_connection::finish(exchange x) {
     in_flight_ = false;
-    just_used_ = true;
     if (x.first_error && is_fatal(*x.first_error)) broken_ = true;
     return classify(std::move(x), cancel_requested_);
 }
@@ -109,11 +111,12 @@ asio::awaitable<result<void>> policy_connection::simple_query(std::string_view s
 
 bool policy_connection::broken() const noexcept {
     if (broken_ || in_flight_ || cancel_requested_) return true;
-    if (last_status() != 'I') return true; // inside BEGIN … or gone: not reusable (pool.hpp)
-    // The first question after an operation (the pool's at release) needs no system call
-    // (issue 15); later ones (at checkout) look at the idle socket, where the server says
-    // nothing unless it is closing the session.
-    if (std::exchange(just_used_, false)) return false;
+    return last_status() != 'I'; // inside BEGIN … or gone: not reusable (pool.hpp)
+}
+
+bool policy_connection::peer_closed() const noexcept {
+    if (broken()) return true;
+    // The idle socket, where the server says nothing unless it is closing the session.
     if (closed_by_peer()) return broken_ = true;
     return false;
 }

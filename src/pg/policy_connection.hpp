@@ -15,6 +15,11 @@ struct exchange {
     std::optional<server_message> first_error; ///< the operation's (first) ErrorResponse
     std::size_t error_index = 0; ///< the statement (or simple-query result) it belongs to
     bool delivered = false;      ///< a sink saw something of it, or a statement completed
+    /// The server said something of this operation: any message but a FATAL/PANIC error,
+    /// a notice, a notification or a parameter status (which a server closing an idle
+    /// session may have sent before the request). Without it, a lost connection is
+    /// error::unanswered.
+    bool answered = false;
     bool invalidated = false;    ///< the error dropped a statement served from the cache
     /// timeout or cancelled: the mechanism cancelled the operation on the server (deadline,
     /// cancel(), or a sink that abandoned the stream) and the session resynchronised.
@@ -24,7 +29,7 @@ struct exchange {
     /// connection broken when it cannot be reused.
     std::optional<error> failure;
 
-    static exchange failed(error e) { return {{}, 0, false, false, errc::ok, std::move(e)}; }
+    static exchange failed(error e) { return {{}, 0, false, false, false, errc::ok, std::move(e)}; }
     static exchange failed(errc c, std::string m) { return failed(error{c, std::move(m), {}}); }
 };
 
@@ -44,6 +49,7 @@ public:
     asio::awaitable<result<void>> simple_query(std::string_view sql, deadline dl,
                                                row_sink* sink) final;
     bool broken() const noexcept final;
+    bool peer_closed() const noexcept final;
     transaction_state transaction_status() const noexcept final;
     void cancel() noexcept final;
     const connection_stats& stats() const noexcept final { return stats_; }
@@ -73,8 +79,6 @@ protected:
     /// Set by cancel(), never cleared: the connection is not reused (connection::cancel).
     std::atomic<bool> cancel_requested_{false};
     connection_stats stats_;
-    /// An operation has just ended at ReadyForQuery and broken() was not asked since.
-    mutable bool just_used_ = false;
 
 private:
     std::optional<error> refuse() const;

@@ -483,7 +483,10 @@ asio::awaitable<result<lease>> pool::acquire(deadline dl) {
             while (!d.idle.empty()) {
                 idle_connection ic = std::move(d.idle.back());
                 d.idle.pop_back();
-                if (ic.conn->broken()) {
+                // A poll(2) only for a connection idle long enough to have died unnoticed, or
+                // whose sibling did (pool.hpp: liveness_check_after).
+                const bool look = ic.suspect || now - ic.since >= d.opts.liveness_check_after;
+                if (look ? ic.conn->peer_closed() : ic.conn->broken()) {
                     to_close.push_back(std::move(ic.conn));
                     --d.total;
                     ++d.counts.discarded;

@@ -6,6 +6,7 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -57,10 +58,12 @@ inline void measured(std::string_view what, ms value) {
     std::fflush(stdout);
 }
 
-/// The file descriptors of this process's TCP sockets connected to 127.0.0.1:`port`: the
-/// client side of connections through the proxy, whichever backend opened them.
+/// One file descriptor per TCP socket of this process connected to 127.0.0.1:`port`: the
+/// client side of connections through the proxy, whichever backend opened them. A socket
+/// with several descriptors (the libpq backend waits on a duplicate of libpq's) counts once.
 inline std::vector<int> sockets_to(std::uint16_t port) {
     std::vector<int> out;
+    std::vector<std::filesystem::path> seen; // "socket:[inode]"
     std::error_code ec;
     for (const auto& e : std::filesystem::directory_iterator("/proc/self/fd", ec)) {
         int fd = -1;
@@ -71,9 +74,14 @@ inline std::vector<int> sockets_to(std::uint16_t port) {
         }
         sockaddr_in a{};
         socklen_t len = sizeof a;
-        if (::getpeername(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0 &&
-            a.sin_family == AF_INET && ntohs(a.sin_port) == port)
-            out.push_back(fd);
+        if (::getpeername(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0 ||
+            a.sin_family != AF_INET || ntohs(a.sin_port) != port)
+            continue;
+        const auto target = std::filesystem::read_symlink(e.path(), ec);
+        if (!ec && std::find(seen.begin(), seen.end(), target) != seen.end())
+            continue;
+        seen.push_back(target);
+        out.push_back(fd);
     }
     return out;
 }

@@ -100,12 +100,17 @@ public:
                                                        row_sink* sink = nullptr) = 0;
 
     /// True when the connection must not be reused as it is (lost, protocol error,
-    /// cancelled mid-flight without resynchronising, closed by the server while idle,
-    /// or left inside a transaction block). Cheap: no round trip, never blocks (an idle
-    /// connection is checked with a zero-timeout poll of its socket, so a session the
-    /// server has terminated is noticed before the pool hands it out; the first call after
-    /// an operation, the pool's at release, skips that system call). Both backends alike.
+    /// cancelled mid-flight without resynchronising, found closed by peer_closed(), or left
+    /// inside a transaction block). What the connection already knows: no system call, no
+    /// round trip. Both backends alike.
     virtual bool broken() const noexcept = 0;
+
+    /// broken(), or the server has closed the idle session since the last operation (FATAL
+    /// 57P01 after pg_terminate_backend or a shutdown, then EOF; a reset): one zero-timeout
+    /// poll(2) of the socket, never blocks, consumes nothing the next operation needs. Once
+    /// true, broken() is true too. The pool asks at checkout, for a connection that sat idle
+    /// long enough (pool_options::liveness_check_after). Both backends alike.
+    virtual bool peer_closed() const noexcept = 0;
 
     /// Stops the operation in flight, or the next one when none is: a CancelRequest is
     /// sent as on deadline expiry ("55.2.8. Canceling Requests in Progress") and the

@@ -96,6 +96,13 @@ struct error {
     errc code = errc::ok;
     std::string message;
     server_message server; ///< meaningful when code is server_error (or auth_failed)
+    /// connection_lost only: the server answered nothing of the operation — the session
+    /// was already gone when the request was sent (closed while the connection sat idle in
+    /// a pool: pg_terminate_backend, a restart, a reset on the way), or went away before it
+    /// said anything. Whatever the server received may still have run (it can commit and
+    /// die before replying): only a read-only operation may be run again, on another
+    /// connection (pool.hpp, liveness_check_after).
+    bool unanswered = false;
 };
 
 template <class T> using result = fraiseql::result<T, error>;

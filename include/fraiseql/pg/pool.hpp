@@ -9,10 +9,13 @@
 ///
 /// Connection health: the pool trusts connection::broken(). It asks on every
 /// return and every checkout; a broken connection is closed and its slot freed
-/// (a replacement is connected lazily, by the next acquire that needs one). Both
-/// backends also report a connection the server has closed while it was idle
-/// (pg_terminate_backend, restart) without a round trip, so it is dropped at checkout
-/// (one poll(2) there; the question at return, right after an operation, costs none).
+/// (a replacement is connected lazily, by the next acquire that needs one). A connection
+/// the server has closed while it was idle (pg_terminate_backend, restart, a reset) is
+/// found at checkout by connection::peer_closed() — one poll(2), no round trip — when it
+/// sat idle for liveness_check_after or a sibling was found broken; younger ones are handed
+/// out unlooked at (no system call), and a dead one then fails its first operation with
+/// connection_lost and error::unanswered, which a caller may retry on another connection
+/// when the operation only reads (the server's engine does: docs/architecture.md).
 ///
 /// Transactions: a lease returned while its session is inside a transaction block
 /// (an abandoned pg::transaction, a BEGIN without COMMIT) is rolled back by the pool
@@ -56,9 +59,19 @@ struct pool_options {
     std::chrono::milliseconds health_check_after{std::chrono::seconds(30)};
     /// Bound on that ping (and the deadline): a dead connection is replaced, not waited on.
     std::chrono::milliseconds health_check_timeout{2000};
+    /// A connection idle for at least this long is looked at (connection::peer_closed(), one
+    /// poll(2)) before being handed out; 0: every checkout. Callers that retry a read which
+    /// meets a dead connection (error::unanswered) can raise it to save the system call per
+    /// checkout under load (issue 15): the server uses liveness_check_for_retrying_callers.
+    std::chrono::milliseconds liveness_check_after{0};
     /// Bound on the ROLLBACK of a connection returned inside a transaction block.
     std::chrono::milliseconds rollback_timeout{2000};
 };
+
+/// liveness_check_after for a caller that retries reads on connection_lost + unanswered: a
+/// pooled connection reused within a second is handed out without a look (under load every
+/// connection is), one idle longer is polled first.
+inline constexpr std::chrono::milliseconds liveness_check_for_retrying_callers{1000};
 
 struct pool_metrics {
     std::size_t in_use = 0;

@@ -1,8 +1,8 @@
 // The libpq backend: PostgreSQL's own client library, used strictly non-blocking.
 //
-// libpq never waits here: every wait is an Asio async_wait on PQsocket() (the descriptor
-// is released before libpq closes it, so Asio never owns libpq's fd), raced against a
-// steady_timer for the deadline. References are to the libpq 15 manual:
+// libpq never waits here: every wait is an Asio async_wait on PQsocket() — on a duplicate of
+// the descriptor once connected (see the constructor), during the connect on libpq's own,
+// released before libpq may close it — raced against a steady_timer for the deadline. References are to the libpq 15 manual:
 //   34.2  Connection Status / PQconnectStart + PQconnectPoll ("Connecting non-blocking")
 //   34.4  Asynchronous Command Processing (PQsendQueryParams, PQconsumeInput, PQisBusy, PQflush)
 //   34.5  Pipeline Mode (PQenterPipelineMode, PQpipelineSync, PGRES_PIPELINE_ABORTED)
@@ -18,7 +18,9 @@
 
 #include "libpq_connection.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <charconv>
@@ -98,6 +100,19 @@ void note_fatal_notice(void* arg, const PGresult* r) {
     const char* sev = PQresultErrorField(r, PG_DIAG_SEVERITY_NONLOCALIZED);
     if (sev && (std::strcmp(sev, "FATAL") == 0 || std::strcmp(sev, "PANIC") == 0))
         *static_cast<bool*>(arg) = true;
+}
+
+/// The server said something of the operation (detail::exchange::answered): not an error
+/// libpq made up itself (no SQLSTATE: the connection broke), not the FATAL a server closing
+/// an idle session sends unasked, not PGRES_PIPELINE_ABORTED (libpq's own, for the queries
+/// after an error).
+bool is_answer(const PGresult* r) {
+    const auto status = PQresultStatus(r);
+    if (status == PGRES_PIPELINE_ABORTED) return false;
+    if (status != PGRES_FATAL_ERROR) return true;
+    const char* sev = PQresultErrorField(r, PG_DIAG_SEVERITY_NONLOCALIZED);
+    const char* code = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    return sev && code && std::strcmp(sev, "FATAL") != 0 && std::strcmp(sev, "PANIC") != 0;
 }
 
 std::string trim(std::string s) {
@@ -243,15 +258,26 @@ libpq_connection::libpq_connection(asio::any_io_executor ex, PGconn* conn,
     : ex_(std::move(ex)), conn_(conn), sock_(ex_), cache_(cache_capacity) {
     if (PGcancel* c = PQgetCancel(conn_)) cancel_.reset(c, PQfreeCancel);
     PQsetNoticeReceiver(conn_, note_fatal_notice, &fatal_notice_);
+    // Asio waits on its own duplicate of libpq's socket. libpq closes its descriptor as soon
+    // as it reads the end of the stream (a session the server closed while idle, met by the
+    // next statement: pool.hpp liveness_check_after), and the number can then be reused at
+    // once by a new connection's socket; Asio, still holding the old number, would re-arm or
+    // deregister (epoll_ctl) the new socket's registration and steal or lose its wake-ups.
+    // The duplicate keeps the number ours until this object closes it.
     error_code ec;
-    sock_.assign(PQsocket(conn_), ec);
-    if (ec) broken_ = true;
+    const int fd = ::fcntl(PQsocket(conn_), F_DUPFD_CLOEXEC, 0);
+    if (fd >= 0) sock_.assign(fd, ec);
+    if (fd < 0 || ec) {
+        if (fd >= 0) ::close(fd);
+        broken_ = true;
+    }
 }
 
 libpq_connection::~libpq_connection() {
     clear_batch();
-    // Hand the descriptor back before PQfinish closes it: Asio must never close libpq's fd.
-    if (sock_.is_open()) sock_.release();
+    // Asio's duplicate (constructor); PQfinish closes libpq's own.
+    error_code ec;
+    sock_.close(ec);
     PQfinish(conn_);
 }
 
@@ -554,6 +580,7 @@ asio::awaitable<detail::exchange> libpq_connection::read_results(std::span<const
                 break;
             }
             PQclear(r);
+            st.x.answered = true;
             st.after_sync = true;
             continue;
         }
@@ -576,6 +603,7 @@ asio::awaitable<detail::exchange> libpq_connection::read_results(std::span<const
             }
             first = false;
             st.after_sync = false;
+            if (is_answer(r)) st.x.answered = true;
             switch (PQresultStatus(r)) {
             case PGRES_SINGLE_TUPLE:
                 st.x.delivered = true;

@@ -407,6 +407,7 @@ asio::awaitable<detail::exchange> native_connection::execute(std::span<const sta
     if (cancel_requested_) wd_->fired = true; // cancel() came before arm() reset the flag
     const auto grace = cfg_->options.cancel_grace;
     bool delivered = false;        // a sink saw something of this pipeline
+    bool answered = false;         // the server said something of it (exchange::answered)
     std::size_t error_index = 0;   // statement of first_error
     abort_reason reason = abort_reason::none;
     bool cancel_sent = false;
@@ -464,6 +465,12 @@ asio::awaitable<detail::exchange> native_connection::execute(std::span<const sta
             begin_ += d.consumed; // the bytes stay in place until the next read_more
             const proto::event ev = qm_.on_frame(d.msg);
             using k = proto::event::kind;
+            // What a server closing an idle session sends unasked (57P01 after
+            // pg_terminate_backend) is not an answer; anything else is.
+            if (ev.k != k::notice && ev.k != k::notification && ev.k != k::parameter &&
+                !(ev.k == k::error && (qm_.last_error().severity == "FATAL" ||
+                                       qm_.last_error().severity == "PANIC")))
+                answered = true;
             if (ev.k == k::row) {
                 row_sink* s = sink_for(ev.index);
                 if (reason != abort_reason::none || !s) continue;
@@ -513,7 +520,11 @@ asio::awaitable<detail::exchange> native_connection::execute(std::span<const sta
                 std::string fail_msg;
                 (void)proto::append_copy_fail(fail_msg, "COPY FROM STDIN is not supported by "
                                                         "the FraiseQL driver");
-                if (auto ec = co_await t_.write(asio::buffer(fail_msg))) co_return lost(ec);
+                if (auto ec = co_await t_.write(asio::buffer(fail_msg))) {
+                    auto x = lost(ec);
+                    x.answered = true; // CopyInResponse
+                    co_return x;
+                }
                 break;
             }
             case k::ready:
@@ -545,6 +556,7 @@ asio::awaitable<detail::exchange> native_connection::execute(std::span<const sta
             }
             auto x = lost(ec);
             x.first_error = std::move(first_error); // a FATAL error explains the hang-up
+            x.answered = answered;
             end_operation();
             co_return x;
         }
@@ -554,6 +566,7 @@ asio::awaitable<detail::exchange> native_connection::execute(std::span<const sta
     x.first_error = std::move(first_error);
     x.error_index = error_index;
     x.delivered = delivered;
+    x.answered = answered;
     x.invalidated = qm_.invalidated_statement();
     if (reason != abort_reason::none)
         x.aborted = reason == abort_reason::timeout ? errc::timeout : errc::cancelled;

@@ -121,9 +121,10 @@ TEST_P(backend_policy, a_rollback_request_is_settled_before_the_next_statement) 
     EXPECT_FALSE(c->broken());
 }
 
-TEST_P(backend_policy, the_idle_socket_is_looked_at_from_the_second_question_on) {
-    // The pool asks broken() at release and at checkout; only the checkout's question
-    // costs a system call (issue 15), and it still notices a session the server closed.
+TEST_P(backend_policy, only_peer_closed_looks_at_the_idle_socket) {
+    // broken() is what the connection knows (no system call: the pool asks it at every
+    // release and checkout, issue 15); peer_closed() polls the idle socket and notices a
+    // session the server closed.
     FRAISEQL_REQUIRE_CLUSTER();
     auto c = must_connect();
     auto admin = must_connect();
@@ -135,13 +136,14 @@ TEST_P(backend_policy, the_idle_socket_is_looked_at_from_the_second_question_on)
                      &s));
     EXPECT_EQ(s.at(0, 0), "t");
     io_.run_for(50ms);
-    EXPECT_FALSE(c->broken()) << "the first question after an operation";
+    EXPECT_FALSE(c->broken()) << "broken() does not look at the socket";
     bool noticed = false;
     for (int i = 0; i < 100 && !noticed; ++i) {
-        noticed = c->broken();
+        noticed = c->peer_closed();
         if (!noticed) io_.run_for(10ms);
     }
     EXPECT_TRUE(noticed);
+    EXPECT_TRUE(c->broken());
 }
 
 INSTANTIATE_TEST_SUITE_P(backends, backend_policy, test::all_backends(), test::backend_name());
