@@ -11,6 +11,8 @@
 //   node bench/subscriptions.cjs --modules DIR --port P --server-pid PID --pg-pid PID
 //        [--subscribers 1000] [--sockets 50] [--cohorts 10] [--seconds 10] [--interval-ms 1000]
 //
+// bench/subscriptions.sh runs it for 1k, 5k and 10k subscribers (one socket each) in one go.
+//
 // DIR is a node_modules with graphql-ws and ws (tests/e2e/graphql_ws/package.json).
 'use strict';
 const fs = require('node:fs');
@@ -48,7 +50,9 @@ function rssKb(pid) {
 async function gql(query, variables) {
   const r = await fetch(http, { method: 'POST', headers: { 'content-type': 'application/json' },
                                 body: JSON.stringify({ query, variables }) });
-  return r.json();
+  const text = await r.text();
+  if (r.status !== 200) throw new Error(`HTTP ${r.status}: ${text}`);
+  return JSON.parse(text);
 }
 const pct = (xs, p) => xs.length ? xs.slice().sort((x, y) => x - y)[Math.min(xs.length - 1, Math.floor(xs.length * p))] : NaN;
 
@@ -63,10 +67,19 @@ async function main() {
     posts.push(r.data.createPost.id);
   }
   const rss0 = rssKb(a['server-pid']);
+  // Sockets open in batches of 500, each batch acknowledged before the next (10k connects at
+  // once would overflow the listen backlog and measure SYN retries, not the server).
   const clients = [];
-  for (let s = 0; s < S; s++)
-    clients.push(createClient({ url: `ws://127.0.0.1:${a.port}/graphql`, webSocketImpl: WebSocket,
-                                retryAttempts: 0, lazy: false }));
+  for (let s = 0; s < S; s += 500) {
+    const batch = [];
+    for (let k = s; k < Math.min(S, s + 500); k++)
+      batch.push(new Promise((resolve, reject) => {
+        clients.push(createClient({ url: `ws://127.0.0.1:${a.port}/graphql`, webSocketImpl: WebSocket,
+                                    retryAttempts: 0, lazy: false, keepAlive: 0,
+                                    on: { connected: resolve, error: reject } }));
+      }));
+    await Promise.all(batch);
+  }
   const waiting = new Map(); // post id -> time of the mutation's answer
   const latencies = [];
   let first = 0;
@@ -106,13 +119,13 @@ async function main() {
   intervals = (Date.now() - t0) / interval;
   const changing = { server_ms: (cpuSeconds(a['server-pid']) - cpu0) * 1000 / intervals,
                      pg_ms: (pgCpu(a['pg-pid']) - pg0) * 1000 / intervals };
-  const out = { subscribers: N, sockets: S, cohorts: C, interval_ms: interval,
+  const out = { subscribers: N, sockets: S, cohorts: C, interval_ms: interval, load: fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
                 rss_per_subscriber_bytes: Math.round((rss1 - rss0) * 1024 / N),
                 idle_cpu_ms_per_interval: idle, changing_cpu_ms_per_interval: changing,
                 push_latency_ms: { p50: pct(latencies, 0.5), p99: pct(latencies, 0.99),
                                    samples: latencies.length } };
   console.log(JSON.stringify(out));
-  for (const c of clients) await c.dispose();
+  await Promise.all(clients.map((c) => c.dispose()));
   process.exit(0);
 }
 main().catch((e) => { console.error(e); process.exit(1); });

@@ -19,6 +19,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "fraiseql/graphql/error.hpp"
+
 namespace fraiseql::exec {
 
 namespace asio = boost::asio;
@@ -54,6 +56,33 @@ bool request_error(const response& r) {
     boost::system::error_code ec;
     auto v = boost::json::parse(r.body, ec);
     return !ec && v.is_object() && !v.get_object().contains("data");
+}
+
+// A result the database could not produce this time: one of its errors is DATABASE_ERROR
+// (unreachable, connection lost, shutting down, too many connections, …) or TIMEOUT. Such a
+// refetch is a field error inside a 200 answer (GraphQL over HTTP §7.1.2), not a new result
+// of the live query: pushing it would replace the subscriber's last good result with a null
+// during an outage (docs/subscriptions.md "Failures").
+bool database_failure(const response& r) {
+    if (r.body.find("\"DATABASE_ERROR\"") == std::string::npos &&
+        r.body.find("\"TIMEOUT\"") == std::string::npos)
+        return false; // the common case: no parse
+    boost::system::error_code ec;
+    auto v = boost::json::parse(r.body, ec);
+    if (ec || !v.is_object()) return false;
+    const auto* errors = v.get_object().if_contains("errors");
+    if (!errors || !errors->is_array()) return false;
+    for (const auto& e : errors->get_array()) {
+        if (!e.is_object()) continue;
+        const auto* ext = e.get_object().if_contains("extensions");
+        if (!ext || !ext->is_object()) continue;
+        const auto* code = ext->get_object().if_contains("code");
+        if (code && code->is_string() &&
+            (code->get_string() == graphql::code::database_error ||
+             code->get_string() == graphql::code::timeout))
+            return true;
+    }
+    return false;
 }
 
 constexpr std::string_view expired_errors =
@@ -257,8 +286,11 @@ asio::awaitable<void> live_query_hub::refetch(std::shared_ptr<live_query_hub> se
                 co.subs.erase(h);
                 I.key_of.erase(h);
             }
-            if (r.status >= 500) {
-                ++I.failures; // transient: the last result stands, retried next interval
+            // Transient: the last result stands, retried at the next interval. A cohort
+            // that has no result yet gets the failure as its first one instead (its
+            // subscribers are not left without an answer; the next success replaces it).
+            if (r.status >= 500 || (co.last && database_failure(r))) {
+                ++I.failures;
             } else if (r.status != 200 || request_error(r)) {
                 end_errors = errors_of(r);
                 for (auto& [h, s] : co.subs) {

@@ -34,6 +34,7 @@ inline constexpr std::string_view subprotocol = "graphql-transport-ws";
 enum class close_code : std::uint16_t {
     normal = 1000,
     going_away = 1001,          ///< server shutdown
+    policy_violation = 1008,    ///< a slow subscriber (websocket_send_buffer full)
     message_too_big = 1009,
     bad_request = 4400,         ///< invalid message
     unauthorized = 4401,        ///< subscribe before connection_ack

@@ -50,7 +50,10 @@ struct websocket_hub::shared {
     std::list<std::weak_ptr<websocket_session>> sessions; // guarded by mu
     std::atomic<bool> stopping{false};
     std::atomic<std::uint64_t> accepted{0}, rejected{0}, init_refused{0}, slow_closed{0},
-        operations{0}, next_id{0};
+        slow_cut{0}, operations{0}, next_id{0};
+    /// Result bytes queued for every socket (the sum of each one's queued_, never more than
+    /// websocket_send_buffer each): the slow-subscriber bound as /metrics shows it.
+    std::atomic<std::int64_t> queued_bytes{0};
 
     explicit shared(exec::engine& e) : engine(e) {}
 };
@@ -79,6 +82,39 @@ std::vector<std::string> tokens(std::string_view v) {
     return out;
 }
 
+/// `v` as JSON text with every object's keys sorted, recursively: variables that differ only
+/// in key order ({"a":1,"b":2} and {"b":2,"a":1}) are the same operation input (GraphQL
+/// input objects are unordered, spec §3.10), so their subscribers share one cohort.
+void append_canonical(std::string& out, const bjson::value& v) {
+    if (v.is_object()) {
+        const auto& o = v.get_object();
+        std::vector<const bjson::key_value_pair*> kv;
+        kv.reserve(o.size());
+        for (const auto& e : o) kv.push_back(&e);
+        std::sort(kv.begin(), kv.end(),
+                  [](const auto* a, const auto* b) { return a->key() < b->key(); });
+        out += '{';
+        for (std::size_t i = 0; i < kv.size(); ++i) {
+            if (i) out += ',';
+            json::append_json_string(out, kv[i]->key());
+            out += ':';
+            append_canonical(out, kv[i]->value());
+        }
+        out += '}';
+    } else if (v.is_array()) {
+        out += '[';
+        bool first = true;
+        for (const auto& e : v.get_array()) {
+            if (!first) out += ',';
+            first = false;
+            append_canonical(out, e);
+        }
+        out += ']';
+    } else {
+        out += bjson::serialize(v);
+    }
+}
+
 // A response without "data" is a request error (GraphQL over HTTP): graphql-transport-ws
 // answers it with an `error` message carrying the errors array.
 std::optional<std::string> request_errors(const exec::response& r) {
@@ -103,7 +139,8 @@ public:
           proto_(gws::limits{static_cast<std::size_t>(cfg.websocket_max_message_size), 64, 128,
                              cfg.max_subscriptions_per_connection}),
           wake_(stream.get_executor(), asio::steady_timer::time_point::max()),
-          init_timer_(stream.get_executor()) {}
+          init_timer_(stream.get_executor()), cut_timer_(stream.get_executor()) {}
+    ~websocket_session() { hub_->queued_bytes -= static_cast<std::int64_t>(queued_.load()); }
 
     asio::awaitable<void> run(bhttp::request<bhttp::string_body> req);
 
@@ -130,6 +167,7 @@ private:
     void push_text(std::string m) {
         if (m.empty()) return;
         queued_ += m.size();
+        hub_->queued_bytes += static_cast<std::int64_t>(m.size());
         queue_.push_back(outgoing{std::move(m), nullptr, {}});
         wake_.cancel();
     }
@@ -137,6 +175,12 @@ private:
         if (!closing_) closing_ = std::move(f);
         wake_.cancel();
     }
+    /// `n` queued bytes written or discarded.
+    void release(std::size_t n) {
+        queued_ -= n;
+        hub_->queued_bytes -= static_cast<std::int64_t>(n);
+    }
+    void drop_slow();
     void apply(gws::step s);
     void on_init(const bjson::value& payload);
     void start_operation(std::string id, exec::request req);
@@ -154,6 +198,8 @@ private:
     gws::connection proto_;
     asio::steady_timer wake_;
     asio::steady_timer init_timer_;
+    asio::steady_timer cut_timer_; ///< a slow subscriber's close frame must get out by then
+    bool slow_ = false;
     std::deque<outgoing> queue_;
     std::atomic<std::size_t> queued_{0}; // bytes in queue_ and in the write under way
     std::optional<gws::close_frame> closing_;
@@ -209,29 +255,49 @@ bool websocket_session::offer(const std::string& id,
     if (before + n > cfg_.websocket_send_buffer) {
         queued_ -= n;
         ++hub_->slow_closed;
-        asio::post(ws_.get_executor(), [self = shared_from_this()] {
-            if (self->finished_) return;
-            spdlog::warn("websocket: a subscriber did not read; {} bytes were queued "
-                         "(websocket_send_buffer {}): closed",
-                         self->queued_.load(), self->cfg_.websocket_send_buffer);
-            self->proto_.close(gws::close_code::internal_error, "");
-            // Its writes are stuck behind a client that does not read: no close frame can
-            // get through, so the TCP connection is cut.
-            boost::system::error_code ec;
-            beast::get_lowest_layer(self->ws_).socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
-            beast::get_lowest_layer(self->ws_).socket().cancel(ec);
-        });
+        asio::post(ws_.get_executor(), [self = shared_from_this()] { self->drop_slow(); });
         return false;
     }
+    hub_->queued_bytes += static_cast<std::int64_t>(n);
     asio::post(ws_.get_executor(), [self = shared_from_this(), id, m = std::move(m), n]() mutable {
         if (self->finished_ || !self->proto_.active(id) || self->closing_) {
-            self->queued_ -= n;
+            self->release(n);
             return;
         }
         self->queue_.push_back(std::move(m));
         self->wake_.cancel();
     });
     return true;
+}
+
+// websocket_send_buffer is full: the socket is ended (docs/subscriptions.md "Slow
+// subscribers"). What waits for it is freed at once — only the write under way stays, and
+// its body is a cohort's shared result — and a close frame 1008 follows that write. A client
+// that reads again within write_timeout gets what was written, then the 1008; one that does
+// not read at all cannot get a close frame through its full TCP window, so its TCP
+// connection is cut when write_timeout passes.
+void websocket_session::drop_slow() {
+    if (finished_ || slow_) return;
+    slow_ = true;
+    std::size_t dropped = 0;
+    for (const auto& m : queue_) dropped += m.size();
+    spdlog::warn("websocket: a subscriber did not read; {} bytes were queued "
+                 "(websocket_send_buffer {}): closing with 1008",
+                 queued_.load(), cfg_.websocket_send_buffer);
+    queue_.clear();
+    release(dropped);
+    closing_.reset(); // a slow subscriber's 1008 takes precedence over a pending close
+    close_with(proto_.close(gws::close_code::policy_violation,
+                            "Slow consumer: results were not read (websocket_send_buffer)"));
+    cut_timer_.expires_after(cfg_.write_timeout);
+    cut_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+        if (ec || self->finished_) return;
+        ++self->hub_->slow_cut;
+        boost::system::error_code ignored;
+        auto& sock = beast::get_lowest_layer(self->ws_).socket();
+        sock.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+        sock.cancel(ignored);
+    });
 }
 
 void websocket_session::ended(const std::string& id, std::string errors) {
@@ -328,7 +394,7 @@ std::string websocket_session::cohort_key(const exec::request& req) const {
     key += '\0';
     key += req.operation_name;
     key += '\0';
-    key += bjson::serialize(req.variables);
+    append_canonical(key, req.variables);
     key += '\0';
     key += session_key_;
     return key;
@@ -441,7 +507,7 @@ asio::awaitable<void> websocket_session::writer() {
             writing_ = true;
             auto [ec, n] = co_await ws_.async_write(parts, as_tuple_awaitable);
             writing_ = false;
-            queued_ -= m.size();
+            release(m.size());
             if (ec) co_return;
         }
         if (closing_) {
@@ -509,6 +575,7 @@ asio::awaitable<void> websocket_session::run(bhttp::request<bhttp::string_body> 
     using namespace asio::experimental::awaitable_operators;
     co_await (reader() && writer());
     init_timer_.cancel();
+    cut_timer_.cancel();
     finish();
 }
 
@@ -530,7 +597,9 @@ websocket_hub::websocket_hub(asio::io_context& ioc, exec::engine& engine)
             return eng.execute(std::move(r));
         },
         exec::live_query_options{cfg.subscription_refetch_interval,
-                                 std::max<std::size_t>(1, cfg.pool_size / 2)});
+                                 cfg.subscription_refetch_concurrency > 0
+                                     ? cfg.subscription_refetch_concurrency
+                                     : std::max<std::size_t>(1, cfg.pool_size / 2)});
 }
 
 websocket_hub::~websocket_hub() {
@@ -610,6 +679,13 @@ std::string websocket_hub::metrics_text() const {
     one("fraiseql_websocket_slow_closed_total", "counter",
         "WebSockets closed because they did not read (websocket_send_buffer full).",
         shared_->slow_closed.load());
+    one("fraiseql_websocket_slow_cut_total", "counter",
+        "Slow WebSockets whose 1008 close frame could not get out within write_timeout: "
+        "TCP connection cut.",
+        shared_->slow_cut.load());
+    one("fraiseql_websocket_queued_bytes", "gauge",
+        "Result bytes queued for all WebSockets (each at most websocket_send_buffer).",
+        std::max<std::int64_t>(0, shared_->queued_bytes.load()));
     one("fraiseql_websocket_operations_total", "counter",
         "Operations started on WebSockets (subscribe messages).", shared_->operations.load());
     one("fraiseql_subscription_subscribers", "gauge", "Live subscriptions.", m.subscribers);
@@ -635,6 +711,10 @@ std::string websocket_hub::metrics_text() const {
             "Notification batches received on subscription_notify_channel (each refetches "
             "every cohort).",
             shared_->notify->notifications());
+    if (shared_->notify)
+        one("fraiseql_subscription_notify_connected", "gauge",
+            "1 while the LISTEN connection of subscription_notify_channel is up.",
+            shared_->notify->connected() ? 1 : 0);
     return out;
 }
 

@@ -94,13 +94,17 @@ struct config {
     /// The listening connection's database ("": database_url). LISTEN needs a session of its
     /// own, which a transaction-mode pooler does not keep: point this at PostgreSQL itself.
     std::string subscription_notify_url;
+    /// Cohorts refetched at the same time, each on a pool connection while it runs
+    /// (0: pool_size / 2, at least 1 — live queries never take the whole pool).
+    std::uint32_t subscription_refetch_concurrency = 0;
     std::uint32_t max_websocket_connections = 1000;
     std::uint32_t max_subscriptions_per_connection = 100;
     std::uint64_t websocket_max_message_size = 64 * 1024;
     std::chrono::milliseconds websocket_init_timeout{10000};
     /// An idle socket is pinged after half of this; no answer by then: closed.
     std::chrono::milliseconds websocket_keepalive{30000};
-    /// Bytes queued for one socket that does not read; beyond: closed (1008).
+    /// Bytes queued for one socket that does not read; beyond: closed (1008; its TCP
+    /// connection cut when the close frame cannot get out within write_timeout).
     std::uint64_t websocket_send_buffer = 1 << 20;
     apq_mode apq = apq_mode::optional;
     /// `postgres`: persisted queries shared by every server process through a table.
