@@ -280,7 +280,15 @@ TEST_P(replica_set_test, the_monitor_keeps_the_view_current_on_its_own) {
     o.max_lag = 300ms;
     auto s = make_set(o);
     s->start();
-    io_.run_for(300ms);
+    // The first round connects to every member: on a loaded machine that can take longer
+    // than a few check intervals, so wait for it (5 s at most) rather than for a fixed time.
+    const auto first = pg::clock::now() + 5s;
+    auto all_checked = [&] {
+        for (const auto& st : s->status())
+            if (!st.checked || !st.eligible) return false;
+        return s->primary_lsn() > 0;
+    };
+    while (!all_checked() && pg::clock::now() < first) io_.run_for(50ms);
     for (const auto& st : s->status()) EXPECT_TRUE(st.checked && st.eligible) << st.last_error;
     EXPECT_GT(s->primary_lsn(), 0u);
     (void)query(*replicas_[1], "SELECT pg_wal_replay_pause()");
