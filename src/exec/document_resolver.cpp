@@ -167,7 +167,8 @@ fraiseql::result<bound_operation, refusal> bind_request(resolved_document doc,
     if (doc.entry->compiled && !doc.spelling) {
         auto b = doc.entry->compiled->bind(vars);
         if (b) {
-            counters.compiled.fetch_add(1, std::memory_order_relaxed);
+            (b->compiled_now ? counters.shape_compiled : counters.compiled)
+                .fetch_add(1, std::memory_order_relaxed);
             bound_operation out{std::move(doc.entry), b->shape->plan, std::move(*b)};
             auto& roots = out.plan.root_fields;
             for (std::size_t i = 0; i < roots.size(); ++i)

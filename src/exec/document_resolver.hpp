@@ -55,18 +55,6 @@ struct bound_operation {
     std::optional<sql::cached_binding> binding;
 };
 
-/// How requests were bound (debug counters, per resolver): through the compiled-plan cache,
-/// or on the uncached road and why (sql::uncached_reason; `respelt`: a request that spells a
-/// cached operation differently, whose locations are remapped by bind_operation).
-struct binding_counters {
-    std::atomic<std::uint64_t> compiled{0};
-    std::atomic<std::uint64_t> variables{0};
-    std::atomic<std::uint64_t> not_cacheable{0};
-    std::atomic<std::uint64_t> value{0};
-    std::atomic<std::uint64_t> bind{0};
-    std::atomic<std::uint64_t> respelt{0};
-};
-
 /// Documents larger than this are not kept in the plan cache (its memory stays bounded
 /// by plan_cache_size small entries; a large document is planned again, on the worker).
 inline constexpr std::size_t max_cached_document_bytes = 64 * 1024;
@@ -112,9 +100,6 @@ fraiseql::result<bound_operation, refusal> bind_request(resolved_document doc,
 fraiseql::result<bound_operation, refusal> bind_request(resolved_document doc,
                                                         const boost::json::value& variables,
                                                         binding_counters& counters);
-
-/// The counters of every bind_request since start (all resolvers of the process).
-binding_counters& process_binding_counters() noexcept;
 
 /// A JSON value as a GraphQL input value (nesting beyond 64 levels reads as null).
 graphql::input_value input_from_json(const boost::json::value& v);

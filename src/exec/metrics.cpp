@@ -1,5 +1,7 @@
 #include "metrics.hpp"
 
+#include <utility>
+
 #include <fmt/format.h>
 
 namespace fraiseql::exec {
@@ -87,6 +89,25 @@ std::string metrics::text(const std::string& backend, const pg::pool_metrics& po
     out += fmt::format("fraiseql_plan_cache_hits_total {}\n", plan_cache_hits.load());
     out += "# HELP fraiseql_plan_cache_misses_total Operations planned from scratch.\n# TYPE fraiseql_plan_cache_misses_total counter\n";
     out += fmt::format("fraiseql_plan_cache_misses_total {}\n", plan_cache_misses.load());
+    // The compiled-plan cache (docs/adr/0017-compiled-plan-cache.md): hits bind values into
+    // a shape's precompiled SQL; declines take the uncached road (bind + compile), by reason.
+    const binding_counters& b = process_binding_counters();
+    out += "# HELP fraiseql_compiled_plan_hits_total Requests bound into a known shape's "
+           "precompiled SQL (nothing compiled).\n# TYPE fraiseql_compiled_plan_hits_total counter\n";
+    out += fmt::format("fraiseql_compiled_plan_hits_total {}\n", b.compiled.load());
+    out += "# HELP fraiseql_compiled_plan_shapes_total Requests that compiled a new shape "
+           "of their operation's variables.\n# TYPE fraiseql_compiled_plan_shapes_total "
+           "counter\n";
+    out += fmt::format("fraiseql_compiled_plan_shapes_total {}\n", b.shape_compiled.load());
+    out += "# HELP fraiseql_compiled_plan_declines_total Requests bound and compiled on the "
+           "uncached road, by reason.\n# TYPE fraiseql_compiled_plan_declines_total "
+           "counter\n";
+    const std::pair<const char*, const std::atomic<std::uint64_t>*> reasons[] = {
+        {"variables", &b.variables}, {"not_cacheable", &b.not_cacheable}, {"value", &b.value},
+        {"bind", &b.bind},           {"respelt", &b.respelt}};
+    for (const auto& [reason, n] : reasons)
+        out += fmt::format("fraiseql_compiled_plan_declines_total{{reason=\"{}\"}} {}\n", reason,
+                           n->load());
     out += "# HELP fraiseql_pool_connections Database connections by state.\n# TYPE fraiseql_pool_connections gauge\n";
     out += fmt::format("fraiseql_pool_connections{{state=\"in_use\"}} {}\n", pool.in_use);
     out += fmt::format("fraiseql_pool_connections{{state=\"idle\"}} {}\n", pool.idle);

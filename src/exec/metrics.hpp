@@ -28,6 +28,23 @@ struct routing_report {
     std::uint64_t read_your_writes_evicted = 0;
 };
 
+/// How requests were bound (docs/http.md "Plan cache"; /metrics): through the compiled-plan
+/// cache, or on the uncached road and why (sql::uncached_reason; `respelt`: a request that
+/// spells a cached operation differently, whose locations are remapped by bind_operation).
+struct binding_counters {
+    std::atomic<std::uint64_t> compiled{0};      ///< a known shape: nothing compiled
+    std::atomic<std::uint64_t> shape_compiled{0}; ///< a new shape, compiled by this request
+    std::atomic<std::uint64_t> variables{0};
+    std::atomic<std::uint64_t> not_cacheable{0};
+    std::atomic<std::uint64_t> value{0};
+    std::atomic<std::uint64_t> bind{0};
+    std::atomic<std::uint64_t> respelt{0};
+};
+
+/// The counters of every bind_request since start (all resolvers of the process; defined in
+/// document_resolver.cpp).
+binding_counters& process_binding_counters() noexcept;
+
 class metrics {
 public:
     void observe(std::chrono::steady_clock::duration d, const std::vector<graphql::error>& errors);

@@ -140,13 +140,15 @@ compiled_operation::bind(const graphql::input_value& variables) const {
         }
         key += ',';
     }
-    auto shape = shape_of(key, variables, vars);
+    bool compiled_now = false;
+    auto shape = shape_of(key, variables, vars, compiled_now);
     if (!shape) return failure{shape.error()};
     if (!*shape) return failure{uncached_reason::not_cacheable};
 
     cached_binding out;
     out.shape = std::move(*shape);
     out.variables = std::move(*coerced);
+    out.compiled_now = compiled_now;
     const compiled_shape& sh = *out.shape;
     std::size_t count = 0, made = 0;
     for (const auto& r : sh.roots)
@@ -203,7 +205,7 @@ compiled_operation::bind(const graphql::input_value& variables) const {
 
 fraiseql::result<std::shared_ptr<const compiled_shape>, uncached_reason>
 compiled_operation::shape_of(const std::string& key, const graphql::input_value& raw,
-                             const vars_t& coerced) const {
+                             const vars_t& coerced, bool& compiled_now) const {
     {
         std::lock_guard lock(m_);
         for (const auto& [k, sh] : shapes_)
@@ -213,6 +215,7 @@ compiled_operation::shape_of(const std::string& key, const graphql::input_value&
     // shape; the first one stored wins, the other is used once).
     auto plan = graphql::bind_operation(*op_, raw);
     if (!plan) return failure{uncached_reason::bind};
+    compiled_now = true;
     bool value_error = false;
     auto sh = compile_shape(std::move(*plan), coerced, value_error);
     if (value_error) return failure{uncached_reason::value};

@@ -132,6 +132,70 @@ TEST_P(plan_cache_e2e, size_zero_disables_the_cache) {
     EXPECT_EQ(hm.second, 3);
 }
 
+// The compiled-plan cache's counters (docs/http.md "Plan cache"): a by-id operation repeated
+// with other ids compiles its shape once and then only binds; a shape the cache cannot key
+// (a string inside `where`) and a value it leaves to the compiler (a negative limit) are
+// declines, counted by reason, and still answer as without the cache.
+TEST_P(plan_cache_e2e, compiled_hits_and_declines_are_counted_in_metrics) {
+    start();
+    auto users =
+        graphql("{ users(limit: 3, orderBy: [{email: ASC}]) { id email } }", nullptr);
+    const auto& list = users.at("data").at("users").as_array();
+    ASSERT_EQ(list.size(), 3u);
+    auto read = [&] {
+        auto m = http_request(port(), "GET", "/metrics");
+        EXPECT_EQ(m.status, 200);
+        struct {
+            long hits, shapes, variables, value;
+        } c{counter(m.body, "fraiseql_compiled_plan_hits_total"),
+            counter(m.body, "fraiseql_compiled_plan_shapes_total"),
+            counter(m.body, "fraiseql_compiled_plan_declines_total{reason=\"variables\"}"),
+            counter(m.body, "fraiseql_compiled_plan_declines_total{reason=\"value\"}")};
+        return c;
+    };
+    const auto before = read();
+    ASSERT_GE(before.hits, 0);
+    ASSERT_GE(before.shapes, 1); // the users query above
+    ASSERT_GE(before.variables, 0);
+    ASSERT_GE(before.value, 0);
+
+    const char* by_id = "query ById($id: UUID!) { user(id: $id) { id email } }";
+    for (int round = 0; round < 2; ++round)
+        for (const auto& u : list) {
+            auto r = graphql(by_id, {{"id", u.at("id")}});
+            EXPECT_EQ(r.at("data").at("user").at("email"), u.at("email")) << r;
+        }
+    const auto after_by_id = read();
+    EXPECT_EQ(after_by_id.shapes - before.shapes, 1) << "one shape for every id";
+    EXPECT_EQ(after_by_id.hits - before.hits, 5) << "the other five requests only bind";
+    EXPECT_EQ(after_by_id.variables, before.variables);
+    EXPECT_EQ(after_by_id.value, before.value);
+
+    // A string inside `where` is not a slot: the uncached road, with the right answer.
+    const char* by_email =
+        "query ByEmail($e: String!) { users(where: {email: {eq: $e}}) { id } }";
+    for (const auto& u : list) {
+        auto r = graphql(by_email, {{"e", u.at("email")}});
+        ASSERT_EQ(r.at("data").at("users").as_array().size(), 1u) << r;
+        EXPECT_EQ(r.at("data").at("users").at(0).at("id"), u.at("id")) << r;
+    }
+    const auto after_where = read();
+    EXPECT_EQ(after_where.variables - after_by_id.variables, 3);
+    EXPECT_EQ(after_where.hits, after_by_id.hits);
+    EXPECT_EQ(after_where.shapes, after_by_id.shapes);
+
+    // A negative limit is the compiler's to refuse: declined as `value`, and the request
+    // gets the compiler's error, as without the cache.
+    const char* paged = "query Paged($n: Int!) { users(limit: $n) { id } }";
+    auto ok = graphql(paged, {{"n", 2}});
+    EXPECT_EQ(ok.at("data").at("users").as_array().size(), 2u) << ok;
+    auto bad = graphql(paged, {{"n", -1}});
+    ASSERT_TRUE(bad.as_object().contains("errors")) << bad;
+    const auto after_value = read();
+    EXPECT_EQ(after_value.value - after_where.value, 1);
+    EXPECT_EQ(after_value.shapes - after_where.shapes, 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(backends, plan_cache_e2e, all_backends(), backend_name());
 
 } // namespace

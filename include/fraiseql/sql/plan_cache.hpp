@@ -91,6 +91,7 @@ struct cached_binding {
     std::vector<std::string> texts;   ///< parameter texts made for this request
     std::vector<param_view> params;   ///< every precompiled root's parameters, in order
     std::vector<bound_root> roots;    ///< per root field of shape->plan
+    bool compiled_now = false;        ///< this request compiled its shape (a shape miss)
 };
 
 /// Why a request took the uncached road.
@@ -128,7 +129,8 @@ private:
     /// The shape for `key`, compiling it with `variables` on a miss; nullptr: not cacheable.
     fraiseql::result<std::shared_ptr<const compiled_shape>, uncached_reason>
     shape_of(const std::string& key, const graphql::input_value& raw,
-             const std::vector<std::optional<graphql::input_value>>& coerced) const;
+             const std::vector<std::optional<graphql::input_value>>& coerced,
+             bool& compiled_now) const;
     std::shared_ptr<const compiled_shape>
     compile_shape(graphql::operation_plan plan,
                   const std::vector<std::optional<graphql::input_value>>& coerced,
