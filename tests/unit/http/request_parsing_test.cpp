@@ -5,6 +5,9 @@
 #include <string>
 
 #include "http/request_parsing.hpp"
+// response_head_test.cpp, in the same binary, defines the counting operator new.
+#define FRAISEQL_COUNTING_NEW_DECLARATIONS_ONLY
+#include "unit/json/counting_new.hpp"
 
 namespace fraiseql::http {
 namespace {
@@ -61,6 +64,47 @@ TEST(parse_post_body, batch_and_limits) {
     EXPECT_FALSE(parse_post_body("[]", 10));
     EXPECT_FALSE(parse_post_body(R"({"query":1})", 10));
     EXPECT_FALSE(parse_post_body("{", 10));
+}
+
+// Issue 15 (heap allocations per request): parsing the by-id body of bench/queries/a_by_id
+// after warm-up. What must remain: the request's own query text (exec::request::query is a
+// std::string longer than the small-string buffer), the parse arena the variables live in
+// (one block, shared by the request's JSON values), and the vector of parsed requests.
+TEST(parse_post_body, a_typical_by_id_body_allocates_three_times) {
+    const std::string body =
+        R"({"query":"query UserById($id: UUID!) { user(id: $id) { id email firstName } }",)"
+        R"("variables":{"id":"24c9e15e-52af-c47c-225b-757e7bee1f9d"}})";
+    for (int i = 0; i < 3; ++i) (void)parse_post_body(body, 10); // warm-up
+    std::size_t allocations = 0;
+    {
+        test::allocation_count count;
+        auto parsed = parse_post_body(body, 10);
+        allocations = count();
+        ASSERT_TRUE(parsed) << parsed.error();
+        ASSERT_EQ(parsed->requests.size(), 1u);
+        const auto& r = parsed->requests.front();
+        EXPECT_EQ(r.query, "query UserById($id: UUID!) { user(id: $id) { id email firstName } }");
+        ASSERT_TRUE(r.variables.is_object());
+        EXPECT_EQ(r.variables.at("id").as_string(), "24c9e15e-52af-c47c-225b-757e7bee1f9d");
+        EXPECT_TRUE(r.extensions.is_null());
+    }
+    EXPECT_LE(allocations, 3u);
+    RecordProperty("allocations", static_cast<int>(allocations));
+}
+
+// The variables outlive the parse: they are the request's, read after parse_post_body returns
+// and after other bodies were parsed on the same thread.
+TEST(parse_post_body, variables_outlive_the_parse_and_later_parses) {
+    auto first = parse_post_body(R"({"query":"{a}","variables":{"k":"a long string value here"}})",
+                                 10);
+    ASSERT_TRUE(first) << first.error();
+    for (int i = 0; i < 8; ++i)
+        ASSERT_TRUE(parse_post_body(R"({"query":"{b}","variables":{"k":"overwritten? no"}})", 10));
+    exec::request moved = std::move(first->requests.front());
+    first = failure<std::string>{"gone"};
+    EXPECT_EQ(moved.variables.at("k").as_string(), "a long string value here");
+    boost::json::value copy = moved.variables;
+    EXPECT_EQ(copy, moved.variables);
 }
 
 } // namespace

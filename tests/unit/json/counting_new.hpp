@@ -25,6 +25,10 @@ private:
 
 } // namespace fraiseql::test
 
+// A second file of the same test binary defines FRAISEQL_COUNTING_NEW_DECLARATIONS_ONLY before
+// including this header: it gets allocation_count without a second definition of the
+// replacement functions (one definition per program, [basic.def.odr]).
+#ifndef FRAISEQL_COUNTING_NEW_DECLARATIONS_ONLY
 void* operator new(std::size_t n) {
     ++fraiseql::test::allocations_on_this_thread;
     if (void* p = std::malloc(n ? n : 1)) return p;
@@ -40,3 +44,4 @@ void operator delete(void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+#endif
