@@ -121,7 +121,7 @@ TEST_P(subscription_chaos, a_subscriber_that_stops_reading_is_bounded_closed_and
     ASSERT_TRUE(wait_until([&] { return fast_ready == 3 || fast_failed; }, 10s));
 
     auto subscribed_slow = [&] {
-        auto c = std::make_unique<ws_client>(port(), 16 * 1024);
+        auto c = std::make_unique<ws_client>(port(), ws_client::options{"graphql-transport-ws", 16 * 1024});
         EXPECT_TRUE(c->ok() && c->init()) << c->error();
         c->subscribe("s", rows_of_group, {{"g", grp_}});
         EXPECT_FALSE(next_data(c->read_json(5s)).empty());

@@ -23,6 +23,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include "security_support.hpp"
+#include "support/ws_client.hpp"
 
 namespace fraiseql::test::security {
 namespace {
@@ -32,124 +33,6 @@ namespace beast = boost::beast;
 namespace websocket = boost::beast::websocket;
 using namespace std::chrono_literals;
 using boost::json::serialize;
-
-/// A WebSocket client over loopback whose reads have timeouts (an io_context run for at
-/// most the timeout; a read that did not complete stays pending for the next call).
-class ws_client {
-public:
-    /// Connects and upgrades /graphql offering `protocol` ("" offers none).
-    ws_client(unsigned short port, const std::string& protocol = "graphql-transport-ws") {
-        boost::system::error_code ec;
-        beast::get_lowest_layer(ws_).connect(
-            asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
-        if (ec) {
-            error_ = "connect: " + ec.message();
-            return;
-        }
-        ws_.set_option(websocket::stream_base::decorator([protocol](websocket::request_type& r) {
-            if (!protocol.empty()) r.set(beast::http::field::sec_websocket_protocol, protocol);
-        }));
-        websocket::response_type res;
-        ws_.handshake(res, "127.0.0.1", "/graphql", ec);
-        if (ec) {
-            error_ = "handshake: " + ec.message();
-            status_ = res.result_int();
-            return;
-        }
-        status_ = res.result_int();
-        protocol_ = std::string(res[beast::http::field::sec_websocket_protocol]);
-        ws_.text(true);
-        ok_ = true;
-    }
-
-    bool ok() const { return ok_; }
-    const std::string& error() const { return error_; }
-    int status() const { return status_; }
-    const std::string& protocol() const { return protocol_; }
-
-    void send(const std::string& text) {
-        boost::system::error_code ec;
-        ws_.write(asio::buffer(text), ec);
-    }
-    void send_json(const boost::json::value& v) { send(serialize(v)); }
-
-    /// The next message within `timeout`; nullopt on timeout or when the socket closed
-    /// (then closed() is true and close_code() is the server's code, 0 without a close frame).
-    std::optional<std::string> read(std::chrono::milliseconds timeout = 5s) {
-        if (closed_) return std::nullopt;
-        if (!pending_) {
-            pending_ = true;
-            done_ = false;
-            ws_.async_read(buffer_, [this](boost::system::error_code ec, std::size_t) {
-                pending_ = false;
-                done_ = true;
-                ec_ = ec;
-            });
-        }
-        ioc_.restart();
-        ioc_.run_for(timeout);
-        if (!done_) return std::nullopt;
-        done_ = false;
-        if (ec_) {
-            closed_ = true;
-            close_code_ = ws_.reason().code;
-            close_reason_ = std::string(ws_.reason().reason.c_str());
-            return std::nullopt;
-        }
-        std::string out = beast::buffers_to_string(buffer_.data());
-        buffer_.consume(buffer_.size());
-        return out;
-    }
-    /// The next message parsed; null on timeout or close.
-    boost::json::value read_json(std::chrono::milliseconds timeout = 5s) {
-        auto m = read(timeout);
-        if (!m) return nullptr;
-        return boost::json::parse(*m);
-    }
-    /// Reads until the socket closes (within `timeout`): the close code, -1 on timeout.
-    int wait_close(std::chrono::milliseconds timeout = 5s) {
-        const auto until = std::chrono::steady_clock::now() + timeout;
-        while (!closed_ && std::chrono::steady_clock::now() < until)
-            read(std::chrono::duration_cast<std::chrono::milliseconds>(
-                until - std::chrono::steady_clock::now()));
-        return closed_ ? close_code_ : -1;
-    }
-    bool closed() const { return closed_; }
-    int close_code() const { return close_code_; }
-    const std::string& close_reason() const { return close_reason_; }
-
-    /// connection_init with `payload` and the connection_ack; false (with a failure) otherwise.
-    bool init(const std::string& jwt = "") {
-        boost::json::object payload;
-        if (!jwt.empty()) payload["Authorization"] = "Bearer " + jwt;
-        send_json({{"type", "connection_init"}, {"payload", payload}});
-        auto ack = read_json();
-        EXPECT_TRUE(ack.is_object() && ack.at("type") == "connection_ack")
-            << serialize(ack) << " close " << close_code_ << " " << close_reason_;
-        return ack.is_object() && ack.at("type") == "connection_ack";
-    }
-    void subscribe(const std::string& id, const std::string& query,
-                   const boost::json::value& variables = nullptr) {
-        boost::json::object payload{{"query", query}};
-        if (!variables.is_null()) payload["variables"] = variables;
-        send_json({{"type", "subscribe"}, {"id", id}, {"payload", payload}});
-    }
-    /// Cuts the TCP connection without a close frame (a vanished client).
-    void drop() {
-        boost::system::error_code ec;
-        beast::get_lowest_layer(ws_).socket().close(ec);
-        closed_ = true;
-    }
-
-private:
-    asio::io_context ioc_;
-    websocket::stream<beast::tcp_stream> ws_{ioc_};
-    beast::flat_buffer buffer_;
-    bool ok_ = false, pending_ = false, done_ = false, closed_ = false;
-    boost::system::error_code ec_;
-    int status_ = 0, close_code_ = 0;
-    std::string error_, protocol_, close_reason_;
-};
 
 /// A metric's value from /metrics (-1 when absent).
 double metric(unsigned short port, const std::string& name) {
