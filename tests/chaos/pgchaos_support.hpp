@@ -586,30 +586,35 @@ inline std::string alter_system(const std::string& setting) {
     return e.empty() ? exec_script(e2e_url(), "SELECT pg_reload_conf()") : e;
 }
 
-/// The processes whose parent is `parent` (from /proc).
-inline std::vector<pid_t> children_of(pid_t parent) {
+/// The processes for which `match(pid_directory)` is true (pid_directory: "/proc/<pid>/").
+template <class Match> std::vector<pid_t> processes_where(Match&& match) {
     std::vector<pid_t> out;
     DIR* d = ::opendir("/proc");
     if (!d)
         return out;
     while (const dirent* e = ::readdir(d)) {
         const long pid = std::atol(e->d_name);
-        if (pid <= 0)
-            continue;
-        std::ifstream f(std::string("/proc/") + e->d_name + "/stat");
-        std::string stat((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-        const auto close = stat.rfind(')');
-        if (close == std::string::npos || close + 2 >= stat.size())
-            continue;
-        std::istringstream rest(stat.substr(close + 2));
-        char state = 0;
-        long ppid = 0;
-        rest >> state >> ppid;
-        if (ppid == parent)
+        if (pid > 0 && match(std::string("/proc/") + e->d_name + "/"))
             out.push_back(static_cast<pid_t>(pid));
     }
     ::closedir(d);
     return out;
+}
+
+/// The processes whose parent is `parent` (from /proc).
+inline std::vector<pid_t> children_of(pid_t parent) {
+    return processes_where([parent](const std::string& dir) {
+        std::ifstream f(dir + "stat");
+        std::string stat((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+        const auto close = stat.rfind(')');
+        if (close == std::string::npos || close + 2 >= stat.size())
+            return false;
+        std::istringstream rest(stat.substr(close + 2));
+        char state = 0;
+        long ppid = 0;
+        rest >> state >> ppid;
+        return ppid == parent;
+    });
 }
 
 /// The last `lines` lines of the private cluster's server log (for failure messages).
@@ -649,23 +654,13 @@ inline bool crash_cluster(std::chrono::milliseconds within = std::chrono::second
     char name[32];
     std::snprintf(name, sizeof name, "SYSV%08lx", static_cast<unsigned long>(key));
     auto attached = [&] {
-        std::vector<pid_t> out;
-        DIR* d = ::opendir("/proc");
-        if (!d)
-            return out;
-        while (const dirent* e = ::readdir(d)) {
-            const long pid = std::atol(e->d_name);
-            if (pid <= 0)
-                continue;
-            std::ifstream maps(std::string("/proc/") + e->d_name + "/maps");
+        return processes_where([&](const std::string& dir) {
+            std::ifstream maps(dir + "maps");
             for (std::string l; std::getline(maps, l);)
-                if (l.find(name) != std::string::npos) {
-                    out.push_back(static_cast<pid_t>(pid));
-                    break;
-                }
-        }
-        ::closedir(d);
-        return out;
+                if (l.find(name) != std::string::npos)
+                    return true;
+            return false;
+        });
     };
     (void)::kill(pm, SIGKILL);
     for (pid_t c : children_of(pm))
