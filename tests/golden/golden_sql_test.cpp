@@ -29,6 +29,7 @@
 #include "fraiseql/graphql/schema_builder.hpp"
 #include "fraiseql/json/writer.hpp"
 #include "fraiseql/sql/compiler.hpp"
+#include "support/input_json.hpp"
 
 namespace {
 
@@ -49,27 +50,6 @@ void write(const fs::path& p, const std::string& text) {
     out << text;
 }
 
-input_value from_json(const boost::json::value& v) {
-    switch (v.kind()) {
-    case boost::json::kind::null: return input_value::null();
-    case boost::json::kind::bool_: return input_value::boolean(v.get_bool());
-    case boost::json::kind::int64: return input_value::integer(v.get_int64());
-    case boost::json::kind::uint64: return input_value::floating(double(v.get_uint64()));
-    case boost::json::kind::double_: return input_value::floating(v.get_double());
-    case boost::json::kind::string: return input_value::string(std::string(v.get_string()));
-    case boost::json::kind::array: {
-        input_value::list_t items;
-        for (const auto& x : v.get_array()) items.push_back(from_json(x));
-        return input_value::list(std::move(items));
-    }
-    case boost::json::kind::object: {
-        input_value::object_t fields;
-        for (const auto& [k, x] : v.get_object()) fields.emplace_back(std::string(k), from_json(x));
-        return input_value::object(std::move(fields));
-    }
-    }
-    return input_value::null();
-}
 
 std::vector<std::string> case_names() {
     std::vector<std::string> out;
@@ -114,7 +94,7 @@ output run_case(const std::string& name) {
             out.errors = "variables.json: " + ec.message() + "\n";
             return out;
         }
-        vars = from_json(jv);
+        vars = fraiseql::test::input_from_json(jv);
     }
     auto doc = fraiseql::graphql::parse_executable(read(dir / "query.graphql"));
     if (!doc) {

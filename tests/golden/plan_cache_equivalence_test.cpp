@@ -30,6 +30,7 @@
 #include "fraiseql/graphql/validate.hpp"
 #include "fraiseql/sql/compiler.hpp"
 #include "fraiseql/sql/plan_cache.hpp"
+#include "support/input_json.hpp"
 
 namespace {
 
@@ -47,27 +48,6 @@ std::string slurp(const fs::path& p) {
     return ss.str();
 }
 
-input_value to_input(const bj::value& v) {
-    switch (v.kind()) {
-    case bj::kind::null: return input_value::null();
-    case bj::kind::bool_: return input_value::boolean(v.get_bool());
-    case bj::kind::int64: return input_value::integer(v.get_int64());
-    case bj::kind::uint64: return input_value::floating(double(v.get_uint64()));
-    case bj::kind::double_: return input_value::floating(v.get_double());
-    case bj::kind::string: return input_value::string(std::string(v.get_string()));
-    case bj::kind::array: {
-        input_value::list_t items;
-        for (const auto& x : v.get_array()) items.push_back(to_input(x));
-        return input_value::list(std::move(items));
-    }
-    case bj::kind::object: {
-        input_value::object_t fields;
-        for (const auto& [k, x] : v.get_object()) fields.emplace_back(std::string(k), to_input(x));
-        return input_value::object(std::move(fields));
-    }
-    }
-    return input_value::null();
-}
 
 const fraiseql::graphql::schema& schema() {
     static std::shared_ptr<fraiseql::graphql::schema> s = [] {
@@ -229,7 +209,7 @@ struct tally {
 /// One variable set through both roads; a difference is a test failure.
 void check(const std::string& name, const fraiseql::sql::compiled_operation& cache,
            const fraiseql::graphql::prepared_operation& op, const bj::value& json, tally& t) {
-    const input_value vars = to_input(json);
+    const input_value vars = fraiseql::test::input_from_json(json);
     const auto expected = uncached(op, vars);
     auto b = cache.bind(vars);
     const std::string where = name + " with " + bj::serialize(json);
@@ -317,7 +297,7 @@ TEST_P(plan_cache_equivalence, cached_road_matches_uncached_road) {
     // never declined as unbindable or for a value (that would be the cache refusing what the
     // server runs); an operation without variables is always served by the cache.
     fraiseql::sql::compiled_operation fresh(schema(), c->op, options);
-    const input_value own = to_input(c->variables);
+    const input_value own = fraiseql::test::input_from_json(c->variables);
     const auto expected = uncached(*c->op, own);
     bool clean = expected.has_value();
     if (expected)
@@ -343,7 +323,7 @@ INSTANTIATE_TEST_SUITE_P(sql, plan_cache_equivalence, ::testing::ValuesIn(cases(
 fraiseql::result<fraiseql::sql::cached_binding, fraiseql::sql::uncached_reason>
 bind_case(const fraiseql::sql::compiled_operation& cache,
           const std::string& vars_json) {
-    return cache.bind(to_input(bj::parse(vars_json)));
+    return cache.bind(fraiseql::test::input_from_json(bj::parse(vars_json)));
 }
 
 TEST(plan_cache_roads, keyed_values_never_share_a_shape) {
