@@ -175,8 +175,13 @@ TEST_P(subscription_chaos, a_subscriber_that_stops_reading_is_bounded_closed_and
         },
         5s))
         << "the connection of a subscriber that never reads again was not cut";
+    // Whether its close frame 1008 still reaches it depends on where the bytes were when
+    // the server gave up: one already in the kernel's send buffer is delivered before the
+    // FIN (seen under ThreadSanitizer, where the server fills its queue before the kernel
+    // buffers fill); the cut above is what the server owes it. Never another close code.
     std::size_t s2_bytes = 0;
-    EXPECT_EQ(s2->wait_close(10s, &s2_bytes), 0) << "a close frame got through a full window";
+    const int s2_close = s2->wait_close(10s, &s2_bytes);
+    EXPECT_TRUE(s2_close == 0 || s2_close == 1008) << "close code " << s2_close;
     const double stall_ms = ms_since(stall);
     phase = 2;
     std::this_thread::sleep_for(1500ms);
