@@ -531,9 +531,10 @@ asio::awaitable<void> server::impl::accept_loop() {
     // session only through that executor's post/dispatch, which is thread-safe either way.
     const bool one_thread = exec::effective_threads(engine.settings()) == 1;
     while (!stopping) {
-        // A named executor, not a conditional expression inside the co_await: GCC 12
-        // destroys such a temporary twice in a coroutine (measured here: the strand's
-        // reference count went wrong and the server crashed with threads = 2).
+        // A named executor, not a conditional expression inside the co_await: with the
+        // executor built by `?:` in the co_await's full-expression the server crashed under
+        // threads = 2 (a strand's reference count went wrong; GCC 12's handling of such
+        // temporaries in coroutines is the suspect). Bisected; this form runs clean.
         asio::any_io_executor ex;
         if (one_thread) ex = ioc.get_executor();
         else ex = asio::make_strand(ioc);
