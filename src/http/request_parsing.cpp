@@ -95,6 +95,27 @@ fraiseql::result<exec::request, std::string> request_from_object(const json::val
     return take_request(copy);
 }
 
+known_headers find_known_headers(const request_fields& fields) noexcept {
+    known_headers k;
+    unsigned seen = 0;
+    for (const auto& f : fields) {
+        std::string_view* slot = nullptr;
+        unsigned bit = 0;
+        switch (f.name()) {
+        case bhttp::field::accept: slot = &k.accept; bit = 1; break;
+        case bhttp::field::authorization: slot = &k.authorization; bit = 2; break;
+        case bhttp::field::content_type: slot = &k.content_type; bit = 4; break;
+        case bhttp::field::expect: slot = &k.expect; bit = 8; break;
+        case bhttp::field::origin: slot = &k.origin; bit = 16; break;
+        default: continue;
+        }
+        if (seen & bit) continue;
+        seen |= bit;
+        *slot = std::string_view(f.value().data(), f.value().size());
+    }
+    return k;
+}
+
 bool media_type_is(std::string_view value, std::string_view media) {
     return ascii::iequals(ascii::trim_ows(value.substr(0, value.find(';'))), media);
 }
@@ -118,14 +139,15 @@ bool accepts(std::string_view accept_header, std::string_view media) {
     return false;
 }
 
-fraiseql::result<parsed_body, std::string> parse_post_body(std::string_view body,
-                                                           std::size_t max_batch) {
+fraiseql::result<bool, std::string> parse_post_body_into(std::string_view body,
+                                                         std::size_t max_batch,
+                                                         std::vector<exec::request>& out) {
+    out.clear();
     boost::system::error_code ec;
     json::parse_options opts;
     opts.max_depth = 64;
     json::value v = json::parse(body, ec, json::make_shared_resource<request_arena>(), opts);
     if (ec) return failure<std::string>{"request body is not valid JSON: " + ec.message()};
-    parsed_body out;
     if (v.is_array()) {
         auto& a = v.get_array();
         if (a.empty()) return failure<std::string>{"empty batch"};
@@ -133,18 +155,29 @@ fraiseql::result<parsed_body, std::string> parse_post_body(std::string_view body
             return failure<std::string>{"batch of " + std::to_string(a.size()) +
                                         " operations exceeds max_batch_size " +
                                         std::to_string(max_batch)};
-        out.is_batch = true;
-        out.requests.reserve(a.size());
+        out.reserve(a.size());
         for (auto& item : a) {
             auto r = take_request(item);
-            if (!r) return failure{std::move(r).error()};
-            out.requests.push_back(std::move(*r));
+            if (!r) {
+                out.clear();
+                return failure{std::move(r).error()};
+            }
+            out.push_back(std::move(*r));
         }
-        return out;
+        return true;
     }
     auto r = take_request(v);
     if (!r) return failure{std::move(r).error()};
-    out.requests.push_back(std::move(*r));
+    out.push_back(std::move(*r));
+    return false;
+}
+
+fraiseql::result<parsed_body, std::string> parse_post_body(std::string_view body,
+                                                           std::size_t max_batch) {
+    parsed_body out;
+    auto r = parse_post_body_into(body, max_batch, out.requests);
+    if (!r) return failure{std::move(r).error()};
+    out.is_batch = *r;
     return out;
 }
 

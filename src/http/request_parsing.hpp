@@ -1,12 +1,17 @@
 #pragma once
 // Turning HTTP requests into exec::requests, and small response builders.
 
+#include <cstddef>
 #include <cstdint>
+#include <memory_resource>
+#include <tuple>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include <boost/beast/http/fields.hpp>
 #include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/json/value.hpp>
 
@@ -17,6 +22,61 @@ namespace fraiseql::http {
 
 /// Largest request line + headers the server reads (431 beyond).
 constexpr std::uint32_t header_limit = 16 * 1024;
+
+/// The memory a connection parses its requests into (issue 15: heap allocations per request).
+/// Beast's parser allocates one node per header field, the request target and the body
+/// string, per request; with this arena they come from a buffer the connection keeps, and
+/// reset() — called before each request's parser is made, once the previous request and
+/// everything viewing it are gone — makes the whole buffer available again. A request larger
+/// than the buffer continues in blocks from the heap (freed by the next reset()), so the
+/// header and body limits bound its memory as before: at most about twice the body limit
+/// for a chunked body that grows, plus the header limit.
+class connection_arena {
+public:
+    /// Holds the head and body of a typical GraphQL request: request line and a dozen
+    /// headers (about 70 bytes of node per field plus its text) and a body of a few hundred.
+    static constexpr std::size_t inline_size = 3 * 1024;
+
+    connection_arena() = default;
+    connection_arena(const connection_arena&) = delete;
+    connection_arena& operator=(const connection_arena&) = delete;
+
+    std::pmr::polymorphic_allocator<char> allocator() noexcept { return {&resource_}; }
+    /// Frees everything allocated since the last reset(). Nothing may still use it.
+    void reset() noexcept { resource_.release(); }
+
+private:
+    alignas(std::max_align_t) std::byte buffer_[inline_size];
+    std::pmr::monotonic_buffer_resource resource_{buffer_, sizeof buffer_};
+};
+
+/// A request as the server's connections parse it: fields and body in the connection's arena.
+using arena_allocator = std::pmr::polymorphic_allocator<char>;
+using request_fields = boost::beast::http::basic_fields<arena_allocator>;
+using request_body =
+    boost::beast::http::basic_string_body<char, std::char_traits<char>, arena_allocator>;
+using http_request = boost::beast::http::request<request_body, request_fields>;
+using request_parser = boost::beast::http::request_parser<request_body, arena_allocator>;
+
+/// A parser whose message (fields, target, body) allocates from `arena` (returned as a
+/// prvalue: parsers cannot move, C++17 guarantees the elision).
+inline request_parser make_request_parser(connection_arena& arena) {
+    return request_parser(std::piecewise_construct, std::make_tuple(arena.allocator()),
+                          std::make_tuple(arena.allocator()));
+}
+
+/// The header fields the server reads of every request (issue 15: each `req[field]` is a
+/// case-insensitive lookup in Beast's field set; these are found in one pass over the fields,
+/// comparing the field code Beast stored with each). Each view is the first field of its
+/// name, as `req[field]` returns, or empty; it points into the request's fields.
+struct known_headers {
+    std::string_view accept;
+    std::string_view authorization;
+    std::string_view content_type;
+    std::string_view expect;
+    std::string_view origin;
+};
+known_headers find_known_headers(const request_fields& fields) noexcept;
 
 /// Whether a media type with parameters ("Application/JSON; charset=utf-8") is `media`
 /// (lower case). Type and subtype are case-insensitive (RFC 9110 §8.3.1).
@@ -38,6 +98,13 @@ fraiseql::result<exec::request, std::string> request_from_object(const boost::js
 /// Parses a POST body: one request object or a JSON array of them (batching).
 fraiseql::result<parsed_body, std::string> parse_post_body(std::string_view body,
                                                            std::size_t max_batch);
+
+/// The same into `out` (cleared first), which a connection keeps for its requests: one
+/// request costs no vector allocation once `out` has held one. Returns whether the body was
+/// a batch (an array). On failure `out` is left empty.
+fraiseql::result<bool, std::string> parse_post_body_into(std::string_view body,
+                                                         std::size_t max_batch,
+                                                         std::vector<exec::request>& out);
 
 /// Parses `query`, `variables` (JSON text), `operationName`, `extensions` from a query string.
 fraiseql::result<exec::request, std::string> parse_get_request(std::string_view query_string);

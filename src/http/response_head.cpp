@@ -78,4 +78,15 @@ std::size_t chunk_size_line(char (&buf)[20], std::size_t size) noexcept {
     return n;
 }
 
+std::size_t format_request_id(char (&buf)[32], std::uint64_t seed, std::uint64_t counter) noexcept {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::size_t n = 0;
+    for (int shift = 28; shift >= 0; shift -= 4) buf[n++] = hex[(seed >> shift) & 0xf];
+    buf[n++] = '-';
+    int digits = 6;
+    while (digits < 16 && (counter >> (4 * digits)) != 0) ++digits;
+    for (int i = digits - 1; i >= 0; --i) buf[n++] = hex[(counter >> (4 * i)) & 0xf];
+    return n;
+}
+
 } // namespace fraiseql::http

@@ -70,55 +70,100 @@ enum class phase : std::uint8_t { none, header, body, write, keepalive };
 
 /// The one deadline of a session, re-armed for each phase. On expiry it cancels the
 /// socket's pending operations (they complete with operation_aborted) and records the
-/// phase; the socket stays open, so a 408 can still be written. The timer's handler
-/// shares `state` (not the session), so a handler queued as the session ends is harmless;
-/// both run on the session's strand.
+/// phase; the socket stays open, so a 408 can still be written.
+///
+/// Lazy (issue 15, CPU per request): arm() and disarm() only write the deadline; the timer
+/// is not cancelled and restarted for each of a request's four phases. One wait is pending at
+/// a time, for at most `step` (the shortest of the session's timeouts) from when it started;
+/// when it completes, the handler compares the clock with the deadline then current: past it,
+/// it expires the phase; before it, it waits again until min(deadline, now + step); disarmed,
+/// it stops. Any later arm(d) with d >= step therefore lands at or after the pending wait's
+/// expiry and needs no timer operation; a shorter one re-arms. A deadline still expires at its
+/// exact time (the last wait of the chain ends on it), and an armed session wakes at most
+/// once per `step`. The handler shares `state` (not the session), so a handler queued as the
+/// session ends is harmless; it runs on the socket's executor, like the session.
 class session_deadline {
 public:
-    explicit session_deadline(tcp::socket& socket)
-        : state_(std::make_shared<state>()), timer_(socket.get_executor()) {
+    session_deadline(tcp::socket& socket, std::chrono::milliseconds step)
+        : state_(std::make_shared<state>(socket.get_executor())),
+          step_(std::max(step, std::chrono::milliseconds(1))) {
         state_->socket = &socket;
     }
-    ~session_deadline() { state_->socket = nullptr; }
+    ~session_deadline() {
+        state_->socket = nullptr;
+        state_->timer.cancel();
+    }
     session_deadline(const session_deadline&) = delete;
     session_deadline& operator=(const session_deadline&) = delete;
 
     void arm(std::chrono::milliseconds d, phase p) {
-        state_->expired = phase::none;
-        const auto generation = ++state_->generation;
-        timer_.expires_after(d);
-        timer_.async_wait([st = state_, generation, p](boost::system::error_code ec) {
-            if (ec || st->generation != generation || !st->socket) return;
-            st->expired = p;
-            st->socket->cancel(ec);
-        });
+        auto& st = *state_;
+        st.expired = phase::none;
+        st.armed = true;
+        st.current = p;
+        st.deadline = clock::now() + d;
+        if (!st.waiting || st.deadline < st.expiry) start_wait(state_, st.deadline, step_);
     }
-    void disarm() {
-        ++state_->generation;
-        timer_.cancel();
-    }
+    void disarm() noexcept { state_->armed = false; }
     /// The phase whose deadline expired since the last arm(), or none.
     phase expired() const noexcept { return state_->expired; }
 
 private:
+    using clock = asio::steady_timer::clock_type;
     struct state {
+        explicit state(const asio::any_io_executor& ex) : timer(ex) {}
+        asio::steady_timer timer;
         tcp::socket* socket = nullptr;
-        std::uint64_t generation = 0;
+        clock::time_point deadline{};
+        clock::time_point expiry{};  ///< of the pending wait
+        std::uint64_t generation = 0; ///< of the pending wait: an older handler is stale
+        bool armed = false;
+        bool waiting = false;
+        phase current = phase::none;
         phase expired = phase::none;
     };
+
+    static void start_wait(const std::shared_ptr<state>& st, clock::time_point at,
+                           std::chrono::milliseconds step) {
+        st->waiting = true;
+        st->expiry = at;
+        const auto generation = ++st->generation;
+        st->timer.expires_at(at); // a pending wait completes as aborted: stale by generation
+        st->timer.async_wait([st, generation, step](boost::system::error_code ec) {
+            if (st->generation != generation) return;
+            st->waiting = false;
+            if (ec || !st->socket || !st->armed) return;
+            const auto now = clock::now();
+            if (now < st->deadline) {
+                start_wait(st, std::min(st->deadline, now + step), step);
+                return;
+            }
+            st->armed = false;
+            st->expired = st->current;
+            st->socket->cancel(ec);
+        });
+    }
+
     std::shared_ptr<state> state_;
-    asio::steady_timer timer_;
+    std::chrono::milliseconds step_;
 };
 
-std::string next_request_id() {
+/// The shortest of the HTTP timeouts: how long a session's deadline timer waits at most
+/// before it looks at the deadline again (session_deadline).
+std::chrono::milliseconds deadline_step(const exec::config& cfg) {
+    return std::min({cfg.header_timeout, cfg.body_timeout, cfg.write_timeout,
+                     cfg.keepalive_timeout});
+}
+
+/// The request id's counter and the process's seed (its low 32 bits start every id).
+std::uint64_t next_request_number() noexcept {
     static std::atomic<std::uint64_t> counter{0};
+    return ++counter;
+}
+std::uint64_t request_id_seed() noexcept {
     static const auto seed = static_cast<std::uint64_t>(
         std::chrono::steady_clock::now().time_since_epoch().count());
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%08llx-%06llx",
-                  static_cast<unsigned long long>(seed & 0xffffffffu),
-                  static_cast<unsigned long long>(++counter));
-    return buf;
+    return seed;
 }
 
 /// The Access-Control-Allow-Origin value for a request's Origin, or "" when the
@@ -305,12 +350,18 @@ struct request_io {
     /// The connection's buffer for response heads (kept across its requests: no allocation
     /// once it has grown to a head's size).
     std::string& head;
+    /// The connection's vector the request's operations are parsed into (kept across its
+    /// requests: no allocation for a single operation once it has held one).
+    std::vector<exec::request>& requests;
     bool write_timed_out = false;
     /// Set by begin_request(): what every response of the request carries (X-Request-Id,
-    /// CORS), and when it began (the access log).
-    std::string request_id;
+    /// CORS), and when it began (the access log). The id is formatted into `id_buf`.
+    std::string_view request_id;
     std::string cors_origin;
     std::chrono::steady_clock::time_point started{};
+    char id_buf[32];
+    /// The header fields the server reads (find_known_headers), viewing the request's.
+    known_headers hdr;
 };
 
 struct server::impl : std::enable_shared_from_this<impl> {
@@ -368,11 +419,12 @@ struct server::impl : std::enable_shared_from_this<impl> {
     /// read_your_writes_client from a header): else they are not copied into the request.
     bool engine_reads_headers = false;
 
-    void begin_request(const bhttp::request<bhttp::string_body>& req, request_io& io) const;
+    /// Its id, CORS origin (from the known headers) and start time.
+    void begin_request(request_io& io) const;
     asio::awaitable<std::optional<response>>
-    handle(const bhttp::request<bhttp::string_body>& req, request_io& io, bool& keep);
+    handle(const http_request& req, request_io& io, bool& keep);
     asio::awaitable<std::optional<response>>
-    handle_graphql(const bhttp::request<bhttp::string_body>& req, std::string_view query_string,
+    handle_graphql(const http_request& req, std::string_view query_string,
                    request_io& io, bool& keep);
 };
 
@@ -471,11 +523,22 @@ asio::awaitable<void> server::impl::accept_loop() {
     const auto max_connections = static_cast<std::int64_t>(engine.settings().max_connections);
     asio::steady_timer pause(ioc);
     std::chrono::milliseconds backoff{0};
+    // With threads > 1 each connection gets a strand: its session, the disconnect watcher
+    // and its deadline timer never run at the same time. With one thread the io_context runs
+    // them one at a time anyway, and a strand would only cost a mutex and a type-erased
+    // strand executor per handler (issue 15): the connection uses the io_context's executor.
+    // Other threads (the CPU worker, libpq's blocking pool, the LISTEN thread) reach a
+    // session only through that executor's post/dispatch, which is thread-safe either way.
+    const bool one_thread = exec::effective_threads(engine.settings()) == 1;
     while (!stopping) {
-        // Each connection gets a strand: its session, the disconnect watcher and its
-        // deadline timer never run at the same time, whatever `threads` is.
-        auto [ec, socket] = co_await acceptor.async_accept(
-            asio::any_io_executor(asio::make_strand(ioc)), as_tuple_awaitable);
+        // A named executor, not a conditional expression inside the co_await: with the
+        // executor built by `?:` in the co_await's full-expression the server crashed under
+        // threads = 2 (a strand's reference count went wrong; GCC 12's handling of such
+        // temporaries in coroutines is the suspect). Bisected; this form runs clean.
+        asio::any_io_executor ex;
+        if (one_thread) ex = ioc.get_executor();
+        else ex = asio::make_strand(ioc);
+        auto [ec, socket] = co_await acceptor.async_accept(ex, as_tuple_awaitable);
         if (ec) {
             if (stopping || ec == asio::error::operation_aborted) break;
             // EMFILE/ENFILE/ENOBUFS leave the pending connection in the backlog, so an
@@ -501,9 +564,8 @@ asio::awaitable<void> server::impl::accept_loop() {
         ++counters.open;
         ++counters.accepted;
         socket.set_option(tcp::no_delay(true), ec);
-        auto ex = socket.get_executor();
         asio::co_spawn(
-            ex, [self, s = std::move(socket)]() mutable { return self->session(std::move(s)); },
+            socket.get_executor(), [self, s = std::move(socket)]() mutable { return self->session(std::move(s)); },
             asio::detached);
     }
 }
@@ -546,6 +608,36 @@ asio::awaitable<void> watch_client(tcp::socket& socket, bool pipelined, pg::canc
         co_return;
     asio::steady_timer park(co_await asio::this_coro::executor, std::chrono::hours(24 * 365));
     co_await park.async_wait(as_tuple_awaitable);
+}
+
+/// Feeds what `buffer` holds to `parser` (up to the end of the head, or with `body` to the
+/// end of the message) without reading, as Beast's read operations do (eager for the body).
+/// `ec` is set on a parse error (bad request, header or body limit); it stays clear when the
+/// parser needs more bytes, which the caller then reads with Beast's async_read(_header).
+void parse_buffered(request_parser& parser, beast::flat_buffer& buffer,
+                    boost::system::error_code& ec, bool body) {
+    if (body) parser.eager(true);
+    while (buffer.size() > 0 && !(body ? parser.is_done() : parser.is_header_done())) {
+        const auto used = parser.put(buffer.data(), ec);
+        buffer.consume(used);
+        if (ec == bhttp::error::need_more) {
+            ec = {};
+            return;
+        }
+        if (ec || used == 0) return;
+    }
+}
+
+/// The upgrade request with its own memory (the WebSocket outlives the connection's arena's
+/// next reset, and websocket_hub takes Beast's default request type). Once per WebSocket.
+bhttp::request<bhttp::string_body> plain_request(const http_request& req) {
+    bhttp::request<bhttp::string_body> out;
+    out.method_string(req.method_string());
+    out.target(req.target());
+    out.version(req.version());
+    for (const auto& f : req) out.insert(f.name(), f.name_string(), f.value());
+    out.body().assign(req.body().data(), req.body().size());
+    return out;
 }
 
 bool is_quiet_close(const boost::system::error_code& ec) {
@@ -601,7 +693,7 @@ void server::impl::judge_hangup(connection_entry& e) {
 asio::awaitable<void> server::impl::linger(beast::tcp_stream& stream, beast::flat_buffer& buffer) {
     boost::system::error_code ec;
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-    session_deadline dl(stream.socket());
+    session_deadline dl(stream.socket(), linger_time);
     dl.arm(linger_time, phase::none);
     std::size_t drained = 0;
     while (drained < linger_bytes) {
@@ -622,7 +714,7 @@ asio::awaitable<void> server::impl::session(tcp::socket socket) {
     } guard{counters.open};
     const auto& cfg = engine.settings();
     beast::tcp_stream stream(std::move(socket));
-    session_deadline deadline(stream.socket());
+    session_deadline deadline(stream.socket(), deadline_step(cfg));
     std::list<connection_entry>::iterator entry;
     std::uint64_t id = 0;
     {
@@ -642,12 +734,18 @@ asio::awaitable<void> server::impl::session(tcp::socket socket) {
                                     &ev) == 0;
     }
     beast::flat_buffer buffer;
+    // The parser's fields, target and body, reset per request (request_parsing.hpp).
+    connection_arena arena;
     std::string head_buf; // response heads, reused (append_head)
+    std::vector<exec::request> requests; // a request's operations, reused (handle_graphql)
     std::shared_ptr<pg::cancel_signal> cancel;
     const auto max_body = cfg.max_body_size;
     bool first = true;
     for (;;) {
-        bhttp::request_parser<bhttp::string_body> parser;
+        // The previous request, its parser and everything viewing them are gone (they
+        // lived in the previous iteration): its memory serves this one.
+        arena.reset();
+        auto parser = make_request_parser(arena);
         parser.body_limit(max_body);
         parser.header_limit(header_limit);
         boost::system::error_code ec;
@@ -669,31 +767,41 @@ asio::awaitable<void> server::impl::session(tcp::socket socket) {
                 co_await stream.async_read_some(buffer.prepare(4096), as_tuple_awaitable);
             buffer.commit(n);
         }
+        // What the buffer already holds is parsed in place; Beast's composed reads run only
+        // when more bytes are needed (issue 15: each completes through a post, a scheduler
+        // round trip, even when it read nothing).
         if (!ec) {
             // A new connection's head has header_timeout from the accept (armed above).
             if (!first) deadline.arm(cfg.header_timeout, phase::header);
-            std::tie(ec, n) =
-                co_await bhttp::async_read_header(stream, buffer, parser, as_tuple_awaitable);
+            parse_buffered(parser, buffer, ec, false);
+            if (!ec && !parser.is_header_done())
+                std::tie(ec, n) =
+                    co_await bhttp::async_read_header(stream, buffer, parser, as_tuple_awaitable);
         }
         first = false;
+        known_headers hdr;
         if (!ec) {
             {
                 std::lock_guard lk(mu);
                 entry->busy = true;
             }
             deadline.arm(cfg.body_timeout, phase::body);
+            hdr = find_known_headers(parser.get());
             // RFC 9110 §10.1.1: a client that sent `Expect: 100-continue` waits for an
             // interim 100 before the body (curl waits one second, then sends anyway). A body
             // already announced as too large is refused by the read below without it.
-            const auto& head = parser.get();
-            const std::string_view expect(head[bhttp::field::expect].data(),
-                                          head[bhttp::field::expect].size());
-            if (ascii::iequals(ascii::trim_ows(expect), "100-continue") &&
+            if (ascii::iequals(ascii::trim_ows(hdr.expect), "100-continue") &&
                 !(parser.content_length() && *parser.content_length() > max_body)) {
-                bhttp::response<bhttp::empty_body> cont(bhttp::status::continue_, head.version());
+                bhttp::response<bhttp::empty_body> cont(bhttp::status::continue_,
+                                                        parser.get().version());
                 std::tie(ec, n) = co_await bhttp::async_write(stream, cont, as_tuple_awaitable);
             }
-            if (!ec) std::tie(ec, n) = co_await bhttp::async_read(stream, buffer, parser, as_tuple_awaitable);
+            if (!ec) parse_buffered(parser, buffer, ec, true);
+            if (!ec && !parser.is_done())
+                std::tie(ec, n) =
+                    co_await bhttp::async_read(stream, buffer, parser, as_tuple_awaitable);
+            // A chunked body's trailer may add fields (as `req[field]` after the read saw).
+            if (!ec && parser.chunked()) hdr = find_known_headers(parser.get());
         }
         const phase expired = deadline.expired();
         deadline.disarm();
@@ -731,6 +839,9 @@ asio::awaitable<void> server::impl::session(tcp::socket socket) {
             }
             break;
         }
+        // The parser's flags already say it (RFC 9112 §9.3); req.keep_alive() would look up
+        // and parse the Connection field again.
+        const bool keep_alive = parser.keep_alive();
         auto req = parser.release();
         // GraphQL over WebSocket (product.md §3.7): an upgrade of /graphql becomes a
         // WebSocket for the rest of the connection's life.
@@ -739,7 +850,7 @@ asio::awaitable<void> server::impl::session(tcp::socket socket) {
                 0, req.target().find('?')) == "/graphql") {
             deadline.disarm();
             if (!stopping && websockets.admit()) {
-                co_await websockets.serve(stream, std::move(req));
+                co_await websockets.serve(stream, plain_request(req));
                 break;
             }
             auto res = error_response(bhttp::status::service_unavailable,
@@ -752,13 +863,13 @@ asio::awaitable<void> server::impl::session(tcp::socket socket) {
             deadline.disarm();
             break;
         }
-        bool keep = req.keep_alive() && !stopping;
+        bool keep = keep_alive && !stopping;
         // The connection's cancel signal serves its next request too, unless it fired or the
         // last request's work still holds it (no allocation per request).
         if (!cancel || cancel.use_count() > 1 || cancel->fired())
             cancel = std::make_shared<pg::cancel_signal>();
-        request_io io{stream, deadline, cancel, head_buf, false, {}, {}, {}};
-        begin_request(req, io);
+        request_io io{stream, deadline, cancel, head_buf, requests, false, {}, {}, {}, {}, hdr};
+        begin_request(io);
         bool gone = false;
         std::optional<response> res;
         // Only /graphql requests do database work worth cancelling; the others are not
@@ -849,17 +960,15 @@ response error_reply(bhttp::status status, std::string_view message) {
 
 } // namespace
 
-void server::impl::begin_request(const bhttp::request<bhttp::string_body>& req,
-                                 request_io& io) const {
+void server::impl::begin_request(request_io& io) const {
     io.started = std::chrono::steady_clock::now();
-    io.request_id = next_request_id();
-    io.cors_origin = allowed_origin(
-        engine.settings().cors_origins,
-        std::string_view(req[bhttp::field::origin].data(), req[bhttp::field::origin].size()));
+    io.request_id = std::string_view(
+        io.id_buf, format_request_id(io.id_buf, request_id_seed(), next_request_number()));
+    io.cors_origin = allowed_origin(engine.settings().cors_origins, io.hdr.origin);
 }
 
 asio::awaitable<std::optional<response>>
-server::impl::handle(const bhttp::request<bhttp::string_body>& req, request_io& io, bool& keep) {
+server::impl::handle(const http_request& req, request_io& io, bool& keep) {
     std::string_view target(req.target().data(), req.target().size());
     auto qpos = target.find('?');
     std::string_view path = target.substr(0, qpos);
@@ -907,10 +1016,10 @@ server::impl::handle(const bhttp::request<bhttp::string_body>& req, request_io& 
 }
 
 asio::awaitable<std::optional<response>>
-server::impl::handle_graphql(const bhttp::request<bhttp::string_body>& req,
+server::impl::handle_graphql(const http_request& req,
                              std::string_view query_string, request_io& io, bool& keep) {
     const auto& cfg = engine.settings();
-    std::string_view accept_header(req[bhttp::field::accept].data(), req[bhttp::field::accept].size());
+    const std::string_view accept_header = io.hdr.accept;
     const bool graphql_response_json = accepts(accept_header, "application/graphql-response+json");
     const std::string_view media = graphql_response_json ? graphql_response_media : json_media;
     // GraphQL-over-HTTP §"application/json": a client that accepts only application/json
@@ -919,7 +1028,18 @@ server::impl::handle_graphql(const bhttp::request<bhttp::string_body>& req,
     // is 400. Without Accept (or with */* only) the status stays 400, as before.
     const bool json_only = !graphql_response_json && accepts(accept_header, "application/json");
 
-    std::vector<exec::request> batch;
+    // The operations are gone when this returns, whatever the road (a moved-from request
+    // may still hold its JSON arena); the vector's memory stays for the connection's next
+    // request unless it held a batch (up to max_batch_size operations).
+    std::vector<exec::request>& batch = io.requests;
+    struct done_with_requests {
+        std::vector<exec::request>& v;
+        ~done_with_requests() {
+            if (v.capacity() > 1) std::vector<exec::request>().swap(v);
+            else v.clear();
+        }
+    } done{batch};
+    batch.clear();
     bool is_batch = false;
     std::string parse_problem;
 
@@ -939,19 +1059,16 @@ server::impl::handle_graphql(const bhttp::request<bhttp::string_body>& req,
         if (!r) parse_problem = r.error();
         else batch.push_back(std::move(*r));
     } else if (req.method() == bhttp::verb::post) {
-        std::string_view ctype(req[bhttp::field::content_type].data(),
-                               req[bhttp::field::content_type].size());
+        const std::string_view ctype = io.hdr.content_type;
         if (!media_type_is(ctype, "application/json") &&
             !media_type_is(ctype, "application/graphql-response+json")) {
             co_return error_reply(bhttp::status::unsupported_media_type,
                                   "Content-Type must be application/json");
         }
-        auto r = parse_post_body(req.body(), cfg.max_batch_size);
+        auto r = parse_post_body_into(std::string_view(req.body().data(), req.body().size()),
+                                      cfg.max_batch_size, batch);
         if (!r) parse_problem = r.error();
-        else {
-            is_batch = r->is_batch;
-            batch = std::move(r->requests);
-        }
+        else is_batch = *r;
     } else {
         auto res = error_reply(bhttp::status::method_not_allowed,
                                "only GET and POST are supported on /graphql");
@@ -961,8 +1078,7 @@ server::impl::handle_graphql(const bhttp::request<bhttp::string_body>& req,
     if (!parse_problem.empty())
         co_return response(400, media, graphql_error_body(parse_problem, "BAD_REQUEST"));
 
-    std::string auth(req[bhttp::field::authorization].data(),
-                     req[bhttp::field::authorization].size());
+    std::string auth(io.hdr.authorization);
     std::vector<std::pair<std::string, std::string>> headers;
     if (engine_reads_headers) {
         headers.reserve(static_cast<std::size_t>(std::distance(req.begin(), req.end())));

@@ -31,13 +31,13 @@ constexpr std::uint64_t max_body = 64 * 1024;
 constexpr std::size_t max_batch = 20;
 constexpr int max_requests = 16;
 
-std::string_view header(const bhttp::request<bhttp::string_body>& req, bhttp::field f) {
+std::string_view header(const http_request& req, bhttp::field f) {
     auto v = req[f];
     return {v.data(), v.size()};
 }
 
 /// What the server does with one complete request before the engine sees it.
-void handle(const bhttp::request<bhttp::string_body>& req) {
+void handle(const http_request& req) {
     const std::string_view target(req.target().data(), req.target().size());
     const auto q = target.find('?');
     if (q != std::string_view::npos) {
@@ -50,7 +50,7 @@ void handle(const bhttp::request<bhttp::string_body>& req) {
     (void)media_type_is(header(req, bhttp::field::content_type), "application/json");
     (void)fraiseql::ascii::iequals(fraiseql::ascii::trim_ows(header(req, bhttp::field::expect)), "100-continue");
     (void)req.keep_alive();
-    auto body = parse_post_body(req.body(), max_batch);
+    auto body = parse_post_body(std::string_view(req.body().data(), req.body().size()), max_batch);
     if (body) {
         const auto n = body->requests.size();
         if (n == 0 || n > max_batch || (!body->is_batch && n != 1))
@@ -68,8 +68,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::size_t piece = size == 0 ? 1 : (data[0] % 65 == 0 ? size : data[0] % 65);
     std::string buffer; // received, not yet consumed (like the session's flat_buffer)
     std::size_t fed = 0;
+    // The server's parser: fields and body in the connection's arena, reset per request.
+    connection_arena arena;
     for (int requests = 0; requests < max_requests; ++requests) {
-        bhttp::request_parser<bhttp::string_body> parser;
+        arena.reset();
+        auto parser = make_request_parser(arena);
         parser.header_limit(header_limit);
         parser.body_limit(max_body);
         boost::system::error_code ec;

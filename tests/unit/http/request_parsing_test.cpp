@@ -4,6 +4,8 @@
 #include <memory>
 #include <string>
 
+#include <boost/asio/buffer.hpp>
+
 #include "http/request_parsing.hpp"
 // response_head_test.cpp, in the same binary, defines the counting operator new.
 #define FRAISEQL_COUNTING_NEW_DECLARATIONS_ONLY
@@ -105,6 +107,113 @@ TEST(parse_post_body, variables_outlive_the_parse_and_later_parses) {
     EXPECT_EQ(moved.variables.at("k").as_string(), "a long string value here");
     boost::json::value copy = moved.variables;
     EXPECT_EQ(copy, moved.variables);
+}
+
+// The connection's request arena (issue 15): Beast's parser allocated one node per header
+// field, the target and the body string for every request. Parsed into the connection's
+// arena, a typical request allocates nothing once the connection exists.
+constexpr std::string_view typical_request =
+    "POST /graphql HTTP/1.1\r\n"
+    "Host: 127.0.0.1:8080\r\n"
+    "User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0\r\n"
+    "Accept: application/graphql-response+json, application/json\r\n"
+    "Accept-Language: en-GB,en;q=0.5\r\n"
+    "Accept-Encoding: gzip, deflate, br\r\n"
+    "Content-Type: application/json\r\n"
+    "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyLTEyMyJ9.c2lnbmF0dXJl\r\n"
+    "Origin: https://app.example\r\n"
+    "Connection: keep-alive\r\n"
+    "Content-Length: 137\r\n"
+    "\r\n"
+    R"({"query":"query UserById($id: UUID!) { user(id: $id) { id email firstName } }",)"
+    R"("variables":{"id":"24c9e15e-52af-c47c-225b-757e7bee1f9d"}})";
+
+/// Parses `text` (one whole request) with the server's parser type into `arena`; returns the
+/// body's size, or -1 on a parse error. Checks the fields the server reads.
+long parse_into(connection_arena& arena, std::string_view text, std::uint64_t body_limit) {
+    arena.reset();
+    auto parser = make_request_parser(arena);
+    parser.header_limit(header_limit);
+    parser.body_limit(body_limit);
+    parser.eager(true);
+    boost::system::error_code ec;
+    const auto used = parser.put(boost::asio::buffer(text.data(), text.size()), ec);
+    if (ec || !parser.is_done() || used != text.size()) return -1;
+    const auto& req = parser.get();
+    if (req.method() != boost::beast::http::verb::post || req.target() != "/graphql") return -1;
+    if (req[boost::beast::http::field::content_type] != "application/json") return -1;
+    return static_cast<long>(req.body().size());
+}
+
+TEST(connection_arena, a_typical_request_allocates_nothing_once_the_connection_exists) {
+    ASSERT_EQ(typical_request.size() - typical_request.find("\r\n\r\n") - 4, 137u);
+    connection_arena arena;
+    ASSERT_EQ(parse_into(arena, typical_request, 1 << 20), 137);
+    std::size_t allocations = 0;
+    {
+        test::allocation_count count;
+        for (int i = 0; i < 100; ++i) ASSERT_EQ(parse_into(arena, typical_request, 1 << 20), 137);
+        allocations = count();
+    }
+    EXPECT_EQ(allocations, 0u);
+    RecordProperty("allocations", static_cast<int>(allocations));
+}
+
+// A request larger than the arena's buffer still parses (its overflow comes from the heap and
+// is freed by the next reset), the limits still apply, and the next typical request is back
+// in the buffer without allocating.
+TEST(connection_arena, a_large_request_overflows_to_the_heap_and_limits_still_apply) {
+    connection_arena arena;
+    std::string big_body(64 * 1024, ' ');
+    big_body.front() = '{';
+    big_body.back() = '}';
+    std::string big = "POST /graphql HTTP/1.1\r\nContent-Type: application/json\r\n"
+                      "Content-Length: " + std::to_string(big_body.size()) + "\r\n\r\n" + big_body;
+    EXPECT_EQ(parse_into(arena, big, 1 << 20), static_cast<long>(big_body.size()));
+    // body_limit: refused, as with Beast's default allocator.
+    EXPECT_EQ(parse_into(arena, big, 1024), -1);
+    // header_limit (16 KiB): a 20 KiB header line is refused.
+    std::string huge_header = "POST /graphql HTTP/1.1\r\nX-Big: " + std::string(20 * 1024, 'a') +
+                              "\r\nContent-Length: 0\r\n\r\n";
+    EXPECT_EQ(parse_into(arena, huge_header, 1 << 20), -1);
+    ASSERT_EQ(parse_into(arena, typical_request, 1 << 20), 137);
+    test::allocation_count count;
+    ASSERT_EQ(parse_into(arena, typical_request, 1 << 20), 137);
+    EXPECT_EQ(count(), 0u);
+}
+
+// One pass over the fields finds what req[field] finds: the first field of each name,
+// whatever its case, and empty when absent.
+TEST(find_known_headers, agrees_with_the_field_lookup) {
+    connection_arena arena;
+    const std::string text = "GET /graphql?query=%7Ba%7D HTTP/1.1\r\n"
+                             "accept: text/html\r\n"
+                             "X-Other: 1\r\n"
+                             "ORIGIN: https://a.example\r\n"
+                             "Accept: application/json\r\n"
+                             "Authorization: Bearer t\r\n"
+                             "Expect: 100-continue\r\n"
+                             "\r\n";
+    auto parser = make_request_parser(arena);
+    boost::system::error_code ec;
+    parser.put(boost::asio::buffer(text), ec);
+    ASSERT_FALSE(ec) << ec.message();
+    ASSERT_TRUE(parser.is_header_done());
+    const auto& req = parser.get();
+    const auto k = find_known_headers(req);
+    namespace bh = boost::beast::http;
+    EXPECT_EQ(k.accept, "text/html");
+    const auto lookup = [&](bh::field f) {
+        const auto v = req[f];
+        return std::string_view(v.data(), v.size());
+    };
+    EXPECT_EQ(k.accept, lookup(bh::field::accept));
+    EXPECT_EQ(k.origin, "https://a.example");
+    EXPECT_EQ(k.authorization, "Bearer t");
+    EXPECT_EQ(k.expect, "100-continue");
+    EXPECT_TRUE(k.content_type.empty());
+    EXPECT_EQ(k.content_type, lookup(bh::field::content_type));
+    EXPECT_EQ(k.origin, lookup(bh::field::origin));
 }
 
 } // namespace

@@ -2,6 +2,8 @@
 // line and headers (RFC 9112 §4, §5, §6.3, §9.3; RFC 9110 §8.6) and the allocation budget of
 // writing one response (issue 15: none once the connection's buffer has grown).
 
+#include <cstdio>
+
 #include <gtest/gtest.h>
 
 #include "http/response_head.hpp"
@@ -85,6 +87,25 @@ TEST(response_head, chunk_size_lines_are_hex) {
     EXPECT_EQ(std::string_view(buf, chunk_size_line(buf, 0)), "0\r\n");
     EXPECT_EQ(std::string_view(buf, chunk_size_line(buf, 65536)), "10000\r\n");
     EXPECT_EQ(std::string_view(buf, chunk_size_line(buf, 0xabcdef)), "abcdef\r\n");
+}
+
+// X-Request-Id without snprintf (issue 15): the same text as the format it replaced.
+TEST(response_head, request_ids_match_the_printf_format) {
+    const std::uint64_t seeds[] = {0, 0x1234abcd, 0xffffffffffffffffull, 0x0123456789abcdefull};
+    const std::uint64_t counters[] = {0, 1, 0xfffff, 0xffffff, 0x1000000, 0xabcdef0123ull,
+                                      0xffffffffffffffffull};
+    for (const auto seed : seeds) {
+        for (const auto counter : counters) {
+            char expected[64];
+            const int n = std::snprintf(expected, sizeof expected, "%08llx-%06llx",
+                                        static_cast<unsigned long long>(seed & 0xffffffffu),
+                                        static_cast<unsigned long long>(counter));
+            char buf[32];
+            const auto len = format_request_id(buf, seed, counter);
+            EXPECT_EQ(std::string_view(buf, len), std::string_view(expected, std::size_t(n)))
+                << std::hex << seed << " " << counter;
+        }
+    }
 }
 
 // The budget: a connection writes many responses through one head buffer. After the
