@@ -142,7 +142,9 @@ private:
     projection_builder build_;
     std::size_t max_shapes_;
     std::vector<graphql::variable_use> uses_;
-    std::vector<char> slot_; ///< per variable: may be a slot (checked again per shape)
+    static constexpr char slot_scalar = 1, slot_list = 2;
+    /// per variable: 0, or may be a slot (checked again per shape): slot_scalar, slot_list
+    std::vector<char> slot_;
     mutable std::mutex m_;
     mutable std::vector<std::pair<std::string, std::shared_ptr<const compiled_shape>>> shapes_;
 };
