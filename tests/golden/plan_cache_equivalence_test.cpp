@@ -401,6 +401,111 @@ TEST(plan_cache_roads, keyed_values_never_share_a_shape) {
     EXPECT_EQ(bc.shapes(), 1u);
 }
 
+/// The parameters of root `i` of a binding, as strings.
+std::vector<std::string> params_of(const fraiseql::sql::cached_binding& b, std::size_t i) {
+    std::vector<std::string> out;
+    for (const auto& p : b.roots[i].params) out.push_back(p.null ? "NULL" : std::string(p.text));
+    return out;
+}
+
+TEST(plan_cache_roads, where_operands_are_slots) {
+    using R = fraiseql::sql::uncached_reason;
+    // Scalars inside where (a nested relation filter, embedded objects, NOT): one shape for
+    // every value, each request's values in its parameters.
+    auto ops = prepare("cache_where_operands");
+    ASSERT_TRUE(ops);
+    fraiseql::sql::compiled_operation oc(schema(), ops->op, options);
+    auto first = bind_case(oc, R"({"a": "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "v": 5,
+        "n": "Ann", "d": "2024-02-29", "p": 0.1, "amt": "12.50", "big": "1", "c": "FR"})");
+    auto second = bind_case(oc, R"({"a": "b0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "v": 7,
+        "n": "Bob", "d": "2025-01-01", "p": 2.5, "amt": "3", "big": "2", "c": "DE"})");
+    ASSERT_TRUE(first && second);
+    EXPECT_EQ(first->shape, second->shape);
+    EXPECT_TRUE(first->compiled_now);
+    EXPECT_FALSE(second->compiled_now);
+    ASSERT_TRUE(second->roots[0].compiled && second->roots[1].compiled);
+    EXPECT_EQ(params_of(*second, 0),
+              (std::vector<std::string>{"b0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "7", "Bob",
+                                        "2025-01-01", "2.5", "3", "2", "DE", "100"}));
+    EXPECT_EQ(params_of(*second, 1),
+              (std::vector<std::string>{"b0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "7", "DE",
+                                        "Bob", "100"}));
+    EXPECT_EQ(oc.shapes(), 1u);
+    // Absent: that operand is not in the SQL (another shape); null: the uncached road's error.
+    auto absent = bind_case(oc, R"({"a": "b0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "v": 7,
+        "c": "DE"})");
+    ASSERT_TRUE(absent);
+    EXPECT_NE(absent->shape, first->shape);
+    EXPECT_EQ(params_of(*absent, 1).size(), 4u); // a, v, c, limit
+    auto null = bind_case(oc, R"({"a": "b0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "v": 7,
+        "n": null, "c": "DE"})");
+    ASSERT_FALSE(null);
+    EXPECT_EQ(null.error(), R::value);
+    // A NUL in an operand: declined for its value, as the compiler refuses it.
+    auto nul = bind_case(oc, R"({"a": "b0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "v": 7,
+        "n": "A\u0000", "c": "DE"})");
+    ASSERT_FALSE(nul);
+    EXPECT_EQ(nul.error(), R::value);
+
+    // Lists: one shape for every non-empty list; an empty one is its own shape (FALSE).
+    auto lists = prepare("cache_where_lists");
+    ASSERT_TRUE(lists);
+    fraiseql::sql::compiled_operation lc(schema(), lists->op, options);
+    auto two = bind_case(lc, R"({"ids": ["a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
+        "b0eebc99-9c0b-4ef8-bb6d-6bb9bd380a12"], "names": ["x"], "st": ["ACTIVE"],
+        "counts": [1], "tags": ["a"], "labels": ["l"]})");
+    auto three = bind_case(lc, R"({"ids": ["a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
+        "b0eebc99-9c0b-4ef8-bb6d-6bb9bd380a12", "c0eebc99-9c0b-4ef8-bb6d-6bb9bd380a13"],
+        "names": ["x", "y,\"z"], "st": ["ACTIVE", "ARCHIVED"], "counts": [1, 2],
+        "tags": ["b"], "labels": ["m", "n"]})");
+    auto none = bind_case(lc, R"({"ids": [], "names": ["x"], "st": ["ACTIVE"], "counts": [1],
+        "tags": ["a"], "labels": ["l"]})");
+    ASSERT_TRUE(two && three && none);
+    EXPECT_EQ(two->shape, three->shape);
+    EXPECT_NE(none->shape, two->shape);
+    EXPECT_EQ(params_of(*three, 0)[0],
+              "{\"a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11\",\"b0eebc99-9c0b-4ef8-bb6d-6bb9bd380a12\","
+              "\"c0eebc99-9c0b-4ef8-bb6d-6bb9bd380a13\"}");
+    EXPECT_EQ(params_of(*three, 0)[1], "{\"x\",\"y,\\\"z\"}");
+    EXPECT_NE(none->roots[0].compiled->text.find("FALSE"), std::string::npos);
+    EXPECT_EQ(lc.shapes(), 2u);
+
+    // Parameters that are not the value's text: LIKE patterns escaped, JSON, a vector.
+    auto text = prepare("cache_where_text_types");
+    ASSERT_TRUE(text);
+    fraiseql::sql::compiled_operation tc(schema(), text->op, options);
+    auto own = tc.bind(fraiseql::test::input_from_json(text->variables));
+    ASSERT_TRUE(own);
+    auto other = bind_case(tc, R"({"s": "100%", "pre": "a\\b", "suf": "_", "re": "x",
+        "q": "cat", "path": "a.b", "lq": "a.*", "lvl": 3, "ip": "::1", "net": "::/0",
+        "from": "::1", "to": "::2", "key": "k", "vec": [1, 2], "lt": 1, "money": "9",
+        "t": "2020-01-01T00:00:00Z"})");
+    ASSERT_TRUE(other);
+    EXPECT_EQ(own->shape, other->shape);
+    const auto p = params_of(*other, 0);
+    ASSERT_EQ(p.size(), 17u);
+    EXPECT_EQ(p[0], "%100\\%%");
+    EXPECT_EQ(p[1], "a\\\\b%");
+    EXPECT_EQ(p[2], "%\\_");
+    EXPECT_EQ(p[12], "[1,2]");
+    EXPECT_EQ(p[14], "\"9\"");
+
+    // Under a list literal (OR): keyed by value, so a string or number there takes the
+    // uncached road; without them, the operands outside OR are slots.
+    auto both = prepare("cache_where_single_and_list");
+    ASSERT_TRUE(both);
+    fraiseql::sql::compiled_operation bc(schema(), both->op, options);
+    auto or_string = bind_case(bc, R"({"a": "24c9e15e-52af-c47c-225b-757e7bee1f9d", "v": 1,
+        "o": "Bob"})");
+    ASSERT_FALSE(or_string);
+    EXPECT_EQ(or_string.error(), R::variables);
+    auto x = bind_case(bc, R"({"a": "24c9e15e-52af-c47c-225b-757e7bee1f9d", "v": 1})");
+    auto y = bind_case(bc, R"({"a": "34c9e15e-52af-c47c-225b-757e7bee1f9d", "v": 2})");
+    ASSERT_TRUE(x && y);
+    EXPECT_EQ(x->shape, y->shape);
+    EXPECT_EQ(params_of(*y, 1), (std::vector<std::string>{"34c9e15e-52af-c47c-225b-757e7bee1f9d"}));
+}
+
 TEST(plan_cache_fuzz, random_variable_sets_within_a_budget) {
     using R = fraiseql::sql::uncached_reason;
     std::uint64_t seed = 15017;
