@@ -441,9 +441,10 @@ TEST(plan_cache_roads, where_operands_are_slots) {
         "n": null, "c": "DE"})");
     ASSERT_FALSE(null);
     EXPECT_EQ(null.error(), R::value);
-    // A NUL in an operand: declined for its value, as the compiler refuses it.
+    // A NUL in an operand of a cached shape (absent's): declined for its value, as the
+    // compiler refuses it.
     auto nul = bind_case(oc, R"({"a": "b0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "v": 7,
-        "n": "A\u0000", "c": "DE"})");
+        "c": "D\u0000"})");
     ASSERT_FALSE(nul);
     EXPECT_EQ(nul.error(), R::value);
 
