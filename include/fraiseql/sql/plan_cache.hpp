@@ -8,14 +8,18 @@
 /// The shape (the key) holds everything the SQL text, the bound plan's structure and the
 /// projections may depend on: the value of every variable verbatim, except a *slot*
 /// variable, which contributes only whether it is absent, null, or which kind of scalar it
-/// holds. A slot variable is one the operation uses only as the whole value of scalar
-/// arguments of root list or single fields, where the compiler makes exactly one parameter
-/// of it (an equality filter, `limit`, `offset`: param_source); this is checked against the
-/// compiler's own record when a shape is first compiled, and a shape that does not pass is
-/// remembered as not cacheable. A variable that is not a slot is keyed verbatim if its value
-/// holds only booleans, enums, nulls, lists and objects (a bounded set: @skip/@include,
-/// ORDER BY directions, `isNull: $b`); a string or number there sends the request the
-/// uncached road (bind_operation + compile_root_query), counted by the caller.
+/// holds (for a list, whether it is empty). A slot variable is one the operation uses only as
+/// the whole value of scalar arguments of root list or single fields, where the compiler
+/// makes exactly one parameter of it (an equality filter, `limit`, `offset`), or as an
+/// operand inside a root argument's object literal reached through object fields only
+/// (`where: {author: {id: {eq: $a}}}`, `in: $ids`), where the where builder makes exactly
+/// one parameter of that operand (param_source); this is checked against the compiler's own
+/// record when a shape is first compiled, and a shape that does not pass is remembered as
+/// not cacheable. A variable that is not a slot is keyed verbatim if its value holds only
+/// booleans, enums, nulls, lists and objects (a bounded set: @skip/@include, ORDER BY
+/// directions, `isnull: $b`, an operand under `OR: [...]`); a string or number there sends
+/// the request the uncached road (bind_operation + compile_root_query), counted by the
+/// caller.
 
 #include <cstddef>
 #include <cstdint>
