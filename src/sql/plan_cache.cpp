@@ -52,6 +52,36 @@ bool append_verbatim(std::string& key, const input_value& v, int depth) {
     return false;
 }
 
+/// The key of an input object variable whose operands are slots (a whole `where: $w`): its
+/// structure — keys, list lengths, booleans, enums and nulls verbatim — with each string or
+/// number reduced to its kind. compile_shape() proves that every string and number in it is
+/// (inside) an operand the where builder made one parameter of.
+bool append_structure(std::string& key, const input_value& v, int depth) {
+    if (depth > 64) return false;
+    switch (v.type()) {
+    case K::integer: key += 'i'; return true;
+    case K::floating: key += 'f'; return true;
+    case K::string: key += 's'; return true;
+    case K::list:
+        key += '[';
+        for (const auto& x : v.as_list())
+            if (!append_structure(key, x, depth + 1)) return false;
+        key += ']';
+        return true;
+    case K::object:
+        key += '{';
+        for (const auto& [k, x] : v.as_object()) {
+            key += std::to_string(k.size());
+            key += ':';
+            key += k;
+            if (!append_structure(key, x, depth + 1)) return false;
+        }
+        key += '}';
+        return true;
+    default: return append_verbatim(key, v, depth);
+    }
+}
+
 /// A slot's contribution to the key: absent, null, the kind of scalar, or whether a list is
 /// empty (never its value). An empty list compiles apart (`in: []` is FALSE, no parameter).
 char slot_state(const std::optional<input_value>& v, bool list) {
@@ -108,6 +138,63 @@ bool operand_use(param_source::use as) {
            as != param_source::use::offset;
 }
 
+using step = compiled_root::slot::step;
+
+/// Proves the slots inside an input object variable (a whole `where: $w`): walks its coerced
+/// value `cv` and the plan's bound value `bound` in step; each node the where builder made one
+/// parameter of (`sources`) becomes a slot of `var` at `path`, provided its text is what
+/// param_text makes of `cv`. False when a string or number reaches the SQL otherwise: then
+/// the shape is not cacheable.
+bool prove_structure(const input_value& cv, const input_value& bound, std::vector<step>& path,
+                     std::int32_t var, const std::vector<param_source>& sources,
+                     compiled_root& cr, int depth) {
+    if (depth > 64) return false;
+    const param_source* src = nullptr;
+    for (const auto& s : sources)
+        if (s.value == &bound) {
+            if (src) return false;
+            src = &s;
+        }
+    if (src) {
+        if (src->count != 1 || !operand_use(src->as)) return false;
+        auto& sl = cr.slots[src->first];
+        if (sl.null || sl.var >= 0 || sl.text != param_text(src->as, cv)) return false;
+        sl.var = var;
+        sl.as = src->as;
+        sl.text.clear();
+        sl.path = path;
+        return true;
+    }
+    switch (cv.type()) {
+    case K::object:
+        if (bound.type() != K::object) return false;
+        for (const auto& [k, x] : cv.as_object()) {
+            const input_value* b = bound.find(k);
+            if (!b) return false;
+            path.push_back({k, -1});
+            const bool ok = prove_structure(x, *b, path, var, sources, cr, depth + 1);
+            path.pop_back();
+            if (!ok) return false;
+        }
+        return true;
+    case K::list: {
+        if (bound.type() != K::list || bound.as_list().size() != cv.as_list().size()) return false;
+        for (std::size_t i = 0; i < cv.as_list().size(); ++i) {
+            path.push_back({{}, static_cast<std::int32_t>(i)});
+            const bool ok = prove_structure(cv.as_list()[i], bound.as_list()[i], path, var,
+                                            sources, cr, depth + 1);
+            path.pop_back();
+            if (!ok) return false;
+        }
+        return true;
+    }
+    case K::integer:
+    case K::floating:
+    case K::string: return false; // keyed by kind only, so it must be a slot
+    default: return true;         // keyed verbatim
+    }
+}
+
 std::string int_text(std::int64_t i) {
     char buf[24];
     auto r = std::to_chars(buf, buf + sizeof buf, i);
@@ -141,6 +228,10 @@ compiled_operation::compiled_operation(const graphql::schema& s,
         else if (lists == 1 && u.root_args.empty() &&
                  (t->kind == graphql::named_kind::scalar || t->kind == graphql::named_kind::enum_))
             slot_[i] = slot_list;
+        else if (lists == 0 && t->kind == graphql::named_kind::input_object && u.paths.empty() &&
+                 std::all_of(u.root_args.begin(), u.root_args.end(),
+                             [](const auto& ra) { return ra.second == "where"; }))
+            slot_[i] = slot_object; // a whole `where: $w`
     }
 }
 
@@ -158,7 +249,12 @@ compiled_operation::bind(const graphql::input_value& variables) const {
     std::string key;
     key.reserve(vars.size() * 2);
     for (std::size_t i = 0; i < vars.size(); ++i) {
-        if (slot_[i]) {
+        if (slot_[i] == slot_object && vars[i] && vars[i]->type() == K::object) {
+            key += 'o';
+            if (!append_structure(key, *vars[i], 0)) return failure{uncached_reason::variables};
+        } else if (slot_[i] == slot_object) {
+            key += vars[i] ? 'n' : 'a'; // null, or absent (coercion allows nothing else)
+        } else if (slot_[i]) {
             const char c = slot_state(vars[i], slot_[i] == slot_list);
             if (!c) return failure{uncached_reason::variables};
             key += c;
@@ -199,8 +295,20 @@ compiled_operation::bind(const graphql::input_value& variables) const {
                 out.params.push_back({sl.text, sl.null});
                 continue;
             }
-            // Present and non-null: the shape's key says so.
-            const input_value& v = *out.variables[static_cast<std::size_t>(sl.var)];
+            // Present and non-null: the shape's key says so; so is the structure down `path`.
+            // (Checked all the same: a wrong key must not read out of bounds.)
+            const input_value* at = &*out.variables[static_cast<std::size_t>(sl.var)];
+            for (const auto& st : sl.path) {
+                if (st.index < 0) {
+                    at = at->type() == K::object ? at->find(st.key) : nullptr;
+                } else {
+                    const auto n = static_cast<std::size_t>(st.index);
+                    at = at->type() == K::list && n < at->as_list().size() ? &at->as_list()[n]
+                                                                           : nullptr;
+                }
+                if (!at || at->is_null()) return failure{uncached_reason::not_cacheable};
+            }
+            const input_value& v = *at;
             if (operand_use(sl.as)) {
                 // where_builder::where refuses such text anywhere in the object (check_text).
                 if (!storable_text(v)) return failure{uncached_reason::value};
@@ -282,9 +390,21 @@ compiled_operation::compile_shape(graphql::operation_plan plan, const vars_t& co
         // The operand slots (where slots): (the operand in this plan, variable). An empty
         // list is not a slot either: every request of the shape binds [] there.
         std::vector<std::pair<const input_value*, std::int32_t>> operands_here;
+        // The input object variables whose operands are slots: (the argument in this plan,
+        // variable).
+        std::vector<std::pair<const input_value*, std::int32_t>> objects_here;
         bool unreachable = false;
         for (std::size_t v = 0; v < uses_.size(); ++v) {
             if (!slot_[v] || !coerced[v] || coerced[v]->is_null()) continue;
+            if (slot_[v] == slot_object) {
+                for (const auto& [root_key, arg] : uses_[v].root_args)
+                    if (root_key == fp.response_key) {
+                        const input_value* a = fp.arg(arg);
+                        if (!a) unreachable = true;
+                        objects_here.emplace_back(a, static_cast<std::int32_t>(v));
+                    }
+                continue;
+            }
             if (coerced[v]->type() == K::list && coerced[v]->as_list().empty()) continue;
             for (const auto& [root_key, arg] : uses_[v].root_args)
                 if (root_key == fp.response_key)
@@ -302,7 +422,8 @@ compiled_operation::compile_shape(graphql::operation_plan plan, const vars_t& co
             !auth_below(s_, fp.selection);
         if (!precompilable || unreachable) {
             // a slot the cache cannot refill
-            if (!slots_here.empty() || !operands_here.empty()) return nullptr;
+            if (!slots_here.empty() || !operands_here.empty() || !objects_here.empty())
+                return nullptr;
             continue;
         }
         std::vector<param_source> sources;
@@ -371,6 +492,12 @@ compiled_operation::compile_shape(graphql::operation_plan plan, const vars_t& co
             sl.var = var;
             sl.as = src->as;
             sl.text.clear();
+        }
+        for (const auto& [bound, var] : objects_here) {
+            std::vector<step> path;
+            if (!prove_structure(*coerced[static_cast<std::size_t>(var)], *bound, path, var,
+                                 sources, cr, 0))
+                return nullptr;
         }
         cr.text = std::move(q->stmt.text);
         if (build_ && cr.node_type) cr.projection = build_(s_, *cr.node_type, fp.selection);

@@ -326,6 +326,13 @@ bind_case(const fraiseql::sql::compiled_operation& cache,
     return cache.bind(fraiseql::test::input_from_json(bj::parse(vars_json)));
 }
 
+/// The parameters of root `i` of a binding, as strings.
+std::vector<std::string> params_of(const fraiseql::sql::cached_binding& b, std::size_t i) {
+    std::vector<std::string> out;
+    for (const auto& p : b.roots[i].params) out.push_back(p.null ? "NULL" : std::string(p.text));
+    return out;
+}
+
 TEST(plan_cache_roads, keyed_values_never_share_a_shape) {
     using R = fraiseql::sql::uncached_reason;
     // ORDER BY direction: an enum is keyed, so DESC is compiled apart from ASC.
@@ -380,14 +387,37 @@ TEST(plan_cache_roads, keyed_values_never_share_a_shape) {
     ASSERT_TRUE(yes && no);
     EXPECT_NE(yes->roots[0].compiled->text, no->roots[0].compiled->text);
 
-    // A where object holding strings: the uncached road.
+    // A whole where object: keyed by its structure, its strings and numbers slots.
     auto where = prepare("cache_where_variable");
     ASSERT_TRUE(where);
     fraiseql::sql::compiled_operation wc(schema(), where->op, options);
     auto w = bind_case(wc, R"({"w": {"name": {"eq": "a"}}})");
-    ASSERT_FALSE(w);
-    EXPECT_EQ(w.error(), R::variables);
-    EXPECT_EQ(wc.shapes(), 0u);
+    auto w2 = bind_case(wc, R"({"w": {"name": {"eq": "b%"}}})");
+    auto w3 = bind_case(wc, R"({"w": {"name": {"startswith": "b%"}}})");
+    auto w4 = bind_case(wc, R"({"w": {"count": {"in": [1, 2]}, "OR": [{"name": {"eq": "x"}}]}})");
+    auto w5 = bind_case(wc, R"({"w": {"count": {"in": [3, 4]}, "OR": [{"name": {"eq": "y"}}]}})");
+    ASSERT_TRUE(w && w2 && w3 && w4 && w5);
+    EXPECT_EQ(w->shape, w2->shape);
+    EXPECT_NE(w->shape, w3->shape);
+    EXPECT_EQ(w4->shape, w5->shape);
+    EXPECT_EQ(params_of(*w2, 0)[0], "b%");
+    EXPECT_EQ(params_of(*w3, 0)[0], "b\\%%");
+    EXPECT_EQ(params_of(*w5, 0), (std::vector<std::string>{"{\"3\",\"4\"}", "y", "100"}));
+    EXPECT_EQ(wc.shapes(), 3u);
+    // A JSON operand is one parameter: the strings inside it are covered by it.
+    auto meta = bind_case(wc, R"({"w": {"meta": {"eq": {"a": "x"}}}})");
+    auto meta2 = bind_case(wc, R"({"w": {"meta": {"eq": {"a": "y"}}}})");
+    ASSERT_TRUE(meta && meta2);
+    EXPECT_EQ(meta->shape, meta2->shape);
+    EXPECT_EQ(params_of(*meta2, 0)[0], "{\"a\":\"y\"}");
+    // Coercion refuses it (inRange without `to`): the uncached road reports it.
+    auto half = bind_case(wc, R"({"w": {"ip": {"inRange": {"from": "10.0.0.1"}}}})");
+    ASSERT_FALSE(half);
+    EXPECT_EQ(half.error(), R::bind);
+    // A null operand: the compiler's error, declined for its value.
+    auto null_op = bind_case(wc, R"({"w": {"name": {"eq": null}}})");
+    ASSERT_FALSE(null_op);
+    EXPECT_EQ(null_op.error(), R::value);
 
     // The by-id shape: one shape for every id, the id a view into the request's variables.
     auto single = prepare("cache_single_and_list");
@@ -399,13 +429,6 @@ TEST(plan_cache_roads, keyed_values_never_share_a_shape) {
     EXPECT_EQ(one->shape, two->shape);
     EXPECT_EQ(two->roots[0].params[0].text, "44444444-3333-3333-3333-333333333333");
     EXPECT_EQ(bc.shapes(), 1u);
-}
-
-/// The parameters of root `i` of a binding, as strings.
-std::vector<std::string> params_of(const fraiseql::sql::cached_binding& b, std::size_t i) {
-    std::vector<std::string> out;
-    for (const auto& p : b.roots[i].params) out.push_back(p.null ? "NULL" : std::string(p.text));
-    return out;
 }
 
 TEST(plan_cache_roads, where_operands_are_slots) {

@@ -52,6 +52,13 @@ struct compiled_root {
         bool json = false;         ///< equality: the JSON text of the value (a jsonb parameter)
         param_source::use as = param_source::use::equality;
         std::string text;          ///< the constant
+        /// Inside a variable's value (a whole `where: $w` object): the object keys and list
+        /// indexes from the variable down to the operand; empty: the variable itself.
+        struct step {
+            std::string key;
+            std::int32_t index = -1; ///< a list element, else the object field `key`
+        };
+        std::vector<step> path;
     };
     root_query::shape kind = root_query::shape::list;
     const graphql::type_def* node_type = nullptr;
@@ -146,8 +153,9 @@ private:
     projection_builder build_;
     std::size_t max_shapes_;
     std::vector<graphql::variable_use> uses_;
-    static constexpr char slot_scalar = 1, slot_list = 2;
-    /// per variable: 0, or may be a slot (checked again per shape): slot_scalar, slot_list
+    static constexpr char slot_scalar = 1, slot_list = 2, slot_object = 3;
+    /// per variable: 0, or may be a slot (checked again per shape): slot_scalar, slot_list,
+    /// or slot_object (an input object whose string and number leaves are slots)
     std::vector<char> slot_;
     mutable std::mutex m_;
     mutable std::vector<std::pair<std::string, std::shared_ptr<const compiled_shape>>> shapes_;
