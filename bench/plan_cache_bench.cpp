@@ -93,6 +93,15 @@ const std::vector<shape>& shapes() {
                      "query PostsOfAuthor($a: UUID!, $v: BigInt!) { posts(where: {author: {id: {eq: $a}}, "
                      "views: {gte: $v}}, orderBy: [{publishedAt: DESC}]) { id title publishedAt views } }",
                      input_value::object({{"a", id}, {"v", input_value::string("50000")}})});
+        // (d) with its filter passed whole, as generated clients often do: a where object
+        // keyed by its structure (ADR 0017, where slots).
+        v.push_back({"d_filter_object",
+                     "query PostsOfAuthor($w: PostWhereInput) { posts(where: $w, orderBy: "
+                     "[{publishedAt: DESC}]) { id title publishedAt views } }",
+                     input_value::object({{"w", input_value::object(
+                         {{"author", input_value::object({{"id", input_value::object({{"eq", id}})}})},
+                          {"views", input_value::object(
+                              {{"gte", input_value::string("50000")}})}})}})});
         return v;
     }();
     return all;
