@@ -98,10 +98,13 @@ const std::vector<shape>& shapes() {
         v.push_back({"d_filter_object",
                      "query PostsOfAuthor($w: PostWhereInput) { posts(where: $w, orderBy: "
                      "[{publishedAt: DESC}]) { id title publishedAt views } }",
-                     input_value::object({{"w", input_value::object(
-                         {{"author", input_value::object({{"id", input_value::object({{"eq", id}})}})},
-                          {"views", input_value::object(
-                              {{"gte", input_value::string("50000")}})}})}})});
+                     [&] {
+                         using iv = input_value;
+                         auto author = iv::object({{"id", iv::object({{"eq", id}})}});
+                         auto views = iv::object({{"gte", iv::string("50000")}});
+                         return iv::object({{"w", iv::object({{"author", author},
+                                                              {"views", views}})}});
+                     }()});
         return v;
     }();
     return all;
