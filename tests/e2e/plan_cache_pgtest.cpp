@@ -198,9 +198,22 @@ TEST_P(plan_cache_e2e, compiled_hits_and_declines_are_counted_in_metrics) {
         ASSERT_EQ(got.size(), n) << r;
         for (std::size_t i = 0; i < n; ++i) EXPECT_EQ(got[i].at("id"), list[i].at("id")) << r;
     }
+    const auto after_list = read();
+    EXPECT_EQ(after_list.shapes - after_email.shapes, 1);
+    EXPECT_EQ(after_list.hits - after_email.hits, 1);
+
+    // A whole where object: keyed by its structure, its strings slots.
+    const char* by_filter = "query ByFilter($w: UserWhereInput) { users(where: $w) { id } }";
+    for (const auto& u : list) {
+        boost::json::object w{{"email", boost::json::object{{"eq", u.at("email")}}}};
+        auto r = graphql(by_filter, {{"w", w}});
+        ASSERT_EQ(r.at("data").at("users").as_array().size(), 1u) << r;
+        EXPECT_EQ(r.at("data").at("users").at(0).at("id"), u.at("id")) << r;
+    }
     const auto after_in = read();
-    EXPECT_EQ(after_in.shapes - after_email.shapes, 1);
-    EXPECT_EQ(after_in.hits - after_email.hits, 1);
+    EXPECT_EQ(after_in.shapes - after_list.shapes, 1);
+    EXPECT_EQ(after_in.hits - after_list.hits, 2);
+    EXPECT_EQ(after_in.variables, after_email.variables);
 
     // Under a list literal (OR) an operand is keyed by value: a string there is the
     // uncached road, with the right answer.
