@@ -93,6 +93,18 @@ const std::vector<shape>& shapes() {
                      "query PostsOfAuthor($a: UUID!, $v: BigInt!) { posts(where: {author: {id: {eq: $a}}, "
                      "views: {gte: $v}}, orderBy: [{publishedAt: DESC}]) { id title publishedAt views } }",
                      input_value::object({{"a", id}, {"v", input_value::string("50000")}})});
+        // (d) with its filter passed whole, as generated clients often do: a where object
+        // keyed by its structure (ADR 0017, where slots).
+        v.push_back({"d_filter_object",
+                     "query PostsOfAuthor($w: PostWhereInput) { posts(where: $w, orderBy: "
+                     "[{publishedAt: DESC}]) { id title publishedAt views } }",
+                     [&] {
+                         using iv = input_value;
+                         auto author = iv::object({{"id", iv::object({{"eq", id}})}});
+                         auto views = iv::object({{"gte", iv::string("50000")}});
+                         return iv::object({{"w", iv::object({{"author", author},
+                                                              {"views", views}})}});
+                     }()});
         return v;
     }();
     return all;

@@ -99,7 +99,13 @@ compile_root_query(const graphql::schema& s, const graphql::field_plan& field,
     } else {
         out.kind = fd.root == graphql::field_def::root_kind::connection ? root_query::shape::connection
                                                                         : root_query::shape::list;
-        if (const auto* w = field.arg("where"); w && !w->is_null()) where = wb.where(*node, *w);
+        if (const auto* w = field.arg("where"); w && !w->is_null()) {
+            // Each operand parameter is recorded with the operand it was made from (the
+            // compiled-plan cache's where slots, param_source).
+            wb.record_operands(sources);
+            where = wb.where(*node, *w);
+            wb.record_operands(nullptr);
+        }
         // Bound arguments (docs/filtering.md "Defaults on root fields"): any other argument of
         // a list field names a field of the node and, when given, is an equality filter ANDed
         // with `where`; omitted or null, it filters nothing.

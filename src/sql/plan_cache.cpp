@@ -52,9 +52,45 @@ bool append_verbatim(std::string& key, const input_value& v, int depth) {
     return false;
 }
 
-/// A slot's contribution to the key: absent, null, or the kind of scalar (never its value).
-char slot_state(const std::optional<input_value>& v) {
+/// The key of an input object variable whose operands are slots (a whole `where: $w`): its
+/// structure — keys, list lengths, booleans, enums and nulls verbatim — with each string or
+/// number reduced to its kind. compile_shape() proves that every string and number in it is
+/// (inside) an operand the where builder made one parameter of.
+bool append_structure(std::string& key, const input_value& v, int depth) {
+    if (depth > 64) return false;
+    switch (v.type()) {
+    case K::integer: key += 'i'; return true;
+    case K::floating: key += 'f'; return true;
+    case K::string: key += 's'; return true;
+    case K::list:
+        key += '[';
+        for (const auto& x : v.as_list())
+            if (!append_structure(key, x, depth + 1)) return false;
+        key += ']';
+        return true;
+    case K::object:
+        key += '{';
+        for (const auto& [k, x] : v.as_object()) {
+            key += std::to_string(k.size());
+            key += ':';
+            key += k;
+            if (!append_structure(key, x, depth + 1)) return false;
+        }
+        key += '}';
+        return true;
+    default: return append_verbatim(key, v, depth);
+    }
+}
+
+/// A slot's contribution to the key: absent, null, the kind of scalar, or whether a list is
+/// empty (never its value). An empty list compiles apart (`in: []` is FALSE, no parameter).
+char slot_state(const std::optional<input_value>& v, bool list) {
     if (!v) return 'a';
+    if (list) {
+        if (v->type() == K::null) return 'n';
+        if (v->type() != K::list) return 0;
+        return v->as_list().empty() ? 'E' : 'L';
+    }
     switch (v->type()) {
     case K::null: return 'n';
     case K::boolean: return 'b';
@@ -88,6 +124,77 @@ bool auth_below(const graphql::schema& s, const std::vector<graphql::field_plan>
     return false;
 }
 
+/// The value at `path` (object keys) under `v`, or nullptr.
+const input_value* at_path(const input_value* v, const std::vector<std::string_view>& path) {
+    for (const auto k : path) {
+        if (!v || v->type() != K::object) return nullptr;
+        v = v->find(k);
+    }
+    return v;
+}
+
+bool operand_use(param_source::use as) {
+    return as != param_source::use::equality && as != param_source::use::limit &&
+           as != param_source::use::offset;
+}
+
+using step = compiled_root::slot::step;
+
+/// Proves the slots inside an input object variable (a whole `where: $w`): walks its coerced
+/// value `cv` and the plan's bound value `bound` in step; each node the where builder made one
+/// parameter of (`sources`) becomes a slot of `var` at `path`, provided its text is what
+/// param_text makes of `cv`. False when a string or number reaches the SQL otherwise: then
+/// the shape is not cacheable.
+bool prove_structure(const input_value& cv, const input_value& bound, std::vector<step>& path,
+                     std::int32_t var, const std::vector<param_source>& sources,
+                     compiled_root& cr, int depth) {
+    if (depth > 64) return false;
+    const param_source* src = nullptr;
+    for (const auto& s : sources)
+        if (s.value == &bound) {
+            if (src) return false;
+            src = &s;
+        }
+    if (src) {
+        if (src->count != 1 || !operand_use(src->as)) return false;
+        auto& sl = cr.slots[src->first];
+        if (sl.null || sl.var >= 0 || sl.text != param_text(src->as, cv)) return false;
+        sl.var = var;
+        sl.as = src->as;
+        sl.text.clear();
+        sl.path = path;
+        return true;
+    }
+    switch (cv.type()) {
+    case K::object:
+        if (bound.type() != K::object) return false;
+        for (const auto& [k, x] : cv.as_object()) {
+            const input_value* b = bound.find(k);
+            if (!b) return false;
+            path.push_back({k, -1});
+            const bool ok = prove_structure(x, *b, path, var, sources, cr, depth + 1);
+            path.pop_back();
+            if (!ok) return false;
+        }
+        return true;
+    case K::list: {
+        if (bound.type() != K::list || bound.as_list().size() != cv.as_list().size()) return false;
+        for (std::size_t i = 0; i < cv.as_list().size(); ++i) {
+            path.push_back({{}, static_cast<std::int32_t>(i)});
+            const bool ok = prove_structure(cv.as_list()[i], bound.as_list()[i], path, var,
+                                            sources, cr, depth + 1);
+            path.pop_back();
+            if (!ok) return false;
+        }
+        return true;
+    }
+    case K::integer:
+    case K::floating:
+    case K::string: return false; // keyed by kind only, so it must be a slot
+    default: return true;         // keyed verbatim
+    }
+}
+
 std::string int_text(std::int64_t i) {
     char buf[24];
     auto r = std::to_chars(buf, buf + sizeof buf, i);
@@ -102,16 +209,29 @@ compiled_operation::compiled_operation(const graphql::schema& s,
                                        std::size_t max_shapes)
     : s_(s), op_(std::move(op)), opts_(opts), build_(build), max_shapes_(max_shapes),
       uses_(graphql::variable_uses(*op_)) {
-    // A slot candidate: a scalar-typed variable (not a list, not an enum, not Boolean, whose
-    // few values are keyed instead) used only as whole root arguments. compile_shape()
-    // checks each of those uses against the compiler's record.
+    // A slot candidate: a scalar-typed variable (not an enum, not Boolean, whose few values
+    // are keyed instead) used only as whole root arguments or as operands inside a root
+    // argument's object literal (`where: {id: {eq: $id}}`); or a list of scalars or enums
+    // used only as such operands (`in: $ids`). compile_shape() checks each of those uses
+    // against the compiler's record.
     slot_.resize(uses_.size());
     for (std::size_t i = 0; i < uses_.size(); ++i) {
         const auto& u = uses_[i];
-        const graphql::type_def* t = u.type ? s_.find_type(u.type->name) : nullptr;
-        slot_[i] = !u.condition && !u.nested && !u.root_args.empty() && u.type &&
-                   !u.type->is_list() && t && t->kind == graphql::named_kind::scalar &&
-                   t->name != "Boolean";
+        if (!u.type || u.condition || u.nested || (u.root_args.empty() && u.paths.empty()))
+            continue;
+        const graphql::type_def* t = s_.find_type(u.type->name);
+        if (!t) continue;
+        const auto lists = std::count(u.type->wrappers.begin(), u.type->wrappers.end(),
+                                      graphql::type_expr::wrap::list);
+        if (lists == 0 && t->kind == graphql::named_kind::scalar && t->name != "Boolean")
+            slot_[i] = slot_scalar;
+        else if (lists == 1 && u.root_args.empty() &&
+                 (t->kind == graphql::named_kind::scalar || t->kind == graphql::named_kind::enum_))
+            slot_[i] = slot_list;
+        else if (lists == 0 && t->kind == graphql::named_kind::input_object && u.paths.empty() &&
+                 std::all_of(u.root_args.begin(), u.root_args.end(),
+                             [](const auto& ra) { return ra.second == "where"; }))
+            slot_[i] = slot_object; // a whole `where: $w`
     }
 }
 
@@ -129,8 +249,13 @@ compiled_operation::bind(const graphql::input_value& variables) const {
     std::string key;
     key.reserve(vars.size() * 2);
     for (std::size_t i = 0; i < vars.size(); ++i) {
-        if (slot_[i]) {
-            const char c = slot_state(vars[i]);
+        if (slot_[i] == slot_object && vars[i] && vars[i]->type() == K::object) {
+            key += 'o';
+            if (!append_structure(key, *vars[i], 0)) return failure{uncached_reason::variables};
+        } else if (slot_[i] == slot_object) {
+            key += vars[i] ? 'n' : 'a'; // null, or absent (coercion allows nothing else)
+        } else if (slot_[i]) {
+            const char c = slot_state(vars[i], slot_[i] == slot_list);
             if (!c) return failure{uncached_reason::variables};
             key += c;
         } else if (!vars[i]) {
@@ -170,8 +295,32 @@ compiled_operation::bind(const graphql::input_value& variables) const {
                 out.params.push_back({sl.text, sl.null});
                 continue;
             }
-            // Present and non-null: the shape's key says so.
-            const input_value& v = *out.variables[static_cast<std::size_t>(sl.var)];
+            // Present and non-null: the shape's key says so; so is the structure down `path`.
+            // (Checked all the same: a wrong key must not read out of bounds.)
+            const input_value* at = &*out.variables[static_cast<std::size_t>(sl.var)];
+            for (const auto& st : sl.path) {
+                if (st.index < 0) {
+                    at = at->type() == K::object ? at->find(st.key) : nullptr;
+                } else {
+                    const auto n = static_cast<std::size_t>(st.index);
+                    at = at->type() == K::list && n < at->as_list().size() ? &at->as_list()[n]
+                                                                           : nullptr;
+                }
+                if (!at || at->is_null()) return failure{uncached_reason::not_cacheable};
+            }
+            const input_value& v = *at;
+            if (operand_use(sl.as)) {
+                // where_builder::where refuses such text anywhere in the object (check_text).
+                if (!storable_text(v)) return failure{uncached_reason::value};
+                if (sl.as == param_source::use::scalar &&
+                    (v.type() == K::string || v.type() == K::enum_)) {
+                    out.params.push_back({v.as_string(), false});
+                    continue;
+                }
+                out.texts.push_back(param_text(sl.as, v));
+                out.params.push_back({out.texts.back(), false});
+                continue;
+            }
             switch (sl.as) {
             case param_source::use::equality:
                 // where_builder::equality refuses such text (check_text): its error wording
@@ -193,6 +342,7 @@ compiled_operation::bind(const graphql::input_value& variables) const {
                 if (v.type() != K::integer || v.as_int() < 0) return failure{uncached_reason::value};
                 out.texts.push_back(int_text(v.as_int()));
                 break;
+            default: return failure{uncached_reason::not_cacheable}; // operand uses: above
             }
             out.params.push_back({out.texts.back(), false});
         }
@@ -237,18 +387,43 @@ compiled_operation::compile_shape(graphql::operation_plan plan, const vars_t& co
         // An absent or null one is not a slot here: the plan holds what every request of the
         // shape binds (the argument's default, or null).
         std::vector<std::pair<std::string_view, std::int32_t>> slots_here;
+        // The operand slots (where slots): (the operand in this plan, variable). An empty
+        // list is not a slot either: every request of the shape binds [] there.
+        std::vector<std::pair<const input_value*, std::int32_t>> operands_here;
+        // The input object variables whose operands are slots: (the argument in this plan,
+        // variable).
+        std::vector<std::pair<const input_value*, std::int32_t>> objects_here;
+        bool unreachable = false;
         for (std::size_t v = 0; v < uses_.size(); ++v) {
             if (!slot_[v] || !coerced[v] || coerced[v]->is_null()) continue;
+            if (slot_[v] == slot_object) {
+                for (const auto& [root_key, arg] : uses_[v].root_args)
+                    if (root_key == fp.response_key) {
+                        const input_value* a = fp.arg(arg);
+                        if (!a) unreachable = true;
+                        objects_here.emplace_back(a, static_cast<std::int32_t>(v));
+                    }
+                continue;
+            }
+            if (coerced[v]->type() == K::list && coerced[v]->as_list().empty()) continue;
             for (const auto& [root_key, arg] : uses_[v].root_args)
                 if (root_key == fp.response_key)
                     slots_here.emplace_back(arg, static_cast<std::int32_t>(v));
+            for (const auto& pu : uses_[v].paths)
+                if (pu.root_key == fp.response_key) {
+                    const input_value* node = at_path(fp.arg(pu.arg), pu.path);
+                    if (!node) unreachable = true;
+                    operands_here.emplace_back(node, static_cast<std::int32_t>(v));
+                }
         }
         const bool precompilable =
             fp.field && (fp.resolved_by == graphql::root_resolver::list ||
                          fp.resolved_by == graphql::root_resolver::single) &&
             !auth_below(s_, fp.selection);
-        if (!precompilable) {
-            if (!slots_here.empty()) return nullptr; // a slot the cache cannot refill
+        if (!precompilable || unreachable) {
+            // a slot the cache cannot refill
+            if (!slots_here.empty() || !operands_here.empty() || !objects_here.empty())
+                return nullptr;
             continue;
         }
         std::vector<param_source> sources;
@@ -294,10 +469,35 @@ compiled_operation::compile_shape(graphql::operation_plan plan, const vars_t& co
             case param_source::use::offset:
                 if (v.type() != K::integer || sl.text != int_text(v.as_int())) return nullptr;
                 break;
+            default: return nullptr;
             }
             sl.var = var;
             sl.as = src->as;
             sl.text.clear();
+        }
+        // Each operand slot likewise: exactly one parameter made from that very operand,
+        // whose text is what param_text makes of the request's variable (so the bound
+        // operand is the variable's value, as the cache will read it).
+        for (const auto& [node, var] : operands_here) {
+            const input_value& v = *coerced[static_cast<std::size_t>(var)];
+            const param_source* src = nullptr;
+            for (const auto& s : sources)
+                if (s.value == node) {
+                    if (src) return nullptr;
+                    src = &s;
+                }
+            if (!src || src->count != 1 || !operand_use(src->as)) return nullptr;
+            auto& sl = cr.slots[src->first];
+            if (sl.null || sl.var >= 0 || sl.text != param_text(src->as, v)) return nullptr;
+            sl.var = var;
+            sl.as = src->as;
+            sl.text.clear();
+        }
+        for (const auto& [bound, var] : objects_here) {
+            std::vector<step> path;
+            if (!prove_structure(*coerced[static_cast<std::size_t>(var)], *bound, path, var,
+                                 sources, cr, 0))
+                return nullptr;
         }
         cr.text = std::move(q->stmt.text);
         if (build_ && cr.node_type) cr.projection = build_(s_, *cr.node_type, fp.selection);

@@ -180,8 +180,32 @@ const char* direction_sql(bool desc) { return desc ? " DESC" : " ASC"; }
 std::string scalar_param_text(const input_value& v) { return value_text(v); }
 std::string json_param_text(const input_value& v) { return json_of(v); }
 bool storable_text(const input_value& v) {
-    if (v.type() != K::string && v.type() != K::enum_) return true;
-    return check_utf8(v.as_string()) == text_problem::none;
+    switch (v.type()) {
+    case K::string:
+    case K::enum_: return check_utf8(v.as_string()) == text_problem::none;
+    case K::list:
+        for (const auto& x : v.as_list())
+            if (!storable_text(x)) return false;
+        return true;
+    case K::object:
+        for (const auto& [k, x] : v.as_object())
+            if (check_utf8(k) != text_problem::none || !storable_text(x)) return false;
+        return true;
+    default: return true;
+    }
+}
+
+std::string param_text(param_source::use as, const input_value& v) {
+    using U = param_source::use;
+    switch (as) {
+    case U::json: return json_of(v);
+    case U::array: return array_of(v, false);
+    case U::array_json: return array_of(v, true);
+    case U::like_contains: return "%" + like_escape(v.as_string()) + "%";
+    case U::like_prefix: return like_escape(v.as_string()) + "%";
+    case U::like_suffix: return "%" + like_escape(v.as_string());
+    default: return value_text(v);
+    }
 }
 
 std::string where_builder::order_term::sql() const {
@@ -196,6 +220,12 @@ std::string where_builder::param(std::string text, std::string_view cast) {
     std::string p = "$" + std::to_string(params_.size());
     if (!cast.empty()) p += "::" + std::string(cast);
     return p;
+}
+
+std::string where_builder::operand_param(const input_value& v, param_source::use as,
+                                        std::string_view cast) {
+    if (sources_) sources_->push_back({{}, as, params_.size(), 1, &v});
+    return param(param_text(as, v), cast);
 }
 
 std::string where_builder::null_param(std::string_view cast) {
@@ -320,10 +350,11 @@ std::string where_builder::typed_expr(const location& loc, const std::string& sc
 
 std::string where_builder::typed_param(const location& loc, const input_value& v,
                                        const std::string& scalar) {
+    using U = param_source::use;
     std::string cast = cast_of(scalar);
-    if (cast == "jsonb") return param(json_of(v), "jsonb");
-    if (loc.column) return param(value_text(v), "");
-    return param(value_text(v), cast);
+    if (cast == "jsonb") return operand_param(v, U::json, "jsonb");
+    if (loc.column) return operand_param(v, U::scalar, "");
+    return operand_param(v, U::scalar, cast);
 }
 
 std::string where_builder::containment_eq(const location& loc, const input_value& v,
@@ -339,7 +370,7 @@ std::string where_builder::containment_eq(const location& loc, const input_value
     const graphql::type_def* t = s_.find_type(scalar);
     if (scalar == "String" || (t && t->kind == graphql::named_kind::enum_)) cast = "text";
     else if (cast != "boolean" && cast != "numeric") return {};
-    std::string obj = param(value_text(v), cast);
+    std::string obj = operand_param(v, param_source::use::scalar, cast);
     for (std::size_t i = loc.path.size(); i-- > 0;)
         obj = "jsonb_build_object(" + quote_literal(loc.path[i]) + ", " + obj + ")";
     return "t." + quote_ident(*view_.jsonb_column) + " @> " + obj;
@@ -471,9 +502,8 @@ std::string where_builder::render(const graphql::filter_operator& op, const grap
     // String operators read a real column as text (a no-op for text columns, so their indexes
     // still apply).
     auto text = [&] { return loc.column ? text_expr(loc) + "::text" : text_expr(loc); };
-    auto like = [&](const char* pre, const char* post) {
-        return text() + " " + sql + " " + param(pre + like_escape(v.as_string()) + post, "");
-    };
+    using U = param_source::use;
+    auto like = [&](U as) { return text() + " " + sql + " " + operand_param(v, as, ""); };
     switch (op.form) {
     case form::is_null:
         // §3.2: a JSON null and a missing key are both null (->> yields SQL NULL for both).
@@ -488,22 +518,22 @@ std::string where_builder::render(const graphql::filter_operator& op, const grap
         if (v.as_list().empty()) return op.negated ? "TRUE" : "FALSE";
         const std::string cast = cast_of(scalar);
         std::string arr;
-        if (cast == "jsonb") arr = param(array_of(v, true), "jsonb[]");
-        else if (loc.column) arr = param(array_of(v, false), "");
-        else arr = param(array_of(v, false), (cast.empty() ? std::string("text") : cast) + "[]");
+        if (cast == "jsonb") arr = operand_param(v, U::array_json, "jsonb[]");
+        else if (loc.column) arr = operand_param(v, U::array, "");
+        else arr = operand_param(v, U::array, (cast.empty() ? std::string("text") : cast) + "[]");
         return typed_expr(loc, scalar) + sql + arr + ")";
     }
     // contains / startswith / endswith escape the value; like / ilike take the pattern as
     // given (§3.2); ~, ~*, !~ are POSIX regular expressions.
-    case form::text_contains: return like("%", "%");
-    case form::text_prefix: return like("", "%");
-    case form::text_suffix: return like("%", "");
-    case form::text_match: return text() + " " + sql + " " + param(v.as_string(), "");
+    case form::text_contains: return like(U::like_contains);
+    case form::text_prefix: return like(U::like_prefix);
+    case form::text_suffix: return like(U::like_suffix);
+    case form::text_match: return text() + " " + sql + " " + operand_param(v, U::scalar, "");
     case form::cast_operator:
-        return cast_subject(loc, scalar) + " " + sql + " " + param(v.as_string(), op.cast);
+        return cast_subject(loc, scalar) + " " + sql + " " + operand_param(v, U::scalar, op.cast);
     case form::ltree_level:
         return "nlevel(" + cast_subject(loc, scalar) + ") " + sql + " " +
-               param(std::to_string(v.as_int()), op.cast);
+               operand_param(v, U::scalar, op.cast);
     case form::inet_range: {
         const auto* from = v.find("from");
         const auto* to = v.find("to");
@@ -513,8 +543,8 @@ std::string where_builder::render(const graphql::filter_operator& op, const grap
         }
         const std::string a = cast_subject(loc, scalar);
         // Two statements: the parameters must be numbered in the order they appear.
-        std::string lo = param(from->as_string(), op.cast);
-        std::string hi = param(to->as_string(), op.cast);
+        std::string lo = operand_param(*from, U::scalar, op.cast);
+        std::string hi = operand_param(*to, U::scalar, op.cast);
         return "(" + a + " >= " + lo + " AND " + a + " <= " + hi + ")";
     }
     case form::inet_private: {
@@ -530,18 +560,17 @@ std::string where_builder::render(const graphql::filter_operator& op, const grap
         return "family(" + cast_subject(loc, scalar) + ")" + (v.as_bool() ? " = " : " <> ") + sql;
     case form::jsonb_operator: {
         // The parameter's SQL type decides its text: JSON, an array literal, or the string.
-        std::string operand;
-        if (op.cast == "jsonb") operand = json_of(v);
-        else if (op.cast.ends_with("[]")) operand = array_of(v, false);
-        else operand = v.as_string();
-        return jsonb_value(loc) + " " + sql + " " + param(std::move(operand), op.cast);
+        const U as = op.cast == "jsonb"          ? U::json
+                     : op.cast.ends_with("[]") ? U::array
+                                               : U::scalar;
+        return jsonb_value(loc) + " " + sql + " " + operand_param(v, as, op.cast);
     }
     case form::text_search: {
         // A real column is a tsvector (or text: `text @@ tsquery` exists too); a JSONB value
         // is text, turned into a tsvector by `text @@ tsquery`. Both sides use the database's
         // default_text_search_config (docs/filtering.md, "Full-text search").
         const std::string doc = loc.column ? text_expr(loc) : "(" + text_expr(loc) + ")";
-        return doc + " @@ " + sql + "(" + param(v.as_string(), "") + ")";
+        return doc + " @@ " + sql + "(" + operand_param(v, U::scalar, "") + ")";
     }
     case form::vector_distance: return vector_distance(op, f, v, loc);
     case form::list_length:
@@ -565,13 +594,15 @@ std::string where_builder::vector_distance(const graphql::filter_operator& op,
     }
     const std::string a = loc.column ? text_expr(loc) : "(" + text_expr(loc) + ")::vector";
     const std::string dist =
-        "(" + a + " " + std::string(op.sql) + " " + param(json_of(*vec), op.cast) + ")";
+        "(" + a + " " + std::string(op.sql) + " " +
+        operand_param(*vec, param_source::use::json, op.cast) + ")";
     std::vector<std::string> conds;
     // The bounds of VectorDistanceInput (operators.cpp).
     static const std::pair<const char*, const char*> bounds[] = {{"lt", "<"}, {"lte", "<="}, {"gt", ">"}};
     for (const auto& [name, cmp] : bounds)
         if (const auto* b = v.find(name); b && !b->is_null())
-            conds.push_back(dist + " " + cmp + " " + param(value_text(*b), "float8"));
+            conds.push_back(dist + " " + cmp + " " +
+                            operand_param(*b, param_source::use::scalar, "float8"));
     if (conds.empty()) {
         fail("Operator \"" + std::string(op.name) + "\" on \"" + f.name +
              "\" needs a bound: lt, lte or gt.");
@@ -585,6 +616,7 @@ std::string where_builder::list_operator(const graphql::filter_operator& op,
                                          const std::string& scalar, const input_value& v,
                                          const location& loc) {
     using form = graphql::sql_form;
+    using U = param_source::use;
     const std::string sql(op.sql);
     if (op.form == form::list_length) {
         // §3.2: lengths count elements; an empty list has length 0 (cardinality, not
@@ -596,19 +628,19 @@ std::string where_builder::list_operator(const graphql::filter_operator& op,
             std::string a = jsonb_expr(loc);
             len = "jsonb_array_length(CASE WHEN jsonb_typeof(" + a + ") = 'array' THEN " + a + " END)";
         }
-        return len + " " + sql + " " + param(std::to_string(v.as_int()), op.cast);
+        return len + " " + sql + " " + operand_param(v, U::scalar, op.cast);
     }
     if (loc.column) {
         // A real array column: PostgreSQL infers the parameter's array type from it.
         const std::string col = text_expr(loc);
         switch (op.form) {
-        case form::list_any: return param(value_text(v), "") + " = ANY(" + col + ")";
-        case form::list_all: return param(value_text(v), "") + " = ALL(" + col + ")";
+        case form::list_any: return operand_param(v, U::scalar, "") + " = ANY(" + col + ")";
+        case form::list_all: return operand_param(v, U::scalar, "") + " = ALL(" + col + ")";
         case form::list_strict: {
-            std::string p = param(array_of(v, false), "");
+            std::string p = operand_param(v, U::array, "");
             return "(" + col + " @> " + p + " AND NOT " + col + " <@ " + p + ")";
         }
-        default: return col + " " + sql + " " + param(array_of(v, false), "");
+        default: return col + " " + sql + " " + operand_param(v, U::array, "");
         }
     }
     // A JSONB array. The filter's values become a typed JSON array on the SQL side (to_jsonb
@@ -619,12 +651,12 @@ std::string where_builder::list_operator(const graphql::filter_operator& op,
     const bool as_json = cast == "jsonb";
     const std::string elem = (cast == "numeric" || cast == "boolean") ? cast : "text";
     auto list_param = [&] {
-        if (as_json) return param(json_of(v), "jsonb");
-        return "to_jsonb(" + param(array_of(v, false), elem + "[]") + ")";
+        if (as_json) return operand_param(v, U::json, "jsonb");
+        return "to_jsonb(" + operand_param(v, U::array, elem + "[]") + ")";
     };
     auto one_param = [&] {
-        if (as_json) return param(json_of(v), "jsonb");
-        return "to_jsonb(" + param(value_text(v), elem) + ")";
+        if (as_json) return operand_param(v, U::json, "jsonb");
+        return "to_jsonb(" + operand_param(v, U::scalar, elem) + ")";
     };
     switch (op.form) {
     case form::list_strict: {

@@ -16,6 +16,7 @@
 #include "fraiseql/graphql/operators.hpp"
 #include "fraiseql/graphql/schema.hpp"
 #include "fraiseql/graphql/value.hpp"
+#include "fraiseql/sql/compiler.hpp"
 
 namespace fraiseql::sql {
 
@@ -26,8 +27,13 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep);
 /// Shared with the compiled-plan cache (plan_cache.cpp), which must write the same bytes.
 std::string scalar_param_text(const graphql::input_value& v);
 std::string json_param_text(const graphql::input_value& v);
-/// False for a string the compiler refuses (a NUL, or not UTF-8: check_text's rule).
+/// False for a string the compiler refuses (a NUL, or not UTF-8: check_text's rule), also
+/// inside a list or object.
 bool storable_text(const graphql::input_value& v);
+/// The parameter text of an operand in `where` made as `as` says (scalar_param_text,
+/// json_param_text, an array literal, a LIKE pattern): the one function both the compiler
+/// and the compiled-plan cache write such a parameter with. Not for equality/limit/offset.
+std::string param_text(param_source::use as, const graphql::input_value& v);
 
 class where_builder {
 public:
@@ -67,6 +73,11 @@ public:
     /// Adds a text parameter and returns "$n::cast" (cast may be empty: the server
     /// infers the type from the context).
     std::string param(std::string text, std::string_view cast);
+    /// param(param_text(as, v), cast), recorded in the sources given to record_operands.
+    std::string operand_param(const graphql::input_value& v, param_source::use as,
+                              std::string_view cast);
+    /// From now on, record each operand parameter in `sources` (nullptr: stop).
+    void record_operands(std::vector<param_source>* sources) noexcept { sources_ = sources; }
     std::string null_param(std::string_view cast);
 
     void fail(std::string message);
@@ -134,6 +145,7 @@ private:
     std::vector<std::optional<std::string>>& params_;
     graphql::source_location loc_;
     std::vector<graphql::error> errors_;
+    std::vector<param_source>* sources_ = nullptr;
 };
 
 } // namespace fraiseql::sql

@@ -133,9 +133,10 @@ TEST_P(plan_cache_e2e, size_zero_disables_the_cache) {
 }
 
 // The compiled-plan cache's counters (docs/http.md "Plan cache"): a by-id operation repeated
-// with other ids compiles its shape once and then only binds; a shape the cache cannot key
-// (a string inside `where`) and a value it leaves to the compiler (a negative limit) are
-// declines, counted by reason, and still answer as without the cache.
+// with other ids compiles its shape once and then only binds, and so do operands inside
+// `where`; a shape the cache cannot key (a string inside a list literal in `where`) and a
+// value it leaves to the compiler (a negative limit) are declines, counted by reason, and
+// still answer as without the cache.
 TEST_P(plan_cache_e2e, compiled_hits_and_declines_are_counted_in_metrics) {
     start();
     auto users =
@@ -171,7 +172,8 @@ TEST_P(plan_cache_e2e, compiled_hits_and_declines_are_counted_in_metrics) {
     EXPECT_EQ(after_by_id.variables, before.variables);
     EXPECT_EQ(after_by_id.value, before.value);
 
-    // A string inside `where` is not a slot: the uncached road, with the right answer.
+    // An operand inside `where` is a slot (ADR 0017, where slots): one shape for every
+    // email, each request its own row.
     const char* by_email =
         "query ByEmail($e: String!) { users(where: {email: {eq: $e}}) { id } }";
     for (const auto& u : list) {
@@ -179,10 +181,53 @@ TEST_P(plan_cache_e2e, compiled_hits_and_declines_are_counted_in_metrics) {
         ASSERT_EQ(r.at("data").at("users").as_array().size(), 1u) << r;
         EXPECT_EQ(r.at("data").at("users").at(0).at("id"), u.at("id")) << r;
     }
+    const auto after_email = read();
+    EXPECT_EQ(after_email.shapes - after_by_id.shapes, 1);
+    EXPECT_EQ(after_email.hits - after_by_id.hits, 2);
+    EXPECT_EQ(after_email.variables, after_by_id.variables);
+
+    // A list for `in`: one shape for lists of two and three ids, each its own rows.
+    const char* by_ids =
+        "query ByIds($ids: [UUID!]!) { users(where: {id: {in: $ids}}, orderBy: [{email: ASC}]) "
+        "{ id } }";
+    for (std::size_t n : {2u, 3u}) {
+        boost::json::array ids;
+        for (std::size_t i = 0; i < n; ++i) ids.push_back(list[i].at("id"));
+        auto r = graphql(by_ids, {{"ids", ids}});
+        const auto& got = r.at("data").at("users").as_array();
+        ASSERT_EQ(got.size(), n) << r;
+        for (std::size_t i = 0; i < n; ++i) EXPECT_EQ(got[i].at("id"), list[i].at("id")) << r;
+    }
+    const auto after_list = read();
+    EXPECT_EQ(after_list.shapes - after_email.shapes, 1);
+    EXPECT_EQ(after_list.hits - after_email.hits, 1);
+
+    // A whole where object: keyed by its structure, its strings slots.
+    const char* by_filter = "query ByFilter($w: UserWhereInput) { users(where: $w) { id } }";
+    for (const auto& u : list) {
+        boost::json::object w{{"email", boost::json::object{{"eq", u.at("email")}}}};
+        auto r = graphql(by_filter, {{"w", w}});
+        ASSERT_EQ(r.at("data").at("users").as_array().size(), 1u) << r;
+        EXPECT_EQ(r.at("data").at("users").at(0).at("id"), u.at("id")) << r;
+    }
+    const auto after_in = read();
+    EXPECT_EQ(after_in.shapes - after_list.shapes, 1);
+    EXPECT_EQ(after_in.hits - after_list.hits, 2);
+    EXPECT_EQ(after_in.variables, after_email.variables);
+
+    // Under a list literal (OR) an operand is keyed by value: a string there is the
+    // uncached road, with the right answer.
+    const char* either =
+        "query Either($e: String!) { users(where: {OR: [{email: {eq: $e}}]}) { id } }";
+    for (const auto& u : list) {
+        auto r = graphql(either, {{"e", u.at("email")}});
+        ASSERT_EQ(r.at("data").at("users").as_array().size(), 1u) << r;
+        EXPECT_EQ(r.at("data").at("users").at(0).at("id"), u.at("id")) << r;
+    }
     const auto after_where = read();
-    EXPECT_EQ(after_where.variables - after_by_id.variables, 3);
-    EXPECT_EQ(after_where.hits, after_by_id.hits);
-    EXPECT_EQ(after_where.shapes, after_by_id.shapes);
+    EXPECT_EQ(after_where.variables - after_in.variables, 3);
+    EXPECT_EQ(after_where.hits, after_in.hits);
+    EXPECT_EQ(after_where.shapes, after_in.shapes);
 
     // A negative limit is the compiler's to refuse: declined as `value`, and the request
     // gets the compiler's error, as without the cache.

@@ -326,6 +326,13 @@ bind_case(const fraiseql::sql::compiled_operation& cache,
     return cache.bind(fraiseql::test::input_from_json(bj::parse(vars_json)));
 }
 
+/// The parameters of root `i` of a binding, as strings.
+std::vector<std::string> params_of(const fraiseql::sql::cached_binding& b, std::size_t i) {
+    std::vector<std::string> out;
+    for (const auto& p : b.roots[i].params) out.push_back(p.null ? "NULL" : std::string(p.text));
+    return out;
+}
+
 TEST(plan_cache_roads, keyed_values_never_share_a_shape) {
     using R = fraiseql::sql::uncached_reason;
     // ORDER BY direction: an enum is keyed, so DESC is compiled apart from ASC.
@@ -380,14 +387,37 @@ TEST(plan_cache_roads, keyed_values_never_share_a_shape) {
     ASSERT_TRUE(yes && no);
     EXPECT_NE(yes->roots[0].compiled->text, no->roots[0].compiled->text);
 
-    // A where object holding strings: the uncached road.
+    // A whole where object: keyed by its structure, its strings and numbers slots.
     auto where = prepare("cache_where_variable");
     ASSERT_TRUE(where);
     fraiseql::sql::compiled_operation wc(schema(), where->op, options);
     auto w = bind_case(wc, R"({"w": {"name": {"eq": "a"}}})");
-    ASSERT_FALSE(w);
-    EXPECT_EQ(w.error(), R::variables);
-    EXPECT_EQ(wc.shapes(), 0u);
+    auto w2 = bind_case(wc, R"({"w": {"name": {"eq": "b%"}}})");
+    auto w3 = bind_case(wc, R"({"w": {"name": {"startswith": "b%"}}})");
+    auto w4 = bind_case(wc, R"({"w": {"count": {"in": [1, 2]}, "OR": [{"name": {"eq": "x"}}]}})");
+    auto w5 = bind_case(wc, R"({"w": {"count": {"in": [3, 4]}, "OR": [{"name": {"eq": "y"}}]}})");
+    ASSERT_TRUE(w && w2 && w3 && w4 && w5);
+    EXPECT_EQ(w->shape, w2->shape);
+    EXPECT_NE(w->shape, w3->shape);
+    EXPECT_EQ(w4->shape, w5->shape);
+    EXPECT_EQ(params_of(*w2, 0)[0], "b%");
+    EXPECT_EQ(params_of(*w3, 0)[0], "b\\%%");
+    EXPECT_EQ(params_of(*w5, 0), (std::vector<std::string>{"{\"3\",\"4\"}", "y", "100"}));
+    EXPECT_EQ(wc.shapes(), 3u);
+    // A JSON operand is one parameter: the strings inside it are covered by it.
+    auto meta = bind_case(wc, R"({"w": {"meta": {"eq": {"a": "x"}}}})");
+    auto meta2 = bind_case(wc, R"({"w": {"meta": {"eq": {"a": "y"}}}})");
+    ASSERT_TRUE(meta && meta2);
+    EXPECT_EQ(meta->shape, meta2->shape);
+    EXPECT_EQ(params_of(*meta2, 0)[0], "{\"a\":\"y\"}");
+    // Coercion refuses it (inRange without `to`): the uncached road reports it.
+    auto half = bind_case(wc, R"({"w": {"ip": {"inRange": {"from": "10.0.0.1"}}}})");
+    ASSERT_FALSE(half);
+    EXPECT_EQ(half.error(), R::bind);
+    // A null operand: the compiler's error, declined for its value.
+    auto null_op = bind_case(wc, R"({"w": {"name": {"eq": null}}})");
+    ASSERT_FALSE(null_op);
+    EXPECT_EQ(null_op.error(), R::value);
 
     // The by-id shape: one shape for every id, the id a view into the request's variables.
     auto single = prepare("cache_single_and_list");
@@ -399,6 +429,105 @@ TEST(plan_cache_roads, keyed_values_never_share_a_shape) {
     EXPECT_EQ(one->shape, two->shape);
     EXPECT_EQ(two->roots[0].params[0].text, "44444444-3333-3333-3333-333333333333");
     EXPECT_EQ(bc.shapes(), 1u);
+}
+
+TEST(plan_cache_roads, where_operands_are_slots) {
+    using R = fraiseql::sql::uncached_reason;
+    // Scalars inside where (a nested relation filter, embedded objects, NOT): one shape for
+    // every value, each request's values in its parameters.
+    auto ops = prepare("cache_where_operands");
+    ASSERT_TRUE(ops);
+    fraiseql::sql::compiled_operation oc(schema(), ops->op, options);
+    auto first = bind_case(oc, R"({"a": "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "v": 5,
+        "n": "Ann", "d": "2024-02-29", "p": 0.1, "amt": "12.50", "big": "1", "c": "FR"})");
+    auto second = bind_case(oc, R"({"a": "b0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "v": 7,
+        "n": "Bob", "d": "2025-01-01", "p": 2.5, "amt": "3", "big": "2", "c": "DE"})");
+    ASSERT_TRUE(first && second);
+    EXPECT_EQ(first->shape, second->shape);
+    EXPECT_TRUE(first->compiled_now);
+    EXPECT_FALSE(second->compiled_now);
+    ASSERT_TRUE(second->roots[0].compiled && second->roots[1].compiled);
+    EXPECT_EQ(params_of(*second, 0),
+              (std::vector<std::string>{"b0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "7", "Bob",
+                                        "2025-01-01", "2.5", "3", "2", "DE", "100"}));
+    EXPECT_EQ(params_of(*second, 1),
+              (std::vector<std::string>{"b0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "7", "DE",
+                                        "Bob", "100"}));
+    EXPECT_EQ(oc.shapes(), 1u);
+    // Absent: that operand is not in the SQL (another shape); null: the uncached road's error.
+    auto absent = bind_case(oc, R"({"a": "b0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "v": 7,
+        "c": "DE"})");
+    ASSERT_TRUE(absent);
+    EXPECT_NE(absent->shape, first->shape);
+    EXPECT_EQ(params_of(*absent, 1).size(), 4u); // a, v, c, limit
+    auto null = bind_case(oc, R"({"a": "b0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "v": 7,
+        "n": null, "c": "DE"})");
+    ASSERT_FALSE(null);
+    EXPECT_EQ(null.error(), R::value);
+    // A NUL in an operand of a cached shape (absent's): declined for its value, as the
+    // compiler refuses it.
+    auto nul = bind_case(oc, R"({"a": "b0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "v": 7,
+        "c": "D\u0000"})");
+    ASSERT_FALSE(nul);
+    EXPECT_EQ(nul.error(), R::value);
+
+    // Lists: one shape for every non-empty list; an empty one is its own shape (FALSE).
+    auto lists = prepare("cache_where_lists");
+    ASSERT_TRUE(lists);
+    fraiseql::sql::compiled_operation lc(schema(), lists->op, options);
+    auto two = bind_case(lc, R"({"ids": ["a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
+        "b0eebc99-9c0b-4ef8-bb6d-6bb9bd380a12"], "names": ["x"], "st": ["ACTIVE"],
+        "counts": [1], "tags": ["a"], "labels": ["l"]})");
+    auto three = bind_case(lc, R"({"ids": ["a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
+        "b0eebc99-9c0b-4ef8-bb6d-6bb9bd380a12", "c0eebc99-9c0b-4ef8-bb6d-6bb9bd380a13"],
+        "names": ["x", "y,\"z"], "st": ["ACTIVE", "ARCHIVED"], "counts": [1, 2],
+        "tags": ["b"], "labels": ["m", "n"]})");
+    auto none = bind_case(lc, R"({"ids": [], "names": ["x"], "st": ["ACTIVE"], "counts": [1],
+        "tags": ["a"], "labels": ["l"]})");
+    ASSERT_TRUE(two && three && none);
+    EXPECT_EQ(two->shape, three->shape);
+    EXPECT_NE(none->shape, two->shape);
+    EXPECT_EQ(params_of(*three, 0)[0],
+              "{\"a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11\",\"b0eebc99-9c0b-4ef8-bb6d-6bb9bd380a12\","
+              "\"c0eebc99-9c0b-4ef8-bb6d-6bb9bd380a13\"}");
+    EXPECT_EQ(params_of(*three, 0)[1], "{\"x\",\"y,\\\"z\"}");
+    EXPECT_NE(none->roots[0].compiled->text.find("FALSE"), std::string::npos);
+    EXPECT_EQ(lc.shapes(), 2u);
+
+    // Parameters that are not the value's text: LIKE patterns escaped, JSON, a vector.
+    auto text = prepare("cache_where_text_types");
+    ASSERT_TRUE(text);
+    fraiseql::sql::compiled_operation tc(schema(), text->op, options);
+    auto own = tc.bind(fraiseql::test::input_from_json(text->variables));
+    ASSERT_TRUE(own);
+    auto other = bind_case(tc, R"({"s": "100%", "pre": "a\\b", "suf": "_", "re": "x",
+        "q": "cat", "path": "a.b", "lq": "a.*", "lvl": 3, "ip": "::1", "net": "::/0",
+        "from": "::1", "to": "::2", "key": "k", "vec": [1, 2], "lt": 1, "money": "9",
+        "t": "2020-01-01T00:00:00Z"})");
+    ASSERT_TRUE(other);
+    EXPECT_EQ(own->shape, other->shape);
+    const auto p = params_of(*other, 0);
+    ASSERT_EQ(p.size(), 17u);
+    EXPECT_EQ(p[0], "%100\\%%");
+    EXPECT_EQ(p[1], "a\\\\b%");
+    EXPECT_EQ(p[2], "%\\_");
+    EXPECT_EQ(p[12], "[1,2]");
+    EXPECT_EQ(p[14], "\"9\"");
+
+    // Under a list literal (OR): keyed by value, so a string or number there takes the
+    // uncached road; without them, the operands outside OR are slots.
+    auto both = prepare("cache_where_single_and_list");
+    ASSERT_TRUE(both);
+    fraiseql::sql::compiled_operation bc(schema(), both->op, options);
+    auto or_string = bind_case(bc, R"({"a": "24c9e15e-52af-c47c-225b-757e7bee1f9d", "v": 1,
+        "o": "Bob"})");
+    ASSERT_FALSE(or_string);
+    EXPECT_EQ(or_string.error(), R::variables);
+    auto x = bind_case(bc, R"({"a": "24c9e15e-52af-c47c-225b-757e7bee1f9d", "v": 1})");
+    auto y = bind_case(bc, R"({"a": "34c9e15e-52af-c47c-225b-757e7bee1f9d", "v": 2})");
+    ASSERT_TRUE(x && y);
+    EXPECT_EQ(x->shape, y->shape);
+    EXPECT_EQ(params_of(*y, 1), (std::vector<std::string>{"34c9e15e-52af-c47c-225b-757e7bee1f9d"}));
 }
 
 TEST(plan_cache_fuzz, random_variable_sets_within_a_budget) {

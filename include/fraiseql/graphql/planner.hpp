@@ -135,12 +135,24 @@ struct variable_use {
     std::string_view name;
     const type_expr* type = nullptr;  ///< as the operation declares it
     bool condition = false;           ///< the `if` of some @skip/@include
-    /// Anywhere but as the whole value of an argument of a root field: inside a list or
-    /// object literal, or an argument of a nested field.
+    /// Anywhere but as the whole value of an argument of a root field or a field of an
+    /// object literal in one (`paths`): inside a list literal, or an argument of a nested
+    /// field.
     bool nested = false;
     /// (response key of the root field, argument name) for each use as the whole value of a
     /// root field's argument; a field selected several times under one key counts once.
     std::vector<std::pair<std::string_view, std::string_view>> root_args;
+    /// A use inside an object literal of a root field's argument, reached through object
+    /// fields only (no list on the way): `where: {author: {id: {eq: $a}}}` is
+    /// (key, "where", {"author", "id", "eq"}). The compiled-plan cache finds the value there
+    /// in the bound plan (docs/adr/0017-compiled-plan-cache.md, "where slots").
+    struct path_use {
+        std::string_view root_key;
+        std::string_view arg;
+        std::vector<std::string_view> path;
+        bool operator==(const path_use&) const = default;
+    };
+    std::vector<path_use> paths;
 };
 
 /// The uses of each variable of `op`, in definition order. Views into `op`, which must

@@ -47,12 +47,24 @@ compile_root_query(const graphql::schema& s, const graphql::field_plan& field,
 /// them from a later request's values without compiling again. Only the uses whose SQL text
 /// does not depend on the value (given its null-ness) are recorded: an equality filter of a
 /// single-object field or a bound argument of a list field, `limit` and `offset`.
+///
+/// Inside a `where` object (docs/adr/0017-compiled-plan-cache.md, "where slots") the record
+/// is per operand instead: `value` points at the operand in the bound plan's `where` value
+/// and `as` names the function of it that made the parameter's text (param_text in
+/// where_builder.hpp, which the cache shares). Only operands whose SQL around the parameter
+/// does not depend on the value (given its kind, null-ness and, for lists, emptiness) are
+/// recorded; a Boolean operand (`isnull`, `isPrivate`) never is.
 struct param_source {
-    enum class use : std::uint8_t { equality, limit, offset };
-    std::string_view argument; ///< the argument's name (the plan's storage)
+    enum class use : std::uint8_t {
+        equality, limit, offset,                 ///< a whole root argument
+        scalar, json, array, array_json,         ///< an operand in `where`
+        like_contains, like_prefix, like_suffix, ///< an operand in `where`, LIKE-escaped
+    };
+    std::string_view argument; ///< the argument's name (the plan's storage); empty in `where`
     use as = use::equality;
     std::size_t first = 0;     ///< the first of its parameters (index into stmt.params)
     std::size_t count = 0;     ///< how many (1 when recorded today)
+    const graphql::input_value* value = nullptr; ///< the operand, inside `where`
 };
 
 /// compile_root_query, also recording in `sources` (when not null) which parameters came

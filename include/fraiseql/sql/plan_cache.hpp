@@ -8,14 +8,18 @@
 /// The shape (the key) holds everything the SQL text, the bound plan's structure and the
 /// projections may depend on: the value of every variable verbatim, except a *slot*
 /// variable, which contributes only whether it is absent, null, or which kind of scalar it
-/// holds. A slot variable is one the operation uses only as the whole value of scalar
-/// arguments of root list or single fields, where the compiler makes exactly one parameter
-/// of it (an equality filter, `limit`, `offset`: param_source); this is checked against the
-/// compiler's own record when a shape is first compiled, and a shape that does not pass is
-/// remembered as not cacheable. A variable that is not a slot is keyed verbatim if its value
-/// holds only booleans, enums, nulls, lists and objects (a bounded set: @skip/@include,
-/// ORDER BY directions, `isNull: $b`); a string or number there sends the request the
-/// uncached road (bind_operation + compile_root_query), counted by the caller.
+/// holds (for a list, whether it is empty). A slot variable is one the operation uses only as
+/// the whole value of scalar arguments of root list or single fields, where the compiler
+/// makes exactly one parameter of it (an equality filter, `limit`, `offset`), or as an
+/// operand inside a root argument's object literal reached through object fields only
+/// (`where: {author: {id: {eq: $a}}}`, `in: $ids`), where the where builder makes exactly
+/// one parameter of that operand (param_source); this is checked against the compiler's own
+/// record when a shape is first compiled, and a shape that does not pass is remembered as
+/// not cacheable. A variable that is not a slot is keyed verbatim if its value holds only
+/// booleans, enums, nulls, lists and objects (a bounded set: @skip/@include, ORDER BY
+/// directions, `isnull: $b`, an operand under `OR: [...]`); a string or number there sends
+/// the request the uncached road (bind_operation + compile_root_query), counted by the
+/// caller.
 
 #include <cstddef>
 #include <cstdint>
@@ -48,6 +52,13 @@ struct compiled_root {
         bool json = false;         ///< equality: the JSON text of the value (a jsonb parameter)
         param_source::use as = param_source::use::equality;
         std::string text;          ///< the constant
+        /// Inside a variable's value (a whole `where: $w` object): the object keys and list
+        /// indexes from the variable down to the operand; empty: the variable itself.
+        struct step {
+            std::string key;
+            std::int32_t index = -1; ///< a list element, else the object field `key`
+        };
+        std::vector<step> path;
     };
     root_query::shape kind = root_query::shape::list;
     const graphql::type_def* node_type = nullptr;
@@ -142,7 +153,10 @@ private:
     projection_builder build_;
     std::size_t max_shapes_;
     std::vector<graphql::variable_use> uses_;
-    std::vector<char> slot_; ///< per variable: may be a slot (checked again per shape)
+    static constexpr char slot_scalar = 1, slot_list = 2, slot_object = 3;
+    /// per variable: 0, or may be a slot (checked again per shape): slot_scalar, slot_list,
+    /// or slot_object (an input object whose string and number leaves are slots)
+    std::vector<char> slot_;
     mutable std::mutex m_;
     mutable std::vector<std::pair<std::string, std::shared_ptr<const compiled_shape>>> shapes_;
 };

@@ -877,8 +877,11 @@ coerce_variables(const prepared_operation& op, const input_value& variables) {
 
 namespace {
 
-void note_template(const value_template& t, bool whole, std::string_view root_key,
-                   std::string_view arg, std::vector<variable_use>& out) {
+/// `path`: the object keys from the root argument's value down to `t`, or nullptr when `t`
+/// is not addressable that way (inside a list literal, or an argument of a nested field).
+void note_template(const value_template& t, std::vector<std::string_view>* path,
+                   std::string_view root_key, std::string_view arg,
+                   std::vector<variable_use>& out) {
     switch (t.k) {
     case value_template::kind::constant:
         return;
@@ -886,8 +889,14 @@ void note_template(const value_template& t, bool whole, std::string_view root_ke
         if (t.var < 0 || static_cast<std::size_t>(t.var) >= out.size())
             return;
         auto& u = out[static_cast<std::size_t>(t.var)];
-        if (!whole || root_key.empty()) {
+        if (!path || root_key.empty()) {
             u.nested = true;
+            return;
+        }
+        if (!path->empty()) {
+            variable_use::path_use use{root_key, arg, *path};
+            if (std::find(u.paths.begin(), u.paths.end(), use) == u.paths.end())
+                u.paths.push_back(std::move(use));
             return;
         }
         const std::pair<std::string_view, std::string_view> use{root_key, arg};
@@ -897,11 +906,18 @@ void note_template(const value_template& t, bool whole, std::string_view root_ke
     }
     case value_template::kind::list:
         for (const auto& x : t.items)
-            note_template(x, false, root_key, arg, out);
+            note_template(x, nullptr, root_key, arg, out);
         return;
     case value_template::kind::object:
-        for (const auto& [k, x] : t.fields)
-            note_template(x, false, root_key, arg, out);
+        for (const auto& [k, x] : t.fields) {
+            if (!path) {
+                note_template(x, nullptr, root_key, arg, out);
+                continue;
+            }
+            path->push_back(k);
+            note_template(x, path, root_key, arg, out);
+            path->pop_back();
+        }
         return;
     }
 }
@@ -922,10 +938,12 @@ void note_selection(const selection_plan& sp, bool root, std::vector<variable_us
         for (const auto& o : g.occ) {
             const std::string_view key = root && o.f ? o.f->response_key() : std::string_view{};
             for (const auto& a : o.args)
-                if (a.k == prepared_arg::kind::variable || a.k == prepared_arg::kind::templated)
-                    note_template(a.tmpl, a.k == prepared_arg::kind::variable, key,
+                if (a.k == prepared_arg::kind::variable || a.k == prepared_arg::kind::templated) {
+                    std::vector<std::string_view> path;
+                    note_template(a.tmpl, &path, key,
                                   a.def ? std::string_view(a.def->name) : std::string_view{},
                                   out);
+                }
         }
         for (const auto& sub : g.sub)
             note_selection(sub, false, out);

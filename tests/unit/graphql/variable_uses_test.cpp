@@ -57,10 +57,30 @@ TEST(variable_uses, whole_root_arguments_conditions_and_nested_values) {
     EXPECT_TRUE(uses[2].root_args.empty());
     ASSERT_EQ(uses[3].root_args.size(), 1u); // $w: the whole `where`
     EXPECT_EQ(uses[3].root_args[0].second, "where");
-    EXPECT_TRUE(uses[4].nested); // $n: inside a literal object
+    EXPECT_FALSE(uses[4].nested); // $n: inside a literal object, reached through its fields
     EXPECT_TRUE(uses[4].root_args.empty());
+    ASSERT_EQ(uses[4].paths.size(), 1u);
+    EXPECT_EQ(uses[4].paths[0].root_key, "machines");
+    EXPECT_EQ(uses[4].paths[0].arg, "where");
+    EXPECT_EQ(uses[4].paths[0].path, (std::vector<std::string_view>{"priority", "isnull"}));
     EXPECT_TRUE(uses[5].nested); // $d: inside a literal list
+    EXPECT_TRUE(uses[5].paths.empty());
     EXPECT_EQ(uses[5].type->name, "OrderDirection");
+}
+
+TEST(variable_uses, a_list_on_the_way_is_no_path) {
+    auto op = prepare(R"(query ($a: String, $b: String) {
+        items(where: {OR: [{name: {eq: $a}}], NOT: {name: {startswith: $b}}}) { id }
+    })");
+    ASSERT_TRUE(op);
+    auto uses = variable_uses(*op);
+    ASSERT_EQ(uses.size(), 2u);
+    EXPECT_TRUE(uses[0].nested); // under OR's list: not addressable by keys
+    EXPECT_TRUE(uses[0].paths.empty());
+    EXPECT_FALSE(uses[1].nested);
+    ASSERT_EQ(uses[1].paths.size(), 1u);
+    EXPECT_EQ(uses[1].paths[0].path,
+              (std::vector<std::string_view>{"NOT", "name", "startswith"}));
 }
 
 TEST(variable_uses, a_nested_fields_argument_is_not_a_root_argument) {

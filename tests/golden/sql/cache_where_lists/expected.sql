@@ -1,0 +1,4 @@
+-- items
+SELECT CASE WHEN pg_column_size(p.d) >= 140 AND pg_typeof(p.d) = 'jsonb'::regtype AND jsonb_typeof(p.d::jsonb) = 'object' THEN jsonb_build_object('id', p.d->'id')::text ELSE p.d::text END FROM (SELECT t."data" AS d FROM "v_item" AS t WHERE ((t."data"->>'id')::uuid = ANY($1::uuid[]) AND t."data"->>'name' <> ALL($2::text[]) AND t."data"->>'status' = ANY($3::text[]) AND (t."data"->>'count')::numeric = ANY($4::numeric[]) AND EXISTS (SELECT 1 FROM jsonb_array_elements(to_jsonb($5::text[])) AS x(v) WHERE NULLIF(t."data"->'tags', 'null'::jsonb) @> jsonb_build_array(x.v))) LIMIT $6::int8) AS p;
+-- machines
+SELECT CASE WHEN pg_column_size(p.d) >= 140 AND pg_typeof(p.d) = 'jsonb'::regtype AND jsonb_typeof(p.d::jsonb) = 'object' THEN jsonb_build_object('id', p.d->'id')::text ELSE p.d::text END FROM (SELECT t."data" AS d FROM "app"."tv_machine" AS t WHERE (t."location_id" = ANY($1) AND t."labels" @> $2 AND t."status" <> ALL($3)) LIMIT $4::int8) AS p;

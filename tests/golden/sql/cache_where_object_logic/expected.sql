@@ -1,0 +1,4 @@
+-- items
+SELECT CASE WHEN pg_column_size(p.d) >= 140 AND pg_typeof(p.d) = 'jsonb'::regtype AND jsonb_typeof(p.d::jsonb) = 'object' THEN jsonb_build_object('id', p.d->'id')::text ELSE p.d::text END FROM (SELECT t."data" AS d FROM "v_item" AS t WHERE ((t."data" @> jsonb_build_object('name', $1::text) OR ((t."data"->>'count')::numeric > $2::numeric AND t."data"->'address'->>'city' LIKE $3)) AND NOT COALESCE(t."data" @> jsonb_build_object('status', $4::text), FALSE) AND t."data"->>'active' IS NOT NULL AND (t."data"->>'price')::numeric < $5::numeric) LIMIT $6::int8) AS p;
+-- machines
+SELECT CASE WHEN pg_column_size(p.d) >= 140 AND pg_typeof(p.d) = 'jsonb'::regtype AND jsonb_typeof(p.d::jsonb) = 'object' THEN jsonb_build_object('id', p.d->'id')::text ELSE p.d::text END FROM (SELECT t."data" AS d FROM "app"."tv_machine" AS t WHERE (t."model_id" = $1 AND t."priority" = ANY($2) AND (t."data"->>'notes' LIKE $3 OR t."name" <> $4)) LIMIT $5::int8) AS p;
