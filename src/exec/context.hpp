@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <functional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "fraiseql/pg/cancel_signal.hpp"
 #include "fraiseql/pg/pool.hpp"
 #include "fraiseql/pg/replica_set.hpp"
+#include "fraiseql/sql/plan_cache.hpp"
 
 namespace fraiseql::exec {
 
@@ -54,6 +56,15 @@ struct exec_context {
     /// operation's mutations), for read-your-writes.
     bool capture_commit_lsn = false;
     pg::lsn commit_lsn = 0;
+    /// Per root field of the plan: its statement precompiled for the plan-cache shape, with
+    /// this request's parameters (bound_operation::binding; docs/adr/0017); empty on the
+    /// uncached road, and an entry with no `compiled` is compiled from the plan.
+    std::span<const sql::bound_root> precompiled{};
+
+    const sql::bound_root* precompiled_at(std::size_t root) const noexcept {
+        return root < precompiled.size() && precompiled[root].compiled ? &precompiled[root]
+                                                                       : nullptr;
+    }
 };
 
 /// The JSON value of one root field, or null.
@@ -88,8 +99,10 @@ boost::asio::awaitable<pg::result<void>> run_with_session(const exec_context& ct
                                                          bool reset_session = false,
                                                          pg::row_sink* commit_lsn = nullptr);
 
-/// A root list / single field of the Query type.
-boost::asio::awaitable<field_result> run_root_query(exec_context& ctx, const graphql::field_plan& fp);
+/// A root list / single field of the Query type; `pre`: its precompiled statement
+/// (exec_context::precompiled_at), or nullptr to compile it from `fp`.
+boost::asio::awaitable<field_result> run_root_query(exec_context& ctx, const graphql::field_plan& fp,
+                                                   const sql::bound_root* pre);
 
 /// A root xConnection field (Relay).
 boost::asio::awaitable<field_result> run_connection(exec_context& ctx, const graphql::field_plan& fp);

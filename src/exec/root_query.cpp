@@ -8,7 +8,8 @@
 
 namespace fraiseql::exec {
 
-boost::asio::awaitable<field_result> run_root_query(exec_context& ctx, const graphql::field_plan& fp) {
+boost::asio::awaitable<field_result> run_root_query(exec_context& ctx, const graphql::field_plan& fp,
+                                                   const sql::bound_root* pre) {
     field_result r;
     // A plan-cache hit brings the statement compiled for the operation's shape and this
     // request's parameters (docs/adr/0017-compiled-plan-cache.md); otherwise compile here.
@@ -17,7 +18,7 @@ boost::asio::awaitable<field_result> run_root_query(exec_context& ctx, const gra
     std::string_view text;
     std::vector<pg::param> params;
     bool list = false;
-    if (const sql::bound_root* pre = fp.precompiled; pre && pre->compiled) {
+    if (pre && pre->compiled) {
         list = pre->compiled->kind == sql::root_query::shape::list;
         text = pre->compiled->text;
         proj = pre->compiled->projection;
