@@ -91,13 +91,33 @@ pg::deadline statement_deadline(const exec_context& ctx);
 /// `commit_lsn`, the pipeline is BEGIN … COMMIT followed by
 /// `SELECT pg_current_wal_insert_lsn()::text` into that sink: a position at or past the
 /// end of the commit record (read-your-writes, docs/adr/0013-replicas-and-poolers.md).
-boost::asio::awaitable<pg::result<void>> run_with_session(const exec_context& ctx,
-                                                         pg::connection& conn,
-                                                         std::string_view sql,
-                                                         std::span<const pg::param> params,
-                                                         pg::row_sink* sink,
-                                                         bool reset_session = false,
-                                                         pg::row_sink* commit_lsn = nullptr);
+///
+/// Not a coroutine of its own (issue 15: one frame less per request): the pipeline's
+/// statements and the client-disconnect scope live in this object, in the caller's frame,
+/// and start() hands back the connection's own awaitable. Await start() at once, once, in
+/// a block that ends with the run, so that the scope ends with it:
+///     { session_run run(ctx, conn, sql, params, &sink); ran = co_await run.start(); }
+class session_run {
+public:
+    session_run(const exec_context& ctx, pg::connection& conn, std::string_view sql,
+                std::span<const pg::param> params, pg::row_sink* sink,
+                bool reset_session = false, pg::row_sink* commit_lsn = nullptr);
+    session_run(const session_run&) = delete;
+    session_run& operator=(const session_run&) = delete;
+
+    boost::asio::awaitable<pg::result<void>> start();
+
+private:
+    const exec_context& ctx_;
+    pg::connection& conn_;
+    std::string prelude_;
+    std::vector<pg::param> prelude_params_;
+    pg::statement stmts_[7];
+    std::size_t n_ = 0;
+    /// While it runs, a client that goes away cancels it on the server (docs/http.md
+    /// "Client disconnect"); once gone, nothing new starts.
+    pg::cancel_scope scope_;
+};
 
 /// A root list / single field of the Query type; `pre`: its precompiled statement
 /// (exec_context::precompiled_at), or nullptr to compile it from `fp`.

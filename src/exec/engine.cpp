@@ -45,6 +45,14 @@ constexpr std::size_t heavy_variable_nodes = 2048;
 
 /// True when `v` has more than `limit` JSON values (counting stops there).
 bool more_values_than(const boost::json::value& v, std::size_t limit) {
+    // A typical request's variables are a small object of scalars: no work list on the heap.
+    if (v.is_object() && v.get_object().size() < limit) {
+        bool flat = true;
+        for (const auto& kv : v.get_object()) flat = flat && !kv.value().is_structured();
+        if (flat) return false;
+    } else if (!v.is_structured()) {
+        return false;
+    }
     std::size_t n = 0;
     std::vector<const boost::json::value*> todo{&v};
     while (!todo.empty()) {
