@@ -160,6 +160,15 @@ void authorize_in_place(const graphql::schema& s, graphql::operation_plan& plan,
 
 } // namespace
 
+bool uses_auth(const graphql::schema& s) noexcept {
+    for (const auto& t : s.types()) {
+        if (!t->auth_roles.empty()) return true;
+        for (const auto& f : t->fields)
+            if (!f.auth_roles.empty()) return true;
+    }
+    return false;
+}
+
 void authorize(const graphql::schema& s, const graphql::operation_plan& plan,
                const auth_context& who, authorization& out) {
     // One read-only pass over the shared plan. Nothing is allocated unless something is

@@ -38,6 +38,10 @@ struct authorization {
     }
 };
 
+/// Whether any type or field of `s` has @auth. Without any, authorize() has nothing to
+/// check for any caller (the engine asks once, at start-up, and skips it).
+bool uses_auth(const graphql::schema& s) noexcept;
+
 /// Checks every selected field of `plan` against the caller's roles. `plan` itself is
 /// never edited: when a forbidden nested field must read nothing, `out.rewritten` gets a
 /// copy with the stand-in in its place. Call before compiling the plan.

@@ -144,6 +144,8 @@ struct engine::impl {
     std::shared_ptr<pg::replica_set> replicas;
     std::unique_ptr<commit_positions> positions;
     std::atomic<std::uint64_t> replica_retries{0};
+    /// The schema has @auth somewhere (authorization::uses_auth): else nothing to authorize.
+    bool any_auth = true;
     /// Declared last: destroyed (joined) first, before the members its work reads.
     std::unique_ptr<cpu_worker> cpu;
 
@@ -187,6 +189,7 @@ engine::engine(std::shared_ptr<const graphql::schema> schema, std::shared_ptr<pg
     impl_->cfg = std::move(cfg);
     impl_->persisted = std::make_unique<persisted_queries>(impl_->cfg, impl_->pool);
     impl_->documents = std::make_unique<document_resolver>(*impl_->schema, impl_->cfg, impl_->m);
+    impl_->any_auth = uses_auth(*impl_->schema);
     impl_->cpu = std::make_unique<cpu_worker>();
 }
 
@@ -266,7 +269,7 @@ asio::awaitable<response> engine::execute(request req, response_stream* stream) 
     if (auto r = check_introspection(bound.plan(), *who, I.cfg.introspection))
         co_return refuse(std::move(*r));
     authorization authz;
-    authorize(*I.schema, bound.plan(), *who, authz);
+    if (I.any_auth) authorize(*I.schema, bound.plan(), *who, authz);
     const graphql::operation_plan& plan = authz.plan(bound.plan());
 
     // 4. Run the root fields: with replicas, a mutation on the primary (remembering where

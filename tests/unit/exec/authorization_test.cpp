@@ -112,3 +112,20 @@ TEST_F(authorization_test, a_forbidden_root_field_is_marked_and_only_it) {
 
 } // namespace
 } // namespace fraiseql::exec
+
+namespace fraiseql::exec {
+namespace {
+
+TEST(uses_auth, is_true_only_for_a_schema_with_auth_on_a_type_or_field) {
+    auto secured = graphql::load_schema_file(std::string(FRAISEQL_SOURCE_DIR) +
+                                             "/tests/e2e/fixtures/security.graphql");
+    ASSERT_TRUE(secured) << secured.error().front();
+    EXPECT_TRUE(uses_auth(**secured));
+    auto blog = graphql::load_schema_file(std::string(FRAISEQL_SOURCE_DIR) +
+                                          "/examples/blog/schema.graphql");
+    ASSERT_TRUE(blog) << blog.error().front();
+    EXPECT_FALSE(uses_auth(**blog)); // the engine then skips authorize() altogether
+}
+
+} // namespace
+} // namespace fraiseql::exec
