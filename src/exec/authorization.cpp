@@ -95,10 +95,42 @@ const graphql::type_def* node_type(const graphql::schema& s, const graphql::fiel
     return t;
 }
 
-} // namespace
+/// The field of a `where` / `orderBy` / grouping argument of root `fp` the caller may not
+/// read, or nullptr (filtering, ordering or grouping on a field reads it).
+const graphql::field_def* hidden_field(const graphql::schema& s, const graphql::field_plan& fp,
+                                       const auth_context& who) {
+    if (!reads_rows(fp.resolved_by)) return nullptr;
+    const graphql::type_def* t = node_type(s, fp);
+    const graphql::field_def* hidden = nullptr;
+    const bool aggregates = !fp.field->aggregate_of.empty();
+    for (const char* arg : {"where", "orderBy"})
+        if (const auto* v = fp.arg(arg); v && !hidden && !(aggregates && arg[0] == 'o'))
+            hidden = forbidden_in_arg(s, t, *v, who);
+    // Grouping by, filtering groups on or ordering them by a field reads it (§3.6).
+    if (aggregates && t)
+        for (const auto& name : graphql::aggregate_arg_fields(fp))
+            if (const auto* f = t->find_field(name); f && !hidden && !allowed(s, *f, who))
+                hidden = f;
+    return hidden;
+}
 
-void authorize(const graphql::schema& s, graphql::operation_plan& plan, const auth_context& who,
-               authorization& out) {
+/// Whether `walk` would replace anything under `selection` for this caller.
+bool forbidden_below(const graphql::schema& s, const std::vector<graphql::field_plan>& selection,
+                     const auth_context& who) {
+    for (const auto& fp : selection) {
+        if (!fp.field) continue;
+        if (!allowed(s, *fp.field, who)) return true;
+        if (forbidden_below(s, fp.selection, who)) return true;
+        for (const auto& [type, sel] : fp.selection_by_type)
+            if (forbidden_below(s, sel, who)) return true;
+    }
+    return false;
+}
+
+/// Authorization editing `plan` itself: the road of a caller for whom some nested field is
+/// forbidden (on its own copy of the plan). Errors in selection order, as they always were.
+void authorize_in_place(const graphql::schema& s, graphql::operation_plan& plan,
+                        const auth_context& who, authorization& out) {
     out.root_forbidden.assign(plan.root_fields.size(), false);
     std::vector<graphql::path_element> path;
     for (std::size_t i = 0; i < plan.root_fields.size(); ++i) {
@@ -110,33 +142,58 @@ void authorize(const graphql::schema& s, graphql::operation_plan& plan, const au
             out.errors.push_back(forbidden(fp, path));
             continue;
         }
-        if (reads_rows(fp.resolved_by)) {
-            const graphql::type_def* t = node_type(s, fp);
-            const graphql::field_def* hidden = nullptr;
-            const bool aggregates = !fp.field->aggregate_of.empty();
-            for (const char* arg : {"where", "orderBy"})
-                if (const auto* v = fp.arg(arg); v && !hidden && !(aggregates && arg[0] == 'o'))
-                    hidden = forbidden_in_arg(s, t, *v, who);
-            // Grouping by, filtering groups on or ordering them by a field reads it (§3.6).
-            if (aggregates && t)
-                for (const auto& name : graphql::aggregate_arg_fields(fp))
-                    if (const auto* f = t->find_field(name); f && !hidden && !allowed(s, *f, who))
-                        hidden = f;
-            if (hidden) {
-                // The whole root field is refused (it does not run): a filtered or reordered
-                // answer would disclose the hidden field.
-                out.root_forbidden[i] = true;
-                graphql::error e = graphql::error::at("Not authorized to filter or order by field \"" +
-                                                          hidden->name + "\".",
-                                                      fp.loc, graphql::code::forbidden);
-                e.path = path;
-                out.errors.push_back(std::move(e));
-                continue;
-            }
+        if (const graphql::field_def* hidden = hidden_field(s, fp, who)) {
+            // The whole root field is refused (it does not run): a filtered or reordered
+            // answer would disclose the hidden field.
+            out.root_forbidden[i] = true;
+            graphql::error e = graphql::error::at(
+                "Not authorized to filter or order by field \"" + hidden->name + "\".", fp.loc,
+                graphql::code::forbidden);
+            e.path = path;
+            out.errors.push_back(std::move(e));
+            continue;
         }
         walk(s, fp.selection, who, path, out);
         for (auto& [type, sel] : fp.selection_by_type) walk(s, sel, who, path, out);
     }
+}
+
+} // namespace
+
+bool uses_auth(const graphql::schema& s) noexcept {
+    for (const auto& t : s.types()) {
+        if (!t->auth_roles.empty()) return true;
+        for (const auto& f : t->fields)
+            if (!f.auth_roles.empty()) return true;
+    }
+    return false;
+}
+
+void authorize(const graphql::schema& s, const graphql::operation_plan& plan,
+               const auth_context& who, authorization& out) {
+    // One read-only pass over the shared plan. Nothing is allocated unless something is
+    // forbidden: a caller allowed everything (the common case) runs the plan as it is.
+    bool rewrite = false;
+    const auto& roots = plan.root_fields;
+    for (std::size_t i = 0; i < roots.size() && !rewrite; ++i) {
+        const auto& fp = roots[i];
+        if (!fp.field) continue;
+        if (!allowed(s, *fp.field, who) || hidden_field(s, fp, who)) {
+            // A forbidden root is refused whole; the editing road words every error, in
+            // selection order.
+            rewrite = true;
+            break;
+        }
+        if (forbidden_below(s, fp.selection, who)) rewrite = true;
+        for (const auto& [type, sel] : fp.selection_by_type)
+            if (forbidden_below(s, sel, who)) rewrite = true;
+    }
+    if (!rewrite) return;
+    // Something is forbidden: the caller's own copy, edited (stand-ins for forbidden nested
+    // fields). Rare; the cost of a copy is the refused caller's.
+    out = authorization{};
+    out.rewritten.emplace(plan);
+    authorize_in_place(s, *out.rewritten, who, out);
 }
 
 refusal unauthenticated(const auth_failure& why) {

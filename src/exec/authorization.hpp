@@ -2,7 +2,7 @@
 // @auth(roles:) on types and fields (product.md §5): a forbidden field is an
 // error for that field (FORBIDDEN, null at its path), not for the request.
 
-#include <deque>
+#include <list>
 #include <optional>
 #include <vector>
 
@@ -17,16 +17,36 @@ namespace fraiseql::exec {
 
 struct authorization {
     std::vector<graphql::error> errors;   ///< one FORBIDDEN error per forbidden selection
-    std::vector<bool> root_forbidden;     ///< per root field: do not run it, answer null
+    /// Per root field: do not run it, answer null. Empty when no root field is forbidden
+    /// (the common case allocates nothing): read it with forbidden().
+    std::vector<bool> root_forbidden;
+    /// The caller's own copy of the plan, made only when a forbidden *nested* field must
+    /// read nothing (a stand-in replaces it); otherwise the shared plan (a plan-cache
+    /// shape's, docs/adr/0017-compiled-plan-cache.md) is run as it is, never copied.
+    std::optional<graphql::operation_plan> rewritten;
     /// Stand-ins for forbidden nested fields: same type, a key no document has, so
-    /// the transform writes null there (and null propagation applies as usual).
-    std::deque<graphql::field_def> stand_ins;
+    /// the transform writes null there (and null propagation applies as usual). A list:
+    /// stable addresses, and nothing allocated while empty (a deque allocates at once).
+    std::list<graphql::field_def> stand_ins;
+
+    bool forbidden(std::size_t root) const noexcept {
+        return root < root_forbidden.size() && root_forbidden[root];
+    }
+    /// The plan to run: `rewritten` when authorization had to edit it, else `shared`.
+    const graphql::operation_plan& plan(const graphql::operation_plan& shared) const noexcept {
+        return rewritten ? *rewritten : shared;
+    }
 };
 
-/// Checks every selected field of `plan` against the caller's roles, rewriting
-/// forbidden nested fields to read nothing. Call before compiling the plan.
-void authorize(const graphql::schema& s, graphql::operation_plan& plan, const auth_context& who,
-               authorization& out);
+/// Whether any type or field of `s` has @auth. Without any, authorize() has nothing to
+/// check for any caller (the engine asks once, at start-up, and skips it).
+bool uses_auth(const graphql::schema& s) noexcept;
+
+/// Checks every selected field of `plan` against the caller's roles. `plan` itself is
+/// never edited: when a forbidden nested field must read nothing, `out.rewritten` gets a
+/// copy with the stand-in in its place. Call before compiling the plan.
+void authorize(const graphql::schema& s, const graphql::operation_plan& plan,
+               const auth_context& who, authorization& out);
 
 /// The refusal of a request whose credentials were refused (product.md §5, RFC 6750 §3):
 /// 401, UNAUTHENTICATED, the generic message and the failure's challenge.

@@ -75,7 +75,11 @@ boost::asio::awaitable<field_result> run_connection(exec_context& ctx, const gra
         co_return r;
     }
     page_sink sink(std::size_t(q->page_size) + 1);
-    auto ran = co_await run_with_session(ctx, **lease, q->stmt.text, params, &sink);
+    pg::result<void> ran;
+    {
+        session_run run(ctx, **lease, q->stmt.text, params, &sink);
+        ran = co_await run.start();
+    }
     if (!ran) {
         r.errors.push_back(database_error(ctx, ran.error(), fp));
         co_return r;
@@ -180,7 +184,7 @@ boost::asio::awaitable<field_result> run_connection(exec_context& ctx, const gra
         }
     }
     out += '}';
-    append_field_errors(r.errors, ferrs, {fp.response_key});
+    append_field_errors(r.errors, ferrs, fp.response_key);
     if (nulled) {
         r.json.clear();
         co_return r;

@@ -74,36 +74,29 @@ pg::deadline statement_deadline(const exec_context& ctx) {
     return std::min(ctx.deadline, pg::clock::now() + ctx.cfg.statement_timeout);
 }
 
-boost::asio::awaitable<pg::result<void>> run_with_session(const exec_context& ctx,
-                                                         pg::connection& conn,
-                                                         std::string_view sql,
-                                                         std::span<const pg::param> params,
-                                                         pg::row_sink* sink,
-                                                         bool reset_session,
-                                                         pg::row_sink* commit_lsn) {
-    std::string prelude;
-    std::vector<pg::param> prelude_params;
+session_run::session_run(const exec_context& ctx, pg::connection& conn, std::string_view sql,
+                         std::span<const pg::param> params, pg::row_sink* sink,
+                         bool reset_session, pg::row_sink* commit_lsn)
+    : ctx_(ctx), conn_(conn), scope_(ctx.cancel, conn) {
     if (!ctx.session.empty()) {
         // One statement sets every variable; `true` makes each setting local to
         // the implicit transaction that the pipeline's single Sync delimits.
-        prelude = "SELECT ";
+        prelude_ = "SELECT ";
         for (std::size_t i = 0; i < ctx.session.size(); ++i) {
-            if (i) prelude += ", ";
-            prelude += "set_config($" + std::to_string(2 * i + 1) + ", $" + std::to_string(2 * i + 2) +
-                       ", true)";
-            prelude_params.push_back(pg::param::text(ctx.session[i].first));
-            prelude_params.push_back(pg::param::text(ctx.session[i].second));
+            if (i) prelude_ += ", ";
+            prelude_ += "set_config($" + std::to_string(2 * i + 1) + ", $" +
+                        std::to_string(2 * i + 2) + ", true)";
+            prelude_params_.push_back(pg::param::text(ctx.session[i].first));
+            prelude_params_.push_back(pg::param::text(ctx.session[i].second));
         }
     }
-    pg::statement stmts[7];
-    std::size_t n = 0;
     // An explicit block, so that the position is read after COMMIT: inside the transaction
     // pg_current_wal_insert_lsn() precedes the commit record, and a replica that replayed
     // up to it could still lack the commit. An error skips the rest of the pipeline and
     // leaves the block failed; the pool rolls a returned connection back (pool.hpp).
-    if (commit_lsn) stmts[n++] = pg::statement{"BEGIN", {}, nullptr};
-    if (!prelude.empty()) stmts[n++] = pg::statement{prelude, prelude_params, nullptr};
-    stmts[n++] = pg::statement{sql, params, sink};
+    if (commit_lsn) stmts_[n_++] = pg::statement{"BEGIN", {}, nullptr};
+    if (!prelude_.empty()) stmts_[n_++] = pg::statement{prelude_, prelude_params_, nullptr};
+    stmts_[n_++] = pg::statement{sql, params, sink};
     if (reset_session) {
         // A function may run SET (not SET LOCAL), set_config(..., false) or SET ROLE: that
         // state survives the transaction and would leak into the next request served on
@@ -114,19 +107,24 @@ boost::asio::awaitable<pg::result<void>> run_with_session(const exec_context& ct
         // (GUC_NO_RESET_ALL), which SET SESSION AUTHORIZATION DEFAULT restores — the same
         // pair DISCARD ALL begins with; DISCARD ALL itself would also drop the driver's
         // prepared statements (PostgreSQL docs, DISCARD and RESET).
-        stmts[n++] = pg::statement{"SET SESSION AUTHORIZATION DEFAULT", {}, nullptr};
-        stmts[n++] = pg::statement{"RESET ALL", {}, nullptr};
+        stmts_[n_++] = pg::statement{"SET SESSION AUTHORIZATION DEFAULT", {}, nullptr};
+        stmts_[n_++] = pg::statement{"RESET ALL", {}, nullptr};
     }
     if (commit_lsn) {
-        stmts[n++] = pg::statement{"COMMIT", {}, nullptr};
-        stmts[n++] = pg::statement{"SELECT pg_current_wal_insert_lsn()::text", {}, commit_lsn};
+        stmts_[n_++] = pg::statement{"COMMIT", {}, nullptr};
+        stmts_[n_++] = pg::statement{"SELECT pg_current_wal_insert_lsn()::text", {}, commit_lsn};
     }
-    // While it runs, a client that goes away cancels it on the server (docs/http.md
-    // "Client disconnect"); once gone, nothing new starts.
-    pg::cancel_scope scope(ctx.cancel, conn);
-    if (scope.already_fired())
-        co_return pg::make_error(pg::errc::cancelled, "the client went away");
-    co_return co_await conn.run(std::span<const pg::statement>(stmts, n), statement_deadline(ctx));
+}
+
+namespace {
+boost::asio::awaitable<pg::result<void>> refused_gone() {
+    co_return pg::make_error(pg::errc::cancelled, "the client went away");
+}
+} // namespace
+
+boost::asio::awaitable<pg::result<void>> session_run::start() {
+    if (scope_.already_fired()) return refused_gone();
+    return conn_.run(std::span<const pg::statement>(stmts_, n_), statement_deadline(ctx_));
 }
 
 } // namespace fraiseql::exec

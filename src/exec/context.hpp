@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <functional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "fraiseql/pg/cancel_signal.hpp"
 #include "fraiseql/pg/pool.hpp"
 #include "fraiseql/pg/replica_set.hpp"
+#include "fraiseql/sql/plan_cache.hpp"
 
 namespace fraiseql::exec {
 
@@ -54,6 +56,15 @@ struct exec_context {
     /// operation's mutations), for read-your-writes.
     bool capture_commit_lsn = false;
     pg::lsn commit_lsn = 0;
+    /// Per root field of the plan: its statement precompiled for the plan-cache shape, with
+    /// this request's parameters (bound_operation::binding; docs/adr/0017); empty on the
+    /// uncached road, and an entry with no `compiled` is compiled from the plan.
+    std::span<const sql::bound_root> precompiled{};
+
+    const sql::bound_root* precompiled_at(std::size_t root) const noexcept {
+        return root < precompiled.size() && precompiled[root].compiled ? &precompiled[root]
+                                                                       : nullptr;
+    }
 };
 
 /// The JSON value of one root field, or null.
@@ -80,16 +91,38 @@ pg::deadline statement_deadline(const exec_context& ctx);
 /// `commit_lsn`, the pipeline is BEGIN … COMMIT followed by
 /// `SELECT pg_current_wal_insert_lsn()::text` into that sink: a position at or past the
 /// end of the commit record (read-your-writes, docs/adr/0013-replicas-and-poolers.md).
-boost::asio::awaitable<pg::result<void>> run_with_session(const exec_context& ctx,
-                                                         pg::connection& conn,
-                                                         std::string_view sql,
-                                                         std::span<const pg::param> params,
-                                                         pg::row_sink* sink,
-                                                         bool reset_session = false,
-                                                         pg::row_sink* commit_lsn = nullptr);
+///
+/// Not a coroutine of its own (issue 15: one frame less per request): the pipeline's
+/// statements and the client-disconnect scope live in this object, in the caller's frame,
+/// and start() hands back the connection's own awaitable. Await start() at once, once, in
+/// a block that ends with the run, so that the scope ends with it:
+///     { session_run run(ctx, conn, sql, params, &sink); ran = co_await run.start(); }
+class session_run {
+public:
+    session_run(const exec_context& ctx, pg::connection& conn, std::string_view sql,
+                std::span<const pg::param> params, pg::row_sink* sink,
+                bool reset_session = false, pg::row_sink* commit_lsn = nullptr);
+    session_run(const session_run&) = delete;
+    session_run& operator=(const session_run&) = delete;
 
-/// A root list / single field of the Query type.
-boost::asio::awaitable<field_result> run_root_query(exec_context& ctx, const graphql::field_plan& fp);
+    boost::asio::awaitable<pg::result<void>> start();
+
+private:
+    const exec_context& ctx_;
+    pg::connection& conn_;
+    std::string prelude_;
+    std::vector<pg::param> prelude_params_;
+    pg::statement stmts_[7];
+    std::size_t n_ = 0;
+    /// While it runs, a client that goes away cancels it on the server (docs/http.md
+    /// "Client disconnect"); once gone, nothing new starts.
+    pg::cancel_scope scope_;
+};
+
+/// A root list / single field of the Query type; `pre`: its precompiled statement
+/// (exec_context::precompiled_at), or nullptr to compile it from `fp`.
+boost::asio::awaitable<field_result> run_root_query(exec_context& ctx, const graphql::field_plan& fp,
+                                                   const sql::bound_root* pre);
 
 /// A root xConnection field (Relay).
 boost::asio::awaitable<field_result> run_connection(exec_context& ctx, const graphql::field_plan& fp);

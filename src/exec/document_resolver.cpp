@@ -169,11 +169,8 @@ fraiseql::result<bound_operation, refusal> bind_request(resolved_document doc,
         if (b) {
             (b->compiled_now ? counters.shape_compiled : counters.compiled)
                 .fetch_add(1, std::memory_order_relaxed);
-            bound_operation out{std::move(doc.entry), b->shape->plan, std::move(*b)};
-            auto& roots = out.plan.root_fields;
-            for (std::size_t i = 0; i < roots.size(); ++i)
-                if (out.binding->roots[i].compiled) roots[i].precompiled = &out.binding->roots[i];
-            return out;
+            // The shape's plan is shared, not copied (bound_operation::plan()).
+            return bound_operation{std::move(doc.entry), {}, std::move(*b)};
         }
         switch (b.error()) {
         case sql::uncached_reason::variables: counters.variables.fetch_add(1); break;

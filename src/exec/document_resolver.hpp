@@ -49,10 +49,23 @@ struct resolved_document {
 /// document alive.
 struct bound_operation {
     std::shared_ptr<const cached_operation> entry;
-    graphql::operation_plan plan;
-    /// Through the compiled-plan cache: the shape and this request's parameters, which the
-    /// root fields' `precompiled` point into (a move keeps them in place).
+    /// The uncached road's plan (bound for this request); empty on the cached road.
+    graphql::operation_plan owned;
+    /// Through the compiled-plan cache: the shape, whose plan every request of the shape
+    /// shares (never copied: authorization copies it only for a caller it must edit it
+    /// for), and this request's parameters, per root field in `binding->roots`.
     std::optional<sql::cached_binding> binding;
+
+    /// The plan to authorize and run.
+    const graphql::operation_plan& plan() const noexcept {
+        return binding ? binding->shape->plan : owned;
+    }
+    /// Root field `i`'s precompiled statement with this request's parameters, or nullptr
+    /// (compile it from the plan).
+    const sql::bound_root* precompiled(std::size_t i) const noexcept {
+        if (!binding || i >= binding->roots.size() || !binding->roots[i].compiled) return nullptr;
+        return &binding->roots[i];
+    }
 };
 
 /// Documents larger than this are not kept in the plan cache (its memory stays bounded

@@ -45,6 +45,14 @@ constexpr std::size_t heavy_variable_nodes = 2048;
 
 /// True when `v` has more than `limit` JSON values (counting stops there).
 bool more_values_than(const boost::json::value& v, std::size_t limit) {
+    // A typical request's variables are a small object of scalars: no work list on the heap.
+    if (v.is_object() && v.get_object().size() < limit) {
+        bool flat = true;
+        for (const auto& kv : v.get_object()) flat = flat && !kv.value().is_structured();
+        if (flat) return false;
+    } else if (!v.is_structured()) {
+        return false;
+    }
     std::size_t n = 0;
     std::vector<const boost::json::value*> todo{&v};
     while (!todo.empty()) {
@@ -103,7 +111,7 @@ std::string client_identity_of(const config& cfg, const request& req, const auth
 /// need no connection, so they are not routed at all).
 bool touches_database(const graphql::operation_plan& plan, const std::vector<bool>& forbidden) {
     for (std::size_t i = 0; i < plan.root_fields.size(); ++i)
-        if (!forbidden[i] && reads_database(plan.root_fields[i])) return true;
+        if (!forbidden_at(forbidden, i) && reads_database(plan.root_fields[i])) return true;
     return false;
 }
 
@@ -136,62 +144,30 @@ struct engine::impl {
     std::shared_ptr<pg::replica_set> replicas;
     std::unique_ptr<commit_positions> positions;
     std::atomic<std::uint64_t> replica_retries{0};
+    /// The schema has @auth somewhere (authorization::uses_auth): else nothing to authorize.
+    bool any_auth = true;
     /// Declared last: destroyed (joined) first, before the members its work reads.
     std::unique_ptr<cpu_worker> cpu;
 
-    /// What one run of the root fields left behind.
-    struct attempt {
-        roots_outcome outcome;
-        bool replica_failed = false;
-        bool replica_down = false;
-        bool stale_connection = false; ///< met a pooled connection already gone
-        /// The session settings, handed back for a second run.
-        std::vector<std::pair<std::string, std::string>> session;
-        bool streamed = false; ///< something reached the client: no second attempt
-        pg::lsn commit_lsn = 0;
-    };
-
-    /// Runs the operation's root fields on `target` (the primary's pool or a replica's).
-    asio::awaitable<attempt> run_on(pg::pool& target, bool on_replica,
-                                    const graphql::operation_plan& plan,
-                                    const std::vector<bool>& forbidden, const request& req,
-                                    pg::deadline deadline,
-                                    std::vector<std::pair<std::string, std::string>> session,
-                                    response_stream* stream) {
-        exec_context ctx{*schema, target, cfg, req.request_id, deadline,
-                         std::move(session), {}, 64 * 1024, false};
-        ctx.cancel = req.cancel.get();
-        ctx.on_replica = on_replica;
-        ctx.capture_commit_lsn = replicas && plan.kind == graphql::operation_kind::mutation;
-        attempt a;
-        a.outcome = co_await run_roots(ctx, plan, forbidden, stream);
-        a.replica_failed = ctx.replica_failed.load();
-        a.replica_down = ctx.replica_down.load();
-        a.stale_connection = ctx.stale_connection.load();
-        a.session = std::move(ctx.session);
-        a.streamed = a.outcome.stream_started || ctx.flushed;
-        a.commit_lsn = ctx.commit_lsn;
-        co_return a;
+    /// The document stage and the binding (synchronous, CPU only).
+    front_end_outcome resolve_and_bind(request& req) {
+        auto doc = documents->resolve(req);
+        if (!doc) return failure{std::move(doc.error())};
+        return bind_request(std::move(*doc), req.variables);
     }
 
-    /// The document stage and the binding: inline for a small request, on the CPU worker
-    /// for a large one (`heavy`), so that the I/O thread keeps serving other clients
-    /// meanwhile (product.md §9).
-    asio::awaitable<std::shared_ptr<front_end_outcome>> front_end(request& req, bool heavy) {
-        auto resolve_and_bind = [this, &req]() -> std::shared_ptr<front_end_outcome> {
-            auto doc = documents->resolve(req);
-            if (!doc) return std::make_shared<front_end_outcome>(failure{std::move(doc.error())});
-            return std::make_shared<front_end_outcome>(
-                bind_request(std::move(*doc), req.variables));
-        };
-        if (!heavy) co_return resolve_and_bind();
+    /// The same, on the CPU worker: a large request (`heavy`), so that the I/O thread keeps
+    /// serving other clients meanwhile (product.md §9).
+    asio::awaitable<std::shared_ptr<front_end_outcome>> front_end_on_worker(request& req) {
         if (!cpu->try_claim())
             co_return std::make_shared<front_end_outcome>(failure{refusal::of(
                 error::at("Server busy: too many large documents are being planned; retry later.",
                           {}, "SERVER_BUSY"),
                 503)});
         try {
-            co_return co_await cpu->run(resolve_and_bind);
+            co_return co_await cpu->run([this, &req] {
+                return std::make_shared<front_end_outcome>(resolve_and_bind(req));
+            });
         } catch (...) {
             spdlog::error("request {}: front end failed on the CPU worker", req.request_id);
         }
@@ -213,6 +189,7 @@ engine::engine(std::shared_ptr<const graphql::schema> schema, std::shared_ptr<pg
     impl_->cfg = std::move(cfg);
     impl_->persisted = std::make_unique<persisted_queries>(impl_->cfg, impl_->pool);
     impl_->documents = std::make_unique<document_resolver>(*impl_->schema, impl_->cfg, impl_->m);
+    impl_->any_auth = uses_auth(*impl_->schema);
     impl_->cpu = std::make_unique<cpu_worker>();
 }
 
@@ -266,7 +243,12 @@ asio::awaitable<response> engine::execute(request req, response_stream* stream) 
     if (apq) co_return refuse(std::move(*apq));
     const bool heavy = req.query.size() > heavy_document_bytes ||
                        more_values_than(req.variables, heavy_variable_nodes);
-    auto fe = co_await I.front_end(req, heavy);
+    // A small request's document stage runs inline, in this frame (no coroutine of its own);
+    // a large one's on the CPU worker. One function does it either way.
+    std::optional<front_end_outcome> fe_inline;
+    std::shared_ptr<front_end_outcome> fe_heavy;
+    if (heavy) fe_heavy = co_await I.front_end_on_worker(req);
+    else fe_inline.emplace(I.resolve_and_bind(req));
     // A large document's tree, prepared operation and plan are freed on the worker too
     // (tens of thousands of small frees) when this coroutine ends. Everything declared
     // after this guard (the plan's users) is gone by then; it takes the only reference.
@@ -276,15 +258,19 @@ asio::awaitable<response> engine::execute(request req, response_stream* stream) 
         ~dispose_on_worker() {
             if (worker) worker->dispose(std::move(owned));
         }
-    } dispose{heavy ? I.cpu.get() : nullptr, fe};
-    if (!*fe) co_return refuse(std::move(fe->error()));
-    auto& plan = (*fe)->plan;
+    } dispose{heavy ? I.cpu.get() : nullptr, fe_heavy};
+    front_end_outcome& fe = heavy ? *fe_heavy : *fe_inline;
+    if (!fe) co_return refuse(std::move(fe.error()));
+    const bound_operation& bound = *fe;
 
-    // 3. Authorize: the introspection policy, then @auth on every selected field.
-    if (auto r = check_introspection(plan, *who, I.cfg.introspection))
+    // 3. Authorize: the introspection policy, then @auth on every selected field — against
+    //    the shared plan (a plan-cache shape's is never copied); a caller for whom a nested
+    //    field must read nothing gets its own edited copy (authorization::rewritten).
+    if (auto r = check_introspection(bound.plan(), *who, I.cfg.introspection))
         co_return refuse(std::move(*r));
     authorization authz;
-    authorize(*I.schema, plan, *who, authz);
+    if (I.any_auth) authorize(*I.schema, bound.plan(), *who, authz);
+    const graphql::operation_plan& plan = authz.plan(bound.plan());
 
     // 4. Run the root fields: with replicas, a mutation on the primary (remembering where
     //    its commit ended for the client), a read where replicas->route_read() sends it —
@@ -309,10 +295,8 @@ asio::awaitable<response> engine::execute(request req, response_stream* stream) 
             where = std::move(*r);
         }
     }
-    const bool on_replica = where.role == pg::route_role::replica;
-    auto run = co_await I.run_on(*where.target, on_replica, plan, authz.root_forbidden, req,
-                                 deadline, std::move(session), stream);
-    // One road for a second run, on the primary, at most once, and only when nothing of the
+    // The root fields run here, in this frame (no coroutine layer per attempt), at most twice:
+    // one road for a second run, on the primary, at most once, and only when nothing of the
     // first reached the client (its answer is dropped whole: one operation reads from one
     // server, once):
     // - a read failed on a replica for a reason the primary does not share (§6.1: no client
@@ -321,29 +305,43 @@ asio::awaitable<response> engine::execute(request req, response_stream* stream) 
     //   (pg::error::unanswered: the pool polls idle sockets only after
     //   liveness_check_after, pool.hpp, issue 15). Never a mutation: the server may have
     //   received it and committed before going away.
-    const bool stale = !write && run.stale_connection;
-    if (!run.streamed && ((on_replica && run.replica_failed) || stale)) {
-        if (on_replica && run.replica_failed) {
+    pg::pool* target = where.target.get();
+    bool on_replica = where.role == pg::route_role::replica;
+    roots_outcome outcome;
+    pg::lsn commit_lsn = 0;
+    for (int pass = 0;; ++pass) {
+        exec_context ctx{*I.schema, *target, I.cfg, req.request_id, deadline,
+                         std::move(session), {}, 64 * 1024, false};
+        ctx.cancel = req.cancel.get();
+        ctx.on_replica = on_replica;
+        ctx.capture_commit_lsn = I.replicas && write;
+        if (bound.binding) ctx.precompiled = bound.binding->roots;
+        outcome = co_await run_roots(ctx, plan, authz.root_forbidden, stream);
+        commit_lsn = ctx.commit_lsn;
+        const bool streamed = outcome.stream_started || ctx.flushed;
+        const bool replica_failed = on_replica && ctx.replica_failed.load();
+        const bool stale = !write && ctx.stale_connection.load();
+        if (pass > 0 || streamed || !(replica_failed || stale)) break;
+        if (replica_failed) {
             ++I.replica_retries;
             spdlog::info("request {}: read failed on replica {}; running it on the primary",
                          req.request_id, where.replica_index + 1);
-            if (run.replica_down)
+            if (ctx.replica_down.load())
                 I.replicas->report_failure(where.replica_index, "a read failed on this replica");
         } else {
             spdlog::info("request {}: a pooled connection was already closed by the server; "
                          "running the read again on another",
                          req.request_id);
         }
-        auto again = std::move(run.session);
-        run = co_await I.run_on(*I.pool, false, plan, authz.root_forbidden, req, deadline,
-                                std::move(again), stream);
+        session = std::move(ctx.session);
+        target = I.pool.get();
+        on_replica = false;
     }
-    if (write && run.commit_lsn != 0)
-        I.positions->remember(client, run.commit_lsn, pg::clock::now());
+    if (write && commit_lsn != 0) I.positions->remember(client, commit_lsn, pg::clock::now());
 
     // 5. Write the response.
     errors = std::move(authz.errors);
-    auto res = write_response(plan, std::move(run.outcome), errors);
+    auto res = write_response(plan, std::move(outcome), errors);
     if (res.aborted) spdlog::warn("request {}: response aborted mid-stream", req.request_id);
     co_return answer(std::move(res));
 }

@@ -128,8 +128,12 @@ boost::asio::awaitable<field_result> run_mutation(exec_context& ctx, const graph
     first_row_sink sink;
     lsn_sink committed; // read-your-writes (replicas configured): where the commit ended
     // reset_session: the function may leave session state behind (docs/mutations.md).
-    auto ran = co_await run_with_session(ctx, **lease, call->stmt.text, params, &sink, true,
-                                         ctx.capture_commit_lsn ? &committed : nullptr);
+    pg::result<void> ran;
+    {
+        session_run run(ctx, **lease, call->stmt.text, params, &sink, true,
+                        ctx.capture_commit_lsn ? &committed : nullptr);
+        ran = co_await run.start();
+    }
     if (!ran) {
         r.errors.push_back(database_error(ctx, ran.error(), fp));
         co_return r;
@@ -155,7 +159,7 @@ boost::asio::awaitable<field_result> run_mutation(exec_context& ctx, const graph
     auto proj = build_projection(ctx.schema, *outcome.type, *selection);
     std::vector<json::field_error> ferrs;
     const auto st = json::project_object(outcome.document, *proj, r.json, ferrs);
-    append_field_errors(r.errors, ferrs, {fp.response_key});
+    append_field_errors(r.errors, ferrs, fp.response_key);
     switch (st) {
     case json::transform_status::ok: r.is_null = false; break;
     case json::transform_status::null_propagated:

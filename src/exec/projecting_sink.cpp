@@ -67,11 +67,11 @@ void projecting_sink::finish() {
 }
 
 void append_field_errors(std::vector<graphql::error>& out, std::vector<json::field_error>& in,
-                         const std::vector<graphql::path_element>& prefix) {
+                         const std::string& root_key) {
     for (auto& fe : in) {
         graphql::error e;
         e.message = std::move(fe.message);
-        e.path = prefix;
+        e.path.emplace_back(root_key);
         for (auto& seg : fe.path) {
             if (auto* s = std::get_if<std::string>(&seg)) e.path.emplace_back(std::move(*s));
             else e.path.emplace_back(static_cast<std::int64_t>(std::get<std::size_t>(seg)));

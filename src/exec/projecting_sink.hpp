@@ -61,8 +61,9 @@ private:
     bool single_null_ = false;
 };
 
-/// Appends transform errors to GraphQL errors, prefixing `prefix` to their paths.
+/// Appends transform errors to GraphQL errors, their paths starting at the root field
+/// `root_key` (nothing is built, nor allocated, when there are none: the usual case).
 void append_field_errors(std::vector<graphql::error>& out, std::vector<json::field_error>& in,
-                         const std::vector<graphql::path_element>& prefix);
+                         const std::string& root_key);
 
 } // namespace fraiseql::exec

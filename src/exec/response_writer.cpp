@@ -64,7 +64,7 @@ std::string errors_body(const std::vector<graphql::error>& errors) {
 
 void expand_forbidden_paths(std::vector<graphql::error>& errors,
                             const std::vector<graphql::field_plan>& roots,
-                            const std::vector<field_result>& results) {
+                            const field_results& results) {
     std::vector<graphql::error> out;
     std::map<std::size_t, boost::json::value> parsed;
     for (auto& e : errors) {

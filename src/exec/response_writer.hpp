@@ -31,6 +31,6 @@ response write_response(const graphql::operation_plan& plan, roots_outcome outco
 /// when it holds a forbidden field.
 void expand_forbidden_paths(std::vector<graphql::error>& errors,
                             const std::vector<graphql::field_plan>& roots,
-                            const std::vector<field_result>& results);
+                            const field_results& results);
 
 } // namespace fraiseql::exec

@@ -1,5 +1,7 @@
 // Root list and single-object fields of Query (product.md §3).
 
+#include <boost/container/small_vector.hpp>
+
 #include "context.hpp"
 #include "fraiseql/sql/compiler.hpp"
 #include "fraiseql/sql/plan_cache.hpp"
@@ -8,16 +10,19 @@
 
 namespace fraiseql::exec {
 
-boost::asio::awaitable<field_result> run_root_query(exec_context& ctx, const graphql::field_plan& fp) {
+boost::asio::awaitable<field_result> run_root_query(exec_context& ctx, const graphql::field_plan& fp,
+                                                   const sql::bound_root* pre) {
     field_result r;
     // A plan-cache hit brings the statement compiled for the operation's shape and this
     // request's parameters (docs/adr/0017-compiled-plan-cache.md); otherwise compile here.
     std::optional<sql::root_query> compiled;
     std::shared_ptr<const json::projection> proj;
     std::string_view text;
-    std::vector<pg::param> params;
+    // In the frame for the usual few parameters (a by-id lookup has one, a list its limit):
+    // no heap block per request; more spill to the heap.
+    boost::container::small_vector<pg::param, 8> params;
     bool list = false;
-    if (const sql::bound_root* pre = fp.precompiled; pre && pre->compiled) {
+    if (pre && pre->compiled) {
         list = pre->compiled->kind == sql::root_query::shape::list;
         text = pre->compiled->text;
         proj = pre->compiled->projection;
@@ -55,8 +60,13 @@ boost::asio::awaitable<field_result> run_root_query(exec_context& ctx, const gra
     const bool items_non_null = fp.field->type.is_list() && fp.field->type.item().is_non_null();
     projecting_sink sink(*proj, list, items_non_null, r.json, ferrs);
     if (list && ctx.flush) sink.stream_to(&ctx.flush, ctx.stream_threshold, &ctx.flushed);
-    auto ran = co_await run_with_session(ctx, **lease, text, params, &sink);
-    append_field_errors(r.errors, ferrs, {fp.response_key});
+    pg::result<void> ran;
+    {
+        session_run run(ctx, **lease, text,
+                        std::span<const pg::param>(params.data(), params.size()), &sink);
+        ran = co_await run.start();
+    }
+    append_field_errors(r.errors, ferrs, fp.response_key);
     if (!ran) {
         r.errors.push_back(database_error(ctx, ran.error(), fp));
         r.is_null = true;

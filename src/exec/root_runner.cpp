@@ -36,37 +36,46 @@ bool reads_database(const graphql::field_plan& root) noexcept {
 }
 
 bool streams(const graphql::operation_plan& plan, const std::vector<bool>& forbidden) noexcept {
-    return plan.root_fields.size() == 1 && !forbidden[0] &&
+    return plan.root_fields.size() == 1 && !forbidden_at(forbidden, 0) &&
            plan.root_fields[0].resolved_by == root_resolver::list;
 }
 
+namespace {
+
+/// A value known at once, as an awaitable (the fields answered from the schema).
+asio::awaitable<field_result> ready(field_result r) { co_return r; }
+
+} // namespace
+
 asio::awaitable<field_result> run_root(exec_context& ctx, const graphql::field_plan& root,
-                                       graphql::operation_kind kind) {
+                                       graphql::operation_kind kind, const sql::bound_root* pre) {
+    // The database runners' awaitables are returned as they are: the caller awaits them
+    // at once, while `ctx`, `root` and `pre` are alive in its frame.
     field_result r;
     switch (root.resolved_by) {
     case root_resolver::typename_: {
         const bool mutation = kind == graphql::operation_kind::mutation;
         json::append_json_string(r.json, mutation ? ctx.schema.mutation_type_name()
                                                   : ctx.schema.query_type_name());
-        co_return r;
+        return ready(std::move(r));
     }
     case root_resolver::schema:
     case root_resolver::type:
         write_introspection(ctx.schema, root, r.json);
         if (r.json == "null") r.is_null = true, r.json.clear();
-        co_return r;
-    case root_resolver::mutation: co_return co_await run_mutation(ctx, root);
-    case root_resolver::connection: co_return co_await run_connection(ctx, root);
+        return ready(std::move(r));
+    case root_resolver::mutation: return run_mutation(ctx, root);
+    case root_resolver::connection: return run_connection(ctx, root);
     case root_resolver::list:
     case root_resolver::single:
     case root_resolver::aggregate: // product.md §3.6: compiled and projected like a read
-    case root_resolver::group_by: co_return co_await run_root_query(ctx, root);
+    case root_resolver::group_by: return run_root_query(ctx, root, pre);
     case root_resolver::none: break;
     }
     r.is_null = true;
     r.errors.push_back(error::at("Field \"" + root.name + "\" has no resolver.", root.loc,
                                  graphql::code::internal_error));
-    co_return r;
+    return ready(std::move(r));
 }
 
 asio::awaitable<roots_outcome> run_roots(exec_context& ctx, const graphql::operation_plan& plan,
@@ -103,15 +112,15 @@ asio::awaitable<roots_outcome> run_roots(exec_context& ctx, const graphql::opera
     const bool is_mutation = plan.kind == graphql::operation_kind::mutation;
     std::size_t db_fields = 0;
     for (std::size_t i = 0; i < roots.size(); ++i)
-        db_fields += reads_database(roots[i]) && !forbidden[i];
+        db_fields += reads_database(roots[i]) && !forbidden_at(forbidden, i);
     if (is_mutation || db_fields <= 1) {
         // Mutations run serially, in order (GraphQL spec §6.2.2).
         bool data_nulled = false;
         for (std::size_t i = 0; i < roots.size(); ++i) {
             // A forbidden mutation does not run; nor does any after a non-null
             // field's failure has nulled `data` (spec §6.4.4 propagation).
-            if (forbidden[i] || data_nulled) results[i].is_null = true;
-            else results[i] = co_await run_root(ctx, roots[i], plan.kind);
+            if (forbidden_at(forbidden, i) || data_nulled) results[i].is_null = true;
+            else results[i] = co_await run_root(ctx, roots[i], plan.kind, ctx.precompiled_at(i));
             if (results[i].is_null && roots[i].field && roots[i].field->type.is_non_null())
                 data_nulled = true;
         }
@@ -128,12 +137,12 @@ asio::awaitable<roots_outcome> run_roots(exec_context& ctx, const graphql::opera
     std::atomic<std::size_t> next{0};
     auto lane = [&]() -> asio::awaitable<void> {
         for (std::size_t i = next++; i < roots.size(); i = next++) {
-            if (forbidden[i]) {
+            if (forbidden_at(forbidden, i)) {
                 results[i].is_null = true;
                 continue;
             }
             try {
-                results[i] = co_await run_root(ctx, roots[i], plan.kind);
+                results[i] = co_await run_root(ctx, roots[i], plan.kind, ctx.precompiled_at(i));
             } catch (const std::exception& e) {
                 spdlog::error("request {}: root field {} failed: {}", ctx.request_id,
                               roots[i].response_key, e.what());

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/container/small_vector.hpp>
 
 #include "context.hpp"
 #include "fraiseql/exec/engine.hpp"
@@ -16,13 +17,23 @@ namespace fraiseql::exec {
 /// field); __typename, __schema and __type are answered from the schema.
 bool reads_database(const graphql::field_plan& root) noexcept;
 
+/// Whether root field `i` was forbidden by authorization (`forbidden` is
+/// authorization::root_forbidden: empty when none is).
+inline bool forbidden_at(const std::vector<bool>& forbidden, std::size_t i) noexcept {
+    return i < forbidden.size() && forbidden[i];
+}
+
 /// Whether the operation's response may be streamed (docs/http.md "Streaming"): exactly
 /// one root field, a list read from the database, allowed to run.
 bool streams(const graphql::operation_plan& plan, const std::vector<bool>& forbidden) noexcept;
 
+/// The root fields' values, in selection order. Inline for the usual one or two root
+/// fields: no heap block per request.
+using field_results = boost::container::small_vector<field_result, 2>;
+
 /// The root fields' values, in selection order.
 struct roots_outcome {
-    std::vector<field_result> results;
+    field_results results;
     /// The head of the response went to the stream: only its tail is left to write.
     bool stream_started = false;
 };
@@ -39,8 +50,11 @@ boost::asio::awaitable<roots_outcome> run_roots(exec_context& ctx,
                                                 response_stream* stream);
 
 /// One root field: introspection and __typename from the schema, the others from the
-/// database. A root field nothing resolves is an internal error of that field.
+/// database (`pre`: its precompiled statement, or nullptr). A root field nothing resolves
+/// is an internal error of that field. Not a coroutine itself: it hands back the runner's
+/// awaitable, so that a database field costs no frame of its own.
 boost::asio::awaitable<field_result> run_root(exec_context& ctx, const graphql::field_plan& root,
-                                              graphql::operation_kind kind);
+                                              graphql::operation_kind kind,
+                                              const sql::bound_root* pre);
 
 } // namespace fraiseql::exec

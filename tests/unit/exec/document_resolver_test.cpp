@@ -153,7 +153,7 @@ TEST_F(document_resolver_test, bind_marks_each_root_field_with_its_resolver) {
     ASSERT_TRUE(doc);
     auto bound = bind_request(std::move(*doc), boost::json::value());
     ASSERT_TRUE(bound);
-    const auto& roots = bound->plan.root_fields;
+    const auto& roots = bound->plan().root_fields;
     ASSERT_EQ(roots.size(), 3u);
     EXPECT_EQ(roots[0].resolved_by, graphql::root_resolver::typename_);
     EXPECT_EQ(roots[1].resolved_by, graphql::root_resolver::list);

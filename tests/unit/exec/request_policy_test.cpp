@@ -28,7 +28,7 @@ protected:
         EXPECT_TRUE(doc);
         auto bound = bind_request(std::move(*doc), boost::json::value());
         EXPECT_TRUE(bound);
-        return std::move(bound->plan);
+        return bound->plan();
     }
     std::shared_ptr<graphql::schema> schema_;
     config cfg_;
