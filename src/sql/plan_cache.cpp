@@ -16,9 +16,19 @@ using vars_t = std::vector<std::optional<input_value>>;
 
 namespace {
 
-/// Appends a value that is not a slot to the key, verbatim; false when it holds a string or
-/// a number (too many distinct values to key on: the uncached road).
-bool append_verbatim(std::string& key, const input_value& v, int depth) {
+/// How append_key treats a string or a number.
+enum class scalars {
+    /// Refuse (false): the value is not a slot, and it has too many distinct values to key
+    /// on — the uncached road.
+    refuse,
+    /// Its kind only: a whole `where: $w` object whose strings and numbers compile_shape()
+    /// proves are (inside) operands the where builder made one parameter of.
+    by_kind,
+};
+
+/// Appends a variable's value to the key: nulls, booleans, enums, object keys and list
+/// lengths verbatim; strings and numbers as `mode` says.
+bool append_key(std::string& key, const input_value& v, int depth, scalars mode) {
     if (depth > 64) return false;
     switch (v.type()) {
     case K::null: key += 'n'; return true;
@@ -32,7 +42,7 @@ bool append_verbatim(std::string& key, const input_value& v, int depth) {
     case K::list:
         key += '[';
         for (const auto& x : v.as_list())
-            if (!append_verbatim(key, x, depth + 1)) return false;
+            if (!append_key(key, x, depth + 1, mode)) return false;
         key += ']';
         return true;
     case K::object:
@@ -41,45 +51,18 @@ bool append_verbatim(std::string& key, const input_value& v, int depth) {
             key += std::to_string(k.size());
             key += ':';
             key += k;
-            if (!append_verbatim(key, x, depth + 1)) return false;
+            if (!append_key(key, x, depth + 1, mode)) return false;
         }
         key += '}';
         return true;
     case K::integer:
     case K::floating:
-    case K::string: return false;
+    case K::string:
+        if (mode == scalars::refuse) return false;
+        key += v.type() == K::integer ? 'i' : v.type() == K::floating ? 'f' : 's';
+        return true;
     }
     return false;
-}
-
-/// The key of an input object variable whose operands are slots (a whole `where: $w`): its
-/// structure — keys, list lengths, booleans, enums and nulls verbatim — with each string or
-/// number reduced to its kind. compile_shape() proves that every string and number in it is
-/// (inside) an operand the where builder made one parameter of.
-bool append_structure(std::string& key, const input_value& v, int depth) {
-    if (depth > 64) return false;
-    switch (v.type()) {
-    case K::integer: key += 'i'; return true;
-    case K::floating: key += 'f'; return true;
-    case K::string: key += 's'; return true;
-    case K::list:
-        key += '[';
-        for (const auto& x : v.as_list())
-            if (!append_structure(key, x, depth + 1)) return false;
-        key += ']';
-        return true;
-    case K::object:
-        key += '{';
-        for (const auto& [k, x] : v.as_object()) {
-            key += std::to_string(k.size());
-            key += ':';
-            key += k;
-            if (!append_structure(key, x, depth + 1)) return false;
-        }
-        key += '}';
-        return true;
-    default: return append_verbatim(key, v, depth);
-    }
 }
 
 /// A slot's contribution to the key: absent, null, the kind of scalar, or whether a list is
@@ -251,7 +234,7 @@ compiled_operation::bind(const graphql::input_value& variables) const {
     for (std::size_t i = 0; i < vars.size(); ++i) {
         if (slot_[i] == slot_object && vars[i] && vars[i]->type() == K::object) {
             key += 'o';
-            if (!append_structure(key, *vars[i], 0)) return failure{uncached_reason::variables};
+            if (!append_key(key, *vars[i], 0, scalars::by_kind)) return failure{uncached_reason::variables};
         } else if (slot_[i] == slot_object) {
             key += vars[i] ? 'n' : 'a'; // null, or absent (coercion allows nothing else)
         } else if (slot_[i]) {
@@ -260,7 +243,7 @@ compiled_operation::bind(const graphql::input_value& variables) const {
             key += c;
         } else if (!vars[i]) {
             key += 'a';
-        } else if (!append_verbatim(key, *vars[i], 0)) {
+        } else if (!append_key(key, *vars[i], 0, scalars::refuse)) {
             return failure{uncached_reason::variables};
         }
         key += ',';

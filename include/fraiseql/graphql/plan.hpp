@@ -11,10 +11,6 @@
 #include "fraiseql/graphql/schema.hpp"
 #include "fraiseql/graphql/value.hpp"
 
-namespace fraiseql::sql {
-struct bound_root; // include/fraiseql/sql/plan_cache.hpp; opaque here
-}
-
 namespace fraiseql::graphql {
 
 /// What resolves a root field, decided once by the planner (bind_operation) so that
@@ -46,11 +42,6 @@ struct field_plan {
     std::vector<std::pair<std::string, std::vector<field_plan>>> selection_by_type;
     source_location loc;
     root_resolver resolved_by = root_resolver::none; ///< set on root fields only
-    /// Root fields only: this field's SQL compiled once for its operation's shape and bound
-    /// to one request's values, set by the executor's compiled-plan cache
-    /// (docs/adr/0017-compiled-plan-cache.md) and owned by the request; nullptr: compile
-    /// from this plan. The planner never sets it.
-    const sql::bound_root* precompiled = nullptr;
 
     const input_value* arg(std::string_view n) const noexcept {
         for (const auto& [k, v] : args) if (k == n) return &v;
