@@ -329,6 +329,7 @@ asio::awaitable<response> engine::execute(request req, response_stream* stream) 
             if (ctx.replica_down.load())
                 I.replicas->report_failure(where.replica_index, "a read failed on this replica");
         } else {
+            ++I.m.stale_connection_retries;
             spdlog::info("request {}: a pooled connection was already closed by the server; "
                          "running the read again on another",
                          req.request_id);

@@ -108,6 +108,11 @@ std::string metrics::text(const std::string& backend, const pg::pool_metrics& po
     for (const auto& [reason, n] : reasons)
         out += fmt::format("fraiseql_compiled_plan_declines_total{{reason=\"{}\"}} {}\n", reason,
                            n->load());
+    out += "# HELP fraiseql_stale_connection_retries_total Reads run again on another "
+           "connection because the pooled one had been closed by the server while idle.\n"
+           "# TYPE fraiseql_stale_connection_retries_total counter\n";
+    out += fmt::format("fraiseql_stale_connection_retries_total {}\n",
+                       stale_connection_retries.load());
     out += "# HELP fraiseql_pool_connections Database connections by state.\n# TYPE fraiseql_pool_connections gauge\n";
     out += fmt::format("fraiseql_pool_connections{{state=\"in_use\"}} {}\n", pool.in_use);
     out += fmt::format("fraiseql_pool_connections{{state=\"idle\"}} {}\n", pool.idle);

@@ -55,6 +55,9 @@ public:
 
     std::atomic<std::uint64_t> plan_cache_hits{0};
     std::atomic<std::uint64_t> plan_cache_misses{0};
+    /// Reads run again because a pooled connection had been closed by the server while idle
+    /// (pg::error::unanswered; the engine's one retry road).
+    std::atomic<std::uint64_t> stale_connection_retries{0};
 
 private:
     static constexpr std::array<double, 12> bounds_{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,

@@ -100,20 +100,6 @@ std::string post_request(const std::string& body, bool close = true) {
            body;
 }
 
-/// The value of the first /metrics sample whose line starts with `sample` (name and labels),
-/// or -1 when the scrape fails or the sample is absent.
-double metric(unsigned short port, const std::string& sample) {
-    auto r = http_request(port, "GET", "/metrics");
-    if (r.status != 200)
-        return -1;
-    std::istringstream in(r.body);
-    std::string line;
-    while (std::getline(in, line))
-        if (line.rfind(sample + " ", 0) == 0)
-            return std::stod(line.substr(sample.size() + 1));
-    return -1;
-}
-
 /// Polls `pred` every 50 ms until it holds or `limit` passes; returns whether it held.
 template <class Pred> bool eventually(std::chrono::milliseconds limit, Pred pred) {
     const auto until = clk::now() + limit;

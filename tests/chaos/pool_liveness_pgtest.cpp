@@ -170,6 +170,8 @@ TEST_P(server_liveness, reads_after_every_idle_connection_was_terminated_all_suc
     const int again = reruns();
     std::printf("[ measured ] reads run again after the kill: %d\n", again);
     EXPECT_LE(again, 4) << "at most once per request";
+    EXPECT_EQ(metric(port(), "fraiseql_stale_connection_retries_total"), again)
+        << "the metric counts what the log says";
 }
 
 TEST_P(server_liveness, a_mutation_on_a_terminated_connection_fails_clearly_or_commits_once) {

@@ -35,16 +35,6 @@ inline std::string expected_rows(const std::string& grp) {
     return ec ? "not JSON: " + text : boost::json::serialize(v);
 }
 
-/// A metric's value from /metrics (-1 when absent).
-inline double metric(unsigned short port, const std::string& name) {
-    auto r = http_request(port, "GET", "/metrics");
-    std::smatch m;
-    std::regex re("\n" + name + " ([0-9.e+-]+)\n");
-    if (!std::regex_search(r.body, m, re))
-        return -1;
-    return std::stod(m[1]);
-}
-
 /// Resident set size of process `pid`, KiB (VmRSS; 0 when unreadable).
 inline long rss_kib(pid_t pid) {
     std::ifstream f("/proc/" + std::to_string(pid) + "/status");

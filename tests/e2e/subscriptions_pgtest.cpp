@@ -34,15 +34,6 @@ namespace websocket = boost::beast::websocket;
 using namespace std::chrono_literals;
 using boost::json::serialize;
 
-/// A metric's value from /metrics (-1 when absent).
-double metric(unsigned short port, const std::string& name) {
-    auto r = http_request(port, "GET", "/metrics");
-    std::smatch m;
-    std::regex re("\n" + name + " ([0-9.e+-]+)\n");
-    if (!std::regex_search(r.body, m, re)) return -1;
-    return std::stod(m[1]);
-}
-
 std::string unique(const std::string& prefix) {
     return prefix + "-" +
            std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());

@@ -198,6 +198,22 @@ server_process::~server_process() {
     if (out_fd_ >= 0) close(out_fd_);
 }
 
+double metric(unsigned short port, const std::string& sample) {
+    const auto r = http_request(port, "GET", "/metrics");
+    if (r.status != 200) return -1;
+    // A sample is a whole line: the series, one space, the value.
+    const std::string at_start = sample + " ";
+    for (std::size_t line = 0; line < r.body.size();) {
+        const auto end = r.body.find('\n', line);
+        const auto len = (end == std::string::npos ? r.body.size() : end) - line;
+        if (len > at_start.size() && r.body.compare(line, at_start.size(), at_start) == 0)
+            return std::strtod(r.body.c_str() + line + at_start.size(), nullptr);
+        if (end == std::string::npos) break;
+        line = end + 1;
+    }
+    return -1;
+}
+
 http_response http_request(unsigned short port, const std::string& method, const std::string& target,
                            const std::string& body, const std::map<std::string, std::string>& headers) {
     namespace beast = boost::beast;

@@ -85,6 +85,11 @@ http_response http_request(unsigned short port, const std::string& method, const
                            const std::string& body = {},
                            const std::map<std::string, std::string>& headers = {});
 
+/// The value of one /metrics sample — its whole series, name and labels, as the exposition
+/// format prints it (`fraiseql_pool_waiting`, `fraiseql_errors_total{code="TIMEOUT"}`) — or
+/// -1 when the scrape fails or the sample is absent.
+double metric(unsigned short port, const std::string& sample);
+
 /// POST /graphql with a JSON body.
 http_response post_graphql(unsigned short port, const std::string& json_body,
                            const std::map<std::string, std::string>& headers = {});

@@ -159,13 +159,7 @@ protected:
     }
 
     /// The value of one /metrics series (the whole line before the value), or -1.
-    double metric(const std::string& series) {
-        auto r = http_request(server_->port(), "GET", "/metrics");
-        EXPECT_EQ(r.status, 200);
-        const auto at = r.body.find("\n" + series + " ");
-        if (at == std::string::npos) return -1;
-        return std::strtod(r.body.c_str() + at + series.size() + 2, nullptr);
-    }
+    double metric(const std::string& series) { return test::metric(server_->port(), series); }
     static std::string reads(const std::string& pool) {
         return "fraiseql_db_reads_total{pool=\"" + pool + "\",role=\"" +
                (pool == "primary" ? "primary" : "replica") + "\"}";
