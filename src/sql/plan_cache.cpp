@@ -427,14 +427,20 @@ compiled_operation::compile_shape(graphql::operation_plan plan, const vars_t& co
         // Each slot argument must be exactly one recorded parameter whose text is what
         // bind() will make of a value: otherwise the value reached the SQL in a way the
         // cache does not know, and the shape is not cacheable.
-        for (const auto& [arg, var] : slots_here) {
-            const input_value& v = *coerced[static_cast<std::size_t>(var)];
+        // The one recorded parameter that `made_by` (nullptr: none, or more than one).
+        auto only_source = [&](auto made_by) -> const param_source* {
             const param_source* src = nullptr;
             for (const auto& s : sources)
-                if (s.argument == arg) {
+                if (made_by(s)) {
                     if (src) return nullptr;
                     src = &s;
                 }
+            return src;
+        };
+        for (const auto& [arg, var] : slots_here) {
+            const input_value& v = *coerced[static_cast<std::size_t>(var)];
+            const param_source* src =
+                only_source([&](const param_source& s) { return s.argument == arg; });
             if (!src || src->count != 1) return nullptr;
             auto& sl = cr.slots[src->first];
             if (sl.null || sl.var >= 0) return nullptr;
@@ -463,12 +469,8 @@ compiled_operation::compile_shape(graphql::operation_plan plan, const vars_t& co
         // operand is the variable's value, as the cache will read it).
         for (const auto& [node, var] : operands_here) {
             const input_value& v = *coerced[static_cast<std::size_t>(var)];
-            const param_source* src = nullptr;
-            for (const auto& s : sources)
-                if (s.value == node) {
-                    if (src) return nullptr;
-                    src = &s;
-                }
+            const param_source* src =
+                only_source([&](const param_source& s) { return s.value == node; });
             if (!src || src->count != 1 || !operand_use(src->as)) return nullptr;
             auto& sl = cr.slots[src->first];
             if (sl.null || sl.var >= 0 || sl.text != param_text(src->as, v)) return nullptr;
