@@ -59,16 +59,9 @@ mkdir -p "$OUT"
 work=$(mktemp -d "${TMPDIR:-/tmp}/fraiseql-counts.XXXXXX")
 cluster_dir=$build/bench-pg
 server=""
-cleanup() {
-    [[ -n "$server" ]] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
-    "$root/tools/pg-test-cluster.sh" stop "$cluster_dir" >/dev/null 2>&1 || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
 # shellcheck source=bench/lib-database.sh
 . "$here/lib-database.sh"
+bench_cleanup_on_exit
 bench_database
 
 cc -O2 -shared -fPIC -o "$work/alloc_count.so" "$here/alloc_count.c" || die "cannot build alloc_count.so"

@@ -29,14 +29,9 @@ die() {
 work=$(mktemp -d "${TMPDIR:-/tmp}/fraiseql-cpu.XXXXXX")
 cluster_dir=$build/bench-pg
 server=""
-cleanup() {
-    [[ -n "$server" ]] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
-    "$root/tools/pg-test-cluster.sh" stop "$cluster_dir" >/dev/null 2>&1 || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
 # shellcheck source=bench/lib-database.sh
 . "$here/lib-database.sh"
+bench_cleanup_on_exit
 bench_database
 if [[ "${DB_SOCKET:-0}" = 1 ]]; then
     sock=$(psql -X -qAt -d "$db" -c "SHOW unix_socket_directories")

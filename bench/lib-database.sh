@@ -37,3 +37,15 @@ bench_database() {
         (SELECT count(*) FROM tb_post) || ' posts, ' || (SELECT count(*) FROM tb_comment) || ' comments'")
     log "dataset: $counts"
 }
+
+# The exit of a bench script: stops its server ($server, when set) and its private cluster
+# ($cluster_dir), removes $work. Installed as the EXIT trap by bench_cleanup_on_exit.
+bench_cleanup() {
+    [[ -n "${server:-}" ]] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+    "$root/tools/pg-test-cluster.sh" stop "$cluster_dir" >/dev/null 2>&1 || true
+    rm -rf "$work"
+}
+bench_cleanup_on_exit() {
+    trap bench_cleanup EXIT
+    trap 'exit 130' INT TERM
+}
