@@ -10,30 +10,33 @@ using graphql::error;
 
 namespace {
 
-/// The cache key: operation name (length-prefixed, so no name/text split is ambiguous)
-/// and the (normalised or exact) text.
-std::string cache_key(const std::string& text, const std::string& operation_name) {
-    std::string key = std::to_string(operation_name.size());
-    key.reserve(key.size() + 1 + operation_name.size() + text.size());
-    key += ':';
-    key += operation_name;
-    key += text;
-    return key;
+/// A JSON scalar as the coercion rules see it (graphql::scalar_input; the string is a view
+/// into the JSON). A number beyond int64 reads as a float. Lists and objects: their kind.
+graphql::scalar_input scalar_of(const boost::json::value& v) {
+    using K = graphql::input_value::kind;
+    graphql::scalar_input s;
+    switch (v.kind()) {
+    case boost::json::kind::null: break;
+    case boost::json::kind::bool_: s.k = K::boolean, s.b = v.get_bool(); break;
+    case boost::json::kind::int64: s.k = K::integer, s.i = v.get_int64(); break;
+    case boost::json::kind::uint64:
+        if (v.get_uint64() <= static_cast<std::uint64_t>(INT64_MAX))
+            s.k = K::integer, s.i = static_cast<std::int64_t>(v.get_uint64());
+        else
+            s.k = K::floating, s.d = static_cast<double>(v.get_uint64());
+        break;
+    case boost::json::kind::double_: s.k = K::floating, s.d = v.get_double(); break;
+    case boost::json::kind::string: s.k = K::string, s.s = v.get_string(); break;
+    case boost::json::kind::array: s.k = K::list; break;
+    case boost::json::kind::object: s.k = K::object; break;
+    }
+    return s;
 }
 
 graphql::input_value from_json(const boost::json::value& v, int depth) {
     using graphql::input_value;
     if (depth > 64) return input_value::null();
     switch (v.kind()) {
-    case boost::json::kind::null: return input_value::null();
-    case boost::json::kind::bool_: return input_value::boolean(v.get_bool());
-    case boost::json::kind::int64: return input_value::integer(v.get_int64());
-    case boost::json::kind::uint64:
-        if (v.get_uint64() <= static_cast<std::uint64_t>(INT64_MAX))
-            return input_value::integer(static_cast<std::int64_t>(v.get_uint64()));
-        return input_value::floating(static_cast<double>(v.get_uint64()));
-    case boost::json::kind::double_: return input_value::floating(v.get_double());
-    case boost::json::kind::string: return input_value::string(std::string(v.get_string()));
     case boost::json::kind::array: {
         input_value::list_t items;
         for (const auto& x : v.get_array()) items.push_back(from_json(x, depth + 1));
@@ -45,13 +48,43 @@ graphql::input_value from_json(const boost::json::value& v, int depth) {
             fields.emplace_back(std::string(k), from_json(x, depth + 1));
         return input_value::object(std::move(fields));
     }
+    default: break;
     }
-    return input_value::null();
+    const graphql::scalar_input s = scalar_of(v);
+    switch (s.k) {
+    case input_value::kind::boolean: return input_value::boolean(s.b);
+    case input_value::kind::integer: return input_value::integer(s.i);
+    case input_value::kind::floating: return input_value::floating(s.d);
+    case input_value::kind::string: return input_value::string(std::string(s.s));
+    default: return input_value::null();
+    }
 }
 
 } // namespace
 
 graphql::input_value input_from_json(const boost::json::value& v) { return from_json(v, 0); }
+
+std::optional<sql::cached_binding> bind_json(const sql::compiled_operation& c,
+                                             const boost::json::value& variables) {
+    if (!c.scalar_slots_only()) return std::nullopt;
+    const auto names = c.variable_names();
+    const boost::json::object* given = variables.if_object();
+    // Not an object: bind() gives "Variables must be provided as an object." (null: none).
+    if (!given && !variables.is_null()) return std::nullopt;
+    sql::compiled_operation::given_variable values[32];
+    if (names.size() > std::size(values)) return std::nullopt;
+    for (std::size_t i = 0; i < names.size(); ++i)
+        if (const boost::json::value* v = given ? given->if_contains(names[i]) : nullptr)
+            values[i] = {true, scalar_of(*v)};
+    return c.bind_scalars({values, names.size()});
+}
+
+std::size_t document_key_hash::operator()(document_key_view k) const noexcept {
+    const std::hash<std::string_view> h;
+    std::size_t out = h(k.text);
+    out ^= h(k.operation_name) + 0x9e3779b97f4a7c15ULL + (out << 6) + (out >> 2);
+    return out;
+}
 
 document_resolver::document_resolver(const graphql::schema& s, const config& cfg, metrics& m)
     : schema_(s), cfg_(cfg), m_(m), operations_(cfg.plan_cache_size),
@@ -89,13 +122,11 @@ fraiseql::result<resolved_document, refusal> document_resolver::resolve(request&
     // parse limits) is parsed, and fails. A very large document is planned again each
     // time rather than kept: the cache's memory stays bounded (product.md §9).
     std::optional<graphql::normalized_text> normalized;
-    std::string key, exact_key;
     if (cfg_.plan_cache_size && req.query.size() <= max_cached_document_bytes) {
-        exact_key = cache_key(req.query, req.operation_name);
-        if (auto cached = spellings_.get(exact_key)) {
+        if (auto cached = spellings_.get(document_key_view{req.operation_name, req.query})) {
             out.entry = std::move(*cached);
         } else if ((normalized = graphql::normalize_operation_text(req.query))) {
-            key = cache_key(normalized->text, req.operation_name);
+            const document_key_view key{req.operation_name, normalized->text};
             if (auto c = operations_.get(key)) {
                 out.entry = std::move(*c);
                 // The same operation, spelt differently: locations are translated.
@@ -137,8 +168,9 @@ fraiseql::result<resolved_document, refusal> document_resolver::resolve(request&
                 schema_, fresh->op, sql::compile_options{cfg_.max_page_size}, &build_projection);
         if (normalized) {
             fresh->token_locations = std::move(normalized->token_locations);
-            operations_.put(key, fresh);
-            spellings_.put(exact_key, fresh);
+            // The exact text is the document's own (req.query was moved into the parser).
+            operations_.put({req.operation_name, std::move(normalized->text)}, fresh);
+            spellings_.put({req.operation_name, std::string(fresh->doc->source())}, fresh);
         }
         out.entry = std::move(fresh);
     }
@@ -160,6 +192,13 @@ fraiseql::result<bound_operation, refusal> bind_request(resolved_document doc,
 fraiseql::result<bound_operation, refusal> bind_request(resolved_document doc,
                                                         const boost::json::value& variables,
                                                         binding_counters& counters) {
+    // The compiled-plan cache's JSON road: scalar variables read in place, no tree (a
+    // request spelt differently takes the uncached road below, which remaps locations).
+    if (doc.entry->compiled && !doc.spelling)
+        if (auto b = bind_json(*doc.entry->compiled, variables)) {
+            counters.compiled.fetch_add(1, std::memory_order_relaxed);
+            return bound_operation{std::move(doc.entry), {}, std::move(*b)};
+        }
     graphql::input_value vars = input_from_json(variables);
     // The compiled-plan cache: binds values into the slots of the shape's SQL. A request
     // that spells the operation differently takes the uncached road, whose bind_operation

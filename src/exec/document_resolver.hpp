@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "fraiseql/exec/config.hpp"
@@ -68,6 +69,28 @@ struct bound_operation {
     }
 };
 
+/// A plan-cache key: the operation name and the (exact or normalised) text, as two parts
+/// (no name/text split is ambiguous). A lookup takes views of the request's own strings
+/// (document_key_view): a hit builds no key (issue 15).
+struct document_key_view {
+    std::string_view operation_name;
+    std::string_view text;
+    bool operator==(const document_key_view&) const = default;
+};
+struct document_key {
+    std::string operation_name;
+    std::string text;
+    operator document_key_view() const noexcept { return {operation_name, text}; }
+};
+struct document_key_hash {
+    using is_transparent = void;
+    std::size_t operator()(document_key_view k) const noexcept;
+};
+struct document_key_equal {
+    using is_transparent = void;
+    bool operator()(document_key_view a, document_key_view b) const noexcept { return a == b; }
+};
+
 /// Documents larger than this are not kept in the plan cache (its memory stays bounded
 /// by plan_cache_size small entries; a large document is planned again, on the worker).
 inline constexpr std::size_t max_cached_document_bytes = 64 * 1024;
@@ -97,10 +120,13 @@ private:
     metrics& m_;
     /// By normalised text and operation name: a hit skips parsing, validation and the
     /// value-independent planning.
-    lru_cache<std::shared_ptr<const cached_operation>> operations_;
+    using entries =
+        lru_cache<std::shared_ptr<const cached_operation>, document_key, document_key_hash,
+                  document_key_equal>;
+    entries operations_;
     /// The same entries by their own exact text (and operation name): a client that
     /// repeats its text byte for byte is served without even lexing it.
-    lru_cache<std::shared_ptr<const cached_operation>> spellings_;
+    entries spellings_;
 };
 
 /// Binds a resolved document to the request's variables (per request: variable
@@ -116,5 +142,11 @@ fraiseql::result<bound_operation, refusal> bind_request(resolved_document doc,
 
 /// A JSON value as a GraphQL input value (nesting beyond 64 levels reads as null).
 graphql::input_value input_from_json(const boost::json::value& v);
+
+/// The compiled-plan cache's JSON road (sql::compiled_operation::bind_scalars): the request's
+/// variables read in place, no input_value tree; nullopt when that road does not apply (the
+/// caller binds through input_from_json, which gives the answer or the errors).
+std::optional<sql::cached_binding> bind_json(const sql::compiled_operation& c,
+                                             const boost::json::value& variables);
 
 } // namespace fraiseql::exec

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <list>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -11,11 +12,15 @@
 
 namespace fraiseql::exec {
 
-template <class Value> class lru_cache {
+/// `Hash` and `Eq` may be transparent (is_transparent): get() then finds by any key form
+/// they accept, without building a Key (the plan cache looks a document up by views).
+template <class Value, class Key = std::string, class Hash = std::hash<Key>,
+          class Eq = std::equal_to<Key>>
+class lru_cache {
 public:
     explicit lru_cache(std::size_t capacity) : capacity_(capacity) {}
 
-    std::optional<Value> get(const std::string& key) {
+    template <class K> std::optional<Value> get(const K& key) {
         std::lock_guard lk(mu_);
         auto it = index_.find(key);
         if (it == index_.end()) return std::nullopt;
@@ -23,7 +28,7 @@ public:
         return it->second->second;
     }
 
-    void put(const std::string& key, Value v) {
+    void put(const Key& key, Value v) {
         if (capacity_ == 0) return;
         std::lock_guard lk(mu_);
         if (auto it = index_.find(key); it != index_.end()) {
@@ -47,8 +52,8 @@ public:
 private:
     std::size_t capacity_;
     mutable std::mutex mu_;
-    std::list<std::pair<std::string, Value>> order_;
-    std::unordered_map<std::string, typename std::list<std::pair<std::string, Value>>::iterator> index_;
+    std::list<std::pair<Key, Value>> order_;
+    std::unordered_map<Key, typename std::list<std::pair<Key, Value>>::iterator, Hash, Eq> index_;
 };
 
 } // namespace fraiseql::exec

@@ -184,7 +184,149 @@ std::string int_text(std::int64_t i) {
     return std::string(buf, r.ptr);
 }
 
+/// A slot's value as the fill loop reads it: a coerced input_value (the tree road) or a
+/// scalar read in place from the request's JSON (the JSON road). The same rules fill both.
+struct value_ref {
+    const input_value* tree = nullptr;
+    const graphql::scalar_input* scalar = nullptr;
+
+    K kind() const noexcept { return tree ? tree->type() : scalar->k; }
+    std::string_view str() const noexcept {
+        return tree ? std::string_view(tree->as_string()) : scalar->s;
+    }
+    std::int64_t as_int() const noexcept { return tree ? tree->as_int() : scalar->i; }
+    /// storable_text's verdict (a JSON-road value is a scalar).
+    bool storable() const {
+        if (tree) return storable_text(*tree);
+        return (scalar->k != K::string && scalar->k != K::enum_) || storable_string(scalar->s);
+    }
+    /// `f` of the value as an input_value (the param_text functions take one). A JSON-road
+    /// string is copied here, so callers take str() first where a view will do.
+    template <class F> std::string text_by(F f) const {
+        if (tree) return f(*tree);
+        switch (scalar->k) {
+        case K::boolean: return f(input_value::boolean(scalar->b));
+        case K::integer: return f(input_value::integer(scalar->i));
+        case K::floating: return f(input_value::floating(scalar->d));
+        case K::enum_: return f(input_value::enum_(std::string(scalar->s)));
+        default: return f(input_value::string(std::string(scalar->s)));
+        }
+    }
+};
+
+/// Fills root `cr`'s parameters into `out`: a constant from the shape, or a slot's value
+/// from `value_of(slot)` (a value_ref; nullptr members: not there, the key was wrong), made
+/// into text by the functions the compiler used (param_text, scalar_param_text, ...).
+/// `made`: how many texts the whole binding may make at most (texts' reserve).
+template <class ValueOf>
+std::optional<uncached_reason> fill_root(const compiled_root& cr, ValueOf&& value_of,
+                                         cached_binding& out, std::size_t made,
+                                         std::int64_t max_page_size) {
+    using U = param_source::use;
+    for (const auto& sl : cr.slots) {
+        if (sl.var < 0) {
+            out.params.push_back({sl.text, sl.null});
+            continue;
+        }
+        const value_ref v = value_of(sl);
+        if (!v.tree && !v.scalar) return uncached_reason::not_cacheable;
+        if (operand_use(sl.as)) {
+            // where_builder::where refuses such text anywhere in the object (check_text).
+            if (!v.storable()) return uncached_reason::value;
+            if (sl.as == U::scalar && (v.kind() == K::string || v.kind() == K::enum_)) {
+                out.params.push_back({v.str(), false});
+                continue;
+            }
+            const U as = sl.as;
+            out.params.push_back(
+                {out.keep(v.text_by([as](const input_value& x) { return param_text(as, x); }),
+                          made),
+                 false});
+            continue;
+        }
+        std::string text;
+        switch (sl.as) {
+        case U::equality:
+            // where_builder::equality refuses such text (check_text): its error wording
+            // is the uncached road's to give.
+            if (!v.storable()) return uncached_reason::value;
+            if (!sl.json && (v.kind() == K::string || v.kind() == K::enum_)) {
+                out.params.push_back({v.str(), false});
+                continue;
+            }
+            text = sl.json ? v.text_by([](const input_value& x) { return json_param_text(x); })
+                           : v.text_by([](const input_value& x) { return scalar_param_text(x); });
+            break;
+        case U::limit:
+            // compile_root_query: a negative limit is an error, a larger one is clamped.
+            if (v.kind() != K::integer || v.as_int() < 0) return uncached_reason::value;
+            text = int_text(std::min<std::int64_t>(v.as_int(), max_page_size));
+            break;
+        case U::offset:
+            if (v.kind() != K::integer || v.as_int() < 0) return uncached_reason::value;
+            text = int_text(v.as_int());
+            break;
+        default: return uncached_reason::not_cacheable; // operand uses: above
+        }
+        out.params.push_back({out.keep(std::move(text), made), false});
+    }
+    return std::nullopt;
+}
+
+/// Prepares `out` for binding `sh`: its roots, and room for every parameter reserved, so
+/// that no view into `params` moves while they are filled. Returns how many texts the
+/// binding may make at most (each slot one).
+std::size_t prepare(cached_binding& out, const compiled_shape& sh) {
+    std::size_t count = 0, made = 0;
+    for (const auto& r : sh.roots)
+        if (r) {
+            count += r->slots.size();
+            for (const auto& sl : r->slots) made += sl.var >= 0;
+        }
+    out.params.reserve(count); // inline up to its capacity
+    out.roots.resize(sh.roots.size());
+    return made;
+}
+
 } // namespace
+
+std::string_view cached_binding::keep(std::string&& text, std::size_t reserve) {
+    if (text.size() <= sizeof digits_ - digits_used_) {
+        char* at = digits_ + digits_used_;
+        std::copy(text.begin(), text.end(), at);
+        digits_used_ += text.size();
+        return {at, text.size()};
+    }
+    // Reserved once, so no string (a short one lives inside the vector's buffer) moves
+    // while views of earlier ones are held.
+    if (texts.empty()) texts.reserve(std::max<std::size_t>(reserve, 1));
+    texts.push_back(std::move(text));
+    return texts.back();
+}
+
+void cached_binding::take(cached_binding&& o) noexcept {
+    // The views to re-point: those into `o.params` (each root's span) and into `o.digits_`.
+    // Views into `variables`' and `texts`' elements stay valid: a vector's move keeps its
+    // buffer.
+    const param_view* old_params = o.params.data();
+    const char* old_digits = o.digits_;
+    shape = std::move(o.shape);
+    variables = std::move(o.variables);
+    texts = std::move(o.texts);
+    params = std::move(o.params);
+    roots = std::move(o.roots);
+    compiled_now = o.compiled_now;
+    std::copy(o.digits_, o.digits_ + o.digits_used_, digits_);
+    digits_used_ = o.digits_used_;
+    o.digits_used_ = 0;
+    for (auto& p : params)
+        if (p.text.data() >= old_digits && p.text.data() < old_digits + sizeof digits_)
+            p.text = {digits_ + (p.text.data() - old_digits), p.text.size()};
+    for (auto& r : roots)
+        if (r.compiled)
+            r.params = std::span<const param_view>(params.data() + (r.params.data() - old_params),
+                                                   r.params.size());
+}
 
 compiled_operation::compiled_operation(const graphql::schema& s,
                                        std::shared_ptr<const graphql::prepared_operation> op,
@@ -215,6 +357,16 @@ compiled_operation::compiled_operation(const graphql::schema& s,
                  std::all_of(u.root_args.begin(), u.root_args.end(),
                              [](const auto& ra) { return ra.second == "where"; }))
             slot_[i] = slot_object; // a whole `where: $w`
+    }
+    // The JSON road (bind_scalars): every variable a scalar slot, whose type it coerces to.
+    scalars_only_ = true;
+    names_.reserve(uses_.size());
+    scalar_types_.reserve(uses_.size());
+    for (std::size_t i = 0; i < uses_.size(); ++i) {
+        names_.push_back(uses_[i].name);
+        const graphql::type_def* t = uses_[i].type ? s_.find_type(uses_[i].type->name) : nullptr;
+        scalar_types_.push_back(t);
+        scalars_only_ = scalars_only_ && slot_[i] == slot_scalar && t;
     }
 }
 
@@ -258,80 +410,102 @@ compiled_operation::bind(const graphql::input_value& variables) const {
     out.variables = std::move(*coerced);
     out.compiled_now = compiled_now;
     const compiled_shape& sh = *out.shape;
-    std::size_t count = 0, made = 0;
-    for (const auto& r : sh.roots)
-        if (r) {
-            count += r->slots.size();
-            for (const auto& sl : r->slots) made += sl.var >= 0;
+    const std::size_t made = prepare(out, sh);
+    // Present and non-null: the shape's key says so; so is the structure down `path`.
+    // (Checked all the same: a wrong key must not read out of bounds.)
+    auto value_of = [&out](const compiled_root::slot& sl) -> value_ref {
+        const auto& var = out.variables[static_cast<std::size_t>(sl.var)];
+        if (!var) return {};
+        const input_value* at = &*var;
+        for (const auto& st : sl.path) {
+            if (st.index < 0) {
+                at = at->type() == K::object ? at->find(st.key) : nullptr;
+            } else {
+                const auto n = static_cast<std::size_t>(st.index);
+                at = at->type() == K::list && n < at->as_list().size() ? &at->as_list()[n]
+                                                                       : nullptr;
+            }
+            if (!at || at->is_null()) return {};
         }
-    // Reserved, so that no view into these vectors moves while they are filled (a string
-    // value is a view into the variables; a text is made for the others).
-    out.params.reserve(count);
-    if (made) out.texts.reserve(made);
-    out.roots.resize(sh.roots.size());
+        return {at, nullptr};
+    };
     for (std::size_t i = 0; i < sh.roots.size(); ++i) {
         if (!sh.roots[i]) continue;
-        const compiled_root& cr = *sh.roots[i];
         const std::size_t first = out.params.size();
-        for (const auto& sl : cr.slots) {
-            if (sl.var < 0) {
-                out.params.push_back({sl.text, sl.null});
-                continue;
-            }
-            // Present and non-null: the shape's key says so; so is the structure down `path`.
-            // (Checked all the same: a wrong key must not read out of bounds.)
-            const input_value* at = &*out.variables[static_cast<std::size_t>(sl.var)];
-            for (const auto& st : sl.path) {
-                if (st.index < 0) {
-                    at = at->type() == K::object ? at->find(st.key) : nullptr;
-                } else {
-                    const auto n = static_cast<std::size_t>(st.index);
-                    at = at->type() == K::list && n < at->as_list().size() ? &at->as_list()[n]
-                                                                           : nullptr;
-                }
-                if (!at || at->is_null()) return failure{uncached_reason::not_cacheable};
-            }
-            const input_value& v = *at;
-            if (operand_use(sl.as)) {
-                // where_builder::where refuses such text anywhere in the object (check_text).
-                if (!storable_text(v)) return failure{uncached_reason::value};
-                if (sl.as == param_source::use::scalar &&
-                    (v.type() == K::string || v.type() == K::enum_)) {
-                    out.params.push_back({v.as_string(), false});
-                    continue;
-                }
-                out.texts.push_back(param_text(sl.as, v));
-                out.params.push_back({out.texts.back(), false});
-                continue;
-            }
-            switch (sl.as) {
-            case param_source::use::equality:
-                // where_builder::equality refuses such text (check_text): its error wording
-                // is the uncached road's to give.
-                if (!storable_text(v)) return failure{uncached_reason::value};
-                if (!sl.json && (v.type() == K::string || v.type() == K::enum_)) {
-                    out.params.push_back({v.as_string(), false});
-                    continue;
-                }
-                out.texts.push_back(sl.json ? json_param_text(v) : scalar_param_text(v));
-                break;
-            case param_source::use::limit:
-                // compile_root_query: a negative limit is an error, a larger one is clamped.
-                if (v.type() != K::integer || v.as_int() < 0) return failure{uncached_reason::value};
-                out.texts.push_back(
-                    int_text(std::min<std::int64_t>(v.as_int(), opts_.max_page_size)));
-                break;
-            case param_source::use::offset:
-                if (v.type() != K::integer || v.as_int() < 0) return failure{uncached_reason::value};
-                out.texts.push_back(int_text(v.as_int()));
-                break;
-            default: return failure{uncached_reason::not_cacheable}; // operand uses: above
-            }
-            out.params.push_back({out.texts.back(), false});
-        }
-        out.roots[i].compiled = &cr;
+        if (auto why = fill_root(*sh.roots[i], value_of, out, made, opts_.max_page_size))
+            return failure{*why};
+        out.roots[i].compiled = &*sh.roots[i];
         out.roots[i].params = std::span<const param_view>(out.params.data() + first,
                                                           out.params.size() - first);
+    }
+    return out;
+}
+
+std::optional<cached_binding>
+compiled_operation::bind_scalars(std::span<const given_variable> given) const {
+    if (!scalars_only_ || given.size() != uses_.size()) return std::nullopt;
+    // The key bind() makes of these values (slot_state: one kind per variable, then ','),
+    // written in place: at most 32 variables take this road.
+    char key_buf[64];
+    graphql::scalar_input coerced[32];
+    if (given.size() * 2 > sizeof key_buf) return std::nullopt;
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < given.size(); ++i) {
+        const auto& g = given[i];
+        // Absent (a default, or the error for a required one) and null (the error for a
+        // non-null type) are bind()'s; so are lists and objects.
+        if (!g.present) return std::nullopt;
+        graphql::scalar_input v = g.value;
+        switch (v.k) {
+        case K::boolean:
+        case K::integer:
+        case K::floating:
+        case K::string: break;
+        default: return std::nullopt;
+        }
+        using O = graphql::scalar_coercion::outcome;
+        const auto c = graphql::coerce_scalar(*scalar_types_[i], v);
+        if (c.o == O::integer) v = {K::integer, false, c.i, 0, {}};
+        else if (c.o == O::floating) v = {K::floating, false, 0, c.d, {}};
+        else if (c.o != O::same) return std::nullopt; // a made string, a list, an error
+        coerced[i] = v;
+        key_buf[n++] = v.k == K::boolean   ? 'b'
+                       : v.k == K::integer ? 'i'
+                       : v.k == K::floating ? 'f'
+                                            : 's';
+        key_buf[n++] = ',';
+    }
+    const std::string_view key(key_buf, n);
+    std::shared_ptr<const compiled_shape> shape;
+    {
+        std::lock_guard lock(m_);
+        for (const auto& [k, sh] : shapes_)
+            if (k == key) {
+                shape = sh;
+                break;
+            }
+    }
+    // A miss (compiled by bind()) or a shape that is not cacheable: bind() says which.
+    if (!shape) return std::nullopt;
+
+    std::optional<cached_binding> out(std::in_place);
+    out->shape = std::move(shape);
+    const compiled_shape& sh = *out->shape;
+    const std::size_t made = prepare(*out, sh);
+    auto value_of = [&coerced](const compiled_root::slot& sl) -> value_ref {
+        // A scalar slot is the variable itself (a path is an input object's).
+        if (!sl.path.empty()) return {};
+        return {nullptr, &coerced[static_cast<std::size_t>(sl.var)]};
+    };
+    for (std::size_t i = 0; i < sh.roots.size(); ++i) {
+        if (!sh.roots[i]) continue;
+        const std::size_t first = out->params.size();
+        // A value the compiler treats apart (NUL, a negative limit): bind() reports it.
+        if (fill_root(*sh.roots[i], value_of, *out, made, opts_.max_page_size))
+            return std::nullopt;
+        out->roots[i].compiled = &*sh.roots[i];
+        out->roots[i].params = std::span<const param_view>(out->params.data() + first,
+                                                           out->params.size() - first);
     }
     return out;
 }

@@ -179,10 +179,11 @@ const char* direction_sql(bool desc) { return desc ? " DESC" : " ASC"; }
 
 std::string scalar_param_text(const input_value& v) { return value_text(v); }
 std::string json_param_text(const input_value& v) { return json_of(v); }
+bool storable_string(std::string_view s) { return check_utf8(s) == text_problem::none; }
 bool storable_text(const input_value& v) {
     switch (v.type()) {
     case K::string:
-    case K::enum_: return check_utf8(v.as_string()) == text_problem::none;
+    case K::enum_: return storable_string(v.as_string());
     case K::list:
         for (const auto& x : v.as_list())
             if (!storable_text(x)) return false;

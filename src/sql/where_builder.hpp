@@ -30,6 +30,9 @@ std::string json_param_text(const graphql::input_value& v);
 /// False for a string the compiler refuses (a NUL, or not UTF-8: check_text's rule), also
 /// inside a list or object.
 bool storable_text(const graphql::input_value& v);
+/// storable_text's rule for one string (the compiled-plan cache's JSON road reads strings
+/// in place).
+bool storable_string(std::string_view s);
 /// The parameter text of an operand in `where` made as `as` says (scalar_param_text,
 /// json_param_text, an array literal, a LIKE pattern): the one function both the compiler
 /// and the compiled-plan cache write such a parameter with. Not for equality/limit/offset.

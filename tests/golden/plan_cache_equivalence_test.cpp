@@ -30,6 +30,7 @@
 #include "fraiseql/graphql/validate.hpp"
 #include "fraiseql/sql/compiler.hpp"
 #include "fraiseql/sql/plan_cache.hpp"
+#include "exec/document_resolver.hpp"
 #include "support/input_json.hpp"
 
 namespace {
@@ -203,16 +204,60 @@ std::optional<std::vector<root_out>> uncached(const fraiseql::graphql::prepared_
 
 struct tally {
     std::size_t compiled = 0;
+    std::size_t json = 0; ///< bound on the JSON road too
     std::map<fraiseql::sql::uncached_reason, std::size_t> declined;
 };
 
-/// One variable set through both roads; a difference is a test failure.
+/// What a binding runs for each database root field: its precompiled statement and
+/// parameters, or the field compiled from the shape's plan (as the engine does).
+std::vector<root_out> outputs(const fraiseql::sql::cached_binding& b) {
+    std::vector<root_out> got;
+    const auto& roots = b.shape->plan.root_fields;
+    EXPECT_EQ(roots.size(), b.roots.size());
+    for (std::size_t i = 0; i < roots.size() && i < b.roots.size(); ++i) {
+        if (!reads(roots[i])) continue;
+        if (!b.roots[i].compiled) {
+            got.push_back(compile_root(roots[i]));
+            continue;
+        }
+        root_out r;
+        r.key = roots[i].response_key;
+        r.text = b.roots[i].compiled->text;
+        for (const auto& p : b.roots[i].params)
+            r.params.push_back(p.null ? std::nullopt : std::optional<std::string>(std::string(p.text)));
+        got.push_back(std::move(r));
+    }
+    return got;
+}
+
+/// One variable set through both roads; a difference is a test failure. The cache is tried
+/// both ways: from the input_value tree (bind) and from the JSON in place (exec::bind_json,
+/// the server's first try), which must bind exactly what bind() binds, or decline.
 void check(const std::string& name, const fraiseql::sql::compiled_operation& cache,
            const fraiseql::graphql::prepared_operation& op, const bj::value& json, tally& t) {
     const input_value vars = fraiseql::test::input_from_json(json);
     const auto expected = uncached(op, vars);
     auto b = cache.bind(vars);
+    // After bind(): a shape it compiled is now remembered, so the JSON road may hit it.
+    auto j = fraiseql::exec::bind_json(cache, json);
     const std::string where = name + " with " + bj::serialize(json);
+    if (j) {
+        ++t.json;
+        EXPECT_TRUE(b) << where << ": bound on the JSON road, declined by bind()";
+        if (b) {
+            EXPECT_EQ(j->shape, b->shape) << where << ": the JSON road chose another shape";
+        }
+        if (expected) {
+            // Moved, as the engine moves it: the views must follow.
+            const fraiseql::sql::cached_binding moved = std::move(*j);
+            const auto got = outputs(moved);
+            EXPECT_EQ(got, *expected) << where << "\n-- JSON road:\n"
+                                      << describe(got) << "-- uncached:\n"
+                                      << describe(*expected);
+        } else {
+            ADD_FAILURE() << where << ": bound on the JSON road, refused by bind_operation";
+        }
+    }
     if (!b) {
         ++t.declined[b.error()];
         using R = fraiseql::sql::uncached_reason;
@@ -230,22 +275,7 @@ void check(const std::string& name, const fraiseql::sql::compiled_operation& cac
     }
     ++t.compiled;
     ASSERT_TRUE(expected) << where << ": bound through the cache, refused by bind_operation";
-    std::vector<root_out> got;
-    const auto& roots = b->shape->plan.root_fields;
-    ASSERT_EQ(roots.size(), b->roots.size());
-    for (std::size_t i = 0; i < roots.size(); ++i) {
-        if (!reads(roots[i])) continue;
-        if (!b->roots[i].compiled) {
-            got.push_back(compile_root(roots[i])); // run from the shape's plan, as the engine does
-            continue;
-        }
-        root_out r;
-        r.key = roots[i].response_key;
-        r.text = b->roots[i].compiled->text;
-        for (const auto& p : b->roots[i].params)
-            r.params.push_back(p.null ? std::nullopt : std::optional<std::string>(std::string(p.text)));
-        got.push_back(std::move(r));
-    }
+    const auto got = outputs(*b);
     EXPECT_EQ(got, *expected) << where << "\n-- cached:\n"
                               << describe(got) << "-- uncached:\n"
                               << describe(*expected);
@@ -309,6 +339,17 @@ TEST_P(plan_cache_equivalence, cached_road_matches_uncached_road) {
     }
     if (clean && c->variables.is_null()) {
         EXPECT_TRUE(b) << "no variables, yet not cached";
+    }
+    // An operation whose variables are all scalar slots, its own variables all present
+    // scalars its types take as given (no conversion, nothing the compiler refuses): once
+    // bind() has compiled the shape, the JSON road serves them.
+    if (clean && b && fresh.scalar_slots_only() && c->variables.is_object()) {
+        bool plain = c->variables.as_object().size() == fresh.variable_names().size();
+        for (const auto& [k, v] : c->variables.as_object()) plain = plain && v.is_string();
+        if (plain) {
+            EXPECT_TRUE(fraiseql::exec::bind_json(fresh, c->variables))
+                << "string variables of scalar slots, yet the JSON road declined";
+        }
     }
     EXPECT_GT(t.compiled + t.declined[fraiseql::sql::uncached_reason::bind] +
                   t.declined[fraiseql::sql::uncached_reason::value],
@@ -571,3 +612,118 @@ TEST(plan_cache_fuzz, random_variable_sets_within_a_budget) {
 }
 
 } // namespace
+
+namespace json_road {
+
+std::shared_ptr<const fraiseql::graphql::prepared_operation> prepare_text(const std::string& text) {
+    auto doc = fraiseql::graphql::parse_executable(text);
+    if (!doc) return nullptr;
+    auto shared = std::make_shared<const fraiseql::graphql::document>(std::move(*doc));
+    if (!fraiseql::graphql::validate(schema(), *shared).empty()) return nullptr;
+    auto op = fraiseql::graphql::prepare_operation(schema(), shared, "");
+    return op ? *op : nullptr;
+}
+
+/// The uncached road alone: bind_operation's errors, or each root compiled.
+std::string uncached_text(const fraiseql::graphql::prepared_operation& op, const bj::value& vars) {
+    auto plan = fraiseql::graphql::bind_operation(op, fraiseql::test::input_from_json(vars));
+    if (!plan) {
+        std::string out = "errors:";
+        for (const auto& e : plan.error()) out += "\n" + e.message;
+        return out;
+    }
+    std::vector<root_out> got;
+    for (const auto& fp : plan->root_fields)
+        if (reads(fp)) got.push_back(compile_root(fp));
+    return describe(got);
+}
+
+struct road_case {
+    const char* query;
+    const char* warm;      ///< variables that compile the shape first
+    const char* vars;
+    bool json_road;        ///< exec::bind_json binds it (else it declines, for bind() to answer)
+    const char* contains;  ///< in the answer: a parameter or an error message
+};
+
+} // namespace json_road
+
+// The JSON road (exec::bind_json: a scalar variable read in place from the request's JSON,
+// no input_value tree) against the uncached road, for the values whose coercion or
+// compilation fails or converts: the server's answer is the uncached road's, errors and
+// all, and the JSON road binds only what it can prove (declining the rest to bind()).
+TEST(plan_cache_roads, json_road_answers_as_the_uncached_road) {
+    using namespace json_road;
+    const char* by_id = "query ($id: UUID!) { item(id: $id) { id name } }";
+    const char* page = "query ($l: Int, $o: Int) { items(limit: $l, offset: $o) { id name } }";
+    const char* dflt = "query ($l: Int = 5) { items(limit: $l) { id } }";
+    const char* named = "query ($n: String!) { items(where: {name: {eq: $n}}) { id } }";
+    const char* uuid = R"({"id": "24c9e15e-52af-c47c-225b-757e7bee1f9d"})";
+    const road_case cases[] = {
+        {by_id, uuid, R"({"id": "aaaaaaaa-52af-c47c-225b-757e7bee1f9d"})", true,
+         "'aaaaaaaa-52af-c47c-225b-757e7bee1f9d'"},
+        {by_id, uuid, R"({"id": "aaaaaaaa-52af-c47c-225b-757e7bee1f9d", "other": [1]})", true,
+         "'aaaaaaaa-52af-c47c-225b-757e7bee1f9d'"},
+        {by_id, uuid, R"({"id": "not-a-uuid"})", false,
+         "Variable \"$id\" got invalid value \"not-a-uuid\"; UUID cannot represent value: "
+         "\"not-a-uuid\" (expected a UUID such as \"123e4567-e89b-12d3-a456-426614174000\")"},
+        {by_id, uuid, R"({"id": 7})", false, "UUID cannot represent value: 7"},
+        {by_id, uuid, R"({"id": null})", false,
+         "Expected non-nullable type \"UUID!\" not to be null."},
+        {by_id, uuid, R"({})", false, "Variable \"$id\" of required type \"UUID!\" was not provided."},
+        {by_id, uuid, R"(null)", false, "Variable \"$id\" of required type \"UUID!\" was not provided."},
+        {by_id, uuid, R"([1])", false, "Variables must be provided as an object."},
+        {page, R"({"l": 3, "o": 1})", R"({"l": 7, "o": 2})", true, "'7'\n  '2'"},
+        {page, R"({"l": 3, "o": 1})", R"({"l": 5000, "o": 0})", true, "'100'\n  '0'"},
+        {page, R"({"l": 3, "o": 1})", R"({"l": 4.0, "o": 1})", true, "'4'\n  '1'"},
+        {page, R"({"l": 3, "o": 1})", R"({"l": 2147483648, "o": 1})", false,
+         "Int cannot represent non 32-bit signed integer value: 2147483648"},
+        {page, R"({"l": 3, "o": 1})", R"({"l": 2.5, "o": 1})", false,
+         "Int cannot represent non-integer value: 2.5"},
+        {page, R"({"l": 3, "o": 1})", R"({"l": "3", "o": 1})", false,
+         "Int cannot represent non-integer value: \"3\""},
+        {page, R"({"l": 3, "o": 1})", R"({"l": -1, "o": 1})", false, "\"limit\" must not be negative."},
+        {page, R"({"l": 3, "o": 1})", R"({"l": 3})", false, "'3'"},
+        {dflt, R"({"l": 3})", R"({})", false, "'5'"},
+        {dflt, R"({"l": 3})", R"({"l": 9})", true, "'9'"},
+        {named, R"({"n": "a"})", R"({"n": "with \"quotes\" and ünïcode"})", true,
+         "'with \"quotes\" and ünïcode'"},
+        {named, R"({"n": "a"})", R"({"n": "nul\u0000inside"})", false, "contains the NUL character"},
+    };
+    for (const auto& c : cases) {
+        const std::string where = std::string(c.query) + " with " + c.vars;
+        auto op = prepare_text(c.query);
+        ASSERT_TRUE(op) << where;
+        fraiseql::sql::compiled_operation cache(schema(), op, options);
+        ASSERT_TRUE(cache.bind(fraiseql::test::input_from_json(bj::parse(c.warm)))) << where;
+        const bj::value vars = bj::parse(c.vars);
+        EXPECT_EQ(fraiseql::exec::bind_json(cache, vars).has_value(), c.json_road) << where;
+
+        // The server's road, through an entry that holds this very cache.
+        auto entry = std::make_shared<fraiseql::exec::cached_operation>();
+        entry->op = op;
+        entry->compiled = std::make_unique<const fraiseql::sql::compiled_operation>(schema(), op, options);
+        ASSERT_TRUE(entry->compiled->bind(fraiseql::test::input_from_json(bj::parse(c.warm))));
+        fraiseql::exec::binding_counters counters;
+        auto r = fraiseql::exec::bind_request({entry, std::nullopt}, vars, counters);
+        std::string got;
+        if (!r) {
+            got = "errors:";
+            for (const auto& e : r.error().errors) got += "\n" + e.message;
+        } else if (r->binding) {
+            got = describe(outputs(*r->binding));
+        } else {
+            std::vector<root_out> roots;
+            for (const auto& fp : r->owned.root_fields)
+                if (reads(fp)) roots.push_back(compile_root(fp));
+            got = describe(roots);
+        }
+        const std::string expected = uncached_text(*op, vars);
+        EXPECT_EQ(got, expected) << where;
+        EXPECT_NE(expected.find(c.contains), std::string::npos) << where << "\n" << expected;
+        // A JSON-road hit counts as a compiled-plan hit, like bind()'s.
+        if (c.json_road) {
+            EXPECT_EQ(counters.compiled.load(), 1u) << where;
+        }
+    }
+}

@@ -6,6 +6,7 @@
 /// (unknown fields/arguments, leaf and composite selections, required arguments),
 /// plus the configured limits (depth, aliases).
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
@@ -74,6 +75,38 @@ std::optional<operation_kind> selected_operation_kind(const document& doc,
 /// `what` names the value in the error message.
 fraiseql::result<input_value, std::string> coerce_input(const schema& s, const input_value& raw,
                                                         const type_expr& type);
+
+/// A raw value offered to a scalar type, seen without owning it: the request's JSON read in
+/// place (the compiled-plan cache's JSON road, docs/adr/0017-compiled-plan-cache.md), or an
+/// input_value. A list or an object carries its kind only.
+struct scalar_input {
+    input_value::kind k = input_value::kind::null;
+    bool b = false;
+    std::int64_t i = 0;
+    double d = 0;
+    std::string_view s; ///< string and enum values
+};
+
+/// What the input coercion of scalar type `t` (spec §3.5; product.md §2's built-in and
+/// custom scalars) makes of a non-null raw value: the one statement of those rules, which
+/// coerce_input() applies to input_values and the compiled-plan cache to JSON in place.
+struct scalar_coercion {
+    enum class outcome : std::uint8_t {
+        same,       ///< the value as given
+        integer,    ///< the integer `i`
+        floating,   ///< the float `d`
+        int_text,   ///< a string: the given integer's decimal text
+        float_text, ///< a string: the given float's JSON text
+        vector,     ///< a list whose items each become a float (Vector): checked item by item
+        refused,    ///< the error: t.name + prefix + (show_value ? the value's JSON : "") + suffix
+    };
+    outcome o = outcome::same;
+    std::int64_t i = 0;
+    double d = 0;
+    std::string_view prefix, suffix;
+    bool show_value = true;
+};
+scalar_coercion coerce_scalar(const type_def& t, const scalar_input& v);
 
 // ---- The compiled-plan cache (product.md §5: a repeated operation skips parse,
 // validation and planning) ---------------------------------------------------------

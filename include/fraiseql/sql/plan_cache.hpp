@@ -31,6 +31,8 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
+
 #include "fraiseql/graphql/plan.hpp"
 #include "fraiseql/graphql/planner.hpp"
 #include "fraiseql/graphql/schema.hpp"
@@ -94,15 +96,39 @@ struct bound_root {
     std::span<const param_view> params;
 };
 
-/// A request bound through the cache. Move-only in effect: the views point into its own
-/// vectors' buffers, which a move keeps in place.
+/// A request bound through the cache. Its views point into its own buffers (inline ones
+/// included: a by-id request's parameters, roots and rendered numbers touch no heap, issue
+/// 15), so a move re-points them; it is not copyable.
 struct cached_binding {
     std::shared_ptr<const compiled_shape> shape;
-    std::vector<std::optional<graphql::input_value>> variables; ///< coerced
-    std::vector<std::string> texts;   ///< parameter texts made for this request
-    std::vector<param_view> params;   ///< every precompiled root's parameters, in order
-    std::vector<bound_root> roots;    ///< per root field of shape->plan
+    /// Coerced (the input_value road only; empty on the JSON road, whose string parameters
+    /// are views into the request's own JSON, which outlives the request's execution).
+    std::vector<std::optional<graphql::input_value>> variables;
+    /// Parameter texts made for this request that do not fit `digits` (a LIKE pattern, an
+    /// array literal, JSON). Reserved before its first push, so its strings never move.
+    std::vector<std::string> texts;
+    boost::container::small_vector<param_view, 8> params; ///< every precompiled root's, in order
+    boost::container::small_vector<bound_root, 4> roots;  ///< per root field of shape->plan
     bool compiled_now = false;        ///< this request compiled its shape (a shape miss)
+
+    cached_binding() = default;
+    cached_binding(const cached_binding&) = delete;
+    cached_binding& operator=(const cached_binding&) = delete;
+    cached_binding(cached_binding&& o) noexcept { take(std::move(o)); }
+    cached_binding& operator=(cached_binding&& o) noexcept {
+        if (this != &o) take(std::move(o));
+        return *this;
+    }
+
+    /// A view of `text`, kept in `digits` when it fits, else in `texts` (reserved to
+    /// `reserve` texts on the first push).
+    std::string_view keep(std::string&& text, std::size_t reserve);
+
+private:
+    void take(cached_binding&& o) noexcept;
+    /// Short texts made for this request (rendered numbers: a limit, an Int operand).
+    char digits_[96];
+    std::size_t digits_used_ = 0;
 };
 
 /// Why a request took the uncached road.
@@ -133,6 +159,22 @@ public:
     /// the errors) the cached road would not prove equal.
     fraiseql::result<cached_binding, uncached_reason> bind(const graphql::input_value& variables) const;
 
+    /// The JSON road (issue 15): a hit bound with no input_value tree and no heap, when every
+    /// variable of the operation is a scalar slot and `given` (per variable, in definition
+    /// order: variable_names()) holds each present with a scalar its type accepts as the
+    /// same value, and that shape is remembered. nullopt on anything else: the caller then
+    /// takes bind(), which gives the answer (a binding, the errors, or a reason) — so this
+    /// road never decides an error. The scalar rules are graphql::coerce_scalar's.
+    struct given_variable {
+        bool present = false;
+        graphql::scalar_input value;
+    };
+    std::optional<cached_binding> bind_scalars(std::span<const given_variable> given) const;
+    /// Whether bind_scalars may serve this operation (every variable a scalar slot).
+    bool scalar_slots_only() const noexcept { return scalars_only_; }
+    /// The operation's variable names, in definition order (views into the operation).
+    std::span<const std::string_view> variable_names() const noexcept { return names_; }
+
     /// Shapes remembered (cacheable or not).
     std::size_t shapes() const;
 
@@ -157,6 +199,10 @@ private:
     /// per variable: 0, or may be a slot (checked again per shape): slot_scalar, slot_list,
     /// or slot_object (an input object whose string and number leaves are slots)
     std::vector<char> slot_;
+    std::vector<std::string_view> names_;
+    /// per variable: its named type (the scalar a slot_scalar variable coerces to)
+    std::vector<const graphql::type_def*> scalar_types_;
+    bool scalars_only_ = false;
     mutable std::mutex m_;
     mutable std::vector<std::pair<std::string, std::shared_ptr<const compiled_shape>>> shapes_;
 };

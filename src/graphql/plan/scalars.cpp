@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <limits>
 
@@ -159,91 +160,140 @@ bool is_daterange(std::string_view s) {
     return ok(lo) && ok(hi);
 }
 
-R coerce_scalar(const type_def& t, const input_value& v) {
+} // namespace
+
+scalar_coercion coerce_scalar(const type_def& t, const scalar_input& v) {
     using K = input_value::kind;
+    using O = scalar_coercion::outcome;
+    auto made = [](O o, std::int64_t i = 0, double d = 0) {
+        scalar_coercion r;
+        r.o = o;
+        r.i = i;
+        r.d = d;
+        return r;
+    };
+    auto refused = [](std::string_view prefix, std::string_view suffix = {}) {
+        scalar_coercion r;
+        r.o = O::refused;
+        r.prefix = prefix;
+        r.suffix = suffix;
+        return r;
+    };
     const std::string& n = t.name;
     if (n == "Int") {
-        if (v.type() == K::integer) {
-            if (v.as_int() < std::numeric_limits<std::int32_t>::min() ||
-                v.as_int() > std::numeric_limits<std::int32_t>::max())
-                return bad("Int cannot represent non 32-bit signed integer value: " + show(v));
-            return v;
+        if (v.k == K::integer) {
+            if (v.i < std::numeric_limits<std::int32_t>::min() ||
+                v.i > std::numeric_limits<std::int32_t>::max())
+                return refused(" cannot represent non 32-bit signed integer value: ");
+            return {};
         }
-        if (v.type() == K::floating && std::floor(v.as_double()) == v.as_double() &&
-            std::abs(v.as_double()) <= 2147483647.0)
-            return input_value::integer(static_cast<std::int64_t>(v.as_double()));
-        return bad("Int cannot represent non-integer value: " + show(v));
+        if (v.k == K::floating && std::floor(v.d) == v.d && std::abs(v.d) <= 2147483647.0)
+            return made(O::integer, static_cast<std::int64_t>(v.d));
+        return refused(" cannot represent non-integer value: ");
     }
     if (n == "Float") {
-        if (v.type() == K::integer) return input_value::floating(double(v.as_int()));
-        if (v.type() == K::floating && std::isfinite(v.as_double())) return v;
-        return bad("Float cannot represent non numeric value: " + show(v));
+        if (v.k == K::integer) return made(O::floating, 0, static_cast<double>(v.i));
+        if (v.k == K::floating && std::isfinite(v.d)) return {};
+        return refused(" cannot represent non numeric value: ");
     }
     if (n == "String") {
-        if (v.type() == K::string) return v;
-        return bad("String cannot represent a non string value: " + show(v));
+        if (v.k == K::string) return {};
+        return refused(" cannot represent a non string value: ");
     }
     if (n == "Boolean") {
-        if (v.type() == K::boolean) return v;
-        return bad("Boolean cannot represent a non boolean value: " + show(v));
+        if (v.k == K::boolean) return {};
+        return refused(" cannot represent a non boolean value: ");
     }
     if (n == "ID") {
-        if (v.type() == K::string) return v;
-        if (v.type() == K::integer) return input_value::string(std::to_string(v.as_int()));
-        return bad("ID cannot represent value: " + show(v));
+        if (v.k == K::string) return {};
+        if (v.k == K::integer) return made(O::int_text);
+        return refused(" cannot represent value: ");
     }
-    if (n == "JSON") return v; // any value, verbatim
+    if (n == "JSON") return {}; // any value, verbatim
     if (n == "BigInt") {
-        if (v.type() == K::integer) return input_value::string(std::to_string(v.as_int()));
-        if (v.type() == K::string) {
-            std::string_view s = v.as_string();
-            std::string_view d = (!s.empty() && s[0] == '-') ? s.substr(1) : s;
-            if (all_digits(d) && d.size() <= 19) {
-                errno = 0;
-                (void)std::strtoll(std::string(s).c_str(), nullptr, 10);
-                if (errno != ERANGE) return v;
-            }
+        if (v.k == K::integer) return made(O::int_text);
+        if (v.k == K::string) {
+            const std::string_view s = v.s;
+            const std::string_view d = (!s.empty() && s[0] == '-') ? s.substr(1) : s;
+            std::int64_t parsed = 0;
+            // Digits only (no sign but a leading '-'), so from_chars reads all of them; out of
+            // range is what strtoll's ERANGE was.
+            if (all_digits(d) && d.size() <= 19 &&
+                std::from_chars(s.data(), s.data() + s.size(), parsed).ec == std::errc{})
+                return {};
         }
-        return bad("BigInt cannot represent value: " + show(v) + " (expected a 64-bit integer)");
+        return refused(" cannot represent value: ", " (expected a 64-bit integer)");
     }
     if (n == "Decimal") {
-        if (v.type() == K::integer) return input_value::string(std::to_string(v.as_int()));
-        if (v.type() == K::floating) return input_value::string(v.to_json());
-        if (v.type() == K::string && is_decimal(v.as_string())) return v;
-        return bad("Decimal cannot represent value: " + show(v));
+        if (v.k == K::integer) return made(O::int_text);
+        if (v.k == K::floating) return made(O::float_text);
+        if (v.k == K::string && is_decimal(v.s)) return {};
+        return refused(" cannot represent value: ");
     }
     if (n == "Vector") {
-        if (v.type() != K::list) return bad("Vector cannot represent value: " + show(v) + " (expected a list of floats)");
-        input_value::list_t items;
-        for (const auto& x : v.as_list()) {
-            if (x.type() != K::integer && x.type() != K::floating)
-                return bad("Vector cannot represent value: " + show(v) + " (expected a list of floats)");
-            items.push_back(input_value::floating(x.as_double()));
-        }
-        return input_value::list(std::move(items));
+        auto r = refused(" cannot represent value: ", " (expected a list of floats)");
+        if (v.k == K::list) r.o = O::vector; // each item: an Int or a Float, else `r`'s error
+        return r;
     }
     // The remaining built-ins are strings with a format.
     struct fmt { const char* name; bool (*check)(std::string_view); const char* expected; };
     static const fmt formats[] = {
-        {"UUID", is_uuid, "a UUID such as \"123e4567-e89b-12d3-a456-426614174000\""},
-        {"DateTime", is_datetime, "an ISO 8601 date-time such as \"2024-01-31T12:00:00Z\""},
-        {"Date", is_date, "an ISO 8601 date such as \"2024-01-31\""},
-        {"Time", is_time, "an ISO 8601 time such as \"12:30:00\""},
-        {"IpAddress", is_ip, "an IPv4 or IPv6 address"},
-        {"CIDR", is_cidr, "a network in CIDR notation such as \"10.0.0.0/8\""},
-        {"MacAddress", is_mac, "a MAC address such as \"08:00:2b:01:02:03\""},
-        {"LTree", is_ltree, "an ltree path such as \"top.science\""},
-        {"DateRange", is_daterange, "a date range such as \"[2024-01-01,2024-02-01)\""},
+        {"UUID", is_uuid, " (expected a UUID such as \"123e4567-e89b-12d3-a456-426614174000\")"},
+        {"DateTime", is_datetime, " (expected an ISO 8601 date-time such as \"2024-01-31T12:00:00Z\")"},
+        {"Date", is_date, " (expected an ISO 8601 date such as \"2024-01-31\")"},
+        {"Time", is_time, " (expected an ISO 8601 time such as \"12:30:00\")"},
+        {"IpAddress", is_ip, " (expected an IPv4 or IPv6 address)"},
+        {"CIDR", is_cidr, " (expected a network in CIDR notation such as \"10.0.0.0/8\")"},
+        {"MacAddress", is_mac, " (expected a MAC address such as \"08:00:2b:01:02:03\")"},
+        {"LTree", is_ltree, " (expected an ltree path such as \"top.science\")"},
+        {"DateRange", is_daterange, " (expected a date range such as \"[2024-01-01,2024-02-01)\")"},
     };
     for (const auto& f : formats) {
         if (n != f.name) continue;
-        if (v.type() != K::string || !f.check(v.as_string()))
-            return bad(n + " cannot represent value: " + show(v) + " (expected " + f.expected + ")");
-        return v;
+        if (v.k != K::string || !f.check(v.s)) return refused(" cannot represent value: ", f.expected);
+        return {};
     }
     // A custom scalar declared in the SDL: accepted as given (serialised to JSON for SQL).
-    if (v.is_null()) return bad(n + " cannot represent null");
-    return v;
+    if (v.k == K::null) {
+        auto r = refused(" cannot represent null");
+        r.show_value = false;
+        return r;
+    }
+    return {};
+}
+
+namespace {
+
+/// coerce_scalar's verdict on an input_value, made one.
+R coerce_scalar_value(const type_def& t, const input_value& v) {
+    using O = scalar_coercion::outcome;
+    const scalar_input in{v.type(), v.as_bool(), v.as_int(), v.as_double(), v.as_string()};
+    const scalar_coercion r = coerce_scalar(t, in);
+    auto refusal = [&] {
+        std::string msg = t.name;
+        msg += r.prefix;
+        if (r.show_value) msg += show(v);
+        msg += r.suffix;
+        return bad(std::move(msg));
+    };
+    switch (r.o) {
+    case O::same: return v;
+    case O::integer: return input_value::integer(r.i);
+    case O::floating: return input_value::floating(r.d);
+    case O::int_text: return input_value::string(std::to_string(v.as_int()));
+    case O::float_text: return input_value::string(v.to_json());
+    case O::vector: {
+        input_value::list_t items;
+        for (const auto& x : v.as_list()) {
+            if (x.type() != input_value::kind::integer && x.type() != input_value::kind::floating)
+                return refusal();
+            items.push_back(input_value::floating(x.as_double()));
+        }
+        return input_value::list(std::move(items));
+    }
+    case O::refused: return refusal();
+    }
+    return refusal();
 }
 
 } // namespace
@@ -274,7 +324,7 @@ fraiseql::result<input_value, std::string> coerce_input(const schema& s, const i
     const type_def* t = s.find_type(type.name);
     if (!t) return bad("Unknown type \"" + type.name + "\".");
     switch (t->kind) {
-    case named_kind::scalar: return coerce_scalar(*t, v);
+    case named_kind::scalar: return coerce_scalar_value(*t, v);
     case named_kind::enum_: {
         if ((v.type() == input_value::kind::enum_ || v.type() == input_value::kind::string) &&
             t->has_enum_value(v.as_string()))
