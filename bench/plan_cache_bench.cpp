@@ -6,6 +6,9 @@
 //   BM_hit_compiled: sql::compiled_operation::bind (variables coerced, the shape key, the
 //                    parameter slots filled; a hit now — the engine authorizes the
 //                    shape's shared plan without copying it, src/exec/authorization.cpp)
+//   BM_hit_json:     the same from the request's JSON, as the server binds: the JSON road
+//                    (exec::bind_json, scalar variables read in place) or input_from_json +
+//                    bind
 // Links fraiseql::exec (for build_projection), unlike graphql_bench, which links only graphql.
 // Each reports `allocs`: heap allocations per iteration (operator new replaced below; counts,
 // not times, so they do not move with the machine's load).
@@ -20,6 +23,9 @@
 #include <string>
 #include <vector>
 
+#include <boost/json.hpp>
+
+#include "exec/document_resolver.hpp"
 #include "exec/projection_builder.hpp"
 #include "fraiseql/graphql/parser.hpp"
 #include "fraiseql/graphql/planner.hpp"
@@ -157,6 +163,32 @@ void BM_hit_compiled(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_hit_compiled)->Apply(shape_args);
+
+// The server's road from the request's JSON variables (exec::bind_request after the
+// document lookup): the JSON road (exec::bind_json, the variables read in place) where it
+// applies, else input_from_json + bind as before. Label: which road served the shape.
+void BM_hit_json(benchmark::State& state) {
+    const shape* sh = nullptr;
+    auto op = prepared(state, sh);
+    fraiseql::sql::compiled_operation cache(bench_schema(), op, {1000},
+                                            &fraiseql::exec::build_projection);
+    const boost::json::value vars = boost::json::parse(sh->variables.to_json());
+    if (!cache.bind(sh->variables)) return state.SkipWithError("declined by the compiled-plan cache");
+    const bool json_road = fraiseql::exec::bind_json(cache, vars).has_value();
+    state.SetLabel(std::string(sh->name) + (json_road ? " (JSON road)" : " (input_value road)"));
+    alloc_meter meter{state};
+    for (auto _ : state) {
+        if (auto j = fraiseql::exec::bind_json(cache, vars)) {
+            benchmark::DoNotOptimize(j);
+            continue;
+        }
+        auto b = cache.bind(fraiseql::exec::input_from_json(vars));
+        if (!b) return state.SkipWithError("declined by the compiled-plan cache");
+        benchmark::DoNotOptimize(b);
+    }
+    state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_hit_json)->Apply(shape_args);
 
 } // namespace
 

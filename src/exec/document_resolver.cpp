@@ -1,5 +1,7 @@
 #include "document_resolver.hpp"
 
+#include <boost/container/small_vector.hpp>
+
 #include "fraiseql/graphql/parser.hpp"
 #include "fraiseql/graphql/validate.hpp"
 #include "projection_builder.hpp"
@@ -71,12 +73,13 @@ std::optional<sql::cached_binding> bind_json(const sql::compiled_operation& c,
     const boost::json::object* given = variables.if_object();
     // Not an object: bind() gives "Variables must be provided as an object." (null: none).
     if (!given && !variables.is_null()) return std::nullopt;
-    sql::compiled_operation::given_variable values[32];
-    if (names.size() > std::size(values)) return std::nullopt;
+    // Inline for a few variables (not zeroed beyond them: a 32-entry array cost more than
+    // the by-id bind itself).
+    boost::container::small_vector<sql::compiled_operation::given_variable, 8> values(names.size());
     for (std::size_t i = 0; i < names.size(); ++i)
         if (const boost::json::value* v = given ? given->if_contains(names[i]) : nullptr)
             values[i] = {true, scalar_of(*v)};
-    return c.bind_scalars({values, names.size()});
+    return c.bind_scalars(values);
 }
 
 std::size_t document_key_hash::operator()(document_key_view k) const noexcept {

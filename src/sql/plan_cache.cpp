@@ -447,8 +447,8 @@ compiled_operation::bind_scalars(std::span<const given_variable> given) const {
     // The key bind() makes of these values (slot_state: one kind per variable, then ','),
     // written in place: at most 32 variables take this road.
     char key_buf[64];
-    graphql::scalar_input coerced[32];
     if (given.size() * 2 > sizeof key_buf) return std::nullopt;
+    boost::container::small_vector<graphql::scalar_input, 8> coerced(given.size());
     std::size_t n = 0;
     for (std::size_t i = 0; i < given.size(); ++i) {
         const auto& g = given[i];
