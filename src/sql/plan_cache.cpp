@@ -452,9 +452,18 @@ compiled_operation::bind_scalars(std::span<const given_variable> given) const {
     std::size_t n = 0;
     for (std::size_t i = 0; i < given.size(); ++i) {
         const auto& g = given[i];
-        // Absent (a default, or the error for a required one) and null (the error for a
-        // non-null type) are bind()'s; so are lists and objects.
-        if (!g.present) return std::nullopt;
+        // Absent: a default (its value or its error) and a required variable's error are
+        // bind()'s; a nullable one without a default is keyed absent. Null: the error for a
+        // non-null type is bind()'s; a nullable one is keyed null. (Neither fills a slot in
+        // its shape: compile_shape() left that argument to the shape's plan.)
+        const bool non_null = uses_[i].type->is_non_null();
+        if (!g.present || g.value.k == K::null) {
+            if (non_null || (!g.present && uses_[i].has_default)) return std::nullopt;
+            coerced[i] = {};
+            key_buf[n++] = g.present ? 'n' : 'a';
+            key_buf[n++] = ',';
+            continue;
+        }
         graphql::scalar_input v = g.value;
         switch (v.k) {
         case K::boolean:
@@ -493,8 +502,10 @@ compiled_operation::bind_scalars(std::span<const given_variable> given) const {
     const compiled_shape& sh = *out->shape;
     const std::size_t made = prepare(*out, sh);
     auto value_of = [&coerced](const compiled_root::slot& sl) -> value_ref {
-        // A scalar slot is the variable itself (a path is an input object's).
-        if (!sl.path.empty()) return {};
+        // A scalar slot is the variable itself (a path is an input object's), present and
+        // not null in a shape that made it a slot.
+        if (!sl.path.empty() || coerced[static_cast<std::size_t>(sl.var)].k == K::null)
+            return {};
         return {nullptr, &coerced[static_cast<std::size_t>(sl.var)]};
     };
     for (std::size_t i = 0; i < sh.roots.size(); ++i) {

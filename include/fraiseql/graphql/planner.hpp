@@ -167,6 +167,7 @@ coerce_variables(const prepared_operation& op, const input_value& variables);
 struct variable_use {
     std::string_view name;
     const type_expr* type = nullptr;  ///< as the operation declares it
+    bool has_default = false;         ///< declared with a default value
     bool condition = false;           ///< the `if` of some @skip/@include
     /// Anywhere but as the whole value of an argument of a root field or a field of an
     /// object literal in one (`paths`): inside a list literal, or an argument of a nested

@@ -957,6 +957,7 @@ std::vector<variable_use> variable_uses(const prepared_operation& op) {
     for (std::size_t i = 0; i < op.vars.size(); ++i) {
         out[i].name = op.vars[i].name;
         out[i].type = &op.vars[i].type;
+        out[i].has_default = op.vars[i].has_default;
     }
     note_selection(op.root, true, out);
     return out;

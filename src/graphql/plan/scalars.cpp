@@ -298,10 +298,17 @@ R coerce_scalar_value(const type_def& t, const input_value& v) {
 
 } // namespace
 
+namespace {
+R coerce_named(const schema& s, const input_value& v, const std::string& name);
+} // namespace
+
 fraiseql::result<input_value, std::string> coerce_input(const schema& s, const input_value& v,
                                                         const type_expr& type) {
     if (type.is_non_null()) {
         if (v.is_null()) return bad("Expected non-nullable type \"" + type.to_string() + "\" not to be null.");
+        // `T!`: the named type's rules, without a copy of the type (of_type() copies its
+        // wrappers: a heap block per value, issue 15).
+        if (type.wrappers.size() == 1) return coerce_named(s, v, type.name);
         return coerce_input(s, v, type.of_type());
     }
     if (v.is_null()) return input_value::null();
@@ -321,8 +328,15 @@ fraiseql::result<input_value, std::string> coerce_input(const schema& s, const i
         if (!r) return r;
         return input_value::list({std::move(*r)});
     }
-    const type_def* t = s.find_type(type.name);
-    if (!t) return bad("Unknown type \"" + type.name + "\".");
+    return coerce_named(s, v, type.name);
+}
+
+namespace {
+
+/// A non-null value to the named input type `name` (scalar, enum, input object).
+R coerce_named(const schema& s, const input_value& v, const std::string& name) {
+    const type_def* t = s.find_type(name);
+    if (!t) return bad("Unknown type \"" + name + "\".");
     switch (t->kind) {
     case named_kind::scalar: return coerce_scalar_value(*t, v);
     case named_kind::enum_: {
@@ -357,5 +371,7 @@ fraiseql::result<input_value, std::string> coerce_input(const schema& s, const i
     default: return bad("\"" + t->name + "\" is not an input type.");
     }
 }
+
+} // namespace
 
 } // namespace fraiseql::graphql
