@@ -12,6 +12,7 @@
 
 #include "fraiseql/ascii.hpp"
 #include "fraiseql/graphql/error.hpp"
+#include "fraiseql/json/buffer_pool.hpp"
 
 namespace fraiseql::http {
 
@@ -79,6 +80,13 @@ void json_arena::recycle() noexcept {
     if (arena_) (void)arena_->reset_if_unused();
 }
 
+std::string pooled_copy(std::string_view text) {
+    if (text.size() <= std::string().capacity()) return std::string(text);
+    std::string out = fraiseql::json::take_buffer(text.size());
+    out.assign(text);
+    return out;
+}
+
 namespace {
 
 /// Makes `member` the value `from` points at, moved: move construction keeps the value's
@@ -113,7 +121,7 @@ fraiseql::result<exec::request, std::string> take_request(json::value& v) {
     if (op && !op->is_string() && !op->is_null())
         return failure<std::string>{"\"operationName\" must be a string"};
     exec::request r;
-    if (q && q->is_string()) r.query = std::string(q->get_string());
+    if (q && q->is_string()) r.query = pooled_copy(q->get_string());
     adopt(r.variables, vars);
     if (op && op->is_string()) r.operation_name = std::string(op->get_string());
     adopt(r.extensions, ext);

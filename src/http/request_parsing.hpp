@@ -123,6 +123,11 @@ struct parsed_body {
     bool is_batch = false;
 };
 
+/// A copy of `text` in one of this thread's spare buffers (json/buffer_pool.hpp) when it is
+/// longer than the small-string buffer: the memory an earlier request's text gave back
+/// (exec::request's destructor), not a new allocation once the pool holds one.
+std::string pooled_copy(std::string_view text);
+
 /// One GraphQL request object (`query`, `variables`, `operationName`, `extensions`) as in a
 /// POST body — also the payload of a graphql-transport-ws `subscribe` message.
 fraiseql::result<exec::request, std::string> request_from_object(const boost::json::value& v);

@@ -1126,7 +1126,7 @@ std::optional<response> server::impl::begin_graphql(const http_request& req,
     for (std::size_t i = 0; i < batch.size(); ++i) {
         auto& one = batch[i];
         one.deadline = batch_deadline;
-        one.authorization = io.hdr.authorization;
+        one.authorization = pooled_copy(io.hdr.authorization);
         // The last operation takes the header copies; the others get copies of them.
         if (i + 1 == batch.size()) one.headers = std::move(headers);
         else one.headers = headers;
