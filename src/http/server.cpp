@@ -766,7 +766,7 @@ asio::awaitable<void> server::impl::session(tcp::socket socket) {
     connection_arena arena;
     std::string head_buf; // response heads, reused (append_head)
     std::vector<exec::request> requests; // a request's operations, reused (handle_graphql)
-    json_arena json; // their JSON values (request_parsing.hpp)
+    json_arena json_values; // their JSON values (request_parsing.hpp)
     std::shared_ptr<pg::cancel_signal> cancel;
     const auto max_body = cfg.max_body_size;
     bool first = true;
@@ -897,7 +897,8 @@ asio::awaitable<void> server::impl::session(tcp::socket socket) {
         // last request's work still holds it (no allocation per request).
         if (!cancel || cancel.use_count() > 1 || cancel->fired())
             cancel = std::make_shared<pg::cancel_signal>();
-        request_io io{stream, deadline, cancel, head_buf, requests, json, false, {}, {}, {}, {}, hdr};
+        request_io io{stream, deadline, cancel, head_buf, requests, json_values,
+                      false, {}, {}, {}, {}, hdr};
         begin_request(io);
         bool gone = false;
         std::optional<response> res;

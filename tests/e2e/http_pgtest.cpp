@@ -309,7 +309,8 @@ std::vector<std::string> read_responses(raw_client& c, std::size_t n) {
         const auto head_end = data.find("\r\n\r\n");
         if (head_end != std::string::npos) {
             std::string head = data.substr(0, head_end);
-            for (auto& ch : head) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+            for (auto& ch : head)
+                ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
             const auto cl = head.find("content-length:");
             if (cl == std::string::npos) return out;
             const std::size_t length = std::stoul(head.substr(cl + 15));
@@ -348,8 +349,8 @@ TEST_P(http_e2e, a_huge_body_then_pipelined_small_ones_on_one_connection) {
     // ~14 MB of body, ~24 MB of parsed values (400,000 strings and the array holding them),
     // in `extensions`, which the engine does not convert (its own copies would be heap
     // memory that the allocator need not give back at once: RSS would measure it instead).
-    std::string huge = R"({"query":"query Q($n: Int!) { rows(limit: $n) { id } }","variables":{"n":3},)"
-                       R"("extensions":{"unused":[)";
+    std::string huge = R"({"query":"query Q($n: Int!) { rows(limit: $n) { id } }",)"
+                       R"("variables":{"n":3},"extensions":{"unused":[)";
     for (int i = 0; i < 400000; ++i)
         huge += (i ? ",\"" : "\"") + std::to_string(i) + " a value of about thirty\"";
     huge += "]}}";
@@ -366,7 +367,8 @@ TEST_P(http_e2e, a_huge_body_then_pipelined_small_ones_on_one_connection) {
         if (after_kb - idle_kb < 8 * 1024) break;
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
-    EXPECT_LT(after_kb - idle_kb, 8 * 1024) << "idle " << idle_kb << " kB, after " << after_kb << " kB";
+    EXPECT_LT(after_kb - idle_kb, 8 * 1024)
+        << "idle " << idle_kb << " kB, after " << after_kb << " kB";
 
     // Pipelined: sixteen requests in one send; response i answers request i's variable.
     std::string pipelined;

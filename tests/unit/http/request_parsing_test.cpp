@@ -194,7 +194,7 @@ TEST(json_arena, values_kept_beyond_their_request_are_never_overwritten) {
     boost::json::value kept_copy = kept.variables; // a copy in the same arena, kept too
     for (int i = 0; i < 8; ++i) {
         ASSERT_TRUE(parse_post_body_into(
-            R"({"query":"{b}","variables":{"k":"XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX","n":[9]}})",
+            R"({"query":"{b}","variables":{"k":"XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX","n":[9]}})",
             10, requests, arena.next()));
         requests.clear();
         arena.recycle();
