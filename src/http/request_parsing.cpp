@@ -1,5 +1,6 @@
 #include "request_parsing.hpp"
 
+#include <atomic>
 #include <cctype>
 #include <cstddef>
 #include <memory>
@@ -11,31 +12,49 @@
 
 #include "fraiseql/ascii.hpp"
 #include "fraiseql/graphql/error.hpp"
+#include "fraiseql/json/buffer_pool.hpp"
 
 namespace fraiseql::http {
 
 namespace bhttp = boost::beast::http;
 namespace json = boost::json;
 
-namespace {
-
-/// The memory a POST body's JSON is parsed into (issue 15: heap allocations per request). One
-/// heap block holds the resource and a buffer that a typical body's values fit in, so parsing
-/// `{"query":…,"variables":{…}}` costs that one allocation instead of one per object, key and
-/// long string. The request's `variables` and `extensions` are moved out of the parsed value,
-/// not copied: they keep the arena alive (a shared storage_ptr), and it is freed with the last
-/// of them. A larger body grows the arena from the heap, as the values did before; the
+/// The memory a POST body's JSON is parsed into (issue 15: heap allocations per request). A
+/// buffer that a typical body's values fit in, so parsing `{"query":…,"variables":{…}}` costs
+/// no allocation per object, key and long string. The request's `variables` and `extensions`
+/// are moved out of the parsed value, not copied: they share the arena's ownership (a shared
+/// storage_ptr). A larger body grows the arena from the heap, as the values did before; the
 /// hostile-input budgets (depth, body size, batch size) are checked exactly as before.
+///
+/// It counts the blocks it handed out and has had back: Boost.JSON's containers give every
+/// block back to a resource that is shared (storage_ptr::is_not_shared_and_deallocate_trivial
+/// is false), so a count of zero means that no value uses its memory any more and it may be
+/// emptied for the next request (json_arena). The count is atomic: a heavy document's values
+/// are read, and may be freed, on the engine's CPU worker thread.
 class request_arena final : public json::memory_resource {
 public:
     request_arena() : monotonic_(buffer_, sizeof buffer_) {}
+    /// For json_arena: tells it where the resource is (make_shared_resource hides it).
+    explicit request_arena(request_arena*& self) : request_arena() { self = this; }
+
+    /// Empties the arena when no block is in use; returns whether it did. Its buffer serves
+    /// again, grown blocks go back to the heap, and the next growth starts small again.
+    bool reset_if_unused() noexcept {
+        if (live_.load(std::memory_order_acquire) != 0) return false;
+        std::destroy_at(&monotonic_); // frees the grown blocks
+        std::construct_at(&monotonic_, buffer_, sizeof buffer_);
+        return true;
+    }
 
 private:
     void* do_allocate(std::size_t n, std::size_t align) override {
-        return monotonic_.allocate(n, align);
+        void* p = monotonic_.allocate(n, align);
+        live_.fetch_add(1, std::memory_order_relaxed);
+        return p;
     }
     void do_deallocate(void* p, std::size_t n, std::size_t align) override {
         monotonic_.deallocate(p, n, align);
+        live_.fetch_sub(1, std::memory_order_release);
     }
     bool do_is_equal(const json::memory_resource& other) const noexcept override {
         return this == &other;
@@ -45,7 +64,30 @@ private:
     // a few more variables without a second block.
     alignas(std::max_align_t) unsigned char buffer_[1024];
     json::monotonic_resource monotonic_;
+    std::atomic<std::size_t> live_{0};
 };
+
+const json::storage_ptr& json_arena::next() {
+    if (arena_ && arena_->reset_if_unused()) return storage_;
+    // A value of an earlier request is still alive (or this is the first request): it keeps
+    // the old arena; this one is new. One allocation, at a connection's first POST.
+    storage_ = json::make_shared_resource<request_arena>(arena_);
+    ++made_;
+    return storage_;
+}
+
+void json_arena::recycle() noexcept {
+    if (arena_) (void)arena_->reset_if_unused();
+}
+
+std::string pooled_copy(std::string_view text) {
+    if (text.size() <= std::string().capacity()) return std::string(text);
+    std::string out = fraiseql::json::take_buffer(text.size());
+    out.assign(text);
+    return out;
+}
+
+namespace {
 
 /// Makes `member` the value `from` points at, moved: move construction keeps the value's
 /// storage (the arena; no copy), where move assignment would copy into the member's default
@@ -79,7 +121,7 @@ fraiseql::result<exec::request, std::string> take_request(json::value& v) {
     if (op && !op->is_string() && !op->is_null())
         return failure<std::string>{"\"operationName\" must be a string"};
     exec::request r;
-    if (q && q->is_string()) r.query = std::string(q->get_string());
+    if (q && q->is_string()) r.query = pooled_copy(q->get_string());
     adopt(r.variables, vars);
     if (op && op->is_string()) r.operation_name = std::string(op->get_string());
     adopt(r.extensions, ext);
@@ -142,11 +184,18 @@ bool accepts(std::string_view accept_header, std::string_view media) {
 fraiseql::result<bool, std::string> parse_post_body_into(std::string_view body,
                                                          std::size_t max_batch,
                                                          std::vector<exec::request>& out) {
+    return parse_post_body_into(body, max_batch, out, json::make_shared_resource<request_arena>());
+}
+
+fraiseql::result<bool, std::string> parse_post_body_into(std::string_view body,
+                                                         std::size_t max_batch,
+                                                         std::vector<exec::request>& out,
+                                                         const json::storage_ptr& storage) {
     out.clear();
     boost::system::error_code ec;
     json::parse_options opts;
     opts.max_depth = 64;
-    json::value v = json::parse(body, ec, json::make_shared_resource<request_arena>(), opts);
+    json::value v = json::parse(body, ec, storage, opts);
     if (ec) return failure<std::string>{"request body is not valid JSON: " + ec.message()};
     if (v.is_array()) {
         auto& a = v.get_array();

@@ -13,6 +13,7 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <boost/json/storage_ptr.hpp>
 #include <boost/json/value.hpp>
 
 #include "fraiseql/exec/engine.hpp"
@@ -86,10 +87,46 @@ bool media_type_is(std::string_view value, std::string_view media);
 /// above zero: `q=0` means "not acceptable".
 bool accepts(std::string_view accept_header, std::string_view media);
 
+class request_arena; // request_parsing.cpp
+
+/// The memory a connection's POST bodies are parsed into (issue 15: heap allocations per
+/// request). One arena per connection, made at its first POST, serves each of its requests in
+/// turn: next() empties it for the next request's values when none of the previous request's
+/// values is alive any more (the arena counts the blocks it handed out and has had back), and
+/// otherwise — a value kept beyond its request, by the engine or a test — leaves the old arena
+/// to those values (they share its ownership; the last of them frees it) and starts a new one.
+/// So a value is never overwritten by a later request, and a typical request's JSON costs no
+/// allocation. What a large body grew beyond the arena's buffer is freed by recycle() after the
+/// request and at the latest by the next next(): the arena keeps only its inline buffer.
+class json_arena {
+public:
+    json_arena() = default;
+    json_arena(const json_arena&) = delete;
+    json_arena& operator=(const json_arena&) = delete;
+
+    /// The storage for the next request's values (see the class comment).
+    const boost::json::storage_ptr& next();
+    /// After a request: when none of its values is alive, frees the blocks it grew beyond the
+    /// inline buffer (a huge body's memory is not kept until the connection's next request).
+    void recycle() noexcept;
+    /// How many arenas next() has made (tests: 1 while every request's values die with it).
+    std::size_t arenas_made() const noexcept { return made_; }
+
+private:
+    boost::json::storage_ptr storage_;
+    request_arena* arena_ = nullptr; ///< the resource storage_ holds
+    std::size_t made_ = 0;
+};
+
 struct parsed_body {
     std::vector<exec::request> requests;
     bool is_batch = false;
 };
+
+/// A copy of `text` in one of this thread's spare buffers (json/buffer_pool.hpp) when it is
+/// longer than the small-string buffer: the memory an earlier request's text gave back
+/// (exec::request's destructor), not a new allocation once the pool holds one.
+std::string pooled_copy(std::string_view text);
 
 /// One GraphQL request object (`query`, `variables`, `operationName`, `extensions`) as in a
 /// POST body — also the payload of a graphql-transport-ws `subscribe` message.
@@ -105,6 +142,11 @@ fraiseql::result<parsed_body, std::string> parse_post_body(std::string_view body
 fraiseql::result<bool, std::string> parse_post_body_into(std::string_view body,
                                                          std::size_t max_batch,
                                                          std::vector<exec::request>& out);
+/// The same with the values in `storage` (a connection's json_arena::next()).
+fraiseql::result<bool, std::string> parse_post_body_into(std::string_view body,
+                                                         std::size_t max_batch,
+                                                         std::vector<exec::request>& out,
+                                                         const boost::json::storage_ptr& storage);
 
 /// Parses `query`, `variables` (JSON text), `operationName`, `extensions` from a query string.
 fraiseql::result<exec::request, std::string> parse_get_request(std::string_view query_string);

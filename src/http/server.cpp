@@ -167,12 +167,14 @@ std::uint64_t request_id_seed() noexcept {
 }
 
 /// The Access-Control-Allow-Origin value for a request's Origin, or "" when the
-/// origin is not allowed (or CORS is not configured).
-std::string allowed_origin(const std::vector<std::string>& allowed, std::string_view origin) {
+/// origin is not allowed (or CORS is not configured). A view of `origin` (the request's
+/// field, alive as long as the request) or a constant: no copy per request (issue 15).
+std::string_view allowed_origin(const std::vector<std::string>& allowed,
+                                std::string_view origin) {
     if (origin.empty()) return {};
     for (const auto& a : allowed) {
         if (a == "*") return "*";
-        if (a == origin) return std::string(origin);
+        if (a == origin) return origin;
     }
     return {};
 }
@@ -353,15 +355,28 @@ struct request_io {
     /// The connection's vector the request's operations are parsed into (kept across its
     /// requests: no allocation for a single operation once it has held one).
     std::vector<exec::request>& requests;
+    /// The connection's memory for the POST bodies' JSON values (json_arena).
+    json_arena& json;
     bool write_timed_out = false;
     /// Set by begin_request(): what every response of the request carries (X-Request-Id,
     /// CORS), and when it began (the access log). The id is formatted into `id_buf`.
     std::string_view request_id;
-    std::string cors_origin;
+    std::string_view cors_origin;
     std::chrono::steady_clock::time_point started{};
     char id_buf[32];
     /// The header fields the server reads (find_known_headers), viewing the request's.
     known_headers hdr;
+};
+
+/// A /graphql request between its parse and its response: what begin_graphql() found and what
+/// the response needs. Issue 15 (a coroutine frame per request): it lives in the session's
+/// frame, made once per connection, and a single operation runs from there — the roads that
+/// need a coroutine of their own (a batch, a streamed response's end) are not taken by it.
+struct graphql_exchange {
+    std::string_view media;  ///< the response's media type (negotiated from Accept)
+    bool json_only = false;  ///< Accept lists application/json only: a request error is 200
+    bool is_batch = false;
+    std::optional<chunked_writer> writer; ///< for a streamed response
 };
 
 struct server::impl : std::enable_shared_from_this<impl> {
@@ -426,6 +441,19 @@ struct server::impl : std::enable_shared_from_this<impl> {
     asio::awaitable<std::optional<response>>
     handle_graphql(const http_request& req, std::string_view query_string,
                    request_io& io, bool& keep);
+    /// A /graphql request up to its execution: parses it into io.requests and prepares them
+    /// and `x`. Returns the response when there is nothing to execute (an error, GraphiQL).
+    std::optional<response> begin_graphql(const http_request& req, std::string_view query_string,
+                                          request_io& io, bool keep, graphql_exchange& x);
+    /// The response to one executed operation that was not streamed.
+    static std::optional<response> graphql_reply(exec::response& r, const graphql_exchange& x);
+    /// A streamed response's last chunk (or, when it failed, the connection's end).
+    static asio::awaitable<void> finish_streamed(exec::response& r, graphql_exchange& x,
+                                                 request_io& io, bool& keep);
+    /// The operations of a batch, one after another, and their array of results.
+    asio::awaitable<std::optional<response>> run_batch(request_io& io, graphql_exchange& x);
+    /// After a request: its operations and their JSON memory are released.
+    static void end_requests(request_io& io) noexcept;
 };
 
 server::server(asio::io_context& ioc, exec::engine& engine)
@@ -738,6 +766,7 @@ asio::awaitable<void> server::impl::session(tcp::socket socket) {
     connection_arena arena;
     std::string head_buf; // response heads, reused (append_head)
     std::vector<exec::request> requests; // a request's operations, reused (handle_graphql)
+    json_arena json_values; // their JSON values (request_parsing.hpp)
     std::shared_ptr<pg::cancel_signal> cancel;
     const auto max_body = cfg.max_body_size;
     bool first = true;
@@ -868,7 +897,8 @@ asio::awaitable<void> server::impl::session(tcp::socket socket) {
         // last request's work still holds it (no allocation per request).
         if (!cancel || cancel.use_count() > 1 || cancel->fired())
             cancel = std::make_shared<pg::cancel_signal>();
-        request_io io{stream, deadline, cancel, head_buf, requests, false, {}, {}, {}, {}, hdr};
+        request_io io{stream, deadline, cancel, head_buf, requests, json_values,
+                      false, {}, {}, {}, {}, hdr};
         begin_request(io);
         bool gone = false;
         std::optional<response> res;
@@ -890,7 +920,17 @@ asio::awaitable<void> server::impl::session(tcp::socket socket) {
             }
             const auto query_string =
                 qpos == std::string_view::npos ? std::string_view() : target.substr(qpos + 1);
-            res = co_await handle_graphql(req, query_string, io, keep);
+            // handle_graphql()'s road, run in this frame (issue 15: a frame of its own per
+            // request was the HTTP layer's last heap allocation; this one is the connection's).
+            graphql_exchange x;
+            res = begin_graphql(req, query_string, io, keep, x);
+            if (!res && x.is_batch) {
+                res = co_await run_batch(io, x);
+            } else if (!res) {
+                auto r = co_await engine.execute(std::move(io.requests.front()), &*x.writer);
+                if (r.streamed || r.aborted) co_await finish_streamed(r, x, io, keep);
+                else res = graphql_reply(r, x);
+            }
             std::lock_guard lk(mu);
             entry->watching = nullptr;
             gone = entry->gone;
@@ -905,6 +945,7 @@ asio::awaitable<void> server::impl::session(tcp::socket socket) {
         } else {
             res = co_await handle(req, io, keep);
         }
+        end_requests(io);
         if (!gone) {
             const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
                                 std::chrono::steady_clock::now() - io.started)
@@ -975,7 +1016,7 @@ server::impl::handle(const http_request& req, request_io& io, bool& keep) {
     std::string_view query_string = qpos == std::string_view::npos ? "" : target.substr(qpos + 1);
 
     response res;
-    const std::string& cors = io.cors_origin;
+    const std::string_view cors = io.cors_origin;
     if (path == "/graphql" && req.method() == bhttp::verb::options) {
         // CORS preflight (Fetch standard): allowed origins get the methods and headers.
         res.status = static_cast<unsigned>(cors.empty() ? bhttp::status::forbidden
@@ -1015,32 +1056,24 @@ server::impl::handle(const http_request& req, request_io& io, bool& keep) {
     co_return res;
 }
 
-asio::awaitable<std::optional<response>>
-server::impl::handle_graphql(const http_request& req,
-                             std::string_view query_string, request_io& io, bool& keep) {
+std::optional<response> server::impl::begin_graphql(const http_request& req,
+                                                    std::string_view query_string,
+                                                    request_io& io, bool keep,
+                                                    graphql_exchange& x) {
     const auto& cfg = engine.settings();
     const std::string_view accept_header = io.hdr.accept;
     const bool graphql_response_json = accepts(accept_header, "application/graphql-response+json");
-    const std::string_view media = graphql_response_json ? graphql_response_media : json_media;
+    x.media = graphql_response_json ? graphql_response_media : json_media;
     // GraphQL-over-HTTP §"application/json": a client that accepts only application/json
     // (legacy) gets 200 for a request error too, since it cannot tell a 400 of the server
     // from one of an intermediary; with application/graphql-response+json a request error
     // is 400. Without Accept (or with */* only) the status stays 400, as before.
-    const bool json_only = !graphql_response_json && accepts(accept_header, "application/json");
+    x.json_only = !graphql_response_json && accepts(accept_header, "application/json");
 
-    // The operations are gone when this returns, whatever the road (a moved-from request
-    // may still hold its JSON arena); the vector's memory stays for the connection's next
-    // request unless it held a batch (up to max_batch_size operations).
+    // The operations stay in io.requests until the session calls end_requests().
     std::vector<exec::request>& batch = io.requests;
-    struct done_with_requests {
-        std::vector<exec::request>& v;
-        ~done_with_requests() {
-            if (v.capacity() > 1) std::vector<exec::request>().swap(v);
-            else v.clear();
-        }
-    } done{batch};
     batch.clear();
-    bool is_batch = false;
+    x.is_batch = false;
     std::string parse_problem;
 
     if (req.method() == bhttp::verb::get) {
@@ -1052,7 +1085,7 @@ server::impl::handle_graphql(const http_request& req,
                 page.set("Content-Security-Policy", std::string(graphiql_content_security_policy()));
                 page.set("Cache-Control", "no-cache");
                 page.set("X-Content-Type-Options", "nosniff");
-                co_return page;
+                return page;
             }
         }
         auto r = parse_get_request(query_string);
@@ -1062,23 +1095,27 @@ server::impl::handle_graphql(const http_request& req,
         const std::string_view ctype = io.hdr.content_type;
         if (!media_type_is(ctype, "application/json") &&
             !media_type_is(ctype, "application/graphql-response+json")) {
-            co_return error_reply(bhttp::status::unsupported_media_type,
-                                  "Content-Type must be application/json");
+            return error_reply(bhttp::status::unsupported_media_type,
+                               "Content-Type must be application/json");
         }
+        // The values go into the connection's arena (json_arena: emptied for this request
+        // unless a value of an earlier one is still alive).
         auto r = parse_post_body_into(std::string_view(req.body().data(), req.body().size()),
-                                      cfg.max_batch_size, batch);
+                                      cfg.max_batch_size, batch, io.json.next());
         if (!r) parse_problem = r.error();
-        else is_batch = *r;
+        else x.is_batch = *r;
     } else {
         auto res = error_reply(bhttp::status::method_not_allowed,
                                "only GET and POST are supported on /graphql");
         res.set("Allow", "GET, POST");
-        co_return res;
+        return res;
     }
     if (!parse_problem.empty())
-        co_return response(400, media, graphql_error_body(parse_problem, "BAD_REQUEST"));
+        return response(400, x.media, graphql_error_body(parse_problem, "BAD_REQUEST"));
 
-    std::string auth(io.hdr.authorization);
+    // product.md §9: a batch shares one deadline, not request_timeout per operation.
+    const auto batch_deadline = pg::clock::now() + cfg.request_timeout;
+    const bool via_get = req.method() == bhttp::verb::get;
     std::vector<std::pair<std::string, std::string>> headers;
     if (engine_reads_headers) {
         headers.reserve(static_cast<std::size_t>(std::distance(req.begin(), req.end())));
@@ -1087,68 +1124,89 @@ server::impl::handle_graphql(const http_request& req,
                                  std::string(h.value().data(), h.value().size()));
         }
     }
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        auto& one = batch[i];
+        one.deadline = batch_deadline;
+        one.authorization = pooled_copy(io.hdr.authorization);
+        // The last operation takes the header copies; the others get copies of them.
+        if (i + 1 == batch.size()) one.headers = std::move(headers);
+        else one.headers = headers;
+        one.via_get = via_get;
+        one.request_id = io.request_id;
+        one.cancel = io.cancel;
+    }
 
     head_options opt;
     opt.version = req.version();
     opt.keep_alive = keep;
     opt.request_id = io.request_id;
     opt.cors_origin = io.cors_origin;
-    chunked_writer writer(io.stream.socket(), io.deadline, cfg.write_timeout, io.head, media, opt);
-    // product.md §9: a batch shares one deadline, not request_timeout per operation.
-    const auto batch_deadline = pg::clock::now() + cfg.request_timeout;
-    const bool via_get = req.method() == bhttp::verb::get;
-    auto prepare = [&](exec::request& one, bool last) {
-        one.deadline = batch_deadline;
-        // The last operation takes the header copies; the others get copies of them.
-        if (last) {
-            one.authorization = std::move(auth);
-            one.headers = std::move(headers);
-        } else {
-            one.authorization = auth;
-            one.headers = headers;
-        }
-        one.via_get = via_get;
-        one.request_id = io.request_id;
-        one.cancel = io.cancel;
-    };
-    if (!is_batch) {
-        // One operation: no vector of results, and the response body is the engine's.
-        auto& one = batch.front();
-        prepare(one, true);
-        auto r = co_await engine.execute(std::move(one), &writer);
-        if (r.streamed || r.aborted) {
-            if (r.aborted || !co_await writer.finish(r.body)) {
-                // The client must be able to tell the body is incomplete: no last
-                // chunk, and the connection is closed (docs/http.md).
-                keep = false;
-                io.write_timed_out = writer.timed_out();
-                boost::system::error_code ec;
-                io.stream.socket().shutdown(tcp::socket::shutdown_both, ec);
-            }
-            json::give_back(r.body);
-            co_return std::nullopt;
-        }
-        response res(r.status, media, std::move(r.body));
-        if (r.mutation_over_get) {
-            res.status = 405;
-            res.set("Allow", "POST");
-        } else if (r.request_error && json_only) {
-            res.status = 200;
-        }
-        if (!r.www_authenticate.empty()) res.set("WWW-Authenticate", std::move(r.www_authenticate));
-        // RFC 9110 §15.5.2: a 401 carries a challenge, also when the engine refuses an
-        // anonymous request for a reason of its own (introspection = authenticated).
-        else if (res.status == 401) res.set("WWW-Authenticate", "Bearer");
-        co_return res;
-    }
+    x.writer.emplace(io.stream.socket(), io.deadline, cfg.write_timeout, io.head, x.media, opt);
+    return std::nullopt;
+}
 
+std::optional<response> server::impl::graphql_reply(exec::response& r,
+                                                    const graphql_exchange& x) {
+    response res(r.status, x.media, std::move(r.body));
+    if (r.mutation_over_get) {
+        res.status = 405;
+        res.set("Allow", "POST");
+    } else if (r.request_error && x.json_only) {
+        res.status = 200;
+    }
+    if (!r.www_authenticate.empty()) res.set("WWW-Authenticate", std::move(r.www_authenticate));
+    // RFC 9110 §15.5.2: a 401 carries a challenge, also when the engine refuses an
+    // anonymous request for a reason of its own (introspection = authenticated).
+    else if (res.status == 401) res.set("WWW-Authenticate", "Bearer");
+    return res;
+}
+
+asio::awaitable<void> server::impl::finish_streamed(exec::response& r, graphql_exchange& x,
+                                                    request_io& io, bool& keep) {
+    if (r.aborted || !co_await x.writer->finish(r.body)) {
+        // The client must be able to tell the body is incomplete: no last
+        // chunk, and the connection is closed (docs/http.md).
+        keep = false;
+        io.write_timed_out = x.writer->timed_out();
+        boost::system::error_code ec;
+        io.stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+    }
+    json::give_back(r.body);
+}
+
+void server::impl::end_requests(request_io& io) noexcept {
+    // The vector's memory stays for the connection's next request unless it held a batch (up
+    // to max_batch_size operations). Then the JSON arena is emptied if no value of this
+    // request lives on, so that a large body's memory is not kept until the next request.
+    auto& v = io.requests;
+    if (v.capacity() > 1) std::vector<exec::request>().swap(v);
+    else v.clear();
+    io.json.recycle();
+}
+
+asio::awaitable<std::optional<response>>
+server::impl::handle_graphql(const http_request& req,
+                             std::string_view query_string, request_io& io, bool& keep) {
+    // The same roads as the session's own (issue 15: there, without this frame), for the
+    // requests that do not take it: through handle() and beside watch_client.
+    graphql_exchange x;
+    if (auto early = begin_graphql(req, query_string, io, keep, x)) co_return early;
+    if (x.is_batch) co_return co_await run_batch(io, x);
+    auto r = co_await engine.execute(std::move(io.requests.front()), &*x.writer);
+    if (r.streamed || r.aborted) {
+        co_await finish_streamed(r, x, io, keep);
+        co_return std::nullopt;
+    }
+    co_return graphql_reply(r, x);
+}
+
+asio::awaitable<std::optional<response>> server::impl::run_batch(request_io& io,
+                                                                 graphql_exchange& x) {
+    auto& batch = io.requests;
     std::vector<exec::response> results;
     results.reserve(batch.size());
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-        prepare(batch[i], i + 1 == batch.size());
-        results.push_back(co_await engine.execute(std::move(batch[i]), nullptr));
-    }
-    response res(200, media);
+    for (auto& one : batch) results.push_back(co_await engine.execute(std::move(one), nullptr));
+    response res(200, x.media);
     std::string body = "[";
     for (std::size_t i = 0; i < results.size(); ++i) {
         if (i) body += ',';

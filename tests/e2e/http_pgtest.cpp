@@ -294,6 +294,108 @@ TEST_P(http_e2e, cors_preflight_and_allowed_origins) {
     EXPECT_EQ(denied.status, 403);
 }
 
+/// A keep-alive POST /graphql (raw_client: the test controls the connection).
+std::string keep_alive_post(const std::string& body) {
+    return "POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+           "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+/// Reads `n` whole responses (each with Content-Length) from `c`; returns their bodies, with
+/// the status line's code in front ("200 {...}"), or fewer when the connection ends first.
+std::vector<std::string> read_responses(raw_client& c, std::size_t n) {
+    std::vector<std::string> out;
+    std::string data;
+    while (out.size() < n) {
+        const auto head_end = data.find("\r\n\r\n");
+        if (head_end != std::string::npos) {
+            std::string head = data.substr(0, head_end);
+            for (auto& ch : head)
+                ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+            const auto cl = head.find("content-length:");
+            if (cl == std::string::npos) return out;
+            const std::size_t length = std::stoul(head.substr(cl + 15));
+            if (data.size() >= head_end + 4 + length) {
+                out.push_back(data.substr(9, 3) + " " + data.substr(head_end + 4, length));
+                data.erase(0, head_end + 4 + length);
+                continue;
+            }
+        }
+        std::string more = c.read_some();
+        if (more.empty()) return out;
+        data += more;
+    }
+    return out;
+}
+
+// Issue 15: a connection parses its requests' JSON into one arena that it reuses. A huge body
+// on a keep-alive connection grows it; its memory is given back when the request ends (the
+// connection then idles without it), and the connection's next requests — pipelined, in one
+// send, so that each is parsed while the previous ones' values may still be in use — each get
+// their own values: every response answers its own request's variable.
+TEST_P(http_e2e, a_huge_body_then_pipelined_small_ones_on_one_connection) {
+    start({"FRAISEQL_MAX_BODY_SIZE=33554432", small_asan_quarantine});
+    raw_client c(port());
+    ASSERT_GE(c.fd, 0);
+    const auto small = [](int n) {
+        return R"({"query":"query Q($n: Int!) { rows(limit: $n) { id } }","variables":{"n":)" +
+               std::to_string(n) + R"(,"padding":"a string long enough to need the heap"}})";
+    };
+    for (int i = 0; i < 20; ++i) { // warm-up: the steady state of the connection and server
+        ASSERT_TRUE(c.send(keep_alive_post(small(1))));
+        ASSERT_EQ(read_responses(c, 1).size(), 1u);
+    }
+    const long idle_kb = proc_status_kb(server_->pid(), "VmRSS");
+    ASSERT_GT(idle_kb, 0);
+    // ~14 MB of body, ~24 MB of parsed values (400,000 strings and the array holding them),
+    // in `extensions`, which the engine does not convert (its own copies would be heap
+    // memory that the allocator need not give back at once: RSS would measure it instead).
+    std::string huge = R"({"query":"query Q($n: Int!) { rows(limit: $n) { id } }",)"
+                       R"("variables":{"n":3},"extensions":{"unused":[)";
+    for (int i = 0; i < 400000; ++i)
+        huge += (i ? ",\"" : "\"") + std::to_string(i) + " a value of about thirty\"";
+    huge += "]}}";
+    ASSERT_GT(huge.size(), 12u << 20);
+    ASSERT_TRUE(c.send(keep_alive_post(huge)));
+    auto big = read_responses(c, 1);
+    ASSERT_EQ(big.size(), 1u) << server_->log();
+    ASSERT_EQ(big[0].substr(0, 3), "200") << big[0].substr(0, 300);
+    EXPECT_EQ(boost::json::parse(big[0].substr(4)).at("data").at("rows").as_array().size(), 3u);
+    // The connection is idle and open: what the huge body grew is the heap's again.
+    long after_kb = 0;
+    for (int i = 0; i < 20; ++i) {
+        after_kb = proc_status_kb(server_->pid(), "VmRSS");
+        if (after_kb - idle_kb < 8 * 1024) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_LT(after_kb - idle_kb, 8 * 1024)
+        << "idle " << idle_kb << " kB, after " << after_kb << " kB";
+
+    // Pipelined: sixteen requests in one send; response i answers request i's variable.
+    std::string pipelined;
+    for (int i = 1; i <= 16; ++i) pipelined += keep_alive_post(small(i));
+    ASSERT_TRUE(c.send(pipelined));
+    auto answers = read_responses(c, 16);
+    ASSERT_EQ(answers.size(), 16u) << server_->log();
+    for (int i = 1; i <= 16; ++i) {
+        const auto& a = answers[static_cast<std::size_t>(i - 1)];
+        ASSERT_EQ(a.substr(0, 3), "200") << a;
+        const auto rows = boost::json::parse(a.substr(4)).at("data").at("rows").as_array();
+        ASSERT_EQ(rows.size(), static_cast<std::size_t>(i)) << a;
+        EXPECT_EQ(rows.back().at("id"), i) << a;
+    }
+    // A batch on the same connection still answers each operation with its own variables.
+    ASSERT_TRUE(c.send(keep_alive_post(
+        R"([{"query":"query Q($n: Int!) { rows(limit: $n) { id } }","variables":{"n":2}},)"
+        R"({"query":"query Q($n: Int!) { rows(limit: $n) { id } }","variables":{"n":5}}])")));
+    auto batch = read_responses(c, 1);
+    ASSERT_EQ(batch.size(), 1u);
+    ASSERT_EQ(batch[0].substr(0, 3), "200") << batch[0];
+    const auto results = boost::json::parse(batch[0].substr(4)).as_array();
+    ASSERT_EQ(results.size(), 2u);
+    EXPECT_EQ(results[0].at("data").at("rows").as_array().size(), 2u);
+    EXPECT_EQ(results[1].at("data").at("rows").as_array().size(), 5u);
+}
+
 INSTANTIATE_TEST_SUITE_P(backends, http_e2e, all_backends(), backend_name());
 
 } // namespace

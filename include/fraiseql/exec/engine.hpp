@@ -18,6 +18,7 @@
 #include "fraiseql/exec/config.hpp"
 #include "fraiseql/exec/jwt.hpp"
 #include "fraiseql/graphql/schema.hpp"
+#include "fraiseql/json/buffer_pool.hpp"
 #include "fraiseql/pg/cancel_signal.hpp"
 #include "fraiseql/pg/pool.hpp"
 #include "fraiseql/pg/replica_set.hpp"
@@ -26,6 +27,20 @@ namespace fraiseql::exec {
 
 /// One GraphQL request, transport-independent.
 struct request {
+    request() = default;
+    request(request&&) = default;
+    request& operator=(request&&) = default;
+    request(const request&) = default;
+    request& operator=(const request&) = default;
+    /// Issue 15 (heap allocations per request): the texts' memory goes to this thread's spare
+    /// buffers (json/buffer_pool.hpp), where the transport takes it for the next request's
+    /// query and Authorization (src/http/request_parsing.cpp): copying them costs no
+    /// allocation after warm-up. Short and moved-from strings hold none: nothing is kept.
+    ~request() {
+        ::fraiseql::json::give_back(query);
+        ::fraiseql::json::give_back(authorization);
+    }
+
     std::string query;
     boost::json::value variables;  ///< null or an object
     std::string operation_name;

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <malloc.h>
+
 #include <cstring>
 #include <memory>
 #include <string>
@@ -107,6 +109,172 @@ TEST(parse_post_body, variables_outlive_the_parse_and_later_parses) {
     EXPECT_EQ(moved.variables.at("k").as_string(), "a long string value here");
     boost::json::value copy = moved.variables;
     EXPECT_EQ(copy, moved.variables);
+}
+
+// The connection's JSON arena (json_arena, issue 15): once the connection's first POST has
+// made it, a typical by-id body parses without allocating, into the connection's kept vector,
+// as long as each request's values die with the request. The query's text (a std::string
+// longer than the small-string buffer) is copied into the memory the previous request's text
+// gave back when it was destroyed (exec::request's destructor, json/buffer_pool.hpp).
+constexpr std::string_view by_id_body =
+    R"({"query":"query UserById($id: UUID!) { user(id: $id) { id email firstName } }",)"
+    R"("variables":{"id":"24c9e15e-52af-c47c-225b-757e7bee1f9d"}})";
+
+TEST(json_arena, a_typical_body_allocates_nothing_once_the_connection_exists) {
+    json_arena arena;
+    std::vector<exec::request> requests;
+    for (int i = 0; i < 3; ++i) { // the connection's first requests (warm-up)
+        ASSERT_TRUE(parse_post_body_into(by_id_body, 10, requests, arena.next()));
+        requests.clear();
+    }
+    std::size_t allocations = 0;
+    {
+        test::allocation_count count;
+        for (int i = 0; i < 100; ++i) {
+            auto r = parse_post_body_into(by_id_body, 10, requests, arena.next());
+            ASSERT_TRUE(r) << r.error();
+            ASSERT_FALSE(*r);
+            ASSERT_EQ(requests.size(), 1u);
+            // The engine takes the request and drops it when the response is made.
+            exec::request taken = std::move(requests.front());
+            ASSERT_EQ(taken.variables.at("id").as_string(), "24c9e15e-52af-c47c-225b-757e7bee1f9d");
+            requests.clear();
+        }
+        allocations = count();
+    }
+    EXPECT_EQ(allocations, 0u);
+    EXPECT_EQ(arena.arenas_made(), 1u);
+    RecordProperty("allocations", static_cast<int>(allocations));
+}
+
+// The texts a request owns (query, Authorization) go back to the thread's spare buffers when
+// it is destroyed, and the next request's copies take them: no allocation; a text held by a
+// live request is never handed out (the pool only has what was given back).
+TEST(pooled_copy, a_destroyed_requests_texts_serve_the_next_request) {
+    const std::string token = "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyLTEyMyJ9.c2lnbmF0dXJl";
+    const std::string query = "query UserById($id: UUID!) { user(id: $id) { id email firstName } }";
+    while (json::pooled_buffers() > 0) (void)json::take_buffer(); // what earlier tests left
+    {
+        exec::request first;
+        first.query = pooled_copy(query);
+        first.authorization = pooled_copy(token);
+    }
+    exec::request live;
+    {
+        test::allocation_count count;
+        live.query = pooled_copy(query);
+        live.authorization = pooled_copy(token);
+        EXPECT_EQ(count(), 0u);
+    }
+    EXPECT_EQ(live.query, query);
+    EXPECT_EQ(live.authorization, token);
+    // Nothing is left in the pool for another live request: it allocates, and `live` is intact.
+    test::allocation_count count;
+    exec::request other;
+    other.query = pooled_copy("query Other { somethingElse { id name email createdAt } }");
+    EXPECT_GE(count(), 1u);
+    EXPECT_EQ(live.query, query);
+    // Short texts stay in the small-string buffer: no allocation, nothing pooled.
+    test::allocation_count short_count;
+    EXPECT_EQ(pooled_copy("{ a }"), "{ a }");
+    EXPECT_EQ(short_count(), 0u);
+}
+
+// The worst case of the reuse: a request whose values outlive it (kept by the engine, say)
+// must not see them overwritten by the connection's next requests, which parse into a new
+// arena meanwhile; once the kept values are gone, the arena is reused again.
+TEST(json_arena, values_kept_beyond_their_request_are_never_overwritten) {
+    json_arena arena;
+    std::vector<exec::request> requests;
+    ASSERT_TRUE(parse_post_body_into(
+        R"({"query":"{a}","variables":{"k":"the first request's long string value","n":[1,2,3]}})",
+        10, requests, arena.next()));
+    exec::request kept = std::move(requests.front());
+    requests.clear();
+    boost::json::value kept_copy = kept.variables; // a copy in the same arena, kept too
+    for (int i = 0; i < 8; ++i) {
+        ASSERT_TRUE(parse_post_body_into(
+            R"({"query":"{b}","variables":{"k":"XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX","n":[9]}})",
+            10, requests, arena.next()));
+        requests.clear();
+        arena.recycle();
+    }
+    EXPECT_EQ(kept.variables.at("k").as_string(), "the first request's long string value");
+    EXPECT_EQ(kept.variables.at("n").as_array().size(), 3u);
+    EXPECT_EQ(kept_copy, kept.variables);
+    EXPECT_EQ(arena.arenas_made(), 2u); // one for the kept values, one for the others
+    // The kept values leave; the current arena serves again without another being made.
+    kept = exec::request{};
+    kept_copy = nullptr;
+    for (int i = 0; i < 4; ++i) {
+        ASSERT_TRUE(parse_post_body_into(by_id_body, 10, requests, arena.next()));
+        requests.clear();
+    }
+    EXPECT_EQ(arena.arenas_made(), 2u);
+    // A kept value of the current arena, read while the next requests' values are made and
+    // dropped, with the arena's storage reused around it: intact.
+    ASSERT_TRUE(parse_post_body_into(R"({"query":"{c}","variables":{"v":"kept across requests"}})",
+                                     10, requests, arena.next()));
+    boost::json::value held = std::move(requests.front().variables);
+    requests.clear();
+    ASSERT_TRUE(parse_post_body_into(R"({"query":"{d}","variables":{"v":"a later request ...."}})",
+                                     10, requests, arena.next()));
+    EXPECT_EQ(held.at("v").as_string(), "kept across requests");
+    EXPECT_EQ(requests.front().variables.at("v").as_string(), "a later request ....");
+    EXPECT_EQ(arena.arenas_made(), 3u);
+}
+
+// A huge body grows the arena from the heap; recycle() after the request gives that memory
+// back (the arena keeps its inline buffer only), and the next typical request is back in the
+// buffer without allocating more than its query text. The hostile-input budgets still apply
+// with the arena: nesting depth and batch size are refused exactly as without it.
+TEST(json_arena, a_huge_body_is_given_back_and_the_budgets_still_apply) {
+    json_arena arena;
+    std::vector<exec::request> requests;
+    std::string huge = R"({"query":"{a}","variables":{"list":[)";
+    for (int i = 0; i < 20000; ++i) huge += (i ? ",\"" : "\"") + std::to_string(i) + "-value\"";
+    huge += "]}}";
+    ASSERT_TRUE(parse_post_body_into(huge, 10, requests, arena.next()));
+    EXPECT_EQ(requests.front().variables.at("list").as_array().size(), 20000u);
+    requests.clear();
+    // The values are gone but their blocks are the arena's until recycle() (a monotonic
+    // resource frees nothing by itself): the heap in use falls by at least the array's
+    // 20000 values of 16 bytes.
+    const auto in_use = [] { // large blocks are mmapped: hblkhd
+        const auto m = ::mallinfo2();
+        return m.uordblks + m.hblkhd;
+    };
+    const auto held = in_use();
+    arena.recycle();
+    const auto after = in_use();
+    EXPECT_GE(held, after + 20000 * 16) << "held " << held << " after " << after;
+    ASSERT_TRUE(parse_post_body_into(by_id_body, 10, requests, arena.next()));
+    requests.clear();
+    {
+        test::allocation_count count;
+        ASSERT_TRUE(parse_post_body_into(by_id_body, 10, requests, arena.next()));
+        EXPECT_EQ(count(), 0u);
+    }
+    requests.clear();
+    EXPECT_EQ(arena.arenas_made(), 1u);
+
+    const std::string deep = R"({"query":"{a}","variables":{"v":)" + std::string(70, '[') +
+                             std::string(70, ']') + "}}";
+    auto too_deep = parse_post_body_into(deep, 10, requests, arena.next());
+    ASSERT_FALSE(too_deep);
+    EXPECT_NE(too_deep.error().find("not valid JSON"), std::string::npos) << too_deep.error();
+    EXPECT_TRUE(requests.empty());
+    auto too_many = parse_post_body_into(R"([{"query":"{a}"},{"query":"{b}"},{"query":"{c}"}])",
+                                         2, requests, arena.next());
+    ASSERT_FALSE(too_many);
+    EXPECT_EQ(too_many.error(), "batch of 3 operations exceeds max_batch_size 2");
+    auto batch = parse_post_body_into(R"([{"query":"{a}"},{"query":"{b}"}])", 2, requests,
+                                      arena.next());
+    ASSERT_TRUE(batch) << batch.error();
+    EXPECT_TRUE(*batch);
+    EXPECT_EQ(requests.size(), 2u);
+    requests.clear();
+    EXPECT_EQ(arena.arenas_made(), 1u);
 }
 
 // The connection's request arena (issue 15): Beast's parser allocated one node per header
