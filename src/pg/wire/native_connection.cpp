@@ -41,8 +41,8 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t initial_buffer = 64 * 1024;
 constexpr std::size_t shrink_above = 1024 * 1024;
 
-failure<error> fail_with(errc c, std::string msg, server_message m = {}) {
-    return failure<error>{error{c, std::move(msg), std::move(m)}};
+failure<error> fail_with(errc c, std::string msg) {
+    return failure<error>{error{c, std::move(msg)}};
 }
 
 /// Shared with the timer's completion handler so that a late handler never touches a
@@ -438,7 +438,7 @@ asio::awaitable<detail::exchange> native_connection::execute(std::span<const sta
     }
 
     row_sink* row_target = nullptr; // sink of the rows collected in fields_/marks_
-    std::optional<server_message> first_error;
+    server_message_box first_error;
     // The server's CancelRequest path gives up: the stream is out of step.
     auto stuck = [&] {
         broken_ = true;
