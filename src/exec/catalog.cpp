@@ -42,7 +42,7 @@ constexpr const char* columns_sql =
     "WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum";
 
 std::string describe(const pg::error& e) {
-    return e.code == pg::errc::server_error ? e.server.message : e.message;
+    return e.code == pg::errc::server_error ? e.server().message : e.message;
 }
 
 /// Keys used by the field selection rule, collected from a sample document.

@@ -21,8 +21,8 @@ replica_failure classify_on_replica(const pg::error& e) noexcept {
     case pg::errc::pool_closed: return replica_failure::replica;
     case pg::errc::pool_exhausted: return replica_failure::statement; // busy, not broken
     case pg::errc::server_error: {
-        const auto c = e.server.code.str();
-        const auto k = e.server.code.class_code();
+        const auto c = e.server().code.str();
+        const auto k = e.server().code.class_code();
         if (k == "08" || k == "53" || c == "57P01" || c == "57P02" || c == "57P03")
             return replica_failure::replica;
         if (c == "57P04" || c == "40001" || c == "40P01" || c == "25006")
@@ -58,15 +58,15 @@ graphql::error database_error(const exec_context& ctx, const pg::error& e,
         if (production) {
             out.message = "A database error occurred (request id " + ctx.request_id + ").";
         } else if (e.code == pg::errc::server_error) {
-            out.message = e.server.message;
-            if (!e.server.detail.empty()) out.message += " (" + e.server.detail + ")";
+            out.message = e.server().message;
+            if (!e.server().detail.empty()) out.message += " (" + e.server().detail + ")";
         } else {
             out.message = std::string(pg::to_string(e.code)) + ": " + e.message;
         }
     }
     spdlog::warn("database error id={} field={} code={} sqlstate={} message={}", ctx.request_id,
-                 fp.response_key, pg::to_string(e.code), e.server.code.str(),
-                 e.code == pg::errc::server_error ? e.server.message : e.message);
+                 fp.response_key, pg::to_string(e.code), e.server().code.str(),
+                 e.code == pg::errc::server_error ? e.server().message : e.message);
     return out;
 }
 

@@ -188,7 +188,7 @@ boost::asio::awaitable<void> persisted_queries::store(const std::string& hash,
     // PERSISTED_QUERY_NOT_FOUND (the client then sends the text again), not this request.
     if (auto r = co_await run(stmts, dl); !r)
         spdlog::warn("persisted query {} not stored in {}: {}", hash, apq_table,
-                     r.error().code == pg::errc::server_error ? r.error().server.message
+                     r.error().code == pg::errc::server_error ? r.error().server().message
                                                               : r.error().message);
 }
 
@@ -199,7 +199,7 @@ persisted_queries::run(std::span<const pg::statement> stmts, pg::deadline dl) {
     if (!lease) co_return failure{std::move(lease).error()};
     auto r = co_await (*lease)->run(stmts, dl);
     if (!r && r.error().code == pg::errc::server_error &&
-        r.error().server.code == pg::sqlstate("42P01")) { // undefined_table
+        r.error().server().code == pg::sqlstate("42P01")) { // undefined_table
         if (auto c = co_await create_table(**lease, dl); !c) co_return c;
         r = co_await (*lease)->run(stmts, dl);
     }
@@ -215,13 +215,13 @@ boost::asio::awaitable<pg::result<void>> persisted_queries::create_table(pg::con
         spdlog::info("created the persisted-query table {} (apq_store = postgres)", apq_table);
         co_return r;
     }
-    const auto code = r.error().server.code;
+    const auto code = r.error().server().code;
     // Another process created it at the same moment: IF NOT EXISTS checks before it inserts
     // into the catalogue, so the loser sees a duplicate (42P07, or 23505 on pg_type).
     if (code == pg::sqlstate("42P07") || code == pg::sqlstate("23505")) co_return pg::result<void>{};
     if (r.error().code == pg::errc::server_error)
         r.error().message = std::string(apq_table) + " does not exist and cannot be created (" +
-                            r.error().server.message +
+                            r.error().server().message +
                             "): create it with the DDL in docs/scaling.md and grant SELECT, "
                             "INSERT, UPDATE, DELETE on it to this role";
     co_return r;
@@ -230,7 +230,7 @@ boost::asio::awaitable<pg::result<void>> persisted_queries::create_table(pg::con
 refusal persisted_queries::unavailable(const request& req, const pg::error& e) const {
     const std::string why =
         e.code == pg::errc::server_error && e.message.find(apq_table) == std::string::npos
-            ? e.server.message
+            ? e.server().message
             : std::string(pg::to_string(e.code)) + ": " + e.message;
     spdlog::warn("request {}: persisted-query store {} unavailable: {}", req.request_id, apq_table,
                  why);

@@ -74,7 +74,7 @@ public:
 
     asio::awaitable<result<std::unique_ptr<connection>>> connect(deadline dl) override {
         if (verdict_.load(std::memory_order_acquire) == verdict::pooled)
-            co_return failure{error{errc::unsupported, refusal(), {}}};
+            co_return failure{error{errc::unsupported, refusal()}};
         auto c = co_await inner_->connect(dl);
         if (!c || verdict_.load(std::memory_order_acquire) == verdict::direct) co_return c;
         pid_sink sink;
@@ -100,7 +100,7 @@ public:
                     "\"Transaction-mode poolers\")";
         }
         verdict_.store(verdict::pooled, std::memory_order_release);
-        co_return failure{error{errc::unsupported, refusal(), {}}};
+        co_return failure{error{errc::unsupported, refusal()}};
     }
     std::string_view backend_name() const noexcept override { return inner_->backend_name(); }
 

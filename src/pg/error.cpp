@@ -22,4 +22,9 @@ std::string_view to_string(errc c) noexcept {
     return "unknown";
 }
 
+const server_message& error::server() const noexcept {
+    static const server_message none{};
+    return server_ ? *server_ : none;
+}
+
 } // namespace fraiseql::pg

@@ -20,7 +20,7 @@ result<void> classify(exchange x, bool cancel_requested) {
         // server's reason is the error, with its fields.
         if (e.code == errc::connection_lost && first && is_fatal(*first)) {
             e.message = "server closed the connection: " + first->message;
-            e.server = *first;
+            e.set_server(*first);
         }
         e.unanswered = e.code == errc::connection_lost && !x.answered;
         return failure{std::move(e)};
@@ -32,36 +32,36 @@ result<void> classify(exchange x, bool cancel_requested) {
     }
     if (x.aborted == errc::timeout)
         return failure{error{errc::timeout, "deadline expired; the statement was cancelled",
-                             first ? *first : server_message{}}};
+                             std::move(x.first_error)}};
     if (x.aborted == errc::cancelled)
         return failure{error{errc::cancelled,
                              cancel_requested ? "the operation was cancelled"
                                               : "the consumer abandoned the result",
-                             first ? *first : server_message{}}};
+                             std::move(x.first_error)}};
     if (first) {
         // 57014 without a cancel of ours: someone cancelled the backend (pg_cancel_backend).
         const errc c =
             first->code == sqlstate::query_canceled() ? errc::cancelled : errc::server_error;
         std::string msg = first->severity + ": " + first->message;
-        return failure{error{c, std::move(msg), std::move(*x.first_error)}};
+        return failure{error{c, std::move(msg), std::move(x.first_error)}};
     }
     return {};
 }
 
 error send_interrupted(bool cancel_requested) {
-    if (cancel_requested) return error{errc::cancelled, "cancelled while sending the request", {}};
-    return error{errc::timeout, "deadline expired while sending the request", {}};
+    if (cancel_requested) return error{errc::cancelled, "cancelled while sending the request"};
+    return error{errc::timeout, "deadline expired while sending the request"};
 }
 
 error no_resync(errc reason) {
-    return error{reason, "server did not resynchronise after a CancelRequest", {}};
+    return error{reason, "server did not resynchronise after a CancelRequest"};
 }
 
 std::optional<error> policy_connection::refuse() const {
-    if (cancel_requested_) return error{errc::cancelled, "the operation was cancelled", {}};
+    if (cancel_requested_) return error{errc::cancelled, "the operation was cancelled"};
     if (broken_ || last_status() == 0)
-        return error{errc::connection_lost, "connection is broken", {}};
-    if (in_flight_) return error{errc::protocol_error, "connection already in use", {}};
+        return error{errc::connection_lost, "connection is broken"};
+    if (in_flight_) return error{errc::protocol_error, "connection already in use"};
     return std::nullopt;
 }
 

@@ -12,7 +12,7 @@ namespace fraiseql::pg::detail {
 
 /// What one operation's exchange with the server found, before the policy words it.
 struct exchange {
-    std::optional<server_message> first_error; ///< the operation's (first) ErrorResponse
+    server_message_box first_error; ///< the operation's (first) ErrorResponse
     std::size_t error_index = 0; ///< the statement (or simple-query result) it belongs to
     bool delivered = false;      ///< a sink saw something of it, or a statement completed
     /// The server said something of this operation: any message but a FATAL/PANIC error,
@@ -29,8 +29,12 @@ struct exchange {
     /// connection broken when it cannot be reused.
     std::optional<error> failure;
 
-    static exchange failed(error e) { return {{}, 0, false, false, false, errc::ok, std::move(e)}; }
-    static exchange failed(errc c, std::string m) { return failed(error{c, std::move(m), {}}); }
+    static exchange failed(error e) {
+        exchange x;
+        x.failure = std::move(e);
+        return x;
+    }
+    static exchange failed(errc c, std::string m) { return failed(error{c, std::move(m)}); }
 };
 
 /// The operation's result for an exchange: the same code and message for the same

@@ -77,10 +77,10 @@ asio::awaitable<result<void>> transaction::finish(std::string_view sql, deadline
     if (!r) co_return r;
     if (sql == "COMMIT" && sink.tag == "ROLLBACK") {
         error e{errc::server_error,
-                "the transaction had failed and was rolled back instead of committed", {}};
-        e.server.severity = "ERROR";
-        e.server.code = sqlstate::in_failed_sql_transaction();
-        e.server.message = e.message;
+                "the transaction had failed and was rolled back instead of committed"};
+        e.mutable_server().severity = "ERROR";
+        e.mutable_server().code = sqlstate::in_failed_sql_transaction();
+        e.mutable_server().message = e.message;
         co_return failure{std::move(e)};
     }
     co_return result<void>{};

@@ -555,7 +555,7 @@ TEST_P(network, injected_fatal_admin_shutdown_is_mapped_and_the_connection_dropp
         auto r = ping(**l, 3s);
         ASSERT_FALSE(r);
         EXPECT_EQ(r.error().code, pg::errc::connection_lost) << describe(r);
-        EXPECT_EQ(r.error().server.code, pg::sqlstate::admin_shutdown()) << describe(r);
+        EXPECT_EQ(r.error().server().code, pg::sqlstate::admin_shutdown()) << describe(r);
         EXPECT_TRUE((*l)->broken());
     }
     proxy_->set_mode(fault_mode::pass);

@@ -350,7 +350,7 @@ public:
         if (conn)
             conn_ = std::move(*conn);
         else
-            error_ = conn.error().message + " " + conn.error().server.message;
+            error_ = conn.error().message + " " + conn.error().server().message;
     }
     bool ok() const { return conn_ != nullptr; }
     const std::string& error() const { return error_; }
@@ -361,7 +361,7 @@ public:
         auto r = run(io_, conn_->simple_query(sql, pg::clock::now() + within));
         if (r)
             return {};
-        return r.error().code == pg::errc::server_error ? r.error().server.message
+        return r.error().code == pg::errc::server_error ? r.error().server().message
                                                         : r.error().message;
     }
 

@@ -75,7 +75,7 @@ TEST_P(pool_liveness, a_terminated_connection_handed_out_unlooked_at_fails_unans
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, pg::errc::connection_lost) << r.error().message;
     EXPECT_TRUE(r.error().unanswered) << r.error().message;
-    EXPECT_EQ(r.error().server.code, pg::sqlstate::admin_shutdown()) << r.error().message;
+    EXPECT_EQ(r.error().server().code, pg::sqlstate::admin_shutdown()) << r.error().message;
 }
 
 TEST_P(pool_liveness, an_error_after_the_server_answered_is_not_unanswered) {

@@ -21,7 +21,7 @@ public:
 };
 
 std::string describe(const pg::error& e) {
-    return e.code == pg::errc::server_error ? e.server.message : e.message;
+    return e.code == pg::errc::server_error ? e.server().message : e.message;
 }
 
 } // namespace

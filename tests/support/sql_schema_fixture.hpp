@@ -47,7 +47,7 @@ protected:
         conn_ = std::move(*conn);
         if (!loaded_) {
             auto r = run(io_, conn_->simple_query(Self::setup_script(), pg::clock::now() + 60s));
-            ASSERT_TRUE(r) << r.error().message << " " << r.error().server.message;
+            ASSERT_TRUE(r) << r.error().message << " " << r.error().server().message;
             loaded_ = true;
         }
         if (!schema_) {

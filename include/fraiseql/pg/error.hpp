@@ -3,6 +3,7 @@
 /// Errors reported by the PostgreSQL backends (native and libpq alike).
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -90,12 +91,51 @@ enum class errc {
 /// Stable lower-case name of an error code ("auth_failed", ...).
 std::string_view to_string(errc) noexcept;
 
+/// One server_message on the heap, present only when the server sent one. The fields are
+/// ~440 bytes; held by value they made every `result<T>`, and every coroutine frame holding
+/// one, that big on the success path too (docs/adr/0005: Asio recycles frames only up to
+/// 1020 bytes). Copying copies the message.
+class server_message_box {
+public:
+    server_message_box() = default;
+    server_message_box(server_message m) // NOLINT implicit: `x.first_error = message`
+        : p_(std::make_unique<server_message>(std::move(m))) {}
+    server_message_box(const server_message_box& o)
+        : p_(o.p_ ? std::make_unique<server_message>(*o.p_) : nullptr) {}
+    server_message_box(server_message_box&&) noexcept = default;
+    server_message_box& operator=(const server_message_box& o) {
+        if (this != &o) p_ = o.p_ ? std::make_unique<server_message>(*o.p_) : nullptr;
+        return *this;
+    }
+    server_message_box& operator=(server_message_box&&) noexcept = default;
+
+    explicit operator bool() const noexcept { return p_ != nullptr; }
+    server_message& operator*() noexcept { return *p_; }
+    const server_message& operator*() const noexcept { return *p_; }
+    server_message* operator->() noexcept { return p_.get(); }
+    const server_message* operator->() const noexcept { return p_.get(); }
+    /// The message, made empty first when there is none.
+    server_message& emplace() {
+        if (!p_) p_ = std::make_unique<server_message>();
+        return *p_;
+    }
+
+private:
+    std::unique_ptr<server_message> p_;
+};
+
 /// An error value: a code, a human message, and — for server_error and
-/// auth_failed — the server's fields.
+/// auth_failed — the server's fields (on the heap, only when the server sent them).
 struct error {
+    error() = default;
+    error(errc c, std::string msg) : code(c), message(std::move(msg)) {}
+    error(errc c, std::string msg, server_message m)
+        : code(c), message(std::move(msg)), server_(std::move(m)) {}
+    error(errc c, std::string msg, server_message_box m)
+        : code(c), message(std::move(msg)), server_(std::move(m)) {}
+
     errc code = errc::ok;
     std::string message;
-    server_message server; ///< meaningful when code is server_error (or auth_failed)
     /// connection_lost only: the server answered nothing of the operation — the session
     /// was already gone when the request was sent (closed while the connection sat idle in
     /// a pool: pg_terminate_backend, a restart, a reset on the way), or went away before it
@@ -103,12 +143,24 @@ struct error {
     /// die before replying): only a read-only operation may be run again, on another
     /// connection (pool.hpp, liveness_check_after).
     bool unanswered = false;
+
+    /// The server's fields; meaningful when code is server_error (or auth_failed, or a
+    /// connection_lost explained by a FATAL message). All empty when the server sent none.
+    const server_message& server() const noexcept;
+    /// True when the server's fields are present.
+    bool has_server() const noexcept { return static_cast<bool>(server_); }
+    /// The server's fields for writing (allocated empty on first use).
+    server_message& mutable_server() { return server_.emplace(); }
+    void set_server(server_message m) { server_ = std::move(m); }
+
+private:
+    server_message_box server_;
 };
 
 template <class T> using result = fraiseql::result<T, error>;
 
 inline failure<error> make_error(errc c, std::string msg) {
-    return failure<error>{error{c, std::move(msg), {}}};
+    return failure<error>{error{c, std::move(msg)}};
 }
 
 } // namespace fraiseql::pg

@@ -162,33 +162,33 @@ server_message server_fields(const PGresult* r) {
 error connect_error(PGconn* conn, std::string_view fallback) {
     std::string msg = conn ? trim(PQerrorMessage(conn)) : std::string();
     if (msg.empty()) msg = std::string(fallback);
-    error e{errc::connection_failed, msg, {}};
+    error e{errc::connection_failed, msg};
     auto has = [&](std::string_view s) { return msg.find(s) != std::string::npos; };
     if (has("password authentication failed") || has("authentication failed for user")) {
         e.code = errc::auth_failed;
-        e.server.code = sqlstate::invalid_password();
+        e.mutable_server().code = sqlstate::invalid_password();
     } else if (has("no pg_hba.conf entry") || has("pg_hba.conf rejects") ||
                (has("role \"") && has("does not exist"))) {
         e.code = errc::auth_failed;
-        e.server.code = sqlstate::invalid_authorization_specification();
+        e.mutable_server().code = sqlstate::invalid_authorization_specification();
     } else if (has("channel binding")) {
         // libpq refuses on its own side ("channel binding required, but …"), as the native
         // driver does: an authentication failure in both.
         e.code = errc::auth_failed;
     } else if (conn && PQconnectionNeedsPassword(conn)) {
         e.code = errc::auth_failed;
-        e.server.code = sqlstate::invalid_password();
+        e.mutable_server().code = sqlstate::invalid_password();
     } else if (has("SSL") || has("certificate") || has("TLS")) {
         e.code = errc::tls_error;
     }
     if (auto at = msg.find("FATAL:  "); at != std::string::npos) {
-        e.server.severity = "FATAL";
+        e.mutable_server().severity = "FATAL";
         auto text = msg.substr(at + 8);
-        e.server.message = text.substr(0, text.find('\n'));
+        e.mutable_server().message = text.substr(0, text.find('\n'));
         // libpq 15 keeps no PGresult for a startup ErrorResponse: the SQLSTATE of the
         // common cases is recovered from the server's (English) message.
-        if (e.server.code.empty() && has("database \"") && has("\" does not exist"))
-            e.server.code = sqlstate("3D000"); // invalid_catalog_name
+        if (e.mutable_server().code.empty() && has("database \"") && has("\" does not exist"))
+            e.mutable_server().code = sqlstate("3D000"); // invalid_catalog_name
     }
     return e;
 }
@@ -286,7 +286,7 @@ libpq_connection::open(asio::any_io_executor ex, std::string conninfo, std::size
                        deadline dl) {
     // PQconnectStart may resolve a host name (getaddrinfo blocks), so it runs off-thread.
     PGconn* conn = co_await connect_start_off_thread(std::move(conninfo));
-    if (!conn) co_return failure{error{errc::connection_failed, "libpq: out of memory", {}}};
+    if (!conn) co_return failure{error{errc::connection_failed, "libpq: out of memory"}};
     if (PQstatus(conn) == CONNECTION_BAD) {
         auto e = connect_error(conn, "connection failed");
         PQfinish(conn);
@@ -329,12 +329,12 @@ libpq_connection::open(asio::any_io_executor ex, std::string conninfo, std::size
             else where += std::string("/.s.PGSQL.") + PQport(conn);
             PQfinish(conn);
             co_return failure{
-                error{errc::timeout, "connecting to " + where + ": deadline expired", {}}};
+                error{errc::timeout, "connecting to " + where + ": deadline expired"}};
         }
         if (w == wait_result::failed) {
             PQfinish(conn);
             co_return failure{error{errc::connection_failed,
-                                    "could not wait on the connection's socket", {}}};
+                                    "could not wait on the connection's socket"}};
         }
         st = PQconnectPoll(conn);
     }
@@ -354,7 +354,7 @@ error libpq_connection::lost(std::string_view what) {
         std::string detail = trim(PQerrorMessage(conn_));
         if (!detail.empty()) msg += ": " + detail;
     }
-    return error{errc::connection_lost, std::move(msg), {}};
+    return error{errc::connection_lost, std::move(msg)};
 }
 
 bool libpq_connection::closed_by_peer() const noexcept {
@@ -677,7 +677,7 @@ asio::awaitable<detail::exchange> libpq_connection::read_results(std::span<const
                 std::string status = PQresStatus(PQresultStatus(r));
                 PQclear(r);
                 broken_ = true;
-                st.fatal = error{errc::unsupported, "unexpected result status " + status, {}};
+                st.fatal = error{errc::unsupported, "unexpected result status " + status};
                 break;
             }
             }
@@ -716,7 +716,7 @@ asio::awaitable<void> libpq_connection::skip_copy(read_state& st) {
         const auto w = co_await wait_fd(sock_, true, false, st.dl);
         if (w == wait_result::timeout) {
             broken_ = true;
-            st.fatal = error{errc::timeout, "deadline expired during COPY TO STDOUT", {}};
+            st.fatal = error{errc::timeout, "deadline expired during COPY TO STDOUT"};
             co_return;
         }
         if (w == wait_result::failed || PQconsumeInput(conn_) == 0) {

@@ -27,7 +27,7 @@ result<void> startup_machine::startup_message(std::string& out) const {
 }
 
 startup_machine::step startup_machine::fail(errc c, std::string msg) {
-    error_ = error{c, std::move(msg), {}};
+    error_ = error{c, std::move(msg)};
     return step::failed;
 }
 

@@ -41,8 +41,8 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t initial_buffer = 64 * 1024;
 constexpr std::size_t shrink_above = 1024 * 1024;
 
-failure<error> fail_with(errc c, std::string msg, server_message m = {}) {
-    return failure<error>{error{c, std::move(msg), std::move(m)}};
+failure<error> fail_with(errc c, std::string msg) {
+    return failure<error>{error{c, std::move(msg)}};
 }
 
 /// Shared with the timer's completion handler so that a late handler never touches a
@@ -176,13 +176,24 @@ private:
         }
         timer_.cancel();
     }
-    /// Makes room for a message of `need` bytes (from the decoder) and reads more.
-    asio::awaitable<error_code> read_more(std::size_t need);
+    /// Makes room for a message of `need` bytes (from the decoder) and reads more. Not a
+    /// coroutine (the transport's read, handed back): await it at once and pass what it
+    /// completes with to received().
+    asio::awaitable<transport::io_result> read_more(std::size_t need);
+    /// Accounts for the bytes a read_more() brought; its error (eof for a closed stream).
+    error_code received(const transport::io_result& r) {
+        auto [ec, n] = r;
+        if (!ec && n == 0) ec = asio::error::eof;
+        end_ += n;
+        stats_.bytes_received += n;
+        return ec;
+    }
     /// Encodes the operation (a pipeline, or the simple query `sql`), sends it and reads
     /// its results to ReadyForQuery.
     asio::awaitable<detail::exchange> execute(std::span<const statement> stmts,
                                               row_sink* simple, deadline dl, bool is_simple,
                                               std::string_view sql);
+    /// Hands the rows collected in fields_/marks_ to `sink`: its own awaitable (no frame here).
     asio::awaitable<bool> flush_rows(row_sink* sink);
     asio::awaitable<void> cancel_on_server() {
         co_await send_cancel_request(t_.target(), pid_, secret_,
@@ -231,7 +242,7 @@ private:
     char tx_status_ = 'I';
 };
 
-asio::awaitable<error_code> native_connection::read_more(std::size_t need) {
+asio::awaitable<transport::io_result> native_connection::read_more(std::size_t need) {
     if (begin_ == end_) begin_ = end_ = 0;
     // Compact when the pending message would not fit behind begin_, or no space is left.
     if (need > buf_.size() - begin_ || end_ == buf_.size()) {
@@ -247,11 +258,7 @@ asio::awaitable<error_code> native_connection::read_more(std::size_t need) {
                                                                 buf_.size());
         }
     }
-    auto [ec, n] = co_await t_.read_some(asio::buffer(buf_.data() + end_, buf_.size() - end_));
-    if (!ec && n == 0) ec = asio::error::eof;
-    end_ += n;
-    stats_.bytes_received += n;
-    co_return ec;
+    return t_.read_some(asio::buffer(buf_.data() + end_, buf_.size() - end_));
 }
 
 asio::awaitable<bool> native_connection::flush_rows(row_sink* sink) {
@@ -260,10 +267,9 @@ asio::awaitable<bool> native_connection::flush_rows(row_sink* sink) {
     for (auto [first, count] : marks_) rows_.emplace_back(all.subspan(first, count));
     fields_.clear();
     marks_.clear();
-    // The views stay valid across this await: nothing touches buf_ until it returns.
-    bool keep = co_await sink->on_rows(rows_);
-    rows_.clear();
-    co_return keep;
+    // The views stay valid while the caller awaits this: nothing touches buf_ (nor rows_)
+    // until it returns.
+    return sink->on_rows(rows_);
 }
 
 asio::awaitable<result<void>> native_connection::open(deadline dl) {
@@ -296,7 +302,7 @@ asio::awaitable<result<void>> native_connection::open(deadline dl) {
             co_return give_up(errc::tls_error, cfg_->tls_setup_error);
         out_.clear();
         proto::append_ssl_request(out_);
-        if (auto ec = co_await t_.write(asio::buffer(out_))) {
+        if (auto [ec, sent] = co_await t_.write(asio::buffer(out_)); ec) {
             if (wd_->fired) co_return timed_out();
             co_return give_up(errc::connection_lost, "connection lost: " + ec.message());
         }
@@ -340,7 +346,7 @@ asio::awaitable<result<void>> native_connection::open(deadline dl) {
     out_.clear();
     if (auto r = sm.startup_message(out_); !r)
         co_return give_up(std::move(r).error());
-    if (auto ec = co_await t_.write(asio::buffer(out_))) {
+    if (auto [ec, sent] = co_await t_.write(asio::buffer(out_)); ec) {
         if (wd_->fired) co_return timed_out();
         co_return give_up(errc::connection_lost, "connection lost: " + ec.message());
     }
@@ -349,7 +355,7 @@ asio::awaitable<result<void>> native_connection::open(deadline dl) {
         if (d.status == proto::decode_status::error)
             co_return give_up(errc::protocol_error, std::string("during startup: ") + d.error);
         if (d.status == proto::decode_status::need_more) {
-            if (auto ec = co_await read_more(d.needed)) {
+            if (auto ec = received(co_await read_more(d.needed))) {
                 if (wd_->fired) co_return timed_out();
                 co_return give_up(errc::connection_failed,
                                     "server " + where + " closed the connection during "
@@ -363,7 +369,7 @@ asio::awaitable<result<void>> native_connection::open(deadline dl) {
         if (step == proto::startup_machine::step::failed)
             co_return give_up(sm.failure());
         if (step == proto::startup_machine::step::write) {
-            if (auto ec = co_await t_.write(asio::buffer(out_))) {
+            if (auto [ec, sent] = co_await t_.write(asio::buffer(out_)); ec) {
                 if (wd_->fired) co_return timed_out();
                 co_return give_up(errc::connection_lost, "connection lost: " + ec.message());
             }
@@ -424,7 +430,7 @@ asio::awaitable<detail::exchange> native_connection::execute(std::span<const sta
         co_await cancel_on_server();
     };
 
-    if (auto ec = co_await t_.write(asio::buffer(out_))) {
+    if (auto [ec, sent] = co_await t_.write(asio::buffer(out_)); ec) {
         if (wd_->fired) {
             // A partial write leaves the stream unusable; still stop the server's work.
             broken_ = true;
@@ -438,7 +444,7 @@ asio::awaitable<detail::exchange> native_connection::execute(std::span<const sta
     }
 
     row_sink* row_target = nullptr; // sink of the rows collected in fields_/marks_
-    std::optional<server_message> first_error;
+    server_message_box first_error;
     // The server's CancelRequest path gives up: the stream is out of step.
     auto stuck = [&] {
         broken_ = true;
@@ -520,7 +526,7 @@ asio::awaitable<detail::exchange> native_connection::execute(std::span<const sta
                 std::string fail_msg;
                 (void)proto::append_copy_fail(fail_msg, "COPY FROM STDIN is not supported by "
                                                         "the FraiseQL driver");
-                if (auto ec = co_await t_.write(asio::buffer(fail_msg))) {
+                if (auto [ec, sent] = co_await t_.write(asio::buffer(fail_msg)); ec) {
                     auto x = lost(ec);
                     x.answered = true; // CopyInResponse
                     co_return x;
@@ -548,7 +554,7 @@ asio::awaitable<detail::exchange> native_connection::execute(std::span<const sta
             if (cancel_sent) co_return stuck();
             co_await start_cancel(expiry_reason());
         }
-        if (auto ec = co_await read_more(need)) {
+        if (auto ec = received(co_await read_more(need))) {
             if (ec == asio::error::operation_aborted && wd_->fired) {
                 if (cancel_sent) co_return stuck();
                 co_await start_cancel(expiry_reason());

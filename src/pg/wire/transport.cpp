@@ -105,30 +105,16 @@ asio::awaitable<error_code> transport::handshake(asio::ssl::context& ctx, const 
     co_return hec;
 }
 
-asio::awaitable<std::pair<error_code, std::size_t>> transport::read_some(asio::mutable_buffer b) {
-    if (tls_) {
-        auto [ec, n] = co_await tls_->async_read_some(b, use_tuple);
-        co_return std::pair{ec, n};
-    }
-    if (unix_) {
-        auto [ec, n] = co_await local_.async_read_some(b, use_tuple);
-        co_return std::pair{ec, n};
-    }
-    auto [ec, n] = co_await tcp_.async_read_some(b, use_tuple);
-    co_return std::pair{ec, n};
+asio::awaitable<transport::io_result> transport::read_some(asio::mutable_buffer b) {
+    if (tls_) return tls_->async_read_some(b, use_tuple);
+    if (unix_) return local_.async_read_some(b, use_tuple);
+    return tcp_.async_read_some(b, use_tuple);
 }
 
-asio::awaitable<error_code> transport::write(asio::const_buffer b) {
-    if (tls_) {
-        auto [ec, n] = co_await asio::async_write(*tls_, b, use_tuple);
-        co_return ec;
-    }
-    if (unix_) {
-        auto [ec, n] = co_await asio::async_write(local_, b, use_tuple);
-        co_return ec;
-    }
-    auto [ec, n] = co_await asio::async_write(tcp_, b, use_tuple);
-    co_return ec;
+asio::awaitable<transport::io_result> transport::write(asio::const_buffer b) {
+    if (tls_) return asio::async_write(*tls_, b, use_tuple);
+    if (unix_) return asio::async_write(local_, b, use_tuple);
+    return asio::async_write(tcp_, b, use_tuple);
 }
 
 bool transport::closed_by_peer() const noexcept {

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include <boost/asio/awaitable.hpp>
@@ -43,8 +44,13 @@ public:
     /// verify-full also checks the host name / IP address against the certificate.
     asio::awaitable<error_code> handshake(asio::ssl::context& ctx, const conninfo& ci);
 
-    asio::awaitable<std::pair<error_code, std::size_t>> read_some(asio::mutable_buffer b);
-    asio::awaitable<error_code> write(asio::const_buffer b);
+    /// What a read or a write completed with: the error and the bytes transferred.
+    using io_result = std::tuple<error_code, std::size_t>;
+    /// Not coroutines: each hands back the stream's own operation, awaited by the caller at
+    /// once (issue 15: no frame of their own per read and per write).
+    asio::awaitable<io_result> read_some(asio::mutable_buffer b);
+    /// All of `b` (asio::async_write), or the error that stopped it.
+    asio::awaitable<io_result> write(asio::const_buffer b);
 
     /// Aborts pending operations (they complete with operation_aborted).
     void cancel() noexcept;

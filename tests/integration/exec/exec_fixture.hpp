@@ -74,7 +74,7 @@ protected:
         EXPECT_TRUE(l) << (l ? "" : l.error().message);
         if (!l) return false;
         auto r = run(io_, (*l)->simple_query(sql, pg::clock::now() + 30s));
-        EXPECT_TRUE(r) << sql << "\n-> " << (r ? "" : r.error().server.message + r.error().message);
+        EXPECT_TRUE(r) << sql << "\n-> " << (r ? "" : r.error().server().message + r.error().message);
         return bool(r);
     }
 
@@ -93,7 +93,7 @@ protected:
         if (!l) return {};
         const std::string q = with_schema(sql, schema_);
         auto r = run(io_, (*l)->simple_query(q, pg::clock::now() + 30s, &s));
-        EXPECT_TRUE(r) << q << "\n-> " << (r ? "" : r.error().server.message + r.error().message);
+        EXPECT_TRUE(r) << q << "\n-> " << (r ? "" : r.error().server().message + r.error().message);
         return s.v;
     }
 

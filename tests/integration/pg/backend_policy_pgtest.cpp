@@ -67,8 +67,8 @@ TEST_P(backend_policy, the_same_sqlstate_gives_the_same_error) {
         ASSERT_FALSE(r);
         EXPECT_EQ(r.error().code, pg::errc::server_error);
         EXPECT_EQ(r.error().message, "ERROR: division by zero");
-        EXPECT_EQ(r.error().server.code, pg::sqlstate::division_by_zero());
-        EXPECT_EQ(r.error().server.severity, "ERROR");
+        EXPECT_EQ(r.error().server().code, pg::sqlstate::division_by_zero());
+        EXPECT_EQ(r.error().server().severity, "ERROR");
     };
     check(run1(*c, "SELECT 1/0"));
     check(simple(*c, "SELECT 1; SELECT 1/0"));
@@ -76,7 +76,7 @@ TEST_P(backend_policy, the_same_sqlstate_gives_the_same_error) {
     auto raised = run1(*c, "DO $$ BEGIN RAISE EXCEPTION 'boom' USING DETAIL = 'why'; END $$");
     ASSERT_FALSE(raised);
     EXPECT_EQ(raised.error().message, "ERROR: boom");
-    EXPECT_EQ(raised.error().server.detail, "why");
+    EXPECT_EQ(raised.error().server().detail, "why");
     EXPECT_FALSE(c->broken());
 }
 

@@ -89,7 +89,7 @@ TEST_P(auth, wrong_password_is_auth_failed_with_server_fields) {
         EXPECT_EQ(c.error().code, pg::errc::auth_failed) << key << ": " << c.error().message;
         EXPECT_NE(c.error().message.find("password authentication failed"), std::string::npos)
             << c.error().message;
-        EXPECT_EQ(c.error().server.code, pg::sqlstate::invalid_password());
+        EXPECT_EQ(c.error().server().code, pg::sqlstate::invalid_password());
     }
 }
 
@@ -100,7 +100,7 @@ TEST_P(auth, unknown_database_is_connection_failed) {
     auto c = connect(url);
     ASSERT_FALSE(c);
     EXPECT_EQ(c.error().code, pg::errc::connection_failed) << c.error().message;
-    EXPECT_EQ(c.error().server.code.str(), "3D000");
+    EXPECT_EQ(c.error().server().code.str(), "3D000");
 }
 
 TEST_P(auth, refused_port_is_connection_failed) {

@@ -86,7 +86,7 @@ TEST_P(cancel, cancel_by_someone_else_is_cancelled) {
     ASSERT_FALSE(r);
     EXPECT_TRUE(cancelled_other);
     EXPECT_EQ(r.error().code, pg::errc::cancelled) << describe(r);
-    EXPECT_EQ(r.error().server.code, pg::sqlstate::query_canceled());
+    EXPECT_EQ(r.error().server().code, pg::sqlstate::query_canceled());
     EXPECT_FALSE(c_->broken());
     expect_usable();
 }

@@ -152,7 +152,7 @@ TEST_P(query, pipeline_is_one_implicit_transaction) {
     auto r = run(*c_, stmts);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, pg::errc::server_error);
-    EXPECT_EQ(r.error().server.code, pg::sqlstate::division_by_zero());
+    EXPECT_EQ(r.error().server().code, pg::sqlstate::division_by_zero());
     copy_sink s;
     ASSERT_TRUE(run1(*c_, "SELECT count(*) FROM " + t, &s));
     EXPECT_EQ(s.at(0, 0), "0");
@@ -163,10 +163,10 @@ TEST_P(query, statement_error_has_fields_and_connection_is_reusable) {
     auto r = run1(*c_, "SELECT no_such_column FROM pg_class");
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, pg::errc::server_error);
-    EXPECT_EQ(r.error().server.code, pg::sqlstate::undefined_column());
-    EXPECT_EQ(r.error().server.severity, "ERROR");
-    EXPECT_NE(r.error().server.message.find("no_such_column"), std::string::npos);
-    EXPECT_EQ(r.error().server.position, 8);
+    EXPECT_EQ(r.error().server().code, pg::sqlstate::undefined_column());
+    EXPECT_EQ(r.error().server().severity, "ERROR");
+    EXPECT_NE(r.error().server().message.find("no_such_column"), std::string::npos);
+    EXPECT_EQ(r.error().server().position, 8);
     EXPECT_FALSE(c_->broken());
     // Same failing text again (it must not have been cached), then good statements.
     ASSERT_FALSE(run1(*c_, "SELECT no_such_column FROM pg_class"));
@@ -177,10 +177,10 @@ TEST_P(query, statement_error_has_fields_and_connection_is_reusable) {
     auto dup = simple(*c_, "CREATE TEMP TABLE conn_u (id int PRIMARY KEY);"
                            "INSERT INTO conn_u VALUES (1); INSERT INTO conn_u VALUES (1)");
     ASSERT_FALSE(dup);
-    EXPECT_EQ(dup.error().server.code, pg::sqlstate::unique_violation());
-    EXPECT_EQ(dup.error().server.table_name, "conn_u");
-    EXPECT_EQ(dup.error().server.constraint_name, "conn_u_pkey");
-    EXPECT_FALSE(dup.error().server.detail.empty());
+    EXPECT_EQ(dup.error().server().code, pg::sqlstate::unique_violation());
+    EXPECT_EQ(dup.error().server().table_name, "conn_u");
+    EXPECT_EQ(dup.error().server().constraint_name, "conn_u_pkey");
+    EXPECT_FALSE(dup.error().server().detail.empty());
     EXPECT_FALSE(c_->broken());
 }
 
@@ -191,7 +191,7 @@ TEST_P(query, error_mid_pipeline_stops_the_rest) {
                                        pg::statement{"SELECT 3", {}, &c}};
     auto r = run(*c_, stmts);
     ASSERT_FALSE(r);
-    EXPECT_EQ(r.error().server.code, pg::sqlstate::invalid_text_representation());
+    EXPECT_EQ(r.error().server().code, pg::sqlstate::invalid_text_representation());
     EXPECT_EQ(a.rows.size(), 1u);
     EXPECT_TRUE(b.rows.empty());
     EXPECT_TRUE(c.rows.empty());
@@ -269,7 +269,7 @@ TEST_P(query, cached_statement_invalidated_inside_a_transaction_fails_once) {
     // Inside a transaction block the error has aborted the block: no transparent retry.
     auto r = run1(*c_, "SELECT * FROM conn_inv2");
     ASSERT_FALSE(r);
-    EXPECT_EQ(r.error().server.code.str(), "0A000") << describe(r);
+    EXPECT_EQ(r.error().server().code.str(), "0A000") << describe(r);
     ASSERT_TRUE(run1(*c_, "ROLLBACK"));
     ASSERT_TRUE(run1(*c_, "ALTER TABLE conn_inv2 ADD COLUMN c int DEFAULT 3"));
     // The entry was dropped: prepared afresh, it works (3 columns: a, c).
@@ -290,7 +290,7 @@ TEST_P(query, invalidated_statement_after_another_statement_is_not_retried) {
                                           pg::statement{"SELECT * FROM conn_inv3", {}, &second}};
     auto r = run(*c_, st);
     ASSERT_FALSE(r);
-    EXPECT_EQ(r.error().server.code.str(), "0A000") << describe(r);
+    EXPECT_EQ(r.error().server().code.str(), "0A000") << describe(r);
     EXPECT_EQ(first.rows.size(), 1u);
     copy_sink s;
     ASSERT_TRUE(run1(*c_, "SELECT * FROM conn_inv3", &s));
@@ -319,7 +319,7 @@ TEST_P(query, simple_query_empty_and_error) {
     EXPECT_TRUE(simple(*c_, ";"));
     auto r = simple(*c_, "SELEC 1");
     ASSERT_FALSE(r);
-    EXPECT_EQ(r.error().server.code, pg::sqlstate::syntax_error());
+    EXPECT_EQ(r.error().server().code, pg::sqlstate::syntax_error());
     copy_sink s;
     ASSERT_TRUE(simple(*c_, "SELECT 5", &s));
     EXPECT_EQ(s.at(0, 0), "5");
@@ -350,7 +350,7 @@ TEST_P(query, transactions_across_runs) {
     EXPECT_FALSE(c_->broken());
     auto r = run1(*c_, "SELECT * FROM conn_t");
     ASSERT_FALSE(r);
-    EXPECT_EQ(r.error().server.code, pg::sqlstate::undefined_table());
+    EXPECT_EQ(r.error().server().code, pg::sqlstate::undefined_table());
 }
 
 TEST_P(query, empty_statement_list_is_ok) {

@@ -106,24 +106,24 @@ TEST_P(libpq_query, server_error_fields) {
     auto r = exec(*c, "SELECT 1/0");
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, errc::server_error);
-    EXPECT_EQ(r.error().server.code, pg::sqlstate::division_by_zero());
-    EXPECT_EQ(r.error().server.severity, "ERROR");
-    EXPECT_EQ(r.error().server.message, "division by zero");
-    EXPECT_FALSE(r.error().server.file.empty());
-    EXPECT_GT(r.error().server.line, 0);
-    EXPECT_FALSE(r.error().server.routine.empty());
+    EXPECT_EQ(r.error().server().code, pg::sqlstate::division_by_zero());
+    EXPECT_EQ(r.error().server().severity, "ERROR");
+    EXPECT_EQ(r.error().server().message, "division by zero");
+    EXPECT_FALSE(r.error().server().file.empty());
+    EXPECT_GT(r.error().server().line, 0);
+    EXPECT_FALSE(r.error().server().routine.empty());
 
     auto syntax = exec(*c, "SELECT * FRM nowhere");
     ASSERT_FALSE(syntax);
-    EXPECT_EQ(syntax.error().server.code, pg::sqlstate::syntax_error());
-    EXPECT_EQ(syntax.error().server.position, 10);
+    EXPECT_EQ(syntax.error().server().code, pg::sqlstate::syntax_error());
+    EXPECT_EQ(syntax.error().server().position, 10);
 
     ASSERT_TRUE(simple(*c, "CREATE TEMP TABLE t_err (id int CONSTRAINT t_err_pk PRIMARY KEY, "
                            "n int CONSTRAINT n_pos CHECK (n > 0))"));
     ASSERT_TRUE(exec(*c, "INSERT INTO t_err VALUES (1, 1)"));
     auto dup = exec(*c, "INSERT INTO t_err VALUES (1, 1)");
     ASSERT_FALSE(dup);
-    const auto& m = dup.error().server;
+    const auto& m = dup.error().server();
     EXPECT_EQ(m.code, pg::sqlstate::unique_violation());
     EXPECT_EQ(m.constraint_name, "t_err_pk");
     EXPECT_EQ(m.table_name, "t_err");
@@ -132,22 +132,22 @@ TEST_P(libpq_query, server_error_fields) {
 
     auto notnull = exec(*c, "INSERT INTO t_err VALUES (NULL, 1)");
     ASSERT_FALSE(notnull);
-    EXPECT_EQ(notnull.error().server.code, pg::sqlstate::not_null_violation());
-    EXPECT_EQ(notnull.error().server.column_name, "id");
+    EXPECT_EQ(notnull.error().server().code, pg::sqlstate::not_null_violation());
+    EXPECT_EQ(notnull.error().server().column_name, "id");
 
     auto raised = simple(*c, "DO $$ BEGIN RAISE EXCEPTION 'boom' USING DETAIL = 'd', "
                              "HINT = 'h'; END $$");
     ASSERT_FALSE(raised);
-    EXPECT_EQ(raised.error().server.code, pg::sqlstate::raise_exception());
-    EXPECT_EQ(raised.error().server.message, "boom");
-    EXPECT_EQ(raised.error().server.detail, "d");
-    EXPECT_EQ(raised.error().server.hint, "h");
-    EXPECT_NE(raised.error().server.where.find("PL/pgSQL"), std::string::npos);
+    EXPECT_EQ(raised.error().server().code, pg::sqlstate::raise_exception());
+    EXPECT_EQ(raised.error().server().message, "boom");
+    EXPECT_EQ(raised.error().server().detail, "d");
+    EXPECT_EQ(raised.error().server().hint, "h");
+    EXPECT_NE(raised.error().server().where.find("PL/pgSQL"), std::string::npos);
 
     auto internal = simple(*c, "DO $$ BEGIN PERFORM nosuchcol FROM (SELECT 1) s; END $$");
     ASSERT_FALSE(internal);
-    EXPECT_GT(internal.error().server.internal_position, 0);
-    EXPECT_FALSE(internal.error().server.internal_query.empty());
+    EXPECT_GT(internal.error().server().internal_position, 0);
+    EXPECT_FALSE(internal.error().server().internal_query.empty());
 
     // Still usable after every error.
     EXPECT_FALSE(c->broken());
@@ -188,7 +188,7 @@ TEST_P(libpq_query, pipeline_is_one_implicit_transaction) {
                                 {"INSERT INTO t_tx VALUES (3)", {}}};
     auto r = run(io_, c->run(st, in(5s)));
     ASSERT_FALSE(r);
-    EXPECT_EQ(r.error().server.code, pg::sqlstate::division_by_zero());
+    EXPECT_EQ(r.error().server().code, pg::sqlstate::division_by_zero());
     EXPECT_EQ(scalar(*c, "SELECT count(*) FROM t_tx"), "0");
 
     const pg::statement ok[] = {{"INSERT INTO t_tx VALUES (1)", {}},
@@ -207,7 +207,7 @@ TEST_P(libpq_query, error_mid_pipeline_skips_the_rest_and_connection_is_reusable
     auto r = run(io_, c->run(st, in(5s)));
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, errc::server_error);
-    EXPECT_EQ(r.error().server.code, pg::sqlstate::division_by_zero());
+    EXPECT_EQ(r.error().server().code, pg::sqlstate::division_by_zero());
     for (int i = 0; i < 5; ++i) EXPECT_EQ(sinks[i].rows.size(), 1u) << i;
     for (int i = 5; i < 10; ++i) {
         EXPECT_TRUE(sinks[i].rows.empty()) << i;
@@ -218,7 +218,7 @@ TEST_P(libpq_query, error_mid_pipeline_skips_the_rest_and_connection_is_reusable
     EXPECT_EQ(scalar(*c, "SELECT 1"), "1");
     auto again = exec(*c, "SELECT 1/0");
     ASSERT_FALSE(again);
-    EXPECT_EQ(again.error().server.code, pg::sqlstate::division_by_zero());
+    EXPECT_EQ(again.error().server().code, pg::sqlstate::division_by_zero());
     EXPECT_EQ(scalar(*c, "SELECT 2"), "2");
 }
 
@@ -242,7 +242,7 @@ TEST_P(libpq_query, simple_query_runs_scripts) {
                                                 "SELECT 1"}));
     auto bad = simple(*c, "SELECT 1; SELEC 2; SELECT 3");
     ASSERT_FALSE(bad);
-    EXPECT_EQ(bad.error().server.code, pg::sqlstate::syntax_error());
+    EXPECT_EQ(bad.error().server().code, pg::sqlstate::syntax_error());
     EXPECT_EQ(scalar(*c, "SELECT 3"), "3");
 }
 

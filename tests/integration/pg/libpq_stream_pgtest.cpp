@@ -104,7 +104,7 @@ TEST_P(libpq_stream, server_side_cancel_is_cancelled_not_timeout) {
     auto r = exec(*c, "SELECT pg_sleep(5)");
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, errc::cancelled);
-    EXPECT_EQ(r.error().server.code, pg::sqlstate::query_canceled());
+    EXPECT_EQ(r.error().server().code, pg::sqlstate::query_canceled());
     ASSERT_TRUE(simple(*c, "RESET statement_timeout"));
     EXPECT_EQ(scalar(*c, "SELECT 1"), "1");
 }

@@ -97,7 +97,7 @@ TEST_P(statement_mode, unnamed_pipeline_is_still_one_transaction) {
                                 {"SELECT 1/0", {}, nullptr}};
     auto r = run(*c, st);
     ASSERT_FALSE(r);
-    EXPECT_EQ(r.error().server.code, pg::sqlstate("22012"));
+    EXPECT_EQ(r.error().server().code, pg::sqlstate("22012"));
     copy_sink rows, setting;
     const std::string count = "SELECT count(*) FROM " + table;
     const pg::statement check[] = {{count, {}, &rows},

@@ -102,12 +102,12 @@ TEST_P(tx, commit_of_a_failed_transaction_is_an_error_and_rolls_back) {
     ASSERT_TRUE(run1(*c_, "INSERT INTO tx_t VALUES (1)"));
     auto dup = run1(*c_, "INSERT INTO tx_t VALUES (1)");
     ASSERT_FALSE(dup);
-    EXPECT_EQ(dup.error().server.code, pg::sqlstate::unique_violation());
+    EXPECT_EQ(dup.error().server().code, pg::sqlstate::unique_violation());
     EXPECT_EQ(c_->transaction_status(), transaction_state::failed);
     auto r = commit(*t);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, pg::errc::server_error);
-    EXPECT_EQ(r.error().server.code, pg::sqlstate::in_failed_sql_transaction());
+    EXPECT_EQ(r.error().server().code, pg::sqlstate::in_failed_sql_transaction());
     EXPECT_EQ(c_->transaction_status(), transaction_state::idle);
     EXPECT_EQ(count(), "0");
 }
@@ -137,7 +137,7 @@ TEST_P(tx, options_set_isolation_and_read_only) {
     // (Temporary tables stay writable in a read-only transaction: use a real one.)
     auto w = run1(*c_, "CREATE TABLE tx_read_only_refused (a int)");
     ASSERT_FALSE(w);
-    EXPECT_EQ(w.error().server.code.str(), "25006"); // read_only_sql_transaction
+    EXPECT_EQ(w.error().server().code.str(), "25006"); // read_only_sql_transaction
     ASSERT_TRUE(rollback(*t));
 }
 

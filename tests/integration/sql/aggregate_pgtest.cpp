@@ -145,7 +145,7 @@ protected:
         text_sink sink;
         pg::statement st{sql, params, &sink};
         auto r = fraiseql::test::run(io_, conn_->run(std::span(&st, 1), pg::clock::now() + 30s));
-        last_db_error_ = r ? "" : r.error().message + " " + r.error().server.message;
+        last_db_error_ = r ? "" : r.error().message + " " + r.error().server().message;
         return sink.values;
     }
 

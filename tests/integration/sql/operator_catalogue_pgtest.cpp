@@ -197,7 +197,7 @@ protected:
         count_sink sink;
         pg::statement st{out.sql, params, &sink};
         auto r = fraiseql::test::run(io_, conn_->run(std::span(&st, 1), pg::clock::now() + 30s));
-        if (!r) out.error = "database: " + r.error().message + " " + r.error().server.message;
+        if (!r) out.error = "database: " + r.error().message + " " + r.error().server().message;
         out.rows = sink.rows;
         return out;
     }

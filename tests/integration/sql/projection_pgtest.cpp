@@ -205,7 +205,7 @@ protected:
         pg::statement st{sql, params, &sink};
         auto r = fraiseql::test::run(io_, conn_->run(std::span(&st, 1), pg::clock::now() + 30s));
         EXPECT_TRUE(r) << sql << "\n"
-                       << (r ? "" : r.error().message + " " + r.error().server.message);
+                       << (r ? "" : r.error().message + " " + r.error().server().message);
         std::vector<std::optional<std::string>> out;
         for (auto& row : sink.rows)
             out.push_back(row.size() > column ? row[column] : std::nullopt);

@@ -257,7 +257,7 @@ protected:
         pg::statement st{out.sql, params, &sink};
         auto r = fraiseql::test::run(io_, conn_->run(std::span(&st, 1), pg::clock::now() + 30s));
         if (!r) {
-            out.db_error = r.error().message + " " + r.error().server.message;
+            out.db_error = r.error().message + " " + r.error().server().message;
             return out;
         }
         for (const auto& v : sink.values) {
@@ -293,7 +293,7 @@ protected:
         std::string sql = substitute("SELECT n FROM @S@.tv_machine WHERE " + condition + " ORDER BY " + order);
         pg::statement st{sql, {}, &sink};
         auto r = fraiseql::test::run(io_, conn_->run(std::span(&st, 1), pg::clock::now() + 30s));
-        EXPECT_TRUE(r) << sql << ": " << (r ? "" : r.error().server.message);
+        EXPECT_TRUE(r) << sql << ": " << (r ? "" : r.error().server().message);
         ids_t out;
         for (const auto& v : sink.values) out.push_back(std::stol(v.value_or("-1")));
         return out;

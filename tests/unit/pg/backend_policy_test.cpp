@@ -24,7 +24,7 @@ TEST(backend_policy, statement_error_is_server_error_with_its_fields) {
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, errc::server_error);
     EXPECT_EQ(r.error().message, "ERROR: division by zero");
-    EXPECT_EQ(r.error().server.code, sqlstate::division_by_zero());
+    EXPECT_EQ(r.error().server().code, sqlstate::division_by_zero());
 }
 
 TEST(backend_policy, query_canceled_by_someone_else_is_cancelled) {
@@ -33,7 +33,7 @@ TEST(backend_policy, query_canceled_by_someone_else_is_cancelled) {
     auto r = classify(x, false);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, errc::cancelled);
-    EXPECT_EQ(r.error().server.code, sqlstate::query_canceled());
+    EXPECT_EQ(r.error().server().code, sqlstate::query_canceled());
 }
 
 TEST(backend_policy, fatal_error_is_a_lost_connection_with_the_server_reason) {
@@ -44,14 +44,14 @@ TEST(backend_policy, fatal_error_is_a_lost_connection_with_the_server_reason) {
     EXPECT_EQ(r.error().code, errc::connection_lost);
     EXPECT_EQ(r.error().message, "server closed the connection: terminating connection due to "
                                  "administrator command");
-    EXPECT_EQ(r.error().server.code, sqlstate::admin_shutdown());
+    EXPECT_EQ(r.error().server().code, sqlstate::admin_shutdown());
 
     // The same when the mechanism saw the hang-up that follows.
-    x.failure = error{errc::connection_lost, "connection lost: end of file", {}};
+    x.failure = error{errc::connection_lost, "connection lost: end of file"};
     auto lost = classify(x, false);
     ASSERT_FALSE(lost);
     EXPECT_EQ(lost.error().message, r.error().message);
-    EXPECT_EQ(lost.error().server.code, sqlstate::admin_shutdown());
+    EXPECT_EQ(lost.error().server().code, sqlstate::admin_shutdown());
 }
 
 TEST(backend_policy, a_failure_is_reported_as_worded) {

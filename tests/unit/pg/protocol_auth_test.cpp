@@ -230,7 +230,7 @@ TEST(startup, server_error_classification) {
         "SFATAL\0VFATAL\0C28P01\0Mpassword authentication failed for user \"u\"\0\0"s;
     EXPECT_EQ(a.on_frame(frame{'E', bad_pw}, out), startup_machine::step::failed);
     EXPECT_EQ(a.failure().code, errc::auth_failed);
-    EXPECT_EQ(a.failure().server.code, sqlstate::invalid_password());
+    EXPECT_EQ(a.failure().server().code, sqlstate::invalid_password());
     EXPECT_NE(a.failure().message.find("password authentication failed"), std::string::npos);
     startup_machine b(o);
     const std::string no_db = "SFATAL\0C3D000\0Mdatabase \"x\" does not exist\0\0"s;
