@@ -48,6 +48,37 @@ TEST_F(document_resolver_test, a_repeated_text_is_a_hit_on_the_same_entry) {
     EXPECT_EQ(d.size(), 1u);
 }
 
+// The key is (operation name, text) as two parts, looked up by views (issue 15: no key
+// string per request): one document with two operations is two entries, each hit again by
+// its own name, and a name that is a prefix of another never shares an entry.
+TEST_F(document_resolver_test, the_operation_name_is_part_of_the_key) {
+    document_resolver d(*schema_, cfg_, m_);
+    const std::string text = "query A { users(limit: 1) { email } } query AB { users(limit: 2) { id } }";
+    auto a_req = make(text, false, "A");
+    auto a = d.resolve(a_req);
+    ASSERT_TRUE(a);
+    auto ab_req = make(text, false, "AB");
+    auto ab = d.resolve(ab_req);
+    ASSERT_TRUE(ab);
+    EXPECT_NE(a->entry.get(), ab->entry.get());
+    EXPECT_EQ(m_.plan_cache_misses.load(), 2u);
+    auto again_req = make(text, false, "AB");
+    auto again = d.resolve(again_req);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->entry.get(), ab->entry.get());
+    EXPECT_FALSE(again->spelling.has_value());
+    auto respelt_req = make(text + "  # a comment", false, "A");
+    auto respelt = d.resolve(respelt_req);
+    ASSERT_TRUE(respelt);
+    EXPECT_EQ(respelt->entry.get(), a->entry.get()) << "normalised text, same name";
+    EXPECT_EQ(m_.plan_cache_misses.load(), 2u);
+    EXPECT_EQ(m_.plan_cache_hits.load(), 2u);
+    EXPECT_EQ(d.size(), 2u);
+    // The name and the text are never split differently: name "A" with text "B..." is not
+    // name "AB" (the old key string's length prefix; now two parts of the key).
+    EXPECT_FALSE(document_key_equal{}(document_key_view{"A", "B{x}"}, document_key_view{"AB", "{x}"}));
+}
+
 TEST_F(document_resolver_test, another_spelling_hits_and_errors_point_into_its_own_text) {
     document_resolver d(*schema_, cfg_, m_);
     auto first = make("query Q($n: Int!) { users(limit: $n) { email } }");
