@@ -9,6 +9,7 @@
 #include "fraiseql/pg/pool.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <deque>
 #include <mutex>
 #include <optional>
@@ -33,6 +34,9 @@ using std::chrono::milliseconds;
 
 constexpr milliseconds backoff_initial{50};
 constexpr milliseconds backoff_cap{2000};
+/// Waiters kept for reuse (pool::impl::spare): more than a saturated pool queues at once
+/// under the benchmark's load (16 clients, 10 connections), few enough to be negligible.
+constexpr std::size_t max_spare_waiters = 64;
 
 struct waiter {
     explicit waiter(const asio::any_io_executor& ex) : wake(ex, 1) {}
@@ -69,6 +73,10 @@ struct pool::impl {
     mutable std::mutex m;
     std::deque<idle_connection> idle;               // back = most recently returned
     std::deque<std::shared_ptr<waiter>> waiters;    // front = oldest
+    /// Waiters done with, for the next acquire that must queue (issue 15: no channel on the
+    /// heap per wait). One is reused only once nothing else refers to it (its deadline
+    /// handler has run): nothing can wake it late.
+    std::vector<std::shared_ptr<waiter>> spare;
     std::size_t total = 0;                          // idle + in use + being connected
     std::size_t in_use = 0;                         // leased, or being connected for a caller
     bool closed = false;
@@ -80,6 +88,32 @@ struct pool::impl {
     error last_error;
 
     // All below: call with `m` held.
+
+    /// A waiter for an acquire about to queue: a spare one nobody else refers to, else new.
+    std::shared_ptr<waiter> take_waiter() {
+        for (auto it = spare.rbegin(); it != spare.rend(); ++it) {
+            // Only `spare` holds it and the lock is held: nobody can take a new reference,
+            // and the fence orders the last holder's use (a wake-up) before the reuse.
+            if (it->use_count() != 1) continue;
+            std::atomic_thread_fence(std::memory_order_acquire);
+            auto w = std::move(*it);
+            spare.erase(std::next(it).base());
+            // A wake-up that lost the race with the deadline (or the reverse) may be left
+            // in the channel: drop it, so that the next wait waits.
+            while (w->wake.try_receive([](error_code) {})) {}
+            w->conn.reset();
+            w->created = {};
+            w->slot = w->probe = w->retry = w->closed = false;
+            return w;
+        }
+        return std::make_shared<waiter>(ex);
+    }
+
+    /// A waiter whose acquire is done with it (out of `waiters`, handed nothing it kept).
+    void return_waiter(std::shared_ptr<waiter> w) {
+        // Bounded: past a burst of waiters, the extra ones are freed.
+        if (spare.size() < max_spare_waiters) spare.push_back(std::move(w));
+    }
 
     bool expired(const idle_connection& c, clock::time_point now) const {
         return now - c.since >= opts.idle_timeout || now - c.created >= opts.max_lifetime;
@@ -194,6 +228,9 @@ void wake_all(std::vector<std::shared_ptr<waiter>>& ws) {
     for (auto& w : ws) wake(w);
     ws.clear();
 }
+
+/// A lease known at once, as an awaitable (a small frame, within Asio's recycling limit).
+asio::awaitable<result<lease>> ready_lease(result<lease> r) { co_return r; }
 
 } // namespace
 
@@ -436,180 +473,216 @@ asio::awaitable<void> pool::maintain(std::weak_ptr<pool> weak) {
 }
 
 asio::awaitable<result<lease>> pool::acquire(deadline dl) {
-    auto self = shared_from_this();
-    auto& d = *impl_;
-    const deadline limit = std::min(dl, clock::now() + d.opts.acquire_timeout);
-    std::vector<std::unique_ptr<connection>> to_close;
-    std::vector<std::shared_ptr<waiter>> to_wake;
-    // Why the previous round did not produce a connection (a failed health ping): the
-    // error to report if the deadline passes before another round does.
-    std::optional<error> last;
-    // Woken by a failed attempt to look again: it keeps its turn (no queueing behind
-    // newcomers) for the next round.
-    bool retried = false;
-    bool first_round = true;
-
-    // Every round re-checks the deadline first: whatever a round did (a health ping that
-    // failed, a backoff sleep, a wake-up to look again), the loop never outlives `limit`
-    // and never spins — each round either returns or awaits something bounded by it.
-    for (;;) {
-        // Left over from the previous round (a failed health ping frees a slot for a
-        // waiter): wake them now, before this round may return.
-        to_close.clear();
-        wake_all(to_wake);
-        std::unique_ptr<connection> c;
-        clock::time_point created{};
-        bool check = false;
-        bool connect = false;
-        bool probe = false;
-        std::optional<clock::time_point> backoff_until;
-        std::optional<error> fail;
-        std::shared_ptr<waiter> w;
-        {
-            std::lock_guard lock(d.m);
-            const auto now = clock::now();
-            if (d.closed) co_return make_error(errc::pool_closed, "the pool is closed");
-            if (!first_round && now >= limit) {
-                if (last) co_return failure{std::move(*last)};
-                ++d.counts.timeouts;
-                co_return make_error(errc::pool_exhausted,
-                                     "no connection available before the deadline");
-            }
-            first_round = false;
-            d.reap(now, to_close);
-            // Most recently returned first: it is the warmest, and the others age out.
-            while (!d.idle.empty()) {
-                idle_connection ic = std::move(d.idle.back());
+    {
+        auto& d = *impl_;
+        // The usual case under load: the most recently returned connection, back within
+        // liveness_check_after and health_check_after (neither a poll nor a ping due), with
+        // nobody queued. Handed over as a ready value, without the frame of the full acquire
+        // below (issue 15: a coroutine frame over Asio's recycling limit per request).
+        std::unique_lock lock(d.m);
+        const auto now = clock::now();
+        if (!d.closed && d.waiters.empty() && !d.idle.empty()) {
+            auto& ic = d.idle.back();
+            if (!ic.suspect && !d.expired(ic, now) &&
+                now - ic.since < d.opts.liveness_check_after &&
+                now - ic.since < d.opts.health_check_after && !ic.conn->broken()) {
+                auto c = std::move(ic.conn);
+                const auto created = ic.created;
                 d.idle.pop_back();
-                // A poll(2) only for a connection idle long enough to have died unnoticed, or
-                // whose sibling did (pool.hpp: liveness_check_after).
-                const bool look = ic.suspect || now - ic.since >= d.opts.liveness_check_after;
-                if (look ? ic.conn->peer_closed() : ic.conn->broken()) {
-                    to_close.push_back(std::move(ic.conn));
-                    --d.total;
-                    ++d.counts.discarded;
-                    continue;
-                }
-                check = ic.suspect || now - ic.since >= d.opts.health_check_after;
-                c = std::move(ic.conn);
-                created = ic.created;
                 ++d.in_use;
-                break;
-            }
-            // Slots freed above go to earlier waiters first (FIFO).
-            while (auto g = d.grant_slot(now)) to_wake.push_back(std::move(g));
-            if (!c) {
-                const bool my_turn = d.waiters.empty() || retried;
-                if (d.total < d.opts.max_size && my_turn && now < d.retry_at) {
-                    // Backoff after a failed attempt: wait for the next one if the deadline
-                    // allows, else fail now (the request fails before its deadline).
-                    if (d.retry_at >= limit) fail = d.outage_error();
-                    else backoff_until = d.retry_at;
-                } else if (my_turn && d.may_connect(now)) {
-                    probe = d.begin_attempt();
-                    connect = true;
-                } else {
-                    // Every connection in use, or the outage's probe in flight: queue.
-                    w = std::make_shared<waiter>(d.ex);
-                    d.waiters.push_back(w);
-                }
+                ++d.counts.acquired;
+                lock.unlock();
+                return ready_lease(lease(shared_from_this(), std::move(c), created));
             }
         }
-        to_close.clear(); // closed outside the lock
-        wake_all(to_wake);
-        if (fail) co_return failure{std::move(*fail)};
+    }
+    // Every other case: the rounds below (a lambda, to reach what the pool may reach).
+    return [](std::shared_ptr<pool> self, deadline until) -> asio::awaitable<result<lease>> {
+        auto& d = *self->impl_;
+        const deadline limit = std::min(until, clock::now() + d.opts.acquire_timeout);
+        std::vector<std::unique_ptr<connection>> to_close;
+        std::vector<std::shared_ptr<waiter>> to_wake;
+        // Why the previous round did not produce a connection (a failed health ping): the
+        // error to report if the deadline passes before another round does.
+        std::optional<error> last;
+        // Woken by a failed attempt to look again: it keeps its turn (no queueing behind
+        // newcomers) for the next round.
+        bool retried = false;
+        bool first_round = true;
 
-        if (backoff_until) {
-            asio::steady_timer t(d.ex, std::min(*backoff_until, limit));
-            co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
-            continue;
-        }
-
-        if (w) {
-            // One wait, on the waiter's channel; the deadline is a message into the same
-            // channel (a full channel drops it: something woke the waiter first). Cheaper
-            // than racing two awaitables (`||` spawns both, with a parallel group and
-            // their cancellation states: about ten heap blocks per wait, issue 15), and
-            // what woke it does not matter: the state under the lock says what happened.
-            asio::steady_timer t(d.ex, limit);
-            t.async_wait([w](const error_code& ec) {
-                if (!ec) w->wake.try_send(error_code(asio::error::timed_out));
-            });
-            (void)co_await w->wake.async_receive(asio::as_tuple(asio::use_awaitable));
-            t.cancel();
-            std::lock_guard lock(d.m);
-            if (w->conn) {
-                c = std::move(w->conn);
-                created = w->created;
-            } else if (w->slot) {
-                connect = true;
-                probe = w->probe;
-            } else if (w->closed) {
-                co_return make_error(errc::pool_closed, "the pool is closed");
-            } else if (w->retry) {
-                retried = true;
-                continue;
-            } else {
-                // Timed out; leave the queue (a hand-over after this point cannot happen).
-                auto it = std::find(d.waiters.begin(), d.waiters.end(), w);
-                if (it != d.waiters.end()) d.waiters.erase(it);
-                if (d.failures > 0) co_return failure{d.outage_error()};
-                ++d.counts.timeouts;
-                co_return make_error(errc::pool_exhausted,
-                                     "no connection available within the acquire timeout (" +
-                                         std::to_string(d.opts.max_size) + " in use)");
-            }
-        }
-
-        if (connect) {
-            const auto started = clock::now();
-            auto r = co_await d.make->connect(std::min(limit, started + d.opts.connect_timeout));
+        // Every round re-checks the deadline first: whatever a round did (a health ping that
+        // failed, a backoff sleep, a wake-up to look again), the loop never outlives `limit`
+        // and never spins — each round either returns or awaits something bounded by it.
+        for (;;) {
+            // Left over from the previous round (a failed health ping frees a slot for a
+            // waiter): wake them now, before this round may return.
+            to_close.clear();
+            wake_all(to_wake);
+            std::unique_ptr<connection> c;
+            clock::time_point created{};
+            bool check = false;
+            bool connect = false;
+            bool probe = false;
+            std::optional<clock::time_point> backoff_until;
+            std::optional<error> fail;
+            std::shared_ptr<waiter> w;
             {
                 std::lock_guard lock(d.m);
                 const auto now = clock::now();
-                if (!r) {
-                    --d.total;
-                    --d.in_use;
-                    d.connect_failed(r.error(), now, started, probe, to_wake);
-                } else {
-                    d.connect_succeeded(probe, now, to_wake);
-                    ++d.counts.created;
-                    ++d.counts.acquired;
+                if (d.closed) co_return make_error(errc::pool_closed, "the pool is closed");
+                if (!first_round && now >= limit) {
+                    if (last) co_return failure{std::move(*last)};
+                    ++d.counts.timeouts;
+                    co_return make_error(errc::pool_exhausted,
+                                         "no connection available before the deadline");
+                }
+                first_round = false;
+                d.reap(now, to_close);
+                // Most recently returned first: it is the warmest, and the others age out.
+                while (!d.idle.empty()) {
+                    idle_connection ic = std::move(d.idle.back());
+                    d.idle.pop_back();
+                    // A poll(2) only for a connection idle long enough to have died unnoticed, or
+                    // whose sibling did (pool.hpp: liveness_check_after).
+                    const bool look = ic.suspect || now - ic.since >= d.opts.liveness_check_after;
+                    if (look ? ic.conn->peer_closed() : ic.conn->broken()) {
+                        to_close.push_back(std::move(ic.conn));
+                        --d.total;
+                        ++d.counts.discarded;
+                        continue;
+                    }
+                    check = ic.suspect || now - ic.since >= d.opts.health_check_after;
+                    c = std::move(ic.conn);
+                    created = ic.created;
+                    ++d.in_use;
+                    break;
+                }
+                // Slots freed above go to earlier waiters first (FIFO).
+                while (auto g = d.grant_slot(now)) to_wake.push_back(std::move(g));
+                if (!c) {
+                    const bool my_turn = d.waiters.empty() || retried;
+                    if (d.total < d.opts.max_size && my_turn && now < d.retry_at) {
+                        // Backoff after a failed attempt: wait for the next one if the deadline
+                        // allows, else fail now (the request fails before its deadline).
+                        if (d.retry_at >= limit) fail = d.outage_error();
+                        else backoff_until = d.retry_at;
+                    } else if (my_turn && d.may_connect(now)) {
+                        probe = d.begin_attempt();
+                        connect = true;
+                    } else {
+                        // Every connection in use, or the outage's probe in flight: queue.
+                        w = d.take_waiter();
+                        d.waiters.push_back(w);
+                    }
                 }
             }
+            to_close.clear(); // closed outside the lock
             wake_all(to_wake);
-            if (!r) co_return failure{std::move(r).error()};
-            co_return lease(self, std::move(*r), clock::now());
-        }
+            if (fail) co_return failure{std::move(*fail)};
 
-        if (check) {
-            // Idle for a while (or a sibling was found dead): make sure the server still
-            // answers before handing it out. Bounded by health_check_timeout as well as the
-            // deadline, so that one dead connection (a half-open socket that swallows the
-            // ping) leaves time to replace it.
-            const statement ping{"SELECT 1", {}, nullptr, format::text, false};
-            const auto ping_limit = std::min(limit, clock::now() + d.opts.health_check_timeout);
-            auto ok = co_await c->run(std::span<const statement>(&ping, 1), ping_limit);
-            if (!ok) {
-                last = std::move(ok).error();
-                last->message = "health check of an idle connection failed: " + last->message;
-                std::lock_guard lock(d.m);
-                --d.in_use;
-                --d.total;
-                ++d.counts.discarded;
-                // Its siblings are suspect too (same reasoning as in give_back).
-                for (auto& ic : d.idle) ic.suspect = true;
-                while (auto g = d.grant_slot(clock::now())) to_wake.push_back(std::move(g));
-                to_close.push_back(std::move(c));
+            if (backoff_until) {
+                asio::steady_timer t(d.ex, std::min(*backoff_until, limit));
+                co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
                 continue;
             }
+
+            if (w) {
+                // One wait, on the waiter's channel; the deadline is a message into the same
+                // channel (a full channel drops it: something woke the waiter first). Cheaper
+                // than racing two awaitables (`||` spawns both, with a parallel group and
+                // their cancellation states: about ten heap blocks per wait, issue 15), and
+                // what woke it does not matter: the state under the lock says what happened.
+                asio::steady_timer t(d.ex, limit);
+                t.async_wait([w](const error_code& ec) {
+                    if (!ec) w->wake.try_send(error_code(asio::error::timed_out));
+                });
+                (void)co_await w->wake.async_receive(asio::as_tuple(asio::use_awaitable));
+                t.cancel();
+                // Back to the spare list on every way out of this block (after `lock`, declared
+                // below, is released: destruction runs in reverse order).
+                struct give_back_waiter {
+                    impl& d;
+                    std::shared_ptr<waiter>& w;
+                    ~give_back_waiter() {
+                        std::lock_guard relock(d.m);
+                        d.return_waiter(std::move(w));
+                    }
+                } recycle{d, w};
+                std::lock_guard lock(d.m);
+                if (w->conn) {
+                    c = std::move(w->conn);
+                    created = w->created;
+                } else if (w->slot) {
+                    connect = true;
+                    probe = w->probe;
+                } else if (w->closed) {
+                    co_return make_error(errc::pool_closed, "the pool is closed");
+                } else if (w->retry) {
+                    retried = true;
+                    continue;
+                } else {
+                    // Timed out; leave the queue (a hand-over after this point cannot happen).
+                    auto it = std::find(d.waiters.begin(), d.waiters.end(), w);
+                    if (it != d.waiters.end()) d.waiters.erase(it);
+                    if (d.failures > 0) co_return failure{d.outage_error()};
+                    ++d.counts.timeouts;
+                    co_return make_error(errc::pool_exhausted,
+                                         "no connection available within the acquire timeout (" +
+                                             std::to_string(d.opts.max_size) + " in use)");
+                }
+            }
+
+            if (connect) {
+                const auto started = clock::now();
+                auto r =
+                    co_await d.make->connect(std::min(limit, started + d.opts.connect_timeout));
+                {
+                    std::lock_guard lock(d.m);
+                    const auto now = clock::now();
+                    if (!r) {
+                        --d.total;
+                        --d.in_use;
+                        d.connect_failed(r.error(), now, started, probe, to_wake);
+                    } else {
+                        d.connect_succeeded(probe, now, to_wake);
+                        ++d.counts.created;
+                        ++d.counts.acquired;
+                    }
+                }
+                wake_all(to_wake);
+                if (!r) co_return failure{std::move(r).error()};
+                co_return lease(self, std::move(*r), clock::now());
+            }
+
+            if (check) {
+                // Idle for a while (or a sibling was found dead): make sure the server still
+                // answers before handing it out. Bounded by health_check_timeout as well as the
+                // deadline, so that one dead connection (a half-open socket that swallows the
+                // ping) leaves time to replace it.
+                const statement ping{"SELECT 1", {}, nullptr, format::text, false};
+                const auto ping_limit = std::min(limit, clock::now() + d.opts.health_check_timeout);
+                auto ok = co_await c->run(std::span<const statement>(&ping, 1), ping_limit);
+                if (!ok) {
+                    last = std::move(ok).error();
+                    last->message = "health check of an idle connection failed: " + last->message;
+                    std::lock_guard lock(d.m);
+                    --d.in_use;
+                    --d.total;
+                    ++d.counts.discarded;
+                    // Its siblings are suspect too (same reasoning as in give_back).
+                    for (auto& ic : d.idle) ic.suspect = true;
+                    while (auto g = d.grant_slot(clock::now())) to_wake.push_back(std::move(g));
+                    to_close.push_back(std::move(c));
+                    continue;
+                }
+            }
+            {
+                std::lock_guard lock(d.m);
+                ++d.counts.acquired;
+            }
+            co_return lease(self, std::move(c), created);
         }
-        {
-            std::lock_guard lock(d.m);
-            ++d.counts.acquired;
-        }
-        co_return lease(self, std::move(c), created);
-    }
+    }(shared_from_this(), dl);
 }
 
 } // namespace fraiseql::pg

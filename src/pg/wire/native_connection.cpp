@@ -199,6 +199,56 @@ private:
         co_await send_cancel_request(t_.target(), pid_, secret_,
                                      std::chrono::milliseconds(1000));
     }
+    // What execute() hands back on its rarer ways out, built here rather than in its frame
+    // (issue 15: each local of a coroutine is a slot of its frame, over Asio's
+    // 1020-byte recycling limit otherwise).
+    /// The sink of statement / result set `i` (simple queries have one for all).
+    static row_sink* sink_for(std::span<const statement> stmts, row_sink* simple, bool is_simple,
+                              std::size_t i) noexcept {
+        if (is_simple) return simple;
+        return i < stmts.size() ? stmts[i].sink : nullptr;
+    }
+    /// Deadline or abandoned stream: cancel on the server and give it cancel_grace to
+    /// answer.
+    /// `reason` and `cancel_sent` are execute()'s, alive in its frame while it awaits this.
+    asio::awaitable<void> start_cancel(abort_reason why, abort_reason& reason,
+                                       bool& cancel_sent);
+    /// A deadline or cancel() interrupted the sending of the request.
+    detail::exchange send_interrupted() {
+        end_operation();
+        return detail::exchange::failed(detail::send_interrupted(cancel_requested_));
+    }
+    /// The server's CancelRequest path gives up: the stream is out of step.
+    detail::exchange stuck(abort_reason reason) {
+        broken_ = true;
+        end_operation();
+        return detail::exchange::failed(detail::no_resync(
+            reason == abort_reason::cancelled ? errc::cancelled : errc::timeout));
+    }
+    /// The session went away while the results were read (`first_error`: a FATAL error
+    /// explains the hang-up).
+    detail::exchange lost_reading(const error_code& ec, server_message_box first_error,
+                                  bool answered) {
+        auto x = lost(ec);
+        x.first_error = std::move(first_error);
+        x.answered = answered;
+        end_operation();
+        return x;
+    }
+    /// The operation reached ReadyForQuery.
+    detail::exchange finished(server_message_box first_error, std::size_t error_index,
+                              bool delivered, bool answered, abort_reason reason) {
+        end_operation();
+        detail::exchange x;
+        x.first_error = std::move(first_error);
+        x.error_index = error_index;
+        x.delivered = delivered;
+        x.answered = answered;
+        x.invalidated = qm_.invalidated_statement();
+        if (reason != abort_reason::none)
+            x.aborted = reason == abort_reason::timeout ? errc::timeout : errc::cancelled;
+        return x;
+    }
     /// The session is gone (the policy adds the server's reason after a FATAL error).
     detail::exchange lost(const error_code& ec) {
         broken_ = true;
@@ -403,57 +453,27 @@ asio::awaitable<detail::exchange> native_connection::execute(std::span<const sta
         stats_.prepared_cache_hits += qm_.cache_hits() - hits;
         stats_.prepared_cache_misses += qm_.cache_misses() - misses;
     }
-    // The sink of statement / result set `i` (simple queries have one for all).
-    auto sink_for = [&](std::size_t i) -> row_sink* {
-        if (is_simple) return simple;
-        return i < stmts.size() ? stmts[i].sink : nullptr;
-    };
     in_flight_ = true;
     arm(dl);
     if (cancel_requested_) wd_->fired = true; // cancel() came before arm() reset the flag
-    const auto grace = cfg_->options.cancel_grace;
     bool delivered = false;        // a sink saw something of this pipeline
     bool answered = false;         // the server said something of it (exchange::answered)
     std::size_t error_index = 0;   // statement of first_error
     abort_reason reason = abort_reason::none;
     bool cancel_sent = false;
 
-    // Deadline or abandoned stream: cancel on the server and give it `grace` to answer.
-    auto start_cancel = [&](abort_reason why) -> asio::awaitable<void> {
-        if (reason == abort_reason::none) reason = why;
-        if (cancel_sent) co_return;
-        cancel_sent = true;
-        // The grace period runs from now, alongside the CancelRequest exchange (as in the
-        // libpq backend): on a network that delivers nothing, the error comes at deadline +
-        // grace, not deadline + the exchange's own bound + grace.
-        arm(clock::now() + grace);
-        co_await cancel_on_server();
-    };
-
     if (auto [ec, sent] = co_await t_.write(asio::buffer(out_)); ec) {
         if (wd_->fired) {
             // A partial write leaves the stream unusable; still stop the server's work.
             broken_ = true;
             co_await cancel_on_server();
-            end_operation();
-            detail::exchange x;
-            x.failure = detail::send_interrupted(cancel_requested_);
-            co_return x;
+            co_return send_interrupted();
         }
         co_return lost(ec);
     }
 
     row_sink* row_target = nullptr; // sink of the rows collected in fields_/marks_
     server_message_box first_error;
-    // The server's CancelRequest path gives up: the stream is out of step.
-    auto stuck = [&] {
-        broken_ = true;
-        end_operation();
-        detail::exchange x;
-        x.failure = detail::no_resync(reason == abort_reason::cancelled ? errc::cancelled
-                                                                         : errc::timeout);
-        return x;
-    };
     fields_.clear();
     marks_.clear();
 
@@ -478,7 +498,7 @@ asio::awaitable<detail::exchange> native_connection::execute(std::span<const sta
                                        qm_.last_error().severity == "PANIC")))
                 answered = true;
             if (ev.k == k::row) {
-                row_sink* s = sink_for(ev.index);
+                row_sink* s = sink_for(stmts, simple, is_simple, ev.index);
                 if (reason != abort_reason::none || !s) continue;
                 const auto first = fields_.size();
                 if (!proto::parse_data_row(ev.text, fields_))
@@ -490,10 +510,11 @@ asio::awaitable<detail::exchange> native_connection::execute(std::span<const sta
             }
             if (!marks_.empty()) {
                 delivered = true;
-                if (!co_await flush_rows(row_target)) co_await start_cancel(abort_reason::cancelled);
+                if (!co_await flush_rows(row_target))
+                    co_await start_cancel(abort_reason::cancelled, reason, cancel_sent);
             }
             row_sink* s = nullptr;
-            if (reason == abort_reason::none) s = sink_for(ev.index);
+            if (reason == abort_reason::none) s = sink_for(stmts, simple, is_simple, ev.index);
             switch (ev.k) {
             case k::columns:
                 if (s) s->on_columns(ev.columns);
@@ -523,14 +544,12 @@ asio::awaitable<detail::exchange> native_connection::execute(std::span<const sta
             case k::copy_in: {
                 // COPY FROM STDIN cannot be fed through this interface: refuse it so
                 // the server errors out and the session stays in sync.
-                std::string fail_msg;
-                (void)proto::append_copy_fail(fail_msg, "COPY FROM STDIN is not supported by "
-                                                        "the FraiseQL driver");
-                if (auto [ec, sent] = co_await t_.write(asio::buffer(fail_msg)); ec) {
-                    auto x = lost(ec);
-                    x.answered = true; // CopyInResponse
-                    co_return x;
-                }
+                // (out_ was sent: free to hold the CopyFail.)
+                out_.clear();
+                (void)proto::append_copy_fail(out_, "COPY FROM STDIN is not supported by "
+                                                    "the FraiseQL driver");
+                if (auto [ec, sent] = co_await t_.write(asio::buffer(out_)); ec)
+                    co_return lost_reading(ec, {}, true); // answered: CopyInResponse
                 break;
             }
             case k::ready:
@@ -547,36 +566,36 @@ asio::awaitable<detail::exchange> native_connection::execute(std::span<const sta
         if (ready) break;
         if (!marks_.empty()) {
             delivered = true;
-            if (!co_await flush_rows(row_target)) co_await start_cancel(abort_reason::cancelled);
+            if (!co_await flush_rows(row_target))
+                co_await start_cancel(abort_reason::cancelled, reason, cancel_sent);
         }
         if (wd_->fired) {
             // Fired while the sink was being awaited (no read pending to abort).
-            if (cancel_sent) co_return stuck();
-            co_await start_cancel(expiry_reason());
+            if (cancel_sent) co_return stuck(reason);
+            co_await start_cancel(expiry_reason(), reason, cancel_sent);
         }
         if (auto ec = received(co_await read_more(need))) {
             if (ec == asio::error::operation_aborted && wd_->fired) {
-                if (cancel_sent) co_return stuck();
-                co_await start_cancel(expiry_reason());
+                if (cancel_sent) co_return stuck(reason);
+                co_await start_cancel(expiry_reason(), reason, cancel_sent);
                 continue;
             }
-            auto x = lost(ec);
-            x.first_error = std::move(first_error); // a FATAL error explains the hang-up
-            x.answered = answered;
-            end_operation();
-            co_return x;
+            co_return lost_reading(ec, std::move(first_error), answered);
         }
     }
-    end_operation();
-    detail::exchange x;
-    x.first_error = std::move(first_error);
-    x.error_index = error_index;
-    x.delivered = delivered;
-    x.answered = answered;
-    x.invalidated = qm_.invalidated_statement();
-    if (reason != abort_reason::none)
-        x.aborted = reason == abort_reason::timeout ? errc::timeout : errc::cancelled;
-    co_return x;
+    co_return finished(std::move(first_error), error_index, delivered, answered, reason);
+}
+
+asio::awaitable<void> native_connection::start_cancel(abort_reason why, abort_reason& reason,
+                                                      bool& cancel_sent) {
+    if (reason == abort_reason::none) reason = why;
+    if (cancel_sent) co_return;
+    cancel_sent = true;
+    // The grace period runs from now, alongside the CancelRequest exchange (as in the
+    // libpq backend): on a network that delivers nothing, the error comes at deadline +
+    // grace, not deadline + the exchange's own bound + grace.
+    arm(clock::now() + cfg_->options.cancel_grace);
+    co_await cancel_on_server();
 }
 
 } // namespace

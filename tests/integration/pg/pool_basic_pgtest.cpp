@@ -1,9 +1,12 @@
 // The connection pool over both backends: limits, fairness, concurrency, expiry, metrics.
 #include <atomic>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "fraiseql/pg/pool.hpp"
 #include "libpq_fixture.hpp"
@@ -228,6 +231,90 @@ TEST_P(pool_basic, metrics_count_what_happens) {
     EXPECT_EQ(m.in_use, 0u);
     EXPECT_EQ(m.idle, 1u);
     EXPECT_EQ(m.failed, 0u);
+}
+
+// Issue 15: a connection back within liveness_check_after and health_check_after is handed
+// over without the full acquire (pool.cpp's fast path): the same connection, counted.
+TEST_P(pool_basic, a_connection_back_within_the_liveness_window_is_handed_over_at_once) {
+    pg::pool_options o;
+    o.max_size = 2;
+    o.liveness_check_after = 10s;
+    auto p = make_pool(o);
+    std::string first; // the server process behind the connection
+    {
+        auto l = acquire(*p);
+        ASSERT_TRUE(l);
+        first = scalar(*l, "SELECT pg_backend_pid()");
+        EXPECT_FALSE(first.empty());
+    }
+    for (int i = 0; i < 3; ++i) {
+        auto l = acquire(*p);
+        ASSERT_TRUE(l);
+        EXPECT_EQ(scalar(*l, "SELECT pg_backend_pid()"), first) << "round " << i;
+        EXPECT_EQ(p->metrics().in_use, 1u);
+    }
+    auto m = p->metrics();
+    EXPECT_EQ(m.created, 1u);
+    EXPECT_EQ(m.acquired, 4u);
+    EXPECT_EQ(m.idle, 1u);
+    EXPECT_EQ(m.in_use, 0u);
+    // A connection returned broken is never handed over: the next acquire opens another.
+    {
+        auto l = acquire(*p);
+        ASSERT_TRUE(l);
+        (*l).cancel(); // connection::cancel(): never reused
+    }
+    auto l = acquire(*p);
+    ASSERT_TRUE(l);
+    EXPECT_NE(scalar(*l, "SELECT pg_backend_pid()"), first);
+    m = p->metrics();
+    EXPECT_EQ(m.created, 2u);
+    EXPECT_EQ(m.discarded, 1u);
+}
+
+// Issue 15: waiters are reused (pool.cpp, pool::impl::spare). One that timed out and one
+// that was served must leave nothing behind that wakes the next wait early.
+TEST_P(pool_basic, reused_waiters_wait_for_their_own_wake_up) {
+    pg::pool_options o;
+    o.max_size = 1;
+    o.acquire_timeout = 5s;
+    auto p = make_pool(o);
+    auto held = acquire(*p);
+    ASSERT_TRUE(held);
+    for (int round = 0; round < 3; ++round) {
+        // Times out: its waiter goes back to the spare list.
+        const auto t0 = pg::clock::now();
+        auto r = run(io_, p->acquire(in(50ms)));
+        ASSERT_FALSE(r);
+        EXPECT_EQ(r.error().code, errc::pool_exhausted) << r.error().message;
+        EXPECT_GE(pg::clock::now() - t0, 45ms);
+        // The next wait (a reused waiter) is served when the connection comes back, 150 ms
+        // later, not before.
+        std::optional<pg::result<pg::lease>> got;
+        pg::clock::time_point served{};
+        const auto t1 = pg::clock::now();
+        // Parameters, not captures: the lambda object is gone once co_spawn returns.
+        asio::co_spawn(io_,
+                       [](std::shared_ptr<pg::pool> pp, std::optional<pg::result<pg::lease>>* out,
+                          pg::clock::time_point* at) -> asio::awaitable<void> {
+                           out->emplace(co_await pp->acquire(in(5s)));
+                           *at = pg::clock::now();
+                       }(p, &got, &served),
+                       asio::detached);
+        asio::steady_timer t(io_, 150ms);
+        t.async_wait([&](const boost::system::error_code&) { held = pg::lease(); });
+        ASSERT_TRUE(poll_until([&] { return got.has_value(); })) << "round " << round;
+        ASSERT_TRUE(*got) << got->error().message;
+        EXPECT_GE(served - t1, 140ms) << "round " << round;
+        EXPECT_LT(served - t1, 1s) << "round " << round;
+        held = std::move(**got);
+        EXPECT_EQ(scalar(*held, "SELECT 1"), "1");
+    }
+    auto m = p->metrics();
+    EXPECT_EQ(m.timeouts, 3u);
+    EXPECT_EQ(m.waiting, 0u);
+    EXPECT_EQ(m.in_use, 1u);
+    EXPECT_EQ(m.created, 1u);
 }
 
 TEST_P(pool_basic, lease_released_inside_a_transaction_is_rolled_back) {
