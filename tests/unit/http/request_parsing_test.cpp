@@ -111,6 +111,55 @@ TEST(parse_post_body, variables_outlive_the_parse_and_later_parses) {
     EXPECT_EQ(copy, moved.variables);
 }
 
+// The members are found in one pass (no hashed lookup per name): any order, the last of
+// duplicate keys (as the parser keeps it), and the same errors as before.
+TEST(parse_post_body, members_in_any_order_duplicates_and_errors) {
+    auto r = parse_post_body(R"({"extensions":{"x":1},"operationName":"Op","variables":{"a":1},)"
+                             R"("query":"query Op { a }","other":true})",
+                             10);
+    ASSERT_TRUE(r) << r.error();
+    const auto& one = r->requests.front();
+    EXPECT_EQ(one.query, "query Op { a }");
+    EXPECT_EQ(one.operation_name, "Op");
+    EXPECT_EQ(one.variables.at("a").as_int64(), 1);
+    EXPECT_EQ(one.extensions.at("x").as_int64(), 1);
+    auto dup = parse_post_body(R"({"query":"{ first }","query":"{ second }"})", 10);
+    ASSERT_TRUE(dup) << dup.error();
+    EXPECT_EQ(dup->requests.front().query, "{ second }");
+    const std::pair<const char*, const char*> bad[] = {
+        {R"({"query":1})", "\"query\" must be a string"},
+        {R"({"variables":{}})", "missing \"query\""},
+        {R"({"query":"{a}","variables":[]})", "\"variables\" must be an object"},
+        {R"({"query":"{a}","operationName":2})", "\"operationName\" must be a string"},
+        {R"({"query":"{a}","extensions":"x"})", "\"extensions\" must be an object"},
+        {R"([1])", "a GraphQL request must be a JSON object"},
+    };
+    for (const auto& [body, error] : bad) {
+        auto e = parse_post_body(body, 10);
+        ASSERT_FALSE(e) << body;
+        EXPECT_EQ(e.error(), error) << body;
+    }
+    auto apq = parse_post_body(R"({"extensions":{"persistedQuery":{"version":1}}})", 10);
+    ASSERT_TRUE(apq) << apq.error();
+    EXPECT_TRUE(apq->requests.front().query.empty());
+}
+
+// The exact spelling takes a shortcut; the general form (case, OWS, parameters) is unchanged.
+TEST(media_type_is, exact_spelling_and_the_general_form_agree) {
+    EXPECT_TRUE(media_type_is("application/json", "application/json"));
+    EXPECT_TRUE(media_type_is("application/json; charset=utf-8", "application/json"));
+    EXPECT_TRUE(media_type_is("application/json;charset=utf-8", "application/json"));
+    EXPECT_TRUE(media_type_is("Application/JSON", "application/json"));
+    EXPECT_TRUE(media_type_is(" application/json ; q=1", "application/json"));
+    EXPECT_FALSE(media_type_is("application/json-seq", "application/json"));
+    EXPECT_FALSE(media_type_is("application/jsonx; a=b", "application/json"));
+    EXPECT_FALSE(media_type_is("application/graphql-response+json", "application/json"));
+    EXPECT_FALSE(media_type_is("application/jso", "application/json"));
+    EXPECT_FALSE(media_type_is("", "application/json"));
+    EXPECT_TRUE(accepts("text/html, application/json;q=0.5", "application/json"));
+    EXPECT_FALSE(accepts("application/json;q=0", "application/json"));
+}
+
 // The connection's JSON arena (json_arena, issue 15): once the connection's first POST has
 // made it, a typical by-id body parses without allocating, into the connection's kept vector,
 // as long as each request's values die with the request. The query's text (a std::string
