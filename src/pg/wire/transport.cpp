@@ -83,6 +83,11 @@ asio::awaitable<error_code> transport::connect(const conninfo& ci) {
 asio::awaitable<error_code> transport::handshake(asio::ssl::context& ctx, const conninfo& ci) {
     tls_ = std::make_unique<asio::ssl::stream<asio::ip::tcp::socket&>>(tcp_, ctx);
     SSL* ssl = tls_->native_handle();
+    // Asio's engine sets SSL_MODE_RELEASE_BUFFERS, which frees a connection's record buffers
+    // whenever they drain and allocates them again for the next record: a few heap
+    // allocations per round trip (issue 15). A pooled database connection is busy and few
+    // (pool_size), so it keeps its buffers (about 34 KiB) for its life instead.
+    SSL_clear_mode(ssl, SSL_MODE_RELEASE_BUFFERS);
     error_code ec;
     (void)asio::ip::make_address(ci.host, ec);
     const bool host_is_ip = !ec;
