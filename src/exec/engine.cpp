@@ -26,6 +26,7 @@
 #include "metrics.hpp"
 #include "persisted_queries.hpp"
 #include "response_writer.hpp"
+#include "recycled.hpp"
 #include "root_runner.hpp"
 
 namespace fraiseql::exec {
@@ -118,6 +119,15 @@ bool touches_database(const graphql::operation_plan& plan, const std::vector<boo
 /// The most read-your-writes entries kept (a budget, product.md §9): about 64 bytes each.
 constexpr std::size_t read_your_writes_max_clients = 100'000;
 
+/// write_response, and the log line of an aborted stream (a function of its own: its
+/// locals stay out of engine::execute's coroutine frame).
+response written(const graphql::operation_plan& plan, roots_outcome outcome,
+                 std::vector<error>& errors, const std::string& request_id) {
+    auto res = write_response(plan, std::move(outcome), errors);
+    if (res.aborted) spdlog::warn("request {}: response aborted mid-stream", request_id);
+    return res;
+}
+
 response to_response(refusal r) {
     response res;
     res.status = r.status;
@@ -129,6 +139,25 @@ response to_response(refusal r) {
 }
 
 using front_end_outcome = fraiseql::result<bound_operation, refusal>;
+
+// What engine::execute keeps across its awaits, out of its coroutine frame so that the frame
+// fits Asio's frame recycling (recycled.hpp; a bound operation alone is 600 bytes). Two
+// parts, so that the plan's users (run_state) end before the plan (front_state), as the
+// frame's own locals did.
+struct front_state {
+    std::vector<error> errors; ///< every error of the response, for the metrics
+    std::optional<fraiseql::result<auth::auth_context, auth::auth_failure>> who;
+    std::optional<refusal> apq;
+    std::optional<front_end_outcome> fe_inline;
+};
+struct run_state {
+    authorization authz;
+    roots_outcome outcome;
+    std::vector<std::pair<std::string, std::string>> session;
+    std::string client;
+    pg::route where;
+    std::optional<exec_context> ctx; ///< one per run of the root fields (at most two)
+};
 
 } // namespace
 
@@ -206,7 +235,8 @@ asio::awaitable<response> engine::execute(request req, response_stream* stream) 
     const auto started = pg::clock::now();
     auto deadline = started + I.cfg.request_timeout;
     if (req.deadline != pg::deadline{}) deadline = std::min(deadline, req.deadline);
-    std::vector<error> errors; // every error of the response, for the metrics
+    recycled<front_state> front;
+    std::vector<error>& errors = front->errors;
     auto answer = [&](response res) {
         I.m.observe(pg::clock::now() - started, errors);
         return res;
@@ -224,8 +254,9 @@ asio::awaitable<response> engine::execute(request req, response_stream* stream) 
     }
 
     // 1. Authenticate (auth component): an invalid credential never degrades to anonymous.
-    auto who = authenticate(req.authorization, I.verifier.get(), I.cfg.allow_anonymous,
-                            std::chrono::system_clock::now());
+    auto& who = front->who.emplace(authenticate(req.authorization, I.verifier.get(),
+                                                I.cfg.allow_anonymous,
+                                                std::chrono::system_clock::now()));
     if (!who) {
         spdlog::info("request {}: unauthenticated ({}: {})", req.request_id,
                      to_string(who.error().why), who.error().log_message);
@@ -237,7 +268,7 @@ asio::awaitable<response> engine::execute(request req, response_stream* stream) 
     // The table of `apq_store = postgres` is awaited only for a persisted-query request:
     // anything else is answered in memory, without a coroutine frame.
     // (Two statements, not `?:`: GCC 12 miscompiles a co_await inside a conditional operator.)
-    std::optional<refusal> apq;
+    std::optional<refusal>& apq = front->apq;
     if (I.persisted->may_need_table(req)) apq = co_await I.persisted->resolve(req, deadline);
     else apq = I.persisted->resolve(req);
     if (apq) co_return refuse(std::move(*apq));
@@ -245,7 +276,7 @@ asio::awaitable<response> engine::execute(request req, response_stream* stream) 
                        more_values_than(req.variables, heavy_variable_nodes);
     // A small request's document stage runs inline, in this frame (no coroutine of its own);
     // a large one's on the CPU worker. One function does it either way.
-    std::optional<front_end_outcome> fe_inline;
+    std::optional<front_end_outcome>& fe_inline = front->fe_inline;
     std::shared_ptr<front_end_outcome> fe_heavy;
     if (heavy) fe_heavy = co_await I.front_end_on_worker(req);
     else fe_inline.emplace(I.resolve_and_bind(req));
@@ -268,7 +299,8 @@ asio::awaitable<response> engine::execute(request req, response_stream* stream) 
     //    field must read nothing gets its own edited copy (authorization::rewritten).
     if (auto r = check_introspection(bound.plan(), *who, I.cfg.introspection))
         co_return refuse(std::move(*r));
-    authorization authz;
+    recycled<run_state> run;
+    authorization& authz = run->authz;
     if (I.any_auth) authorize(*I.schema, bound.plan(), *who, authz);
     const graphql::operation_plan& plan = authz.plan(bound.plan());
 
@@ -276,10 +308,12 @@ asio::awaitable<response> engine::execute(request req, response_stream* stream) 
     //    its commit ended for the client), a read where replicas->route_read() sends it —
     //    a replica that has replayed the client's last commit, else the primary
     //    (docs/scaling.md, docs/adr/0013-replicas-and-poolers.md).
-    auto session = session_settings(I.cfg, req, *who);
+    auto& session = run->session;
+    session = session_settings(I.cfg, req, *who);
     const bool write = plan.kind == graphql::operation_kind::mutation;
-    std::string client;
-    pg::route where{I.pool, pg::route_role::primary, 0};
+    std::string& client = run->client;
+    pg::route& where = run->where;
+    where = pg::route{I.pool, pg::route_role::primary, 0};
     if (I.replicas && touches_database(plan, authz.root_forbidden)) {
         client = client_identity_of(I.cfg, req, *who, session);
         if (!write) {
@@ -307,16 +341,17 @@ asio::awaitable<response> engine::execute(request req, response_stream* stream) 
     //   received it and committed before going away.
     pg::pool* target = where.target.get();
     bool on_replica = where.role == pg::route_role::replica;
-    roots_outcome outcome;
+    roots_outcome& outcome = run->outcome;
     pg::lsn commit_lsn = 0;
     for (int pass = 0;; ++pass) {
-        exec_context ctx{*I.schema, *target, I.cfg, req.request_id, deadline,
-                         std::move(session), {}, 64 * 1024, false};
+        exec_context& ctx =
+            run->ctx.emplace(*I.schema, *target, I.cfg, req.request_id, deadline,
+                             std::move(session), nullptr, std::size_t{64 * 1024}, false);
         ctx.cancel = req.cancel.get();
         ctx.on_replica = on_replica;
         ctx.capture_commit_lsn = I.replicas && write;
         if (bound.binding) ctx.precompiled = bound.binding->roots;
-        outcome = co_await run_roots(ctx, plan, authz.root_forbidden, stream);
+        co_await run_roots(ctx, plan, authz.root_forbidden, stream, outcome);
         commit_lsn = ctx.commit_lsn;
         const bool streamed = outcome.stream_started || ctx.flushed;
         const bool replica_failed = on_replica && ctx.replica_failed.load();
@@ -342,9 +377,7 @@ asio::awaitable<response> engine::execute(request req, response_stream* stream) 
 
     // 5. Write the response.
     errors = std::move(authz.errors);
-    auto res = write_response(plan, std::move(outcome), errors);
-    if (res.aborted) spdlog::warn("request {}: response aborted mid-stream", req.request_id);
-    co_return answer(std::move(res));
+    co_return answer(written(plan, std::move(outcome), errors, req.request_id));
 }
 
 std::string engine::explain(const std::string& query, const boost::json::value& variables,

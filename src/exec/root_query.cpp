@@ -7,20 +7,37 @@
 #include "fraiseql/sql/plan_cache.hpp"
 #include "projecting_sink.hpp"
 #include "projection_builder.hpp"
+#include "recycled.hpp"
 
 namespace fraiseql::exec {
+
+namespace {
+
+// What run_root_query keeps across its awaits, out of its coroutine frame so that the frame
+// fits Asio's frame recycling (recycled.hpp; the pipeline's statements alone are 440 bytes).
+// Members in the order the function used to declare them: destroyed in reverse.
+struct root_query_state {
+    std::optional<sql::root_query> compiled;
+    // The usual few parameters (a by-id lookup has one, a list its limit) inline; more
+    // spill to the heap.
+    boost::container::small_vector<pg::param, 8> params;
+    std::vector<json::field_error> ferrs;
+    std::optional<projecting_sink> sink;
+    std::optional<session_run> run;
+};
+
+} // namespace
 
 boost::asio::awaitable<field_result> run_root_query(exec_context& ctx, const graphql::field_plan& fp,
                                                    const sql::bound_root* pre) {
     field_result r;
     // A plan-cache hit brings the statement compiled for the operation's shape and this
     // request's parameters (docs/adr/0017-compiled-plan-cache.md); otherwise compile here.
-    std::optional<sql::root_query> compiled;
+    recycled<root_query_state> st;
+    std::optional<sql::root_query>& compiled = st->compiled;
     std::shared_ptr<const json::projection> proj;
     std::string_view text;
-    // In the frame for the usual few parameters (a by-id lookup has one, a list its limit):
-    // no heap block per request; more spill to the heap.
-    boost::container::small_vector<pg::param, 8> params;
+    auto& params = st->params;
     bool list = false;
     if (pre && pre->compiled) {
         list = pre->compiled->kind == sql::root_query::shape::list;
@@ -56,16 +73,26 @@ boost::asio::awaitable<field_result> run_root_query(exec_context& ctx, const gra
         r.is_null = true;
         co_return r;
     }
-    std::vector<json::field_error> ferrs;
+    // The sink and the run end before the lease gives the connection back, as when they
+    // were this frame's locals declared after it (also when the frame is destroyed early).
+    struct end_before_lease {
+        root_query_state& s;
+        ~end_before_lease() {
+            s.run.reset();
+            s.sink.reset();
+        }
+    } end_first{*st};
+    std::vector<json::field_error>& ferrs = st->ferrs;
     const bool items_non_null = fp.field->type.is_list() && fp.field->type.item().is_non_null();
-    projecting_sink sink(*proj, list, items_non_null, r.json, ferrs);
+    projecting_sink& sink = st->sink.emplace(*proj, list, items_non_null, r.json, ferrs);
     if (list && ctx.flush) sink.stream_to(&ctx.flush, ctx.stream_threshold, &ctx.flushed);
     pg::result<void> ran;
-    {
-        session_run run(ctx, **lease, text,
-                        std::span<const pg::param>(params.data(), params.size()), &sink);
-        ran = co_await run.start();
-    }
+    // The run's client-disconnect scope ends with it (session_run's rule).
+    ran = co_await st->run
+              .emplace(ctx, **lease, text,
+                       std::span<const pg::param>(params.data(), params.size()), &sink)
+              .start();
+    st->run.reset();
     append_field_errors(r.errors, ferrs, fp.response_key);
     if (!ran) {
         r.errors.push_back(database_error(ctx, ran.error(), fp));

@@ -78,11 +78,11 @@ asio::awaitable<field_result> run_root(exec_context& ctx, const graphql::field_p
     return ready(std::move(r));
 }
 
-asio::awaitable<roots_outcome> run_roots(exec_context& ctx, const graphql::operation_plan& plan,
-                                         const std::vector<bool>& forbidden,
-                                         response_stream* stream) {
+asio::awaitable<void> run_roots(exec_context& ctx, const graphql::operation_plan& plan,
+                                const std::vector<bool>& forbidden, response_stream* stream,
+                                roots_outcome& out) {
     const auto& roots = plan.root_fields;
-    roots_outcome out;
+    out = roots_outcome{};
     out.results.resize(roots.size());
     auto& results = out.results;
 
@@ -124,7 +124,7 @@ asio::awaitable<roots_outcome> run_roots(exec_context& ctx, const graphql::opera
             if (results[i].is_null && roots[i].field && roots[i].field->type.is_non_null())
                 data_nulled = true;
         }
-        co_return out;
+        co_return;
     }
     // Several root queries: one statement each, run concurrently, merged in selection
     // order. At most `lanes` run at once, each on its own connection (the rest queue
@@ -160,7 +160,6 @@ asio::awaitable<roots_outcome> run_roots(exec_context& ctx, const graphql::opera
         ops.push_back(asio::co_spawn(ex, lane(), asio::deferred));
     (void)co_await asio::experimental::make_parallel_group(std::move(ops))
         .async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
-    co_return out;
 }
 
 } // namespace fraiseql::exec

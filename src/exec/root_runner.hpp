@@ -43,11 +43,12 @@ struct roots_outcome {
 /// non-null field's failure nulled `data` (§6.4.4). Queries with more than one database
 /// field run concurrently, at most 4 (and half the pool) at once, each on its own
 /// connection. With `stream`, a streamable operation's rows go to it as they arrive.
-/// Never throws for a failing field: it becomes an error of that field.
-boost::asio::awaitable<roots_outcome> run_roots(exec_context& ctx,
-                                                const graphql::operation_plan& plan,
-                                                const std::vector<bool>& forbidden,
-                                                response_stream* stream);
+/// Never throws for a failing field: it becomes an error of that field. The values go to
+/// `out` (emptied first), which the caller keeps for as long as the call runs: not in this
+/// coroutine's frame, which then fits Asio's frame recycling (recycled.hpp).
+boost::asio::awaitable<void> run_roots(exec_context& ctx, const graphql::operation_plan& plan,
+                                       const std::vector<bool>& forbidden,
+                                       response_stream* stream, roots_outcome& out);
 
 /// One root field: introspection and __typename from the schema, the others from the
 /// database (`pre`: its precompiled statement, or nullptr). A root field nothing resolves
