@@ -633,7 +633,8 @@ inline std::string postgres_log_tail(std::size_t lines = 15) {
 /// attached to its System V shared memory segment (its children, and any backend forked
 /// between a listing and the kill), then waits until the segment has no attachment —
 /// otherwise the next start refuses with "pre-existing shared memory block is still in
-/// use". True when the cluster is down and its memory free within `within`.
+/// use" — and until nothing listens on its port. True when the cluster is down, its memory
+/// and its port free within `within`.
 ///
 /// The test cluster runs with synchronous_commit = off, so a crash loses the last
 /// commits still in the WAL buffers (the fixture a test just loaded); a CHECKPOINT first
@@ -662,6 +663,25 @@ inline bool crash_cluster(std::chrono::milliseconds within = std::chrono::second
             return false;
         });
     };
+    const int port = lines.size() > 3 ? std::atoi(lines[3].c_str()) : 0;
+    // Nothing listens on the cluster's port any more: a bind with SO_REUSEADDR (as the
+    // postmaster binds) succeeds. A start right after the crash otherwise can meet "could not
+    // bind ... Address already in use" (seen once in CI: the next pg_ctl start failed while
+    // the killed cluster's last process was still going away).
+    auto port_free = [port] {
+        if (port <= 0) return true;
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        if (fd < 0) return false;
+        int one = 1;
+        (void)::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_port = htons(static_cast<std::uint16_t>(port));
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        const bool ok = ::bind(fd, reinterpret_cast<const sockaddr*>(&a), sizeof a) == 0;
+        ::close(fd);
+        return ok;
+    };
     (void)::kill(pm, SIGKILL);
     for (pid_t c : children_of(pm))
         (void)::kill(c, SIGKILL);
@@ -669,7 +689,7 @@ inline bool crash_cluster(std::chrono::milliseconds within = std::chrono::second
     while (std::chrono::steady_clock::now() < until) {
         shmid_ds ds{};
         const bool free = ::shmctl(static_cast<int>(shmid), IPC_STAT, &ds) != 0 || ds.shm_nattch == 0;
-        if (free && ::kill(pm, 0) != 0)
+        if (free && ::kill(pm, 0) != 0 && port_free())
             return true;
         for (pid_t p : attached())
             (void)::kill(p, SIGKILL);
