@@ -23,6 +23,7 @@ import re
 import statistics
 import subprocess
 import sys
+import time
 
 TCK = os.sysconf("SC_CLK_TCK")
 
@@ -38,25 +39,38 @@ def children(pid):
     return [int(p) for p in out.split()]
 
 
-def pg_ticks(pm):
-    s = stat(pm)
-    t = s[11] + s[12] + s[13] + s[14]
-    for c in children(pm):
+def pg_ticks(pm, settle_to=None):
+    """Ticks of the postmaster, its reaped children and its live children. With settle_to, first
+    waits (up to 5 s) until no more than that many children are alive: a child that exits
+    between the reading of its stat and the postmaster's would otherwise be missed or counted
+    twice (pgbench's backends exit as it ends)."""
+    kids = children(pm)
+    if settle_to is not None:
+        for _ in range(100):
+            if len(kids) <= settle_to:
+                break
+            time.sleep(0.05)
+            kids = children(pm)
+        else:
+            sys.exit(f"PostgreSQL's backends did not exit: {len(kids)} children, {settle_to} before")
+    t = 0
+    for c in kids:
         try:
             cs = stat(c)
-        except OSError:  # exited meanwhile: its time is in the postmaster's cutime/cstime
-            continue
+        except OSError:
+            sys.exit(f"child {c} of the postmaster exited during the measurement")
         t += cs[11] + cs[12]
-    return t
+    s = stat(pm)
+    return t + s[11] + s[12] + s[13] + s[14], len(kids)
 
 
 def run(label, run_no, server_pid, pm, cmd):
     s0 = stat(server_pid) if server_pid else None
-    p0 = pg_ticks(pm)
+    p0, kids0 = pg_ticks(pm)
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     out = p.stdout.read()
     _, status, ru = os.wait4(p.pid, 0)
-    p1 = pg_ticks(pm)
+    p1, _ = pg_ticks(pm, settle_to=kids0)
     s1 = stat(server_pid) if server_pid else None
     if status != 0:
         sys.exit(f"{cmd[0]} failed ({status}): {out}")
