@@ -20,7 +20,8 @@
 # Environment: SCALE (0.1, shared with run-all.sh), BASE_PORT (18500: io_floor, +1 the
 # server), RUNS (3), DURATION (8 s measured) after WARMUP (3 s), CLIENTS (16), POOL_SIZE (10),
 # SERVER (1), BACKEND (native), DB_SOCKET=1 for PostgreSQL's unix socket instead of TCP,
-# OUT (BUILD_DIR/bench-results: floor.tsv, floor.md, strace-*.txt).
+# OUT (BUILD_DIR/bench-results: floor.tsv, floor.md, strace-floor-*.txt), BENCH_FRAISEQL_BIN
+# (the server binary, default BUILD_DIR/apps/fraiseql/fraiseql; the cluster stays in BUILD_DIR).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -43,7 +44,7 @@ die() {
     log "error: $*"
     exit 1
 }
-fraiseql=$build/apps/fraiseql/fraiseql
+fraiseql=${BENCH_FRAISEQL_BIN:-$build/apps/fraiseql/fraiseql}
 [[ -x "$fraiseql" ]] || die "no $fraiseql: build first (its explain gives the emitted SQL)"
 for tool in wrk pgbench psql python3 cc strace curl; do
     command -v "$tool" >/dev/null || die "$tool not found"
