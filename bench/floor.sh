@@ -117,7 +117,9 @@ if [[ "$SERVER" = 1 ]]; then
     done
 fi
 
-# Both answer the shape with the same object (the floor's bytes are the row's, unchanged).
+# Both answer with the same user. The floor sends the row's bytes unchanged: for a document
+# this small the emitted SQL returns it whole (snake_case, every key) and the server projects
+# and renames; that transform is server work the floor does not do.
 post() { curl -fsS -H 'Content-Type: application/json' --data-binary @"$body" "http://127.0.0.1:$1/graphql"; }
 post "$floor_port" >"$work/floor.json" || die "io_floor did not answer"
 python3 - "$work/floor.json" "$param" <<'EOF' || die "io_floor's answer is wrong: $(cat "$work/floor.json")"
@@ -130,10 +132,10 @@ if [[ "$SERVER" = 1 ]]; then
     post "$server_port" >"$work/server.json" || die "the server did not answer ($(tail -3 "$work/server.log"))"
     python3 - "$work/floor.json" "$work/server.json" <<'EOF' || die "the server and io_floor disagree"
 import json, sys
-a, b = (json.load(open(p)) for p in sys.argv[1:])
-assert a == b, (a, b)
+a, b = (json.load(open(p))["data"]["user"] for p in sys.argv[1:])
+assert a["id"] == b["id"] and a["email"] == b["email"] and a["first_name"] == b["firstName"], (a, b)
 EOF
-    log "the server answers the same object in $(wc -c <"$work/server.json") bytes"
+    log "the server answers the same user in $(wc -c <"$work/server.json") bytes: $(head -c 200 "$work/server.json")"
 fi
 
 # The hand-written SQL for pgbench, as bench/run-all.sh runs it.
