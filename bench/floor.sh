@@ -14,8 +14,10 @@
 # and per request: server user and system µs (/proc/PID/stat), PostgreSQL µs (the postmaster
 # and all its children, live and reaped), the load generator's own CPU µs (wait4 rusage), req/s;
 # then the best throughput ratio against pgbench those CPU costs allow on a saturated box
-# (bench/floor/measure.py). Finally `strace -c` attached to io_floor for a separate wrk run: its
-# system calls per request (and the server's, with SERVER=1).
+# (bench/floor/measure.py); pgbench's connection start and end (measured with -t 1) are taken
+# out of its figures, the servers' connections being made before measuring. Finally
+# `strace -c` attached to io_floor for a separate wrk run: its system calls per request (and
+# the server's, with SERVER=1).
 #
 # Environment: SCALE (0.1, shared with run-all.sh), BASE_PORT (18500: io_floor, +1 the
 # server), RUNS (3), DURATION (8 s measured) after WARMUP (3 s), CLIENTS (16), POOL_SIZE (10),
@@ -171,6 +173,9 @@ for run in $(seq "$RUNS"); do
             -s "$here/wrk/post.lua" "http://127.0.0.1:$server_port/graphql"
     fi
     pgbench_cmd "$WARMUP" >/dev/null
+    # Connection start and end alone (a backend fork per client), subtracted by the summary.
+    measure pgbench-startup "$run" 0 pgbench -n -M prepared -t 1 -c "$CLIENTS" -j 1 \
+        -f "$here/pgbench/$shape.handwritten.sql" "${pgb_args[@]}" "$db"
     measure pgbench-handwritten "$run" 0 pgbench -n -M prepared -T "$DURATION" -c "$CLIENTS" -j 1 \
         -f "$here/pgbench/$shape.handwritten.sql" "${pgb_args[@]}" "$db"
 done

@@ -7,7 +7,8 @@
         (per request; server_* are 0 when SERVER_PID is 0, i.e. for pgbench)
     measure.py summary FILE.tsv
         the median and the spread (min-max) of each figure per label, and the throughput
-        bounds that follow (below)
+        bounds that follow (below); rows labelled pgbench-startup (pgbench -t 1: connection
+        start and end only) are subtracted from the other pgbench rows
 
 Server: user and system time from /proc/PID/stat (all threads), before and after.
 PostgreSQL: the postmaster's own time plus its reaped children's (cutime, cstime) plus every
@@ -109,6 +110,24 @@ def summary(path):
         if f[0] not in rows:
             order.append(f[0])
         rows.setdefault(f[0], []).append([float(x) for x in f[2:]])
+
+    # pgbench's connection start and end (a backend fork per client: tens of ms of
+    # PostgreSQL CPU each on this VM) are not per-transaction work: "pgbench-startup" runs
+    # (-t 1) measure them and they are taken out of the pgbench rows.
+    startup = rows.pop("pgbench-startup", None)
+    if startup:
+        order.remove("pgbench-startup")
+        ov_pg = statistics.median(r[4] * r[1] for r in startup)
+        ov_client = statistics.median(r[5] * r[1] for r in startup)
+        for label in order:
+            if label.startswith("pgbench"):
+                for r in rows[label]:
+                    r[4] -= ov_pg / r[1]
+                    r[5] -= ov_client / r[1]
+        print(f"pgbench's connection start and end, taken out of its rows (median of "
+              f"{len(startup)} runs of -t 1): PostgreSQL {ov_pg / 1000:.1f} ms, pgbench "
+              f"{ov_client / 1000:.1f} ms per run of {startup[0][1]:.0f} clients")
+        print()
 
     def med(label, i):
         return statistics.median(r[i] for r in rows[label])
