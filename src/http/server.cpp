@@ -789,11 +789,15 @@ asio::awaitable<void> server::impl::session(tcp::socket socket) {
         // for 512 bytes). (Yielding once before a keep-alive read, so that the recv more often
         // finds the next request instead of EAGAIN, was measured: it costs more epoll_wait
         // calls than it saves.)
+        // The read is the socket's own, not beast::tcp_stream's: the stream's transfer
+        // operation adds a composed-operation layer (work guards on a copied executor, its
+        // timeout state) around the same recv, and its timeouts are not used here
+        // (session_deadline cancels the socket's operations; issue 15, CPU per request).
         if (buffer.size() == 0) {
             if (first) deadline.arm(cfg.header_timeout, phase::header);
             else deadline.arm(cfg.keepalive_timeout, phase::keepalive);
-            std::tie(ec, n) =
-                co_await stream.async_read_some(buffer.prepare(4096), as_tuple_awaitable);
+            std::tie(ec, n) = co_await stream.socket().async_read_some(buffer.prepare(4096),
+                                                                      as_tuple_awaitable);
             buffer.commit(n);
         }
         // What the buffer already holds is parsed in place; Beast's composed reads run only

@@ -97,6 +97,14 @@ TEST(frontend, describe_execute_close_sync_flush_query_terminate) {
     ASSERT_TRUE(append_execute(out, "", 0));
     EXPECT_EQ(out, "E"s + bytes({0, 0, 0, 9, 0, 0, 0, 0, 0}));
     out.clear();
+    // A named portal or a row limit takes the general encoder (the unnamed, unlimited
+    // Execute is written whole).
+    ASSERT_TRUE(append_execute(out, "p", 0));
+    ASSERT_TRUE(append_execute(out, "", 258));
+    EXPECT_EQ(out, "E"s + bytes({0, 0, 0, 10}) + "p\0"s + bytes({0, 0, 0, 0}) + "E"s +
+                       bytes({0, 0, 0, 9, 0, 0, 0, 1, 2}));
+    EXPECT_FALSE(append_execute(out, "p\0q"s, 0));
+    out.clear();
     ASSERT_TRUE(append_close(out, 'P', "p"));
     EXPECT_EQ(out, "C"s + bytes({0, 0, 0, 7}) + "Pp\0"s);
     out.clear();
