@@ -3,9 +3,7 @@
 //
 // Deadlines: one steady_timer per connection acts as a watchdog. When it fires it
 // cancels the pending socket operation (or, while the sink is awaited, only sets a
-// flag checked before the next read). It is lazy (issue 15, CPU per request): arm() and
-// disarm() only write the deadline under the watchdog's mutex; the timer is neither
-// cancelled nor restarted per operation (see watchdog_state). The operation then sends a CancelRequest on a
+// flag checked before the next read). The operation then sends a CancelRequest on a
 // fresh connection ("55.2.8. Canceling Requests in Progress"), re-arms the watchdog for a
 // grace period and keeps reading to ReadyForQuery; if that does not arrive in time the
 // connection is marked broken.
@@ -47,57 +45,16 @@ failure<error> fail_with(errc c, std::string msg) {
     return failure<error>{error{c, std::move(msg)}};
 }
 
-/// The connection's deadline watchdog, shared with the timer's completion handler so that a
-/// late handler never touches a destroyed connection. The handler runs on the connection's
-/// executor, which may be a multi-threaded io_context: it can run on another thread at the
-/// same time as the operation's coroutine, hence the mutex (everything but `fired`, the
-/// atomic flag the coroutine polls).
-///
-/// Lazy (issue 15, CPU per request; the HTTP session's deadline works the same way): one
-/// wait is pending at a time. arm() writes the deadline and starts a wait only when none is
-/// pending or the new deadline comes before the pending wait's expiry; disarm() only clears
-/// `armed`. A request's deadline (now + request_timeout) is later than the pending wait's,
-/// which an earlier operation started, so an operation costs no timer operation (before: a
-/// wait started and cancelled per operation, and the cancelled wait's handler run). When the
-/// pending wait completes, its handler compares the clock with the deadline then current:
-/// past it (and armed), the watchdog fires; before it, it waits again until the deadline;
-/// disarmed, it stops. A deadline still fires at its exact time (the last wait ends on it).
+/// Shared with the timer's completion handler so that a late handler never touches a
+/// destroyed connection or a newer operation. The handler runs on the connection's
+/// executor, which may be a multi-threaded io_context: it can run on another thread at
+/// the same time as the operation's coroutine, hence the mutex (`t`, `generation`) and
+/// the atomic flag the coroutine polls.
 struct watchdog_state {
-    using clock = asio::steady_timer::clock_type;
     std::mutex m;
-    transport* t = nullptr;              ///< guarded by m; null once the connection is gone
-    asio::steady_timer* timer = nullptr; ///< guarded by m; null once the connection is gone
-    clock::time_point deadline{};        ///< guarded by m: the armed operation's
-    clock::time_point expiry{};          ///< guarded by m: of the pending wait
-    std::uint64_t wait_generation = 0;   ///< guarded by m: of the pending wait
-    bool armed = false;                  ///< guarded by m
-    bool waiting = false;                ///< guarded by m
+    transport* t = nullptr;       ///< guarded by m
+    std::uint64_t generation = 0; ///< guarded by m
     std::atomic<bool> fired{false};
-
-    /// With m held: (re)starts the one wait, until `at` (a pending wait completes aborted,
-    /// and is stale by its generation).
-    static void start_wait(const std::shared_ptr<watchdog_state>& self, clock::time_point at) {
-        auto& s = *self;
-        s.waiting = true;
-        s.expiry = at;
-        const auto g = ++s.wait_generation;
-        s.timer->expires_at(at);
-        s.timer->async_wait([w = std::weak_ptr<watchdog_state>(self), g](const error_code& ec) {
-            auto st = w.lock();
-            if (!st) return;
-            std::lock_guard lock(st->m);
-            if (st->wait_generation != g) return; // restarted, or the connection is gone
-            st->waiting = false;
-            if (ec || !st->timer || !st->armed) return;
-            if (clock::now() < st->deadline) {
-                start_wait(st, st->deadline);
-                return;
-            }
-            st->armed = false;
-            st->fired = true;
-            if (st->t) st->t->cancel();
-        });
-    }
 };
 
 /// Connects, writes the CancelRequest `msg` and reads until the server closes (by then the
@@ -145,7 +102,6 @@ public:
                   : cfg_->options.statement_cache_size),
           buf_(initial_buffer) {
         wd_->t = &t_;
-        wd_->timer = &timer_;
         stats_.max_receive_buffer = buf_.size();
     }
 
@@ -153,8 +109,7 @@ public:
         {
             std::lock_guard lock(wd_->m);
             wd_->t = nullptr;
-            wd_->timer = nullptr; // timer_'s destruction cancels the pending wait
-            ++wd_->wait_generation;
+            ++wd_->generation;
         }
         t_.close(!broken_ && !in_flight_);
     }
@@ -196,18 +151,30 @@ private:
         return cancel_requested_ ? abort_reason::cancelled : abort_reason::timeout;
     }
 
-    /// The operation's deadline (the watchdog is lazy: see watchdog_state).
     void arm(deadline dl) {
-        auto& w = *wd_;
-        std::lock_guard lock(w.m);
-        w.fired = false;
-        w.armed = true;
-        w.deadline = dl;
-        if (!w.waiting || dl < w.expiry) watchdog_state::start_wait(wd_, dl);
+        std::uint64_t g = 0;
+        {
+            std::lock_guard lock(wd_->m);
+            g = ++wd_->generation;
+            wd_->fired = false;
+        }
+        timer_.expires_at(dl);
+        timer_.async_wait([w = std::weak_ptr<watchdog_state>(wd_), g](const error_code& ec) {
+            if (ec) return;
+            auto s = w.lock();
+            if (!s) return;
+            std::lock_guard lock(s->m);
+            if (s->generation != g) return;
+            s->fired = true;
+            if (s->t) s->t->cancel();
+        });
     }
     void disarm() {
-        std::lock_guard lock(wd_->m);
-        wd_->armed = false;
+        {
+            std::lock_guard lock(wd_->m);
+            ++wd_->generation;
+        }
+        timer_.cancel();
     }
     /// Makes room for a message of `need` bytes (from the decoder) and reads more. Not a
     /// coroutine (the transport's read, handed back): await it at once and pass what it
