@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <optional>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
@@ -87,18 +88,27 @@ asio::awaitable<void> run_roots(exec_context& ctx, const graphql::operation_plan
     auto& results = out.results;
 
     // Streaming: a single root list field is written to the client as its rows arrive,
-    // once it outgrows the threshold (docs/http.md). The first chunk carries the head.
-    std::string prefix;
+    // once it outgrows the threshold (docs/http.md). The first chunk carries the head, made
+    // only then: most lists never stream, and the function captures one pointer, which
+    // std::function keeps inline (a larger capture, or a head made ahead, is a heap block
+    // per request).
+    struct flusher {
+        roots_outcome& out;
+        response_stream& stream;
+        const std::string& key;
+    };
+    std::optional<flusher> fl;
     if (stream && streams(plan, forbidden)) {
-        prefix = "{\"data\":{";
-        json::append_json_string(prefix, roots[0].response_key);
-        prefix += ':';
-        ctx.flush = [&](std::string& pending) -> asio::awaitable<bool> {
-            if (!out.stream_started) {
-                out.stream_started = true;
-                pending.insert(0, prefix);
+        fl.emplace(flusher{out, *stream, roots[0].response_key});
+        ctx.flush = [f = &*fl](std::string& pending) -> asio::awaitable<bool> {
+            if (!f->out.stream_started) {
+                f->out.stream_started = true;
+                std::string head = "{\"data\":{";
+                json::append_json_string(head, f->key);
+                head += ':';
+                pending.insert(0, head);
             }
-            bool ok = co_await stream->write(pending);
+            bool ok = co_await f->stream.write(pending);
             pending.clear();
             co_return ok;
         };

@@ -254,5 +254,21 @@ TEST_F(request_heap_e2e, the_counter_sees_a_cold_request) {
     EXPECT_GT(after - before, 20 * 50) << "a cold document costs far more than 50 allocations";
 }
 
+// The list shapes (bench b, c): a root list with a limit and an order, and a list with a
+// nested object, both [T!]! of the blog schema. Their own road (the list's sink, the
+// streaming hook of run_roots, the items' non-null check) allocates nothing either: 4 per
+// request before session 10 (docs/benchmarks.md).
+TEST_F(request_heap_e2e, lists_over_one_keep_alive_connection_allocate_nothing) {
+    for (const char* query :
+         {"query Users20 { users(limit: 20, orderBy: [{createdAt: ASC}]) { id email firstName } }",
+          "query Posts20 { posts(limit: 20, orderBy: [{publishedAt: DESC}]) "
+          "{ id title publishedAt author { id firstName } } }"}) {
+        body_ = boost::json::serialize(boost::json::object{{"query", query}});
+        const double per_request = allocations_per_request(1, 600);
+        EXPECT_LE(per_request, sequential_budget) << "allocations per request of " << query;
+        RecordProperty("allocations_per_request", std::to_string(per_request));
+    }
+}
+
 } // namespace
 } // namespace fraiseql::test
