@@ -19,10 +19,17 @@ std::string show(const input_value& v) { return v.to_json(); }
 
 R bad(std::string msg) { return failure<std::string>{std::move(msg)}; }
 
+// ASCII classes, independent of the C locale (and inline: `std::isxdigit` is a libc call per
+// character, ~18 instructions of a UUID's per-request coercion each — issue 15).
+constexpr bool ascii_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+constexpr bool ascii_hex(char c) noexcept {
+    return ascii_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
 bool all_digits(std::string_view s) {
     if (s.empty()) return false;
     for (char c : s)
-        if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+        if (!ascii_digit(c)) return false;
     return true;
 }
 
@@ -31,7 +38,7 @@ bool is_uuid(std::string_view s) {
     for (std::size_t i = 0; i < 36; ++i) {
         if (i == 8 || i == 13 || i == 18 || i == 23) {
             if (s[i] != '-') return false;
-        } else if (!std::isxdigit(static_cast<unsigned char>(s[i]))) {
+        } else if (!ascii_hex(s[i])) {
             return false;
         }
     }
@@ -60,7 +67,7 @@ bool is_time(std::string_view s) {
         if (i < s.size() && s[i] == '.') {
             ++i;
             std::size_t st = i;
-            while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+            while (i < s.size() && ascii_digit(s[i])) ++i;
             if (i == st) return false;
         }
     }
@@ -85,17 +92,17 @@ bool is_decimal(std::string_view s) {
     std::size_t i = 0;
     if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
     std::size_t digits = 0;
-    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i, ++digits;
+    while (i < s.size() && ascii_digit(s[i])) ++i, ++digits;
     if (i < s.size() && s[i] == '.') {
         ++i;
-        while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i, ++digits;
+        while (i < s.size() && ascii_digit(s[i])) ++i, ++digits;
     }
     if (digits == 0) return false;
     if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
         ++i;
         if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
         std::size_t e = 0;
-        while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i, ++e;
+        while (i < s.size() && ascii_digit(s[i])) ++i, ++e;
         if (!e) return false;
     }
     return i == s.size();
@@ -126,7 +133,7 @@ bool is_mac(std::string_view s) {
     // 0800.2b01.0203, 08002b010203.
     std::string hex;
     for (char c : s) {
-        if (std::isxdigit(static_cast<unsigned char>(c))) hex += c;
+        if (ascii_hex(c)) hex += c;
         else if (c != ':' && c != '-' && c != '.') return false;
     }
     return hex.size() == 12;
