@@ -48,17 +48,16 @@ constexpr bool sanitized = false;
 /// budget leaves room for is the server's own background work during the run (the pool's
 /// maintenance timer, a metrics sample), not per-request work: 0.05 over 600 requests is 30.
 constexpr double sequential_budget = 0.05;
-/// With 16 connections in flight, what is left is Asio's per-thread frame cache (16 slots per
-/// purpose, BOOST_ASIO_RECYCLING_ALLOCATOR_CACHE_SIZE): with more frames of more sizes in
-/// flight than it holds, a block that does not fit the next frame is dropped and the frame
-/// malloc'ed. The pool's slow acquire now fits Asio's 1,020-byte recycling limit (424 bytes;
-/// it was 1,312 and malloc'ed on every wait). Measured on a loaded two-core machine, session 10
-/// (docs/benchmarks.md): pool of 10, 0.87-1.09 per request (1.9 with the 1,312-byte frame);
-/// pool of 4, 0.36-1.44 (2.4 before). It moves with the machine's load (how many requests are
-/// in flight at once); issue 15's target is 0.
-constexpr double concurrent_budget = 2.0;
+/// With 16 connections in flight, Asio's per-thread frame cache must hold the frames of 16
+/// requests: with 16 slots per purpose (BOOST_ASIO_RECYCLING_ALLOCATOR_CACHE_SIZE before session
+/// 10) a block that did not fit the next frame was dropped and the frame malloc'ed — 0.36-1.9
+/// per request here, moving with the machine's load. With 64 slots (the default since, CMake
+/// `FRAISEQL_ASIO_RECYCLING_CACHE_SIZE`) and the pool's slow acquire within the 1,020-byte
+/// recycling limit, measured 0.036-0.088 (docs/benchmarks.md "after session 10"); the budget
+/// leaves room for a slower machine's background work, below what the 16-slot cache gave.
+constexpr double concurrent_budget = 0.25;
 /// Sixteen connections on a pool of four (below): every request queues for a connection.
-constexpr double queued_budget = 2.0;
+constexpr double queued_budget = 0.25;
 
 /// One keep-alive HTTP/1.1 connection that posts the same body again and again.
 class keep_alive_client {
