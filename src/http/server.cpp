@@ -410,8 +410,10 @@ struct server::impl : std::enable_shared_from_this<impl> {
     /// on the set (watch_hangups) judges what arrives against the request running then. A
     /// socket leaves the set when it is closed; a late event's id is no longer in by_id.
     asio::posix::stream_descriptor hangups;
-    /// Its descriptor (-1: none), read by any thread without touching `hangups`, which
-    /// shutdown() closes; an epoll_ctl that then fails leaves the session to watch_client.
+    /// Its descriptor (-1: none or closed). After start() it is read and closed only under
+    /// `mu` (the watcher's epoll_wait, a session's epoll_ctl, shutdown's close), so no thread
+    /// uses the number after another closed it (ThreadSanitizer saw a close racing the
+    /// watcher's epoll_wait). A session that finds it closed watches its client itself.
     int hangup_fd = -1;
     std::uint64_t next_id = 0;                                 // guarded by mu
     std::unordered_map<std::uint64_t, connection_entry*> by_id; // guarded by mu
@@ -499,7 +501,11 @@ asio::awaitable<void> server::shutdown(std::chrono::milliseconds grace) {
     self->stopping = true;
     boost::system::error_code ec;
     self->acceptor.close(ec);
-    self->hangups.close(ec);
+    {
+        std::lock_guard lk(self->mu);
+        self->hangups.close(ec);
+        self->hangup_fd = -1;
+    }
     // WebSockets are closed with 1001 (RFC 6455 §7.4.1 "going away"); their sessions end when
     // the close handshake does, within the grace period like busy requests.
     self->websockets.shutdown();
@@ -686,8 +692,9 @@ asio::awaitable<void> server::impl::watch_hangups() {
         if (ec) co_return;
         int n = 0;
         do {
-            n = ::epoll_wait(hangup_fd, events, 64, 0);
             std::lock_guard lk(mu);
+            if (hangup_fd < 0) co_return; // closed by shutdown meanwhile
+            n = ::epoll_wait(hangup_fd, events, 64, 0);
             for (int i = 0; i < n; ++i) {
                 auto it = by_id.find(events[i].data.u64);
                 if (it == by_id.end()) continue; // the session has ended
@@ -754,12 +761,14 @@ asio::awaitable<void> server::impl::session(tcp::socket socket) {
     // Into the hang-up set once per connection (server::impl::hangups); if that fails, each
     // /graphql request watches the socket itself (watch_client).
     bool in_hangup_set = false;
-    if (hangup_fd >= 0 && !stopping) {
+    if (!stopping) {
+        std::lock_guard lk(mu);
         epoll_event ev{};
         ev.events = EPOLLRDHUP | EPOLLET;
         ev.data.u64 = id;
-        in_hangup_set = ::epoll_ctl(hangup_fd, EPOLL_CTL_ADD, stream.socket().native_handle(),
-                                    &ev) == 0;
+        in_hangup_set = hangup_fd >= 0 &&
+                         ::epoll_ctl(hangup_fd, EPOLL_CTL_ADD,
+                                     stream.socket().native_handle(), &ev) == 0;
     }
     beast::flat_buffer buffer;
     // The parser's fields, target and body, reset per request (request_parsing.hpp).
