@@ -22,6 +22,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
@@ -381,7 +382,8 @@ struct graphql_exchange {
 
 struct server::impl : std::enable_shared_from_this<impl> {
     impl(asio::io_context& ctx, exec::engine& eng)
-        : ioc(ctx), engine(eng), acceptor(ctx), hangups(ctx), websockets(ctx, eng) {
+        : ioc(ctx), engine(eng), acceptor(ctx), hangup_strand(asio::make_strand(ctx)), hangups(ctx),
+          websockets(ctx, eng) {
         const auto& cfg = eng.settings();
         engine_reads_headers =
             cfg.read_your_writes_client.source == exec::client_identity::source_kind::header ||
@@ -409,6 +411,9 @@ struct server::impl : std::enable_shared_from_this<impl> {
     /// come unasked), edge-triggered and keyed by connection_entry::id. One long-lived wait
     /// on the set (watch_hangups) judges what arrives against the request running then. A
     /// socket leaves the set when it is closed; a late event's id is no longer in by_id.
+    /// The watcher runs on this strand, and shutdown closes `hangups` on it: an Asio object is
+    /// not safe to close on one thread while another starts a wait on it (ThreadSanitizer).
+    asio::strand<asio::io_context::executor_type> hangup_strand;
     asio::posix::stream_descriptor hangups;
     /// Its descriptor (-1: none or closed). After start() it is read and closed only under
     /// `mu` (the watcher's epoll_wait, a session's epoll_ctl, shutdown's close), so no thread
@@ -488,7 +493,7 @@ void server::start() {
     impl_->websockets.start();
     asio::co_spawn(impl_->ioc, [self = impl_]() { return self->accept_loop(); }, asio::detached);
     if (impl_->hangup_fd >= 0)
-        asio::co_spawn(impl_->ioc, [self = impl_]() { return self->watch_hangups(); },
+        asio::co_spawn(impl_->hangup_strand, [self = impl_]() { return self->watch_hangups(); },
                        asio::detached);
 }
 
@@ -501,11 +506,12 @@ asio::awaitable<void> server::shutdown(std::chrono::milliseconds grace) {
     self->stopping = true;
     boost::system::error_code ec;
     self->acceptor.close(ec);
-    {
+    asio::post(self->hangup_strand, [self] {
         std::lock_guard lk(self->mu);
-        self->hangups.close(ec);
+        boost::system::error_code ignored;
+        self->hangups.close(ignored);
         self->hangup_fd = -1;
-    }
+    });
     // WebSockets are closed with 1001 (RFC 6455 §7.4.1 "going away"); their sessions end when
     // the close handshake does, within the grace period like busy requests.
     self->websockets.shutdown();
