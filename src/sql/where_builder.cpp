@@ -6,6 +6,8 @@
 #include "where_builder.hpp"
 
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 
 #include "fraiseql/json/writer.hpp"
 #include "fraiseql/sql/compiler.hpp"
@@ -148,6 +150,13 @@ enum class text_problem { none, nul, utf8 };
 text_problem check_utf8(std::string_view s) {
     std::size_t i = 0;
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    // Eight bytes at a time while they are ASCII without NUL (a UUID, an email: issue 15).
+    constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    for (; i + 8 <= s.size(); i += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, p + i, 8);
+        if ((w & highs) != 0 || ((w - ones) & ~w & highs) != 0) break;
+    }
     while (i < s.size()) {
         unsigned char c = p[i];
         if (c == 0) return text_problem::nul;

@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 
+#include <array>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -33,16 +34,23 @@ bool all_digits(std::string_view s) {
     return true;
 }
 
+// Which bytes are hexadecimal digits: one load per character of a UUID (issue 15: the
+// by-id request coerces one per request).
+constexpr auto hex_table = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 256; ++c) t[static_cast<std::size_t>(c)] = ascii_hex(static_cast<char>(c));
+    return t;
+}();
+
 bool is_uuid(std::string_view s) {
-    if (s.size() != 36) return false;
+    if (s.size() != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-')
+        return false;
+    bool ok = true;
     for (std::size_t i = 0; i < 36; ++i) {
-        if (i == 8 || i == 13 || i == 18 || i == 23) {
-            if (s[i] != '-') return false;
-        } else if (!ascii_hex(s[i])) {
-            return false;
-        }
+        if (i == 8 || i == 13 || i == 18 || i == 23) continue;
+        ok &= hex_table[static_cast<unsigned char>(s[i])];
     }
-    return true;
+    return ok;
 }
 
 bool is_date(std::string_view s) {

@@ -45,6 +45,22 @@ TEST(coercion_3_5_scalars, int_is_32_bit_and_bigint_64_bit) {
     EXPECT_FALSE(coerce(input_value::string("9223372036854775808"), "BigInt"));
 }
 
+TEST(coercion_3_5_scalars, uuid_checks_every_position) {
+    const std::string good = "123e4567-E89B-12d3-a456-426614174000";
+    ASSERT_TRUE(coerce(input_value::string(good), "UUID"));
+    for (std::size_t i = 0; i < good.size(); ++i) {
+        const bool dash = good[i] == '-';
+        for (const char c : {'g', 'G', '-', '0', ' ', '\0', '\x80'}) {
+            if ((c == '-') == dash) continue; // the same class: still a UUID
+            std::string bad = good;
+            bad[i] = c;
+            EXPECT_FALSE(coerce(input_value::string(bad), "UUID")) << "position " << i << " " << int(c);
+        }
+    }
+    EXPECT_FALSE(coerce(input_value::string(good + "0"), "UUID"));
+    EXPECT_FALSE(coerce(input_value::string(good.substr(1)), "UUID"));
+}
+
 TEST(coercion_3_5_scalars, formatted_strings) {
     EXPECT_TRUE(coerce(input_value::string("123e4567-e89b-12d3-a456-426614174000"), "UUID"));
     EXPECT_FALSE(coerce(input_value::string("123e4567"), "UUID"));
