@@ -4,9 +4,16 @@
  * relaxed atomics; forwards to glibc's own allocator (__libc_* entry points, so no dlsym
  * recursion). On SIGUSR2 it appends "allocations frees\n" to the file named by
  * ALLOC_COUNT_FILE with async-signal-safe calls only, so the script can take a snapshot
- * before and after a measured run and divide by the number of requests. */
+ * before and after a measured run and divide by the number of requests.
+ *
+ * With ALLOC_COUNT_TRACE=PATH it also writes, between the first and the second SIGUSR2, the
+ * call stack of every allocation to PATH (backtrace_symbols_fd: `binary(+offset)` lines, one
+ * stack per allocation, ended by "--"): which code allocated in the measured window
+ * (bench/alloc_sites.sh turns them into function names). Slow per allocation; meant for the
+ * rare ones left after warm-up. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <execinfo.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -24,8 +31,24 @@ extern void* __libc_memalign(size_t, size_t);
 static atomic_ulong allocations;
 static atomic_ulong frees;
 static int out_fd = -1;
+static int trace_fd = -1;
+static atomic_int dumps;
+static __thread int in_trace;
 
-static void count_alloc(void) { atomic_fetch_add_explicit(&allocations, 1, memory_order_relaxed); }
+static void trace(void) {
+    if (trace_fd < 0 || atomic_load_explicit(&dumps, memory_order_relaxed) != 1 || in_trace) return;
+    in_trace = 1;
+    void* pcs[32];
+    int n = backtrace(pcs, 32);
+    backtrace_symbols_fd(pcs, n, trace_fd);
+    (void)!write(trace_fd, "--\n", 3);
+    in_trace = 0;
+}
+
+static void count_alloc(void) {
+    atomic_fetch_add_explicit(&allocations, 1, memory_order_relaxed);
+    trace();
+}
 
 void* malloc(size_t n) {
     count_alloc();
@@ -79,6 +102,7 @@ static void dump(int sig) {
     n += format_ulong(line + n, atomic_load(&frees));
     line[n++] = '\n';
     (void)!write(out_fd, line, n);
+    atomic_fetch_add(&dumps, 1);
 }
 
 __attribute__((constructor)) static void init(void) {
@@ -90,4 +114,12 @@ __attribute__((constructor)) static void init(void) {
     sa.sa_handler = dump;
     sa.sa_flags = SA_RESTART;
     sigaction(SIGUSR2, &sa, NULL);
+    const char* trace_path = getenv("ALLOC_COUNT_TRACE");
+    if (trace_path) {
+        in_trace = 1; // backtrace() loads libgcc (and allocates) on its first call
+        void* pc[2];
+        backtrace(pc, 2);
+        in_trace = 0;
+        trace_fd = open(trace_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    }
 }

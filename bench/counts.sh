@@ -15,10 +15,16 @@
 #                     than the server (which then idles between requests: an upper bound);
 #                     wrk: wrk -t1 for DURATION seconds instead of REQUESTS, a saturated server
 #                     (how issue 15 counts), answers checked by status only
-#   DURATION=3        seconds of the measured wrk run
+#   DURATION=3        seconds of the allocation window inside a wrk run of DURATION + 2 s
+#                     (its connections opened before the window: see below)
+#   WARMUP_SECONDS=2  with CLIENT=wrk, a wrk run at CLIENTS connections after the python
+#                     warm-up, so that the pool has grown before the measured run; the
+#                     last column says how many connections the pool opened while measured
 #   SCALE=0.1         dataset size (bench/dataset/generate.sql), shared with run-all.sh
 #   SERVER_THREADS=1  POOL_SIZE=10  BASE_PORT=18180
 #   OUT=DIR           where counts.txt goes (default BUILD_DIR/bench-results)
+#   ALLOC_TRACE=1     also record the stack of every allocation of the measured window
+#                     (bench/alloc_count.c) and print the most frequent (bench/alloc_sites.py)
 #
 # System calls: `strace -c -f` attached to every thread of the server for the measured
 # requests only. Heap allocations: bench/alloc_count.c preloaded (malloc, calloc, realloc of
@@ -36,6 +42,7 @@ WARMUP_REQUESTS=${WARMUP_REQUESTS:-500}
 CLIENTS=${CLIENTS:-16}
 CLIENT=${CLIENT:-python}
 DURATION=${DURATION:-3}
+WARMUP_SECONDS=${WARMUP_SECONDS:-2}
 SCALE=${SCALE:-0.1}
 SERVER_THREADS=${SERVER_THREADS:-1}
 POOL_SIZE=${POOL_SIZE:-10}
@@ -43,6 +50,29 @@ BASE_PORT=${BASE_PORT:-18180}
 NICE=0
 OUT=${OUT:-$build/bench-results}
 log() { printf 'counts: %s\n' "$*" >&2; }
+# wrk_run SECONDS OUT: the shape's load at CLIENTS connections; wrk_requests OUT: the requests
+# it completed, after checking that every answer was a 200 with no transport error.
+wrk_run() {
+    BENCH_BODY_FILE=$body wrk -t1 -c"$CLIENTS" -d"$1s" --timeout 30s -s "$here/wrk/post.lua" \
+        "http://127.0.0.1:$port/graphql" >"$2" 2>&1
+}
+wrk_requests() {
+    python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+bad = d["err_connect"] + d["err_read"] + d["err_write"] + d["err_status"] + d["err_timeout"]
+sys.exit("wrk errors: %s" % d) if bad else print(d["requests"])' \
+        "$(sed -n 's/^BENCH_JSON //p' "$1")"
+}
+# GraphQL requests the server has executed (/metrics; /metrics itself is not one).
+requests_done() {
+    curl -fsS "http://127.0.0.1:$1/metrics" | sed -n 's/^fraiseql_requests_total //p'
+}
+# The pool's connections opened so far (/metrics): the measured window must open none.
+pool_created() {
+    curl -fsS "http://127.0.0.1:$1/metrics" |
+        sed -n 's/^fraiseql_pool_events_total{event="created"} //p'
+}
 die() {
     log "error: $*"
     exit 1
@@ -100,7 +130,8 @@ result=$OUT/counts.txt
     fi
     echo "# over $CLIENTS keep-alive connections ($CLIENT); server threads=$SERVER_THREADS pool=$POOL_SIZE;"
     echo "# commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown), $(date -u +%FT%TZ)"
-    printf '%-12s %-8s %14s %16s %14s\n' shape backend syscalls/req allocations/req frees/req
+    printf '%-12s %-8s %14s %16s %14s %12s\n' shape backend syscalls/req allocations/req frees/req \
+        pool-opened
 } >"$result"
 
 for backend in $BACKENDS; do
@@ -108,7 +139,9 @@ for backend in $BACKENDS; do
         body=$here/queries/$shape.fraiseql.json
         [[ -f "$body" ]] || die "no $body"
         : >"$work/alloc.txt"
-        ALLOC_COUNT_FILE=$work/alloc.txt LD_PRELOAD=$work/alloc_count.so \
+        trace_env=()
+        [[ "${ALLOC_TRACE:-0}" = 1 ]] && trace_env=(ALLOC_COUNT_TRACE="$OUT/alloc-trace-$shape-$backend.txt")
+        env "${trace_env[@]}" ALLOC_COUNT_FILE=$work/alloc.txt LD_PRELOAD=$work/alloc_count.so \
             FRAISEQL_MAX_PAGE_SIZE=10000 "$fraiseql" serve --log-level warn \
             --schema "$here/schema/bench.graphql" --database-url "$db_url" --port "$port" \
             --backend "$backend" --pool-size "$POOL_SIZE" --threads "$SERVER_THREADS" \
@@ -120,32 +153,62 @@ for backend in $BACKENDS; do
         done
         python3 "$work/client.py" "$port" "$body" "$WARMUP_REQUESTS" "$CLIENTS" ||
             die "warm-up of $shape on $backend failed (server log: $(tail -3 "$work/server.log"))"
+        # The python warm-up checks every answer but is slower than the server: it keeps
+        # only a few pool connections busy. wrk's measured load would then open the rest
+        # inside the measured window (a connection's startup, not a request's cost). A wrk
+        # warm-up at the measured concurrency grows the pool first.
+        if [[ "$CLIENT" = wrk ]]; then
+            BENCH_BODY_FILE=$body wrk -t1 -c"$CLIENTS" -d"${WARMUP_SECONDS}s" --timeout 30s \
+                -s "$here/wrk/post.lua" "http://127.0.0.1:$port/graphql" >/dev/null 2>&1 ||
+                die "wrk warm-up of $shape on $backend failed"
+        fi
+        opened0=$(pool_created "$port")
         tids=()
         for t in /proc/"$server"/task/*; do tids+=(-p "${t##*/}"); done
-        strace -c -f -o "$work/strace.txt" "${tids[@]}" 2>"$work/strace.err" &
-        tracer=$!
-        sleep 1 # strace attaches to each thread before the measured requests start
-        kill -USR2 "$server"
-        measured=$REQUESTS
         if [[ "$CLIENT" = wrk ]]; then
-            out=$(BENCH_BODY_FILE=$body wrk -t1 -c"$CLIENTS" -d"${DURATION}s" --timeout 30s \
-                -s "$here/wrk/post.lua" "http://127.0.0.1:$port/graphql" 2>&1) ||
-                die "wrk failed: $out"
-            # Every answer a 200, no transport error; the count of completed requests.
-            measured=$(python3 -c '
-import json, sys
-d = json.loads(sys.argv[1])
-bad = d["err_connect"] + d["err_read"] + d["err_write"] + d["err_status"] + d["err_timeout"]
-sys.exit("wrk errors: %s" % d) if bad else print(d["requests"])' \
-                "$(sed -n 's/^BENCH_JSON //p' <<<"$out")") || die "$shape on $backend failed"
+            # Two runs, so that neither measure disturbs the other: system calls under strace
+            # (which slows every call, so more requests are in flight at once than without it),
+            # then allocations without it.
+            strace -c -f -o "$work/strace.txt" "${tids[@]}" 2>"$work/strace.err" &
+            tracer=$!
+            sleep 1 # strace attaches to each thread before the measured requests start
+            wrk_run "$DURATION" "$work/wrk-strace.out" || die "wrk failed: $(cat "$work/wrk-strace.out")"
+            kill -INT "$tracer"
+            wait "$tracer" 2>/dev/null || true
+            measured=$(wrk_requests "$work/wrk-strace.out") || die "$shape on $backend failed"
+            # wrk opens its connections when it starts: a connection's setup (its session,
+            # buffers, the accept) is not a request's cost. The allocation window opens one
+            # second into a run, once its connections carry a steady load, and closes a second
+            # before its end; its requests are the server's own count (fraiseql_requests_total)
+            # at the two snapshots.
+            wrk_run "$((DURATION + 2))" "$work/wrk.out" &
+            loader=$!
+            sleep 1
+            opened0=$(pool_created "$port")
+            r0=$(requests_done "$port")
+            kill -USR2 "$server"
+            sleep "$DURATION"
+            kill -USR2 "$server"
+            r1=$(requests_done "$port")
+            opened1=$(pool_created "$port")
+            wait "$loader" || die "wrk failed: $(cat "$work/wrk.out")"
+            wrk_requests "$work/wrk.out" >/dev/null || die "$shape on $backend failed"
+            alloc_measured=$((r1 - r0))
         else
+            strace -c -f -o "$work/strace.txt" "${tids[@]}" 2>"$work/strace.err" &
+            tracer=$!
+            sleep 1 # strace attaches to each thread before the measured requests start
+            kill -USR2 "$server"
             python3 "$work/client.py" "$port" "$body" "$REQUESTS" "$CLIENTS" ||
                 die "$shape on $backend failed"
+            kill -USR2 "$server"
+            kill -INT "$tracer"
+            wait "$tracer" 2>/dev/null || true
+            measured=$REQUESTS
+            alloc_measured=$REQUESTS
+            opened1=$(pool_created "$port")
         fi
-        kill -USR2 "$server"
         sleep 0.2
-        kill -INT "$tracer"
-        wait "$tracer" 2>/dev/null || true
         kill "$server"
         wait "$server" 2>/dev/null || true
         server=""
@@ -153,14 +216,19 @@ sys.exit("wrk errors: %s" % d) if bad else print(d["requests"])' \
         [[ "$calls" =~ ^[0-9]+$ ]] || die "no strace total for $shape/$backend: $(cat "$work/strace.txt" "$work/strace.err")"
         read -r a0 f0 < <(sed -n 1p "$work/alloc.txt")
         read -r a1 f1 < <(sed -n 2p "$work/alloc.txt")
-        python3 - "$shape" "$backend" "$calls" "$a0" "$a1" "$f0" "$f1" "$measured" >>"$result" <<'EOF'
+        python3 - "$shape" "$backend" "$calls" "$a0" "$a1" "$f0" "$f1" "$measured" \
+            "$alloc_measured" "$((opened1 - opened0))" >>"$result" <<'EOF'
 import sys
-shape, backend, calls, a0, a1, f0, f1, n = sys.argv[1:]
-n = int(n)
-print("%-12s %-8s %14.2f %16.2f %14.2f" % (shape, backend, int(calls) / n,
-      (int(a1) - int(a0)) / n, (int(f1) - int(f0)) / n))
+shape, backend, calls, a0, a1, f0, f1, n, na, opened = sys.argv[1:]
+n, na = int(n), int(na)
+print("%-12s %-8s %14.2f %16.3f %14.3f %12s" % (shape, backend, int(calls) / n,
+      (int(a1) - int(a0)) / na, (int(f1) - int(f0)) / na, opened))
 EOF
         cp "$work/strace.txt" "$OUT/strace-$shape-$backend.txt"
+        if [[ "${ALLOC_TRACE:-0}" = 1 ]]; then
+            log "allocation sites of $shape/$backend (measured window):"
+            python3 "$here/alloc_sites.py" "$OUT/alloc-trace-$shape-$backend.txt" >&2 || true
+        fi
         port=$((port + 1))
     done
 done

@@ -10,7 +10,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <deque>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -105,12 +104,54 @@ void wake_all(std::vector<std::shared_ptr<waiter>>& ws) {
     ws.clear();
 }
 
+/// The FIFO of queued acquires: a vector and the index of its front. Unlike std::deque, which
+/// takes a block from the heap each time its tail crosses a block boundary and frees one each
+/// time its head does (every 32 waits of a pool short of connections: issue 15, heap
+/// allocations per request), it keeps its storage: a queue as long as it has ever been costs
+/// no allocation. The front's gap is closed when the vector is full, or when the queue empties.
+class waiter_queue {
+public:
+    using value_type = std::shared_ptr<waiter>;
+    bool empty() const noexcept { return head_ == v_.size(); }
+    std::size_t size() const noexcept { return v_.size() - head_; }
+    value_type& front() noexcept { return v_[head_]; }
+    void pop_front() noexcept {
+        v_[head_].reset();
+        if (++head_ == v_.size()) clear();
+    }
+    void push_back(value_type w) {
+        if (head_ > 0 && v_.size() == v_.capacity()) {
+            v_.erase(v_.begin(), v_.begin() + static_cast<std::ptrdiff_t>(head_));
+            head_ = 0;
+        }
+        v_.push_back(std::move(w));
+    }
+    auto begin() noexcept { return v_.begin() + static_cast<std::ptrdiff_t>(head_); }
+    auto end() noexcept { return v_.end(); }
+    void erase(std::vector<value_type>::iterator it) {
+        v_.erase(it);
+        if (empty()) clear();
+    }
+    void clear() noexcept {
+        v_.clear();
+        head_ = 0;
+    }
+
+private:
+    std::vector<value_type> v_;
+    std::size_t head_ = 0;
+};
+
 } // namespace
 
 struct pool::impl {
     impl(asio::any_io_executor e, std::unique_ptr<connector> c, pool_options o)
         : ex(std::move(e)), make(std::move(c)), opts(o), upkeep(asio::make_strand(ex)),
-          upkeep_timer(std::make_shared<asio::steady_timer>(upkeep)) {}
+          upkeep_timer(std::make_shared<asio::steady_timer>(upkeep)) {
+        // Its whole bound at once: a list that grew as more waiters came back than before
+        // would allocate after warm-up (issue 15).
+        spare.reserve(max_spare_waiters);
+    }
 
     asio::any_io_executor ex;
     std::unique_ptr<connector> make;
@@ -119,8 +160,8 @@ struct pool::impl {
     std::shared_ptr<asio::steady_timer> upkeep_timer;
 
     mutable std::mutex m;
-    std::deque<idle_connection> idle;            // back = most recently returned
-    std::deque<std::shared_ptr<waiter>> waiters; // front = oldest
+    std::vector<idle_connection> idle; // back = most recently returned (a stack: no block churn)
+    waiter_queue waiters;              // front = oldest
     /// Waiters done with, for the next acquire that must queue (issue 15: no channel on the
     /// heap per wait). One is reused only once nothing else refers to it (its deadline
     /// handler has run): nothing can wake it late.
@@ -575,7 +616,7 @@ pool_metrics pool::metrics() const {
 
 void pool::close() {
     std::vector<std::unique_ptr<connection>> to_close;
-    std::deque<std::shared_ptr<waiter>> to_wake;
+    std::vector<std::shared_ptr<waiter>> to_wake;
     {
         std::lock_guard lock(impl_->m);
         impl_->closed = true;
@@ -583,9 +624,11 @@ void pool::close() {
             to_close.push_back(std::move(c.conn));
         impl_->total -= impl_->idle.size();
         impl_->idle.clear();
-        to_wake.swap(impl_->waiters);
-        for (auto& w : to_wake)
+        for (auto& w : impl_->waiters) {
             w->closed = true;
+            to_wake.push_back(std::move(w));
+        }
+        impl_->waiters.clear();
     }
     for (auto& w : to_wake)
         wake(w);

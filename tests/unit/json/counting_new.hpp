@@ -34,10 +34,18 @@ void* operator new(std::size_t n) {
     if (void* p = std::malloc(n ? n : 1)) return p;
     throw std::bad_alloc();
 }
+// Asio's coroutine frames and handlers that miss its per-thread cache come from
+// ::aligned_alloc (boost::asio::aligned_new), not from operator new: the program's own
+// definition replaces glibc's (as malloc may be replaced) so that they are counted too. It
+// forwards to glibc's memalign entry point.
+extern "C" void* __libc_memalign(std::size_t, std::size_t);
+extern "C" void* aligned_alloc(std::size_t align, std::size_t n) noexcept {
+    ++fraiseql::test::allocations_on_this_thread;
+    return __libc_memalign(align, n);
+}
 void* operator new(std::size_t n, std::align_val_t a) {
     ++fraiseql::test::allocations_on_this_thread;
-    const auto align = static_cast<std::size_t>(a);
-    if (void* p = std::aligned_alloc(align, (n + align - 1) / align * align)) return p;
+    if (void* p = __libc_memalign(static_cast<std::size_t>(a), n ? n : 1)) return p;
     throw std::bad_alloc();
 }
 void operator delete(void* p) noexcept { std::free(p); }
