@@ -35,9 +35,15 @@ static int trace_fd = -1;
 static atomic_int dumps;
 static __thread int in_trace;
 
-static void trace(void) {
+static size_t format_ulong(char* buf, unsigned long v);
+
+static void trace(size_t size) {
     if (trace_fd < 0 || atomic_load_explicit(&dumps, memory_order_relaxed) != 1 || in_trace) return;
     in_trace = 1;
+    char line[32] = "size ";
+    size_t k = 5 + format_ulong(line + 5, size);
+    line[k++] = '\n';
+    (void)!write(trace_fd, line, k);
     void* pcs[32];
     int n = backtrace(pcs, 32);
     backtrace_symbols_fd(pcs, n, trace_fd);
@@ -45,21 +51,21 @@ static void trace(void) {
     in_trace = 0;
 }
 
-static void count_alloc(void) {
+static void count_alloc(size_t size) {
     atomic_fetch_add_explicit(&allocations, 1, memory_order_relaxed);
-    trace();
+    trace(size);
 }
 
 void* malloc(size_t n) {
-    count_alloc();
+    count_alloc(n);
     return __libc_malloc(n);
 }
 void* calloc(size_t a, size_t b) {
-    count_alloc();
+    count_alloc(a * b);
     return __libc_calloc(a, b);
 }
 void* realloc(void* p, size_t n) {
-    if (!p) count_alloc();
+    if (!p) count_alloc(n);
     return __libc_realloc(p, n);
 }
 void free(void* p) {
@@ -67,15 +73,15 @@ void free(void* p) {
     __libc_free(p);
 }
 void* memalign(size_t align, size_t n) {
-    count_alloc();
+    count_alloc(n);
     return __libc_memalign(align, n);
 }
 void* aligned_alloc(size_t align, size_t n) {
-    count_alloc();
+    count_alloc(n);
     return __libc_memalign(align, n);
 }
 int posix_memalign(void** out, size_t align, size_t n) {
-    count_alloc();
+    count_alloc(n);
     void* p = __libc_memalign(align, n);
     if (!p) return ENOMEM;
     *out = p;

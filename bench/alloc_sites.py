@@ -14,11 +14,15 @@ import sys
 path = sys.argv[1]
 depth = int(sys.argv[2]) if len(sys.argv) > 2 else 8
 frame_re = re.compile(r"^(?P<bin>[^(\[]+)\((?P<sym>[^)+]*)\+?(?P<off>0x[0-9a-f]+)?\) ?\[(?P<addr>0x[0-9a-f]+)\]")
-stacks, cur = [], []
+stacks, sizes, cur, size = [], [], [], 0
 for line in open(path, errors="replace"):
     line = line.strip()
+    if line.startswith("size "):
+        size = int(line[5:])
+        continue
     if line == "--":
         stacks.append(cur)
+        sizes.append(size)
         cur = []
         continue
     m = frame_re.match(line)
@@ -43,7 +47,8 @@ for b, offs in wanted.items():
 skip = ("alloc_count", "libc.so", "operator new", "aligned_new", "thread_info_base::allocate",
         "recycling_allocator", "__libc_", "_M_allocate", "new_allocator", "allocate(")
 counts = collections.Counter()
-for st in stacks:
+size_sets = collections.defaultdict(collections.Counter)
+for st, sz in zip(stacks, sizes):
     frames = []
     for b, sym, off in st:
         name = names.get((b, off)) or sym or b.rsplit("/", 1)[-1]
@@ -52,8 +57,10 @@ for st in stacks:
         frames.append(re.sub(r"\(.*", "", name)[:90])
         if len(frames) == depth:
             break
-    counts[" < ".join(frames)] += 1
+    key = " < ".join(frames)
+    counts[key] += 1
+    size_sets[key][sz] += 1
 total = len(stacks)
 print("%d allocations traced" % total)
 for stack, n in counts.most_common(25):
-    print("%6d  %s" % (n, stack))
+    print("%6d  [bytes %s]  %s" % (n, ",".join(str(b) for b, _ in size_sets[stack].most_common(3)), stack))

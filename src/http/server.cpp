@@ -28,6 +28,7 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/buffers_suffix.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
@@ -41,6 +42,7 @@
 #include "fraiseql/ascii.hpp"
 #include "fraiseql/json/buffer_pool.hpp"
 #include "graphiql.hpp"
+#include "net/write_now.hpp"
 #include "request_parsing.hpp"
 #include "response_head.hpp"
 #include "websocket_session.hpp"
@@ -233,9 +235,13 @@ private:
         }
         if (last) bufs[n++] = asio::buffer(last_chunk.data(), last_chunk.size());
         if (n == 0) co_return true;
+        const std::span<const asio::const_buffer> all(bufs.data(), n);
+        // As the whole response's write: at once when the send buffer takes it.
+        beast::buffers_suffix<std::span<const asio::const_buffer>> rest(all);
+        rest.consume(net::write_now(socket_, all));
+        if (beast::buffer_bytes(rest) == 0) co_return true;
         deadline_.arm(write_timeout_, phase::write);
-        auto [ec, written] = co_await asio::async_write(
-            socket_, std::span<const asio::const_buffer>(bufs.data(), n), as_tuple_awaitable);
+        auto [ec, written] = co_await asio::async_write(socket_, rest, as_tuple_awaitable);
         deadline_.disarm();
         if (ec) {
             failed_ = true;
@@ -988,12 +994,18 @@ asio::awaitable<void> server::impl::session(tcp::socket socket) {
                                                  io.cors_origin, false});
             const std::array<asio::const_buffer, 2> bufs{asio::buffer(head_buf),
                                                          asio::buffer(res->body)};
-            deadline.arm(cfg.write_timeout, phase::write);
-            std::size_t wn;
-            std::tie(wec, wn) =
-                co_await asio::async_write(stream.socket(), bufs, as_tuple_awaitable);
-            if (wec && deadline.expired() == phase::write) counters.count_timeout(phase::write);
-            deadline.disarm();
+            // What the send buffer takes now goes out without a reactor round trip
+            // (net/write_now.hpp); only a rest waits, under write_timeout.
+            beast::buffers_suffix<std::array<asio::const_buffer, 2>> rest(bufs);
+            rest.consume(net::write_now(stream.socket(), bufs));
+            if (beast::buffer_bytes(rest) > 0) {
+                deadline.arm(cfg.write_timeout, phase::write);
+                std::size_t wn;
+                std::tie(wec, wn) =
+                    co_await asio::async_write(stream.socket(), rest, as_tuple_awaitable);
+                if (wec && deadline.expired() == phase::write) counters.count_timeout(phase::write);
+                deadline.disarm();
+            }
             // The body's memory serves a later request's JSON (json/buffer_pool.hpp).
             json::give_back(res->body);
         }

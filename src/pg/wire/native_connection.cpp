@@ -462,14 +462,19 @@ asio::awaitable<detail::exchange> native_connection::execute(std::span<const sta
     abort_reason reason = abort_reason::none;
     bool cancel_sent = false;
 
-    if (auto [ec, sent] = co_await t_.write(asio::buffer(out_)); ec) {
-        if (wd_->fired) {
-            // A partial write leaves the stream unusable; still stop the server's work.
-            broken_ = true;
-            co_await cancel_on_server();
-            co_return send_interrupted();
+    // The request's messages go out in one non-blocking write when the send buffer takes
+    // them (nearly always): no reactor round trip (net/write_now.hpp); the rest, if any,
+    // asynchronously under the watchdog as before.
+    if (!t_.write_now(asio::buffer(out_))) {
+        if (auto [ec, sent] = co_await t_.write_rest(); ec) {
+            if (wd_->fired) {
+                // A partial write leaves the stream unusable; still stop the server's work.
+                broken_ = true;
+                co_await cancel_on_server();
+                co_return send_interrupted();
+            }
+            co_return lost(ec);
         }
-        co_return lost(ec);
     }
 
     row_sink* row_target = nullptr; // sink of the rows collected in fields_/marks_

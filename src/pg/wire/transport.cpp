@@ -1,6 +1,8 @@
 // Asio transport for the native driver: TCP / unix socket / TLS.
 #include "transport.hpp"
 
+#include "net/write_now.hpp"
+
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -120,6 +122,12 @@ asio::awaitable<transport::io_result> transport::write(asio::const_buffer b) {
     if (tls_) return asio::async_write(*tls_, b, use_tuple);
     if (unix_) return asio::async_write(local_, b, use_tuple);
     return asio::async_write(tcp_, b, use_tuple);
+}
+
+bool transport::write_now(asio::const_buffer b) noexcept {
+    if (!tls_) b += unix_ ? net::write_now(local_, b) : net::write_now(tcp_, b);
+    rest_ = b;
+    return b.size() == 0;
 }
 
 bool transport::closed_by_peer() const noexcept {

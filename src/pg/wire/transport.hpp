@@ -51,6 +51,13 @@ public:
     asio::awaitable<io_result> read_some(asio::mutable_buffer b);
     /// All of `b` (asio::async_write), or the error that stopped it.
     asio::awaitable<io_result> write(asio::const_buffer b);
+    /// Writes what of `b` the socket takes without waiting (net::write_now; nothing under TLS,
+    /// where only the TLS stream may write); true when that was all of it. Otherwise the rest
+    /// is kept for write_rest(). Two calls rather than one coroutine: the caller's frame gains
+    /// no variable (a frame above Asio's 1,020-byte recycling limit comes from the heap).
+    bool write_now(asio::const_buffer b) noexcept;
+    /// The rest write_now() left, written with write().
+    asio::awaitable<io_result> write_rest() { return write(rest_); }
 
     /// Aborts pending operations (they complete with operation_aborted).
     void cancel() noexcept;
@@ -75,6 +82,7 @@ private:
     std::unique_ptr<asio::ssl::stream<asio::ip::tcp::socket&>> tls_;
     cancel_target target_;
     bool unix_ = false;
+    asio::const_buffer rest_; ///< what write_now() left for write_rest()
 };
 
 } // namespace fraiseql::pg::wire
