@@ -102,6 +102,28 @@ TEST_P(query, one_mebibyte_values) {
     EXPECT_EQ(s.at(0, 1), "1048576");
 }
 
+// A request larger than any socket send buffer: the non-blocking first write
+// (net/write_now.hpp) takes part of it and the asynchronous write sends the rest, in order.
+TEST_P(query, a_sixteen_mebibyte_parameter_is_sent_whole) {
+    std::string big(16u << 20, 'x');
+    for (std::size_t i = 0; i < big.size(); ++i) big[i] = char('a' + (i * 7 + i / 4099) % 26);
+    copy_sink s;
+    const param p{big, false, pg::oid::text, pg::format::text};
+    ASSERT_TRUE(run1(*c_, "SELECT length($1), substr($1, 1, 16), substr($1, 8000001, 16), "
+                          "substr($1, 12345679, 16), right($1, 16)",
+                     &s, std::span(&p, 1)));
+    ASSERT_EQ(s.rows.size(), 1u);
+    EXPECT_EQ(s.at(0, 0), std::to_string(big.size()));
+    EXPECT_EQ(s.at(0, 1), big.substr(0, 16));
+    EXPECT_EQ(s.at(0, 2), big.substr(8000000, 16));
+    EXPECT_EQ(s.at(0, 3), big.substr(12345678, 16));
+    EXPECT_EQ(s.at(0, 4), big.substr(big.size() - 16));
+    // The connection is in step after it: the next statement answers.
+    copy_sink after;
+    ASSERT_TRUE(run1(*c_, "SELECT 1", &after));
+    EXPECT_EQ(after.at(0, 0), "1");
+}
+
 TEST_P(query, streams_100k_rows_in_bounded_memory) {
     count_sink s;
     auto r = run1(*c_, "SELECT g, repeat('x', 100) FROM generate_series(1, 100000) g", &s);
