@@ -825,6 +825,10 @@ const conn_case conn_cases[] = {
     // to check it by, so that shape is not cached.
     {"query ($n: Int, $a: String) { plainsConnection(first: $n, after: $a) { edges { cursor } } }",
      "{}", {R"([7])", R"([8])", R"([null])"}},
+    // No cursor variable: every variable a scalar slot, so the JSON road binds it too.
+    {"query ($n: Int, $v: Int) { itemsConnection(last: $n, where: {count: {lt: $v}}) "
+     "{ totalCount edges { node { id } } pageInfo { hasPreviousPage } } }",
+     R"({"v": 4})", {R"(["a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"])"}},
 };
 
 /// The signature of the case's connection under `vars` (the uncached compiler's).
@@ -870,8 +874,9 @@ std::vector<bj::value> connection_sets(const conn_case& c, const fraiseql::sql::
     for (int absent_n = 0; absent_n < 2; ++absent_n)
         for (const auto& n : sizes) {
             const bj::object o = with(base, "n", absent_n ? nullptr : &n);
-            for (std::size_t a = 0; a <= cursors.size(); ++a) { // cursors.size(): absent
-                const bj::object oa = with(o, vars.at(0), a < cursors.size() ? &cursors[a] : nullptr);
+            if (vars.empty()) out.emplace_back(o);
+            for (std::size_t a = 0; a <= cursors.size() && !vars.empty(); ++a) { // size: absent
+                const bj::object oa = with(o, vars[0], a < cursors.size() ? &cursors[a] : nullptr);
                 if (vars.size() < 2) out.emplace_back(oa);
                 else
                     for (const auto* b : second) out.emplace_back(with(oa, vars[1], b));
@@ -913,8 +918,10 @@ TEST(plan_cache_connections, cached_road_matches_uncached_road) {
         if (::testing::Test::HasFailure()) break;
     }
     EXPECT_GT(t.compiled, 1000u);
+    EXPECT_GT(t.json, 10u);
     EXPECT_GT(t.declined[R::value], 100u);
-    std::cout << "connections: " << t.compiled << " through the cache; declined: variables "
+    std::cout << "connections: " << t.compiled << " through the cache (" << t.json
+              << " on the JSON road too); declined: variables "
               << t.declined[R::variables] << ", not cacheable " << t.declined[R::not_cacheable]
               << ", value " << t.declined[R::value] << ", bind " << t.declined[R::bind] << "\n";
 }

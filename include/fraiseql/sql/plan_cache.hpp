@@ -8,10 +8,12 @@
 /// The shape (the key) holds everything the SQL text, the bound plan's structure and the
 /// projections may depend on: the value of every variable verbatim, except a *slot*
 /// variable, which contributes only whether it is absent, null, or which kind of scalar it
-/// holds (for a list, whether it is empty). A slot variable is one the operation uses only as
-/// the whole value of scalar arguments of root list or single fields, where the compiler
-/// makes exactly one parameter of it (an equality filter, `limit`, `offset`), or as an
-/// operand inside a root argument's object literal reached through object fields only
+/// holds (for a list, whether it is empty; for a connection's cursor, the null-ness of its
+/// values). A slot variable is one the operation uses only as the whole value of scalar
+/// arguments of root list, single or connection fields, where the compiler makes exactly one
+/// parameter of it (an equality filter, `limit`, `offset`, a page size) or one per non-null
+/// value of a cursor (`after`, `before`), or as an operand inside a root argument's object
+/// literal reached through object fields only
 /// (`where: {author: {id: {eq: $a}}}`, `in: $ids`), where the where builder makes exactly
 /// one parameter of that operand (param_source); this is checked against the compiler's own
 /// record when a shape is first compiled, and a shape that does not pass is remembered as
