@@ -825,6 +825,11 @@ const conn_case conn_cases[] = {
     // to check it by, so that shape is not cached.
     {"query ($n: Int, $a: String) { plainsConnection(first: $n, after: $a) { edges { cursor } } }",
      "{}", {R"([7])", R"([8])", R"([null])"}},
+    // first and last both variables: both given is the compiler's error (declined).
+    {"query ($n: Int, $l: Int, $a: String, $b: String) { itemsConnection(first: $n, last: $l, "
+     "after: $a, before: $b) { edges { cursor } pageInfo { hasNextPage hasPreviousPage } } }",
+     R"({"l": null})",
+     {R"(["a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"])", R"(["b0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"])"}},
     // No cursor variable: every variable a scalar slot, so the JSON road binds it too.
     {"query ($n: Int, $v: Int) { itemsConnection(last: $n, where: {count: {lt: $v}}) "
      "{ totalCount edges { node { id } } pageInfo { hasPreviousPage } } }",
