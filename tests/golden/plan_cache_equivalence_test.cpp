@@ -3,8 +3,9 @@
 // its variables.json (nulls, absent variables, other enum values, other numbers, other list
 // lengths, flipped booleans, invalid values), the cached road — sql::compiled_operation::bind,
 // a hit filling the slots of SQL compiled for an earlier request of the same shape — and the
-// uncached road — bind_operation + compile_root_query — give the same SQL text and the same
-// parameters for every root field, or the cached road declines and the uncached road is the
+// uncached road — bind_operation + compile_root_query (compile_connection for a connection,
+// whose page inputs are compared too) — give the same SQL text and the same parameters for
+// every root field, or the cached road declines and the uncached road is the
 // answer. Each set runs through one cache in order and through a fresh cache in reverse, so
 // each is both a shape's first request and a later one. A seeded random walk over the same
 // mutations (a work budget, FRAISEQL_PLAN_CACHE_FUZZ_SEED to vary) does the same.
