@@ -31,6 +31,7 @@
 #include "fraiseql/graphql/planner.hpp"
 #include "fraiseql/graphql/schema_builder.hpp"
 #include "fraiseql/sql/compiler.hpp"
+#include "fraiseql/sql/connection.hpp"
 #include "fraiseql/sql/plan_cache.hpp"
 
 namespace {
@@ -111,6 +112,25 @@ const std::vector<shape>& shapes() {
                          return iv::object({{"w", iv::object({{"author", author},
                                                               {"views", views}})}});
                      }()});
+        // A page of a connection walk (ADR 0017, connections): `first: $n, after: $c`, the
+        // cursor a real one of this ordering (its signature from the compiler).
+        const char* page =
+            "query Page($n: Int, $c: String) { postsConnection(first: $n, after: $c, orderBy: "
+            "[{publishedAt: DESC}]) { edges { cursor node { id title publishedAt } } "
+            "pageInfo { hasNextPage endCursor } } }";
+        v.push_back({"f_connection_page", page, [&] {
+                         auto doc = parse_executable(page);
+                         if (!doc) std::abort();
+                         auto plan = plan_operation(bench_schema(), *doc, "", input_value::null());
+                         if (!plan) std::abort();
+                         auto q = fraiseql::sql::compile_connection(bench_schema(),
+                                                                    plan->root_fields.at(0), 1000);
+                         if (!q) std::abort();
+                         const std::string cursor = fraiseql::sql::encode_cursor(
+                             q->signature, R"(["2024-03-01T10:00:00+00:00", "24c9e15e-52af-c47c-225b-757e7bee1f9d"])");
+                         return input_value::object({{"n", input_value::integer(20)},
+                                                     {"c", input_value::string(cursor)}});
+                     }()});
         return v;
     }();
     return all;
@@ -137,6 +157,21 @@ void BM_hit_uncached(benchmark::State& state) {
         auto plan = bind_operation(*op, sh->variables);
         if (!plan) return state.SkipWithError("bind failed");
         for (const auto& fp : plan->root_fields) {
+            if (fp.resolved_by == root_resolver::connection) {
+                // As exec/connection.cpp did per request: compile, a projection per `node`.
+                auto q = fraiseql::sql::compile_connection(bench_schema(), fp, 1000);
+                if (!q) return state.SkipWithError("compile failed");
+                for (const auto& f : fp.selection)
+                    if (f.name == "edges")
+                        for (const auto& e : f.selection)
+                            if (e.name == "node") {
+                                auto proj = fraiseql::exec::build_projection(bench_schema(),
+                                                                             *q->node_type, e.selection);
+                                benchmark::DoNotOptimize(proj);
+                            }
+                benchmark::DoNotOptimize(q);
+                continue;
+            }
             auto q = fraiseql::sql::compile_root_query(bench_schema(), fp, {1000});
             if (!q) return state.SkipWithError("compile failed");
             auto proj = fraiseql::exec::build_projection(bench_schema(), *q->node_type, fp.selection);

@@ -54,30 +54,63 @@ private:
 
 } // namespace
 
-boost::asio::awaitable<field_result> run_connection(exec_context& ctx, const graphql::field_plan& fp) {
+boost::asio::awaitable<field_result> run_connection(exec_context& ctx, const graphql::field_plan& fp,
+                                                   const sql::bound_root* pre) {
     field_result r;
     r.is_null = true;
-    auto q = sql::compile_connection(ctx.schema, fp, ctx.cfg.max_page_size);
-    if (!q) {
-        for (auto& e : q.error()) {
-            e.path = {fp.response_key};
-            r.errors.push_back(std::move(e));
-        }
-        co_return r;
-    }
+    // The page's statement and what its assembly needs: precompiled for the operation's
+    // shape with this request's parameters (a plan-cache hit, docs/adr/0017), or compiled
+    // here. Views into `pre` or `compiled`.
+    std::optional<sql::connection_query> compiled;
+    std::string_view text;
     std::vector<pg::param> params;
-    params.reserve(q->stmt.params.size());
-    for (const auto& p : q->stmt.params) params.push_back(p ? pg::param::text(*p) : pg::param::null_value());
+    std::uint32_t page_size = 0;
+    bool backward = false, other_side_checked = false;
+    std::string_view signature;
+    const graphql::type_def* node_type = nullptr;
+    const std::vector<std::shared_ptr<const json::projection>>* node_projections = nullptr;
+    if (pre && pre->compiled && pre->compiled->connection) {
+        const auto& cn = *pre->compiled->connection;
+        text = pre->compiled->text;
+        params.reserve(pre->params.size());
+        for (const auto& p : pre->params)
+            params.push_back(p.null ? pg::param::null_value() : pg::param::text(p.text));
+        page_size = pre->page_size;
+        backward = cn.backward;
+        other_side_checked = cn.other_side_checked;
+        signature = cn.signature;
+        node_type = pre->compiled->node_type;
+        if (!cn.node_projections.empty()) node_projections = &cn.node_projections;
+    } else {
+        auto q = sql::compile_connection(ctx.schema, fp, ctx.cfg.max_page_size);
+        if (!q) {
+            for (auto& e : q.error()) {
+                e.path = {fp.response_key};
+                r.errors.push_back(std::move(e));
+            }
+            co_return r;
+        }
+        compiled = std::move(*q);
+        text = compiled->stmt.text;
+        params.reserve(compiled->stmt.params.size());
+        for (const auto& p : compiled->stmt.params)
+            params.push_back(p ? pg::param::text(*p) : pg::param::null_value());
+        page_size = compiled->page_size;
+        backward = compiled->backward;
+        other_side_checked = compiled->other_side_checked;
+        signature = compiled->signature;
+        node_type = compiled->node_type;
+    }
 
     auto lease = co_await ctx.pool.acquire(std::min(ctx.deadline, pg::clock::now() + ctx.cfg.pool_timeout));
     if (!lease) {
         r.errors.push_back(database_error(ctx, lease.error(), fp));
         co_return r;
     }
-    page_sink sink(std::size_t(q->page_size) + 1);
+    page_sink sink(std::size_t(page_size) + 1);
     pg::result<void> ran;
     {
-        session_run run(ctx, **lease, q->stmt.text, params, &sink);
+        session_run run(ctx, **lease, text, params, &sink);
         ran = co_await run.start();
     }
     if (!ran) {
@@ -86,14 +119,14 @@ boost::asio::awaitable<field_result> run_connection(exec_context& ctx, const gra
     }
     *lease = pg::lease(); // give the connection back before the assembly
     auto& rows = sink.rows();
-    const bool more = rows.size() > q->page_size;
+    const bool more = rows.size() > page_size;
     if (more) rows.pop_back(); // the extra row only says that there is more
-    if (q->backward) std::reverse(rows.begin(), rows.end());
-    const bool has_next = q->backward ? (q->other_side_checked && sink.other) : more;
-    const bool has_previous = q->backward ? more : (q->other_side_checked && sink.other);
+    if (backward) std::reverse(rows.begin(), rows.end());
+    const bool has_next = backward ? (other_side_checked && sink.other) : more;
+    const bool has_previous = backward ? more : (other_side_checked && sink.other);
     std::vector<std::string> cursors;
     cursors.reserve(rows.size());
-    for (const auto& row : rows) cursors.push_back(sql::encode_cursor(q->signature, row.key));
+    for (const auto& row : rows) cursors.push_back(sql::encode_cursor(signature, row.key));
 
     const graphql::type_def* conn_type = ctx.schema.find_type(fp.field->type.name);
     std::string& out = r.json;
@@ -106,6 +139,7 @@ boost::asio::awaitable<field_result> run_connection(exec_context& ctx, const gra
     };
     bool nulled = false; // a non-null violation reached the connection object
     std::vector<json::field_error> ferrs;
+    std::size_t edge_fields = 0; // node_projections' index of the next `edges` field's first
     for (const auto& f : fp.selection) {
         key(f.response_key);
         if (f.name == "__typename") {
@@ -133,11 +167,20 @@ boost::asio::awaitable<field_result> run_connection(exec_context& ctx, const gra
         } else if (f.name == "edges") {
             const graphql::type_def* edge_type =
                 f.field ? ctx.schema.find_type(f.field->type.name) : nullptr;
-            // One projection per selected `node` (aliases may select it differently).
+            // One projection per selected `node` (aliases may select it differently): the
+            // shape's, or built here.
             std::vector<std::shared_ptr<const json::projection>> node_proj;
-            for (const auto& e : f.selection)
-                node_proj.push_back(e.name == "node" ? build_projection(ctx.schema, *q->node_type, e.selection)
-                                                     : nullptr);
+            for (std::size_t j = 0; j < f.selection.size(); ++j) {
+                const auto& e = f.selection[j];
+                std::shared_ptr<const json::projection> p;
+                if (e.name == "node") {
+                    if (node_projections && edge_fields + j < node_projections->size())
+                        p = (*node_projections)[edge_fields + j];
+                    if (!p) p = build_projection(ctx.schema, *node_type, e.selection);
+                }
+                node_proj.push_back(std::move(p));
+            }
+            edge_fields += f.selection.size();
             out += '[';
             for (std::size_t i = 0; i < rows.size() && !nulled; ++i) {
                 if (i) out += ',';

@@ -124,8 +124,10 @@ private:
 boost::asio::awaitable<field_result> run_root_query(exec_context& ctx, const graphql::field_plan& fp,
                                                    const sql::bound_root* pre);
 
-/// A root xConnection field (Relay).
-boost::asio::awaitable<field_result> run_connection(exec_context& ctx, const graphql::field_plan& fp);
+/// A root xConnection field (Relay); `pre`: its precompiled statement
+/// (exec_context::precompiled_at), or nullptr to compile it from `fp`.
+boost::asio::awaitable<field_result> run_connection(exec_context& ctx, const graphql::field_plan& fp,
+                                                   const sql::bound_root* pre);
 
 /// A Mutation field with @function.
 boost::asio::awaitable<field_result> run_mutation(exec_context& ctx, const graphql::field_plan& fp);

@@ -66,7 +66,7 @@ asio::awaitable<field_result> run_root(exec_context& ctx, const graphql::field_p
         if (r.json == "null") r.is_null = true, r.json.clear();
         return ready(std::move(r));
     case root_resolver::mutation: return run_mutation(ctx, root);
-    case root_resolver::connection: return run_connection(ctx, root);
+    case root_resolver::connection: return run_connection(ctx, root, pre);
     case root_resolver::list:
     case root_resolver::single:
     case root_resolver::aggregate: // product.md §3.6: compiled and projected like a read

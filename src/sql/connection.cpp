@@ -162,16 +162,45 @@ std::string encode_cursor(std::string_view signature, std::string_view key_array
     return base64url_encode(payload);
 }
 
+namespace {
+
+/// A cursor's payload split: its signature and its raw JSON values, views into `payload`
+/// (the decoded bytes, the caller's).
+struct cursor_parts {
+    std::string_view signature;
+    std::vector<std::string_view> items;
+};
+
+std::optional<cursor_parts> split_cursor(std::string_view cursor, std::string& payload) {
+    if (cursor.size() > 64 * 1024) return std::nullopt;
+    auto decoded = base64url_decode(cursor);
+    if (!decoded) return std::nullopt;
+    payload = std::move(*decoded);
+    const std::string_view p(payload);
+    const auto colon = p.find(':');
+    if (colon == std::string_view::npos) return std::nullopt;
+    auto items = raw_json::split_array(p.substr(colon + 1));
+    if (!items) return std::nullopt;
+    return cursor_parts{p.substr(0, colon), std::move(*items)};
+}
+
+} // namespace
+
+bool cursor_nulls(std::string_view cursor, std::string& out) {
+    std::string payload;
+    auto parts = split_cursor(cursor, payload);
+    if (!parts) return false;
+    for (auto raw : parts->items) out += raw == "null" ? 'n' : 'v';
+    return true;
+}
+
 std::optional<std::vector<std::optional<std::string>>>
 decode_cursor(std::string_view cursor, std::string_view signature, std::size_t expected_values) {
-    if (cursor.size() > 64 * 1024) return std::nullopt;
-    auto payload = base64url_decode(cursor);
-    if (!payload) return std::nullopt;
-    std::string_view p(*payload);
-    const auto colon = p.find(':');
-    if (colon == std::string_view::npos || p.substr(0, colon) != signature) return std::nullopt;
-    auto items = raw_json::split_array(p.substr(colon + 1));
-    if (!items || items->size() != expected_values) return std::nullopt;
+    std::string payload;
+    auto parts = split_cursor(cursor, payload);
+    if (!parts || parts->signature != signature) return std::nullopt;
+    const auto* items = &parts->items;
+    if (items->size() != expected_values) return std::nullopt;
     std::vector<std::optional<std::string>> out;
     for (auto raw : *items) {
         if (raw == "null") out.emplace_back(std::nullopt);
@@ -188,9 +217,24 @@ decode_cursor(std::string_view cursor, std::string_view signature, std::size_t e
     return out;
 }
 
+std::uint32_t page_size_of(std::int64_t requested, std::uint32_t max_page_size) noexcept {
+    return static_cast<std::uint32_t>(
+        std::clamp<std::int64_t>(requested, 0, std::int64_t{max_page_size}));
+}
+
+std::string page_limit_text(std::uint32_t page_size) {
+    return std::to_string(std::int64_t{page_size} + 1);
+}
+
 fraiseql::result<connection_query, errors_t>
 compile_connection(const graphql::schema& s, const graphql::field_plan& field,
                    std::uint32_t max_page_size) {
+    return compile_connection(s, field, max_page_size, nullptr);
+}
+
+fraiseql::result<connection_query, errors_t>
+compile_connection(const graphql::schema& s, const graphql::field_plan& field,
+                   std::uint32_t max_page_size, std::vector<param_source>* sources) {
     auto internal = [&](std::string msg) {
         return failure{errors_t{graphql::error::at(std::move(msg), field.loc, graphql::code::internal_error)}};
     };
@@ -213,20 +257,25 @@ compile_connection(const graphql::schema& s, const graphql::field_plan& field,
     const bool has_first = first && !first->is_null();
     const bool has_last = last && !last->is_null();
     if (has_first && has_last) wb.fail("Passing both \"first\" and \"last\" is not supported.");
-    std::int64_t n = max_page_size;
+    out.page_size = max_page_size;
     if (has_first) {
         if (first->as_int() < 0) wb.fail("\"first\" must not be negative.");
-        n = std::min<std::int64_t>(first->as_int(), max_page_size);
+        out.page_size = page_size_of(first->as_int(), max_page_size);
     } else if (has_last) {
         if (last->as_int() < 0) wb.fail("\"last\" must not be negative.");
-        n = std::min<std::int64_t>(last->as_int(), max_page_size);
+        out.page_size = page_size_of(last->as_int(), max_page_size);
     }
-    out.page_size = static_cast<std::uint32_t>(std::max<std::int64_t>(n, 0));
     out.backward = has_last;
 
     // ---- where and the sort keys ----
     std::string where;
-    if (const auto* w = field.arg("where"); w && !w->is_null()) where = wb.where(*node, *w);
+    if (const auto* w = field.arg("where"); w && !w->is_null()) {
+        // Each operand parameter recorded with its operand, as for a list field
+        // (compile_root_query; the compiled-plan cache's where slots).
+        wb.record_operands(sources);
+        where = wb.where(*node, *w);
+        wb.record_operands(nullptr);
+    }
     // The keys come from the filter compiler (the same typed expressions, real columns
     // when present), then `id` as the tie-breaker unless it is already a key.
     std::vector<sort_key> keys;
@@ -262,8 +311,13 @@ compile_connection(const graphql::schema& s, const graphql::field_plan& field,
                     "\": it was not issued by this connection with this orderBy.");
             return std::nullopt;
         }
+        // One parameter per non-null value, in order (a null one compiles to IS NULL / IS NOT
+        // NULL): recorded as the argument's `cursor` parameters.
+        const std::size_t at = out.stmt.params.size();
         std::vector<std::optional<std::string>> ps;
         for (auto& v : *values) ps.push_back(v ? std::optional<std::string>(wb.param(std::move(*v), "")) : std::nullopt);
+        if (sources)
+            sources->push_back({name, param_source::use::cursor, at, out.stmt.params.size() - at});
         return ps;
     };
     auto after = cursor_params("after");
@@ -294,7 +348,10 @@ compile_connection(const graphql::schema& s, const graphql::field_plan& field,
     }
     cur += ")::text";
     const std::string page_where = conds.empty() ? "" : " WHERE " + join(conds, " AND ");
-    const std::string limit = wb.param(std::to_string(std::int64_t(out.page_size) + 1), "int8");
+    const std::size_t limit_at = out.stmt.params.size();
+    const std::string limit = wb.param(page_limit_text(out.page_size), "int8");
+    if (sources && (has_first || has_last))
+        sources->push_back({has_first ? "first" : "last", param_source::use::page_size, limit_at, 1});
 
     const bool want_total = selected(field.selection, "totalCount");
     // Rows on the other side of the cursor: before `after` (forward) or from `before`

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "fraiseql/sql/connection.hpp"
 #include "where_builder.hpp"
 
 namespace fraiseql::sql {
@@ -117,8 +118,9 @@ const input_value* at_path(const input_value* v, const std::vector<std::string_v
 }
 
 bool operand_use(param_source::use as) {
-    return as != param_source::use::equality && as != param_source::use::limit &&
-           as != param_source::use::offset;
+    using U = param_source::use;
+    return as != U::equality && as != U::limit && as != U::offset && as != U::page_size &&
+           as != U::cursor;
 }
 
 using step = compiled_root::slot::step;
@@ -178,6 +180,38 @@ bool prove_structure(const input_value& cv, const input_value& bound, std::vecto
     }
 }
 
+/// Proves a connection's cursor argument (`after`/`before`: `src`, use::cursor) made from
+/// the request's `v`: the cursor decodes under the statement's signature, its non-null
+/// values are exactly the recorded parameters, in order, and there is at least one (so that
+/// each request's cursor is decoded, hence checked, when its slots are filled). Records the
+/// cursor's null-ness (the keyset SQL's) in `cr.connection`.
+bool prove_cursor(const param_source& src, const input_value& v, bool before, std::int32_t var,
+                  compiled_root& cr) {
+    if (!cr.connection || v.type() != K::string || src.count == 0) return false;
+    auto& cn = *cr.connection;
+    std::string nulls;
+    if (!cursor_nulls(v.as_string(), nulls)) return false;
+    auto values = decode_cursor(v.as_string(), cn.signature, nulls.size());
+    if (!values) return false;
+    std::size_t k = 0;
+    for (auto& x : *values) {
+        if (!x) continue;
+        if (k >= src.count) return false;
+        auto& sl = cr.slots[src.first + k];
+        if (sl.null || sl.var >= 0 || sl.text != *x) return false;
+        sl.var = var;
+        sl.as = param_source::use::cursor;
+        sl.element = static_cast<std::int32_t>(k);
+        sl.before = before;
+        sl.text.clear();
+        ++k;
+    }
+    if (k != src.count) return false;
+    cn.keys = static_cast<std::uint32_t>(values->size());
+    (before ? cn.before_nulls : cn.after_nulls) = std::move(nulls);
+    return true;
+}
+
 std::string int_text(std::int64_t i) {
     char buf[24];
     auto r = std::to_chars(buf, buf + sizeof buf, i);
@@ -221,8 +255,12 @@ struct value_ref {
 template <class ValueOf>
 std::optional<uncached_reason> fill_root(const compiled_root& cr, ValueOf&& value_of,
                                          cached_binding& out, std::size_t made,
-                                         std::int64_t max_page_size) {
+                                         std::uint32_t max_page_size, bound_root& bound) {
     using U = param_source::use;
+    if (cr.connection) bound.page_size = cr.connection->page_size;
+    // A cursor variable decoded once per root: its non-null values, in order.
+    std::int32_t cursor_var = -1;
+    std::vector<std::string> cursor_values;
     for (const auto& sl : cr.slots) {
         if (sl.var < 0) {
             out.params.push_back({sl.text, sl.null});
@@ -266,6 +304,37 @@ std::optional<uncached_reason> fill_root(const compiled_root& cr, ValueOf&& valu
             if (v.kind() != K::integer || v.as_int() < 0) return uncached_reason::value;
             text = int_text(v.as_int());
             break;
+        case U::page_size:
+            // compile_connection: a negative first/last is an error, a larger one capped.
+            if (!cr.connection || v.kind() != K::integer || v.as_int() < 0)
+                return uncached_reason::value;
+            bound.page_size = page_size_of(v.as_int(), max_page_size);
+            text = page_limit_text(bound.page_size);
+            break;
+        case U::cursor: {
+            if (!cr.connection || v.kind() != K::string) return uncached_reason::not_cacheable;
+            const auto& cn = *cr.connection;
+            if (cursor_var != sl.var) {
+                // Malformed, foreign (another ordering's signature) or of another length:
+                // compile_connection's error, which the uncached road reports.
+                auto values = decode_cursor(v.str(), cn.signature, cn.keys);
+                if (!values) return uncached_reason::value;
+                // The keyset SQL was compiled for the null-ness of the shape's cursor (the
+                // key holds it: a cursor with others is another shape).
+                const std::string& nulls = sl.before ? cn.before_nulls : cn.after_nulls;
+                if (nulls.size() != values->size()) return uncached_reason::not_cacheable;
+                cursor_values.clear();
+                for (std::size_t k = 0; k < values->size(); ++k) {
+                    if (((*values)[k] ? 'v' : 'n') != nulls[k]) return uncached_reason::not_cacheable;
+                    if ((*values)[k]) cursor_values.push_back(std::move(*(*values)[k]));
+                }
+                cursor_var = sl.var;
+            }
+            if (sl.element < 0 || static_cast<std::size_t>(sl.element) >= cursor_values.size())
+                return uncached_reason::not_cacheable;
+            text = cursor_values[static_cast<std::size_t>(sl.element)];
+            break;
+        }
         default: return uncached_reason::not_cacheable; // operand uses: above
         }
         out.params.push_back({out.keep(std::move(text), made), false});
@@ -340,8 +409,13 @@ compiled_operation::compiled_operation(const graphql::schema& s,
     // used only as such operands (`in: $ids`). compile_shape() checks each of those uses
     // against the compiler's record.
     slot_.resize(uses_.size());
+    cursor_.resize(uses_.size());
     for (std::size_t i = 0; i < uses_.size(); ++i) {
         const auto& u = uses_[i];
+        // A connection's cursor (any root field's `after`/`before` is keyed so: more shapes
+        // at worst, never a wrong one).
+        for (const auto& ra : u.root_args)
+            if (ra.second == "after" || ra.second == "before") cursor_[i] = 1;
         if (!u.type || u.condition || u.nested || (u.root_args.empty() && u.paths.empty()))
             continue;
         const graphql::type_def* t = s_.find_type(u.type->name);
@@ -366,7 +440,8 @@ compiled_operation::compiled_operation(const graphql::schema& s,
         names_.push_back(uses_[i].name);
         const graphql::type_def* t = uses_[i].type ? s_.find_type(uses_[i].type->name) : nullptr;
         scalar_types_.push_back(t);
-        scalars_only_ = scalars_only_ && slot_[i] == slot_scalar && t;
+        // A cursor's key needs its decoded values (bind()'s key): not the JSON road's.
+        scalars_only_ = scalars_only_ && slot_[i] == slot_scalar && t && !cursor_[i];
     }
 }
 
@@ -393,6 +468,8 @@ compiled_operation::bind(const graphql::input_value& variables) const {
             const char c = slot_state(vars[i], slot_[i] == slot_list);
             if (!c) return failure{uncached_reason::variables};
             key += c;
+            // A cursor: the null-ness of each of its values ('x': not a cursor at all).
+            if (c == 's' && cursor_[i] && !cursor_nulls(vars[i]->as_string(), key)) key += 'x';
         } else if (!vars[i]) {
             key += 'a';
         } else if (!append_key(key, *vars[i], 0, scalars::refuse)) {
@@ -432,7 +509,8 @@ compiled_operation::bind(const graphql::input_value& variables) const {
     for (std::size_t i = 0; i < sh.roots.size(); ++i) {
         if (!sh.roots[i]) continue;
         const std::size_t first = out.params.size();
-        if (auto why = fill_root(*sh.roots[i], value_of, out, made, opts_.max_page_size))
+        if (auto why = fill_root(*sh.roots[i], value_of, out, made, opts_.max_page_size,
+                                 out.roots[i]))
             return failure{*why};
         out.roots[i].compiled = &*sh.roots[i];
         out.roots[i].params = std::span<const param_view>(out.params.data() + first,
@@ -512,7 +590,7 @@ compiled_operation::bind_scalars(std::span<const given_variable> given) const {
         if (!sh.roots[i]) continue;
         const std::size_t first = out->params.size();
         // A value the compiler treats apart (NUL, a negative limit): bind() reports it.
-        if (fill_root(*sh.roots[i], value_of, *out, made, opts_.max_page_size))
+        if (fill_root(*sh.roots[i], value_of, *out, made, opts_.max_page_size, out->roots[i]))
             return std::nullopt;
         out->roots[i].compiled = &*sh.roots[i];
         out->roots[i].params = std::span<const param_view>(out->params.data() + first,
@@ -584,9 +662,10 @@ compiled_operation::compile_shape(graphql::operation_plan plan, const vars_t& co
                     operands_here.emplace_back(node, static_cast<std::int32_t>(v));
                 }
         }
+        const bool connection = fp.resolved_by == graphql::root_resolver::connection;
         const bool precompilable =
             fp.field && (fp.resolved_by == graphql::root_resolver::list ||
-                         fp.resolved_by == graphql::root_resolver::single) &&
+                         fp.resolved_by == graphql::root_resolver::single || connection) &&
             !auth_below(s_, fp.selection);
         if (!precompilable || unreachable) {
             // a slot the cache cannot refill
@@ -595,18 +674,38 @@ compiled_operation::compile_shape(graphql::operation_plan plan, const vars_t& co
             continue;
         }
         std::vector<param_source> sources;
-        auto q = compile_root_query(s_, fp, opts_, &sources);
-        if (!q) {
-            // Its errors are the uncached road's to report (they may depend on a value).
-            value_error = true;
-            return nullptr;
-        }
         compiled_root cr;
-        cr.kind = q->kind;
-        cr.node_type = q->node_type;
-        cr.slots.resize(q->stmt.params.size());
-        for (std::size_t p = 0; p < q->stmt.params.size(); ++p) {
-            if (q->stmt.params[p]) cr.slots[p].text = *q->stmt.params[p];
+        statement stmt;
+        if (connection) {
+            auto q = compile_connection(s_, fp, opts_.max_page_size, &sources);
+            if (!q) {
+                value_error = true; // the uncached road reports it (as below)
+                return nullptr;
+            }
+            cr.kind = root_query::shape::connection;
+            cr.node_type = q->node_type;
+            auto& cn = cr.connection.emplace();
+            cn.page_size = q->page_size;
+            cn.backward = q->backward;
+            cn.has_after = q->has_after;
+            cn.has_before = q->has_before;
+            cn.other_side_checked = q->other_side_checked;
+            cn.signature = std::move(q->signature);
+            stmt = std::move(q->stmt);
+        } else {
+            auto q = compile_root_query(s_, fp, opts_, &sources);
+            if (!q) {
+                // Its errors are the uncached road's to report (they may depend on a value).
+                value_error = true;
+                return nullptr;
+            }
+            cr.kind = q->kind;
+            cr.node_type = q->node_type;
+            stmt = std::move(q->stmt);
+        }
+        cr.slots.resize(stmt.params.size());
+        for (std::size_t p = 0; p < stmt.params.size(); ++p) {
+            if (stmt.params[p]) cr.slots[p].text = *stmt.params[p];
             else cr.slots[p].null = true;
         }
         // Each slot argument must be exactly one recorded parameter whose text is what
@@ -626,6 +725,10 @@ compiled_operation::compile_shape(graphql::operation_plan plan, const vars_t& co
             const input_value& v = *coerced[static_cast<std::size_t>(var)];
             const param_source* src =
                 only_source([&](const param_source& s) { return s.argument == arg; });
+            if (src && src->as == param_source::use::cursor) {
+                if (!prove_cursor(*src, v, arg == "before", var, cr)) return nullptr;
+                continue;
+            }
             if (!src || src->count != 1) return nullptr;
             auto& sl = cr.slots[src->first];
             if (sl.null || sl.var >= 0) return nullptr;
@@ -642,6 +745,11 @@ compiled_operation::compile_shape(graphql::operation_plan plan, const vars_t& co
                 break;
             case param_source::use::offset:
                 if (v.type() != K::integer || sl.text != int_text(v.as_int())) return nullptr;
+                break;
+            case param_source::use::page_size:
+                if (!cr.connection || v.type() != K::integer || v.as_int() < 0 ||
+                    sl.text != page_limit_text(page_size_of(v.as_int(), opts_.max_page_size)))
+                    return nullptr;
                 break;
             default: return nullptr;
             }
@@ -669,8 +777,19 @@ compiled_operation::compile_shape(graphql::operation_plan plan, const vars_t& co
                                  sources, cr, 0))
                 return nullptr;
         }
-        cr.text = std::move(q->stmt.text);
-        if (build_ && cr.node_type) cr.projection = build_(s_, *cr.node_type, fp.selection);
+        cr.text = std::move(stmt.text);
+        if (build_ && cr.node_type) {
+            if (!cr.connection) {
+                cr.projection = build_(s_, *cr.node_type, fp.selection);
+            } else {
+                // The runner's order: each `node` under each `edges` (exec/connection.cpp).
+                for (const auto& f : fp.selection)
+                    if (f.name == "edges")
+                        for (const auto& e : f.selection)
+                            cr.connection->node_projections.push_back(
+                                e.name == "node" ? build_(s_, *cr.node_type, e.selection) : nullptr);
+            }
+        }
         out->roots[i] = std::move(cr);
         // The slot arguments leave the shape's plan: their values here are the first
         // request's, and every request's are in its parameters. Nothing that runs a

@@ -29,6 +29,7 @@
 #include "fraiseql/graphql/schema_builder.hpp"
 #include "fraiseql/json/writer.hpp"
 #include "fraiseql/sql/compiler.hpp"
+#include "fraiseql/sql/connection.hpp"
 #include "support/input_json.hpp"
 
 namespace {
@@ -82,6 +83,20 @@ struct output {
     std::string errors;
 };
 
+/// A root field's statement, compiled as the server compiles it: a connection by
+/// compile_connection (exec/connection.cpp), any other by compile_root_query.
+fraiseql::result<fraiseql::sql::statement, std::vector<fraiseql::graphql::error>>
+compile_statement(const fraiseql::graphql::schema& s, const fraiseql::graphql::field_plan& fp) {
+    if (fp.resolved_by == fraiseql::graphql::root_resolver::connection) {
+        auto c = fraiseql::sql::compile_connection(s, fp, 100);
+        if (!c) return fraiseql::failure{std::move(c.error())};
+        return std::move(c->stmt);
+    }
+    auto c = fraiseql::sql::compile_root_query(s, fp, {100});
+    if (!c) return fraiseql::failure{std::move(c.error())};
+    return std::move(c->stmt);
+}
+
 output run_case(const std::string& name) {
     output out;
     const fs::path dir = root / name;
@@ -110,23 +125,23 @@ output run_case(const std::string& name) {
     bool first = true;
     for (const auto& fp : plan->root_fields) {
         if (!fp.field || fp.field->root == fraiseql::graphql::field_def::root_kind::none) continue;
-        auto c = fraiseql::sql::compile_root_query(s, fp, {100});
+        auto c = compile_statement(s, fp);
         if (!c) {
             for (const auto& e : c.error())
                 out.errors += fp.response_key + ": " + e.code + ": " + e.message + "\n";
             continue;
         }
-        out.sql += "-- " + fp.response_key + "\n" + c->stmt.text + ";\n";
+        out.sql += "-- " + fp.response_key + "\n" + c->text + ";\n";
         out.params += first ? "\n  " : ",\n  ";
         first = false;
         fraiseql::json::append_json_key(out.params, fp.response_key);
         out.params += " [";
-        for (std::size_t i = 0; i < c->stmt.params.size(); ++i) {
+        for (std::size_t i = 0; i < c->params.size(); ++i) {
             out.params += i ? ",\n    " : "\n    ";
-            if (c->stmt.params[i]) fraiseql::json::append_json_string(out.params, *c->stmt.params[i]);
+            if (c->params[i]) fraiseql::json::append_json_string(out.params, *c->params[i]);
             else out.params += "null";
         }
-        out.params += c->stmt.params.empty() ? "]" : "\n  ]";
+        out.params += c->params.empty() ? "]" : "\n  ]";
     }
     out.params += first ? "}\n" : "\n}\n";
     return out;

@@ -3,8 +3,9 @@
 // its variables.json (nulls, absent variables, other enum values, other numbers, other list
 // lengths, flipped booleans, invalid values), the cached road — sql::compiled_operation::bind,
 // a hit filling the slots of SQL compiled for an earlier request of the same shape — and the
-// uncached road — bind_operation + compile_root_query — give the same SQL text and the same
-// parameters for every root field, or the cached road declines and the uncached road is the
+// uncached road — bind_operation + compile_root_query (compile_connection for a connection,
+// whose page inputs are compared too) — give the same SQL text and the same parameters for
+// every root field, or the cached road declines and the uncached road is the
 // answer. Each set runs through one cache in order and through a fresh cache in reverse, so
 // each is both a shape's first request and a later one. A seeded random walk over the same
 // mutations (a work budget, FRAISEQL_PLAN_CACHE_FUZZ_SEED to vary) does the same.
@@ -29,6 +30,7 @@
 #include "fraiseql/graphql/schema_builder.hpp"
 #include "fraiseql/graphql/validate.hpp"
 #include "fraiseql/sql/compiler.hpp"
+#include "fraiseql/sql/connection.hpp"
 #include "fraiseql/sql/plan_cache.hpp"
 #include "exec/document_resolver.hpp"
 #include "support/input_json.hpp"
@@ -161,8 +163,19 @@ struct root_out {
     std::string text;
     std::vector<std::optional<std::string>> params;
     std::string errors;
+    /// A connection: what its runner reads besides the statement (page_text).
+    std::string page;
     bool operator==(const root_out&) const = default;
 };
+
+/// A connection page's runner inputs: the page size, the direction, which cursors, the
+/// other-side check and the cursors' signature.
+std::string page_text(std::uint32_t page_size, bool backward, bool has_after, bool has_before,
+                      bool other_side_checked, std::string_view signature) {
+    return "page " + std::to_string(page_size) + (backward ? " backward" : "") +
+           (has_after ? " after" : "") + (has_before ? " before" : "") +
+           (other_side_checked ? " other-side" : "") + " signature " + std::string(signature);
+}
 
 std::string describe(const std::vector<root_out>& r) {
     std::string s;
@@ -170,6 +183,7 @@ std::string describe(const std::vector<root_out>& r) {
         s += "-- " + x.key + "\n" + x.text + "\n";
         for (const auto& p : x.params) s += "  " + (p ? "'" + *p + "'" : std::string("NULL")) + "\n";
         s += x.errors;
+        if (!x.page.empty()) s += "  (" + x.page + ")\n";
     }
     return s;
 }
@@ -177,6 +191,19 @@ std::string describe(const std::vector<root_out>& r) {
 root_out compile_root(const fraiseql::graphql::field_plan& fp) {
     root_out r;
     r.key = fp.response_key;
+    if (fp.resolved_by == fraiseql::graphql::root_resolver::connection) {
+        // As the server compiles it (exec/connection.cpp).
+        auto c = fraiseql::sql::compile_connection(schema(), fp, options.max_page_size);
+        if (!c) {
+            for (const auto& e : c.error()) r.errors += e.code + ": " + e.message + "\n";
+            return r;
+        }
+        r.text = c->stmt.text;
+        r.params = c->stmt.params;
+        r.page = page_text(c->page_size, c->backward, c->has_after, c->has_before,
+                           c->other_side_checked, c->signature);
+        return r;
+    }
     auto c = fraiseql::sql::compile_root_query(schema(), fp, options);
     if (!c) {
         for (const auto& e : c.error()) r.errors += e.code + ": " + e.message + "\n";
@@ -225,6 +252,9 @@ std::vector<root_out> outputs(const fraiseql::sql::cached_binding& b) {
         r.text = b.roots[i].compiled->text;
         for (const auto& p : b.roots[i].params)
             r.params.push_back(p.null ? std::nullopt : std::optional<std::string>(std::string(p.text)));
+        if (const auto& cn = b.roots[i].compiled->connection)
+            r.page = page_text(b.roots[i].page_size, cn->backward, cn->has_after, cn->has_before,
+                               cn->other_side_checked, cn->signature);
         got.push_back(std::move(r));
     }
     return got;
@@ -730,4 +760,222 @@ TEST(plan_cache_roads, json_road_answers_as_the_uncached_road) {
             EXPECT_EQ(counters.compiled.load(), 1u) << where;
         }
     }
+}
+
+namespace connections {
+
+using R = fraiseql::sql::uncached_reason;
+
+/// A connection operation: `$n` its page size (`first` or `last`), `$a`/`$b` its cursors
+/// (`after`/`before`), `vars` its other variables; `values` the key value arrays of real
+/// cursors of its ordering (under `vars`), the first without a null, then others.
+struct conn_case {
+    const char* query;
+    const char* vars;
+    std::vector<const char*> values;
+};
+
+const conn_case conn_cases[] = {
+    // Forward, a text key ASC (NULLS LAST), the page info needing the other-side check.
+    {"query ($n: Int, $a: String) { itemsConnection(first: $n, after: $a, orderBy: [{name: ASC}]) "
+     "{ edges { cursor node { id name } } pageInfo { hasNextPage hasPreviousPage endCursor } } }",
+     "{}",
+     {R"(["Ann", "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"])",
+      R"(["Bob", "b0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"])",
+      R"([null, "c0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"])"}},
+    // Backward, an Int key DESC NULLS LAST, totalCount and the other-side check.
+    {"query ($n: Int, $b: String) { itemsConnection(last: $n, before: $b, "
+     "orderBy: [{count: DESC_NULLS_LAST}]) { totalCount edges { node { id } } "
+     "pageInfo { hasNextPage hasPreviousPage startCursor } } }",
+     "{}",
+     {R"([5, "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"])", R"([-7, "b0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"])",
+      R"([null, "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"])"}},
+    // Both cursors, the direction an enum variable (another one: a foreign ordering), and
+    // DESC leading (NULLS FIRST: the redundant range condition).
+    {"query ($d: OrderDirection!, $n: Int, $a: String, $b: String) { itemsConnection(first: $n, "
+     "after: $a, before: $b, orderBy: [{count: $d}, {name: ASC_NULLS_FIRST}]) { edges { cursor } "
+     "pageInfo { hasPreviousPage hasNextPage } } }",
+     R"({"d": "DESC"})",
+     {R"([3, "x", "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"])",
+      R"([4, "y", "b0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"])",
+      R"([null, "x", "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"])",
+      R"([3, null, "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"])",
+      R"([null, null, "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"])"}},
+    // where operands as slots (a number, a LIKE pattern), totalCount under @skip.
+    {"query ($n: Int, $a: String, $v: Int, $s: String, $t: Boolean!) { itemsConnection(first: $n, "
+     "after: $a, where: {count: {gte: $v}, name: {startswith: $s}}) { totalCount @skip(if: $t) "
+     "edges { node { id count } } pageInfo { endCursor } } }",
+     R"({"v": 2, "s": "A%", "t": false})",
+     {R"(["a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"])", R"(["b0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"])"}},
+    // A whole where object, and the same cursor variable as both after and before.
+    {"query ($n: Int, $a: String, $w: ItemWhereInput) { itemsConnection(last: $n, after: $a, "
+     "before: $a, where: $w, orderBy: [{price: ASC}]) { totalCount edges { node { id } } } }",
+     R"({"w": {"name": {"eq": "x"}, "OR": [{"count": {"lt": 3}}]}})",
+     {R"([1.5, "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"])", R"([2.25, "b0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"])",
+      R"([null, "b0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"])"}},
+    // Real columns (a hybrid table), NULLS FIRST ascending, a DateTime key.
+    {"query ($n: Int, $a: String) { machinesConnection(first: $n, after: $a, "
+     "orderBy: [{priority: ASC_NULLS_FIRST}, {createdAt: DESC}]) { totalCount "
+     "edges { cursor node { id name } } pageInfo { hasPreviousPage } } }",
+     "{}",
+     {R"([1, "2024-01-01T10:00:00+00:00", "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"])",
+      R"([2, "2025-01-01T10:00:00+00:00", "b0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"])",
+      R"([null, "2024-01-01T10:00:00+00:00", "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"])",
+      R"([1, null, "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"])"}},
+    // A plain relation ordered by its id alone: an all-null cursor (forged) has no parameter
+    // to check it by, so that shape is not cached.
+    {"query ($n: Int, $a: String) { plainsConnection(first: $n, after: $a) { edges { cursor } } }",
+     "{}", {R"([7])", R"([8])", R"([null])"}},
+    // first and last both variables: both given is the compiler's error (declined).
+    {"query ($n: Int, $l: Int, $a: String, $b: String) { itemsConnection(first: $n, last: $l, "
+     "after: $a, before: $b) { edges { cursor } pageInfo { hasNextPage hasPreviousPage } } }",
+     R"({"l": null})",
+     {R"(["a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"])", R"(["b0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"])"}},
+    // No cursor variable: every variable a scalar slot, so the JSON road binds it too.
+    {"query ($n: Int, $v: Int) { itemsConnection(last: $n, where: {count: {lt: $v}}) "
+     "{ totalCount edges { node { id } } pageInfo { hasPreviousPage } } }",
+     R"({"v": 4})", {R"(["a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"])"}},
+};
+
+/// The signature of the case's connection under `vars` (the uncached compiler's).
+std::string signature_of(const fraiseql::graphql::prepared_operation& op, const bj::value& vars) {
+    auto plan = fraiseql::graphql::bind_operation(op, fraiseql::test::input_from_json(vars));
+    if (!plan) return {};
+    for (const auto& fp : plan->root_fields)
+        if (fp.resolved_by == fraiseql::graphql::root_resolver::connection)
+            if (auto c = fraiseql::sql::compile_connection(schema(), fp, options.max_page_size))
+                return c->signature;
+    return {};
+}
+
+bool declares(const fraiseql::sql::compiled_operation& c, std::string_view name) {
+    const auto names = c.variable_names();
+    return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+/// Every page size and cursor variant (absent, null, real ones, foreign, short, malformed)
+/// over the case's variables, and the generic one-step mutations of a set with real cursors.
+std::vector<bj::value> connection_sets(const conn_case& c, const fraiseql::sql::compiled_operation& co,
+                                       const std::string& sig) {
+    const bj::object base = bj::parse(c.vars).as_object();
+    std::vector<bj::value> cursors{nullptr};
+    for (const char* v : c.values) cursors.emplace_back(fraiseql::sql::encode_cursor(sig, v));
+    cursors.emplace_back(fraiseql::sql::encode_cursor("0badf00d", c.values[0])); // another ordering
+    cursors.emplace_back(fraiseql::sql::encode_cursor(sig, "[1]"));               // another length
+    cursors.emplace_back(fraiseql::sql::encode_cursor(sig, "[\"a\\u0000\", 1, 2]")); // NUL
+    cursors.emplace_back("bm9wZQ");                                                 // malformed
+    cursors.emplace_back("");
+    const std::vector<bj::value> sizes{nullptr, 0, 3, -1, 5000, 100, 99, 101};
+    // The cursor variables: the first declared takes every variant, a second one (`$b`
+    // beside `$a`) null, a real one or absent.
+    std::vector<const char*> vars;
+    for (const char* v : {"a", "b"})
+        if (declares(co, v)) vars.push_back(v);
+    const std::vector<const bj::value*> second{&cursors[0], &cursors[1], nullptr};
+    std::vector<bj::value> out;
+    auto with = [](bj::object o, const char* k, const bj::value* v) {
+        if (v) o[k] = *v;
+        return o;
+    };
+    for (int absent_n = 0; absent_n < 2; ++absent_n)
+        for (const auto& n : sizes) {
+            const bj::object o = with(base, "n", absent_n ? nullptr : &n);
+            if (vars.empty()) out.emplace_back(o);
+            for (std::size_t a = 0; a <= cursors.size() && !vars.empty(); ++a) { // size: absent
+                const bj::object oa = with(o, vars[0], a < cursors.size() ? &cursors[a] : nullptr);
+                if (vars.size() < 2) out.emplace_back(oa);
+                else
+                    for (const auto* b : second) out.emplace_back(with(oa, vars[1], b));
+            }
+            if (absent_n) break;
+        }
+    bj::object real = base;
+    real["n"] = 3;
+    for (const char* v : vars) real[v] = cursors[1];
+    out.emplace_back(real);
+    mutations(bj::value(real), out);
+    return out;
+}
+
+} // namespace connections
+
+// Connection fields on the compiled-plan road (docs/adr/0017, "connections"): every page
+// size (absent, null, 0, negative, above max_page_size), every cursor (absent, null, real ones
+// with and without nulls in their keys, another ordering's, another length, malformed) and
+// the generic mutations, through a cold and a warm cache in both orders, give exactly the
+// uncached road's SQL, parameters and page inputs, or decline where the uncached road refuses.
+TEST(plan_cache_connections, cached_road_matches_uncached_road) {
+    using namespace connections;
+    tally t;
+    for (const auto& c : conn_cases) {
+        auto op = json_road::prepare_text(c.query);
+        ASSERT_TRUE(op) << c.query;
+        fraiseql::sql::compiled_operation probe(schema(), op, options);
+        const std::string sig = signature_of(*op, bj::parse(c.vars));
+        ASSERT_FALSE(sig.empty()) << c.query;
+        const auto sets = connection_sets(c, probe, sig);
+        {
+            fraiseql::sql::compiled_operation cache(schema(), op, options);
+            for (const auto& v : sets) check(c.query, cache, *op, v, t);
+            for (const auto& v : sets) check(c.query, cache, *op, v, t);
+        }
+        fraiseql::sql::compiled_operation cache(schema(), op, options);
+        for (auto it = sets.rbegin(); it != sets.rend(); ++it) check(c.query, cache, *op, *it, t);
+        if (::testing::Test::HasFailure()) break;
+    }
+    EXPECT_GT(t.compiled, 1000u);
+    EXPECT_GT(t.json, 10u);
+    EXPECT_GT(t.declined[R::value], 100u);
+    std::cout << "connections: " << t.compiled << " through the cache (" << t.json
+              << " on the JSON road too); declined: variables "
+              << t.declined[R::variables] << ", not cacheable " << t.declined[R::not_cacheable]
+              << ", value " << t.declined[R::value] << ", bind " << t.declined[R::bind] << "\n";
+}
+
+// One shape serves every page of a walk: another page size and another real cursor of the
+// same null-ness are a hit of the same shape; a cursor with a null key value is another
+// shape (its keyset SQL differs); what the compiler refuses is declined for its value.
+TEST(plan_cache_connections, one_shape_per_walk) {
+    using namespace connections;
+    const conn_case& c = conn_cases[0];
+    auto op = json_road::prepare_text(c.query);
+    ASSERT_TRUE(op);
+    const std::string sig = signature_of(*op, bj::parse(c.vars));
+    fraiseql::sql::compiled_operation cache(schema(), op, options);
+    auto page = [&](const bj::value& n, const char* values) {
+        bj::object o;
+        o["n"] = n;
+        if (values) o["a"] = fraiseql::sql::encode_cursor(sig, values);
+        return cache.bind(fraiseql::test::input_from_json(o));
+    };
+    auto first = page(3, nullptr);
+    auto second = page(3, c.values[0]);
+    auto third = page(5000, c.values[1]);
+    ASSERT_TRUE(first && second && third);
+    EXPECT_NE(first->shape, second->shape); // no cursor: no keyset condition
+    EXPECT_EQ(second->shape, third->shape);
+    EXPECT_TRUE(second->compiled_now);
+    EXPECT_FALSE(third->compiled_now);
+    EXPECT_EQ(second->roots[0].page_size, 3u);
+    EXPECT_EQ(third->roots[0].page_size, 100u); // capped by max_page_size
+    EXPECT_EQ(params_of(*third, 0),
+              (std::vector<std::string>{"Bob", "b0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "101"}));
+    auto nulls = page(3, c.values[2]);
+    ASSERT_TRUE(nulls);
+    EXPECT_NE(nulls->shape, second->shape);
+    EXPECT_NE(nulls->roots[0].compiled->text, second->roots[0].compiled->text);
+    EXPECT_EQ(params_of(*nulls, 0),
+              (std::vector<std::string>{"c0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "4"}));
+    EXPECT_EQ(cache.shapes(), 3u);
+    // Warm shapes, refused values: declined, for the uncached road's error.
+    auto negative = page(-1, c.values[0]);
+    ASSERT_FALSE(negative);
+    EXPECT_EQ(negative.error(), R::value);
+    bj::object foreign;
+    foreign["n"] = 3;
+    foreign["a"] = fraiseql::sql::encode_cursor("0badf00d", c.values[0]);
+    auto f = cache.bind(fraiseql::test::input_from_json(foreign));
+    ASSERT_FALSE(f);
+    EXPECT_EQ(f.error(), R::value);
+    EXPECT_EQ(cache.shapes(), 3u);
 }

@@ -59,6 +59,10 @@ struct param_source {
         equality, limit, offset,                 ///< a whole root argument
         scalar, json, array, array_json,         ///< an operand in `where`
         like_contains, like_prefix, like_suffix, ///< an operand in `where`, LIKE-escaped
+        /// A connection's `first`/`last` (page_limit_text: clamped, plus the look-ahead row)
+        /// and `after`/`before` (the cursor's non-null key values, `count` of them, in order:
+        /// decode_cursor under the statement's signature). include/fraiseql/sql/connection.hpp.
+        page_size, cursor,
     };
     std::string_view argument; ///< the argument's name (the plan's storage); empty in `where`
     use as = use::equality;

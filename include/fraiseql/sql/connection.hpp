@@ -56,6 +56,30 @@ fraiseql::result<connection_query, std::vector<graphql::error>>
 compile_connection(const graphql::schema& s, const graphql::field_plan& field,
                    std::uint32_t max_page_size);
 
+/// compile_connection, also recording in `sources` (when not null) which parameters came
+/// from which argument's whole value (param_source: `first`/`last` as page_size, `after`/
+/// `before` as cursor) or from which `where` operand (the where builder's record, as for a
+/// list field). Same SQL and parameters as without it. The SQL text depends only on the
+/// shape: which of first/last/after/before are given, the null-ness of each cursor value
+/// (cursor_nulls), where's structure, orderBy and the selection; never on a page size.
+fraiseql::result<connection_query, std::vector<graphql::error>>
+compile_connection(const graphql::schema& s, const graphql::field_plan& field,
+                   std::uint32_t max_page_size, std::vector<param_source>* sources);
+
+/// The page size for `first`/`last` = `requested` (not negative: the compiler refuses
+/// that), capped by `max_page_size`.
+std::uint32_t page_size_of(std::int64_t requested, std::uint32_t max_page_size) noexcept;
+/// The LIMIT parameter's text for a page of `page_size` rows: one more, the row that tells
+/// whether there are more. The one function the compiler and the compiled-plan cache use.
+std::string page_limit_text(std::uint32_t page_size);
+
+/// Appends to `out` one letter per value of `cursor` as decode_cursor reads it, whatever
+/// the signature: 'n' for null, 'v' for a value. False (nothing appended) when it does not
+/// decode that far (base64url, a ':', a JSON array). The keyset SQL of a cursor depends on
+/// exactly this (a null key value compiles to IS NULL / IS NOT NULL, no parameter), so the
+/// compiled-plan cache keys a cursor variable by it.
+bool cursor_nulls(std::string_view cursor, std::string& out);
+
 /// The opaque cursor for a row: base64url(signature + ":" + key_array_json).
 std::string encode_cursor(std::string_view signature, std::string_view key_array_json);
 

@@ -8,10 +8,12 @@
 /// The shape (the key) holds everything the SQL text, the bound plan's structure and the
 /// projections may depend on: the value of every variable verbatim, except a *slot*
 /// variable, which contributes only whether it is absent, null, or which kind of scalar it
-/// holds (for a list, whether it is empty). A slot variable is one the operation uses only as
-/// the whole value of scalar arguments of root list or single fields, where the compiler
-/// makes exactly one parameter of it (an equality filter, `limit`, `offset`), or as an
-/// operand inside a root argument's object literal reached through object fields only
+/// holds (for a list, whether it is empty; for a connection's cursor, the null-ness of its
+/// values). A slot variable is one the operation uses only as the whole value of scalar
+/// arguments of root list, single or connection fields, where the compiler makes exactly one
+/// parameter of it (an equality filter, `limit`, `offset`, a page size) or one per non-null
+/// value of a cursor (`after`, `before`), or as an operand inside a root argument's object
+/// literal reached through object fields only
 /// (`where: {author: {id: {eq: $a}}}`, `in: $ids`), where the where builder makes exactly
 /// one parameter of that operand (param_source); this is checked against the compiler's own
 /// record when a shape is first compiled, and a shape that does not pass is remembered as
@@ -61,13 +63,36 @@ struct compiled_root {
             std::int32_t index = -1; ///< a list element, else the object field `key`
         };
         std::vector<step> path;
+        /// A `cursor` slot: which of the cursor's non-null values (in order) it is, and
+        /// whether it is the `before` cursor (else `after`).
+        std::int32_t element = -1;
+        bool before = false;
+    };
+    /// A connection root (compile_connection): what the runner needs besides the statement,
+    /// all of it the shape's; only the page size may be a request's (a `page_size` slot).
+    struct connection_page {
+        std::uint32_t page_size = 0;     ///< without a page_size slot (no first/last: max)
+        bool backward = false;
+        bool has_after = false;
+        bool has_before = false;
+        bool other_side_checked = false;
+        std::string signature;           ///< of every cursor of this ordering
+        std::uint32_t keys = 0;          ///< values per cursor
+        /// cursor_nulls of the `after` / `before` cursor this shape was compiled with (empty
+        /// when not a slot): the keyset SQL depends on it, so a request's cursor must match.
+        std::string after_nulls, before_nulls;
+        /// Per `node` under each `edges` of the selection, in selection order (nullptr for
+        /// the edge's other fields); empty when the cache has no projection builder.
+        std::vector<std::shared_ptr<const json::projection>> node_projections;
     };
     root_query::shape kind = root_query::shape::list;
     const graphql::type_def* node_type = nullptr;
     std::string text;
     std::vector<slot> slots;
-    /// The rows' projection, built once (nullptr when the cache has no projection builder).
+    /// The rows' projection, built once (nullptr when the cache has no projection builder,
+    /// and for a connection: connection->node_projections).
     std::shared_ptr<const json::projection> projection;
+    std::optional<connection_page> connection;
 };
 
 /// What one shape of an operation compiles to.
@@ -78,7 +103,7 @@ struct compiled_shape {
     /// of the shape.
     graphql::operation_plan plan;
     /// Per root field of `plan`: its statement, or nullopt when it is run from `plan` as
-    /// before (introspection, connections, aggregates, mutations, selections under @auth).
+    /// before (introspection, aggregates, mutations, selections under @auth).
     std::vector<std::optional<compiled_root>> roots;
 };
 
@@ -94,6 +119,9 @@ struct param_view {
 struct bound_root {
     const compiled_root* compiled = nullptr;
     std::span<const param_view> params;
+    /// A connection: this request's page size (its `first`/`last` slot, capped, or the
+    /// shape's).
+    std::uint32_t page_size = 0;
 };
 
 /// A request bound through the cache. Its views point into its own buffers (inline ones
@@ -200,6 +228,9 @@ private:
     /// or slot_object (an input object whose string and number leaves are slots)
     std::vector<char> slot_;
     std::vector<std::string_view> names_;
+    /// per variable: used as a root field's `after`/`before` (a cursor): a string value is
+    /// keyed with its cursor_nulls too (the keyset SQL depends on them)
+    std::vector<char> cursor_;
     /// per variable: its named type (the scalar a slot_scalar variable coerces to)
     std::vector<const graphql::type_def*> scalar_types_;
     bool scalars_only_ = false;

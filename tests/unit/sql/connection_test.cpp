@@ -47,6 +47,36 @@ TEST(cursor, values_decode_exactly_and_foreign_cursors_are_refused) {
     EXPECT_FALSE(decode_cursor("!!!", "s", 1));
 }
 
+TEST(cursor, null_ness_is_read_whatever_the_signature) {
+    std::string out;
+    EXPECT_TRUE(cursor_nulls(encode_cursor("0badf00d", R"([null, 3, "x", null, true])"), out));
+    EXPECT_EQ(out, "nvvnv");
+    // Another signature: the same letters (decode_cursor, not this, checks the signature).
+    EXPECT_TRUE(cursor_nulls(encode_cursor("other", R"([1,null])"), out));
+    EXPECT_EQ(out, "nvvnvvn");
+    const std::string before = out;
+    EXPECT_FALSE(cursor_nulls("!!!", out));
+    EXPECT_FALSE(cursor_nulls(base64url_encode("no colon"), out));
+    EXPECT_FALSE(cursor_nulls(encode_cursor("s", "[1,"), out));
+    EXPECT_EQ(out, before) << "nothing appended on failure";
+    // What decode_cursor reads as null, and only that.
+    auto v = decode_cursor(encode_cursor("s", R"([null, "null", 0])"), "s", 3);
+    ASSERT_TRUE(v);
+    out.clear();
+    ASSERT_TRUE(cursor_nulls(encode_cursor("s", R"([null, "null", 0])"), out));
+    for (std::size_t i = 0; i < v->size(); ++i) EXPECT_EQ(out[i] == 'n', !(*v)[i]) << i;
+}
+
+TEST(cursor, page_size_is_capped_and_fetches_one_more) {
+    EXPECT_EQ(page_size_of(0, 50), 0u);
+    EXPECT_EQ(page_size_of(7, 50), 7u);
+    EXPECT_EQ(page_size_of(50, 50), 50u);
+    EXPECT_EQ(page_size_of(2147483647, 50), 50u);
+    EXPECT_EQ(page_limit_text(0), "1");
+    EXPECT_EQ(page_limit_text(50), "51");
+    EXPECT_EQ(page_limit_text(4294967295u), "4294967296");
+}
+
 const char* const sdl = R"GQL(
 type Row @view(name: "v_row", columns: ["id", "score"]) { id: Int! grp: Int score: Float }
 type Query { rows: [Row!]! }
@@ -107,6 +137,57 @@ TEST_F(connection_sql, page_size_is_capped_and_bad_arguments_are_bad_user_input)
         ASSERT_FALSE(r) << args;
         EXPECT_EQ(r.error().front().code, "BAD_USER_INPUT") << args;
     }
+}
+
+// The compiled-plan cache's contract (param_source): the page size and each cursor's non-null
+// values are recorded parameters, and the text depends on the shape, not on the values.
+TEST_F(connection_sql, page_size_and_cursor_values_are_recorded_parameters) {
+    auto first = compile("{ rowsConnection(orderBy: [{grp: ASC}]) { totalCount } }");
+    ASSERT_TRUE(first);
+    const std::string sig = first->signature;
+    auto recorded = [&](const std::string& q, std::vector<param_source>& sources) {
+        auto doc = graphql::parse_executable(q);
+        EXPECT_TRUE(doc);
+        auto p = graphql::plan_operation(*s_, *doc, "", graphql::input_value::null());
+        EXPECT_TRUE(p);
+        plan_ = std::move(*p);
+        return compile_connection(*s_, plan_.root_fields.at(0), 50, &sources);
+    };
+    std::vector<param_source> a_src, b_src, n_src;
+    auto a = recorded("{ rowsConnection(first: 2, after: \"" + encode_cursor(sig, "[4, 7]") +
+                          "\", orderBy: [{grp: ASC}], where: {score: {gt: 1.5}}) { totalCount } }",
+                      a_src);
+    auto b = recorded("{ rowsConnection(first: 5000, after: \"" + encode_cursor(sig, "[9, 8]") +
+                          "\", orderBy: [{grp: ASC}], where: {score: {gt: 2}}) { totalCount } }",
+                      b_src);
+    auto n = recorded("{ rowsConnection(first: 2, after: \"" + encode_cursor(sig, "[null, 7]") +
+                          "\", orderBy: [{grp: ASC}], where: {score: {gt: 1.5}}) { totalCount } }",
+                      n_src);
+    ASSERT_TRUE(a && b && n);
+    EXPECT_EQ(a->stmt.text, b->stmt.text) << "values never reach the text";
+    EXPECT_NE(a->stmt.text, n->stmt.text) << "a null cursor value is IS NULL, no parameter";
+    EXPECT_EQ(a->stmt.params, (std::vector<std::optional<std::string>>{"1.5", "4", "7", "3"}));
+    EXPECT_EQ(b->stmt.params, (std::vector<std::optional<std::string>>{"2", "9", "8", "51"}));
+    EXPECT_EQ(n->stmt.params, (std::vector<std::optional<std::string>>{"1.5", "7", "3"}));
+    ASSERT_EQ(a_src.size(), 3u);
+    EXPECT_EQ(a_src[0].as, param_source::use::scalar); // the where operand, as for a list
+    EXPECT_EQ(a_src[0].first, 0u);
+    EXPECT_EQ(a_src[1].argument, "after");
+    EXPECT_EQ(a_src[1].as, param_source::use::cursor);
+    EXPECT_EQ(a_src[1].first, 1u);
+    EXPECT_EQ(a_src[1].count, 2u);
+    EXPECT_EQ(a_src[2].argument, "first");
+    EXPECT_EQ(a_src[2].as, param_source::use::page_size);
+    EXPECT_EQ(a_src[2].first, 3u);
+    EXPECT_EQ(a_src[2].count, 1u);
+    ASSERT_EQ(n_src.size(), 3u);
+    EXPECT_EQ(n_src[1].count, 1u);
+    // No first/last: the page size is max_page_size, a parameter of no argument.
+    std::vector<param_source> none_src;
+    auto none = recorded("{ rowsConnection { totalCount } }", none_src);
+    ASSERT_TRUE(none);
+    EXPECT_TRUE(none_src.empty());
+    EXPECT_EQ(none->stmt.params, (std::vector<std::optional<std::string>>{"51"}));
 }
 
 TEST_F(connection_sql, the_signature_depends_on_the_ordering) {

@@ -1,0 +1,6 @@
+-- five
+SELECT NULL::int8, NULL::bool, CASE WHEN pg_column_size(p.d) >= 140 AND pg_typeof(p.d) = 'jsonb'::regtype AND jsonb_typeof(p.d::jsonb) = 'object' THEN jsonb_build_object('id', p.d->'id')::text ELSE p.d::text END, p.k FROM (SELECT t."data" AS d, jsonb_build_array((t."data"->>'id')::uuid)::text AS k FROM "v_item" AS t ORDER BY (t."data"->>'id')::uuid ASC NULLS LAST LIMIT $1::int8) AS p;
+-- many
+SELECT NULL::int8, NULL::bool, CASE WHEN pg_column_size(p.d) >= 140 AND pg_typeof(p.d) = 'jsonb'::regtype AND jsonb_typeof(p.d::jsonb) = 'object' THEN jsonb_build_object('id', p.d->'id')::text ELSE p.d::text END, p.k FROM (SELECT t."data" AS d, jsonb_build_array((t."data"->>'id')::uuid)::text AS k FROM "v_item" AS t ORDER BY (t."data"->>'id')::uuid ASC NULLS LAST LIMIT $1::int8) AS p;
+-- back
+SELECT h.c, h.o, CASE WHEN pg_column_size(p.d) >= 0 AND pg_typeof(p.d) = 'jsonb'::regtype AND jsonb_typeof(p.d::jsonb) = 'object' THEN jsonb_build_object()::text ELSE p.d::text END, p.k FROM (SELECT (SELECT count(*) FROM "v_item" AS t) AS c, NULL::bool AS o) AS h LEFT JOIN LATERAL (SELECT t."data" AS d, jsonb_build_array((t."data"->>'id')::uuid)::text AS k, row_number() OVER (ORDER BY (t."data"->>'id')::uuid DESC NULLS FIRST) AS n FROM "v_item" AS t ORDER BY (t."data"->>'id')::uuid DESC NULLS FIRST LIMIT $1::int8) AS p ON TRUE ORDER BY p.n;
