@@ -497,7 +497,9 @@ value_ref in_place_at(const graphql::schema& s, const compiled_operation::given_
         rest.wrappers.erase(rest.wrappers.begin(),
                             rest.wrappers.begin() + static_cast<std::ptrdiff_t>(w));
         auto r = graphql::coerce_input(s, ops.tree(at), rest);
-        if (!r) return {};
+        // fill_root makes a list's or an object's text (kept by the binding); it would view a
+        // string's, and `tree` dies with bind_scalars.
+        if (!r || r->type() == K::string || r->type() == K::enum_) return {};
         tree = std::move(*r);
         return {&*tree, nullptr};
     }

@@ -724,6 +724,7 @@ TEST(plan_cache_roads, json_road_answers_as_the_uncached_road) {
     const char* page = "query ($l: Int, $o: Int) { items(limit: $l, offset: $o) { id name } }";
     const char* dflt = "query ($l: Int = 5) { items(limit: $l) { id } }";
     const char* named = "query ($n: String!) { items(where: {name: {eq: $n}}) { id } }";
+    const char* whole = "query ($w: ItemWhereInput) { items(where: $w) { id } }";
     const char* uuid = R"({"id": "24c9e15e-52af-c47c-225b-757e7bee1f9d"})";
     const road_case cases[] = {
         {by_id, uuid, R"({"id": "aaaaaaaa-52af-c47c-225b-757e7bee1f9d"})", true,
@@ -759,6 +760,16 @@ TEST(plan_cache_roads, json_road_answers_as_the_uncached_road) {
         {named, R"({"n": "a"})", R"({"n": "with \"quotes\" and ünïcode"})", true,
          "'with \"quotes\" and ünïcode'"},
         {named, R"({"n": "a"})", R"({"n": "nul\u0000inside"})", false, "contains the NUL character"},
+        // A whole where object (session 11): served in place, or the uncached road's answer.
+        {whole, R"({"w": {"name": {"startswith": "a"}, "count": {"gt": 1}}})",
+         R"({"w": {"name": {"startswith": "b_%"}, "count": {"gt": 2.0}}})", true, "'b\\_\\%%'\n  '2'"},
+        {whole, R"({"w": {"name": {"startswith": "a"}}})", R"({"w": {"name": {"startswith": "a"}, "nope": 1}})",
+         false, "Field \"nope\" is not defined by type \"ItemWhereInput\"."},
+        {whole, R"({"w": {"count": {"in": [1]}}})", R"({"w": {"count": {"in": 1}}})", false, "'{\"1\"}'"},
+        {whole, R"({"w": {"status": {"eq": "ACTIVE"}}})", R"({"w": {"status": {"eq": "ACTIV"}}})", false,
+         "Value \"ACTIV\" does not exist in \"Status\" enum."},
+        {whole, R"({"w": {"name": {"eq": "a"}}})", R"({"w": {"name": {"eq": "a\u0000"}}})", false,
+         "contains the NUL character"},
     };
     for (const auto& c : cases) {
         const std::string where = std::string(c.query) + " with " + c.vars;
