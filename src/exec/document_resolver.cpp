@@ -62,13 +62,37 @@ graphql::input_value from_json(const boost::json::value& v, int depth) {
     }
 }
 
+/// The request's JSON as the compiled-plan cache reads it in place (sql::json_ops).
+const boost::json::value& node(const void* at) { return *static_cast<const boost::json::value*>(at); }
+
+const sql::json_ops json_in_place{
+    [](const void* at) { return scalar_of(node(at)); },
+    [](const void* at) -> std::size_t {
+        const auto& v = node(at);
+        return v.is_object() ? v.get_object().size() : v.is_array() ? v.get_array().size() : 0;
+    },
+    [](const void* at, std::size_t i) -> std::string_view {
+        return (node(at).get_object().begin() + static_cast<std::ptrdiff_t>(i))->key();
+    },
+    [](const void* at, std::size_t i) -> const void* {
+        const auto& v = node(at);
+        if (v.is_object()) return &(v.get_object().begin() + static_cast<std::ptrdiff_t>(i))->value();
+        return &v.get_array()[i];
+    },
+    [](const void* at, std::string_view name) -> const void* {
+        const auto* o = node(at).if_object();
+        return o ? o->if_contains(name) : nullptr;
+    },
+    [](const void* at) { return from_json(node(at), 1); },
+};
+
 } // namespace
 
 graphql::input_value input_from_json(const boost::json::value& v) { return from_json(v, 0); }
 
 std::optional<sql::cached_binding> bind_json(const sql::compiled_operation& c,
                                              const boost::json::value& variables) {
-    if (!c.scalar_slots_only()) return std::nullopt;
+    if (!c.json_road()) return std::nullopt;
     const auto names = c.variable_names();
     const boost::json::object* given = variables.if_object();
     // Not an object: bind() gives "Variables must be provided as an object." (null: none).
@@ -78,7 +102,7 @@ std::optional<sql::cached_binding> bind_json(const sql::compiled_operation& c,
     boost::container::small_vector<sql::compiled_operation::given_variable, 8> values(names.size());
     for (std::size_t i = 0; i < names.size(); ++i)
         if (const boost::json::value* v = given ? given->if_contains(names[i]) : nullptr)
-            values[i] = {true, scalar_of(*v)};
+            values[i] = {true, scalar_of(*v), v, &json_in_place};
     return c.bind_scalars(values);
 }
 

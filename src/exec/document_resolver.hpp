@@ -144,7 +144,8 @@ fraiseql::result<bound_operation, refusal> bind_request(resolved_document doc,
 graphql::input_value input_from_json(const boost::json::value& v);
 
 /// The compiled-plan cache's JSON road (sql::compiled_operation::bind_scalars): the request's
-/// variables read in place, no input_value tree; nullopt when that road does not apply (the
+/// variables read in place (scalars, and whole `where` objects walked through sql::json_ops),
+/// no input_value tree; nullopt when that road does not apply (the
 /// caller binds through input_from_json, which gives the answer or the errors).
 std::optional<sql::cached_binding> bind_json(const sql::compiled_operation& c,
                                              const boost::json::value& variables);

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <exception>
 
+#include <boost/container/small_vector.hpp>
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -55,7 +56,9 @@ bool more_values_than(const boost::json::value& v, std::size_t limit) {
         return false;
     }
     std::size_t n = 0;
-    std::vector<const boost::json::value*> todo{&v};
+    // Inline for a whole `where` object of a generated client (its pending values: the
+    // siblings along one path), which binds without the heap (issue 15).
+    boost::container::small_vector<const boost::json::value*, 64> todo{&v};
     while (!todo.empty()) {
         const auto* x = todo.back();
         todo.pop_back();

@@ -27,6 +27,19 @@ enum class scalars {
     by_kind,
 };
 
+/// A name in the key (an object's key, an enum value): its length, ':', the name. Written
+/// by append_key and by the JSON road's walk (in_place_key), so both write the same bytes.
+template <class Out> void key_name(Out& key, std::string_view name) {
+    char len[24];
+    const auto r = std::to_chars(len, len + sizeof len, name.size());
+    key += std::string_view(len, static_cast<std::size_t>(r.ptr - len));
+    key += ':';
+    key += name;
+}
+
+/// A string or a number keyed by its kind only (scalars::by_kind).
+char kind_letter(K k) { return k == K::integer ? 'i' : k == K::floating ? 'f' : 's'; }
+
 /// Appends a variable's value to the key: nulls, booleans, enums, object keys and list
 /// lengths verbatim; strings and numbers as `mode` says.
 bool append_key(std::string& key, const input_value& v, int depth, scalars mode) {
@@ -36,9 +49,7 @@ bool append_key(std::string& key, const input_value& v, int depth, scalars mode)
     case K::boolean: key += v.as_bool() ? 't' : 'f'; return true;
     case K::enum_:
         key += 'e';
-        key += std::to_string(v.as_string().size());
-        key += ':';
-        key += v.as_string();
+        key_name(key, v.as_string());
         return true;
     case K::list:
         key += '[';
@@ -49,9 +60,7 @@ bool append_key(std::string& key, const input_value& v, int depth, scalars mode)
     case K::object:
         key += '{';
         for (const auto& [k, x] : v.as_object()) {
-            key += std::to_string(k.size());
-            key += ':';
-            key += k;
+            key_name(key, k);
             if (!append_key(key, x, depth + 1, mode)) return false;
         }
         key += '}';
@@ -60,7 +69,7 @@ bool append_key(std::string& key, const input_value& v, int depth, scalars mode)
     case K::floating:
     case K::string:
         if (mode == scalars::refuse) return false;
-        key += v.type() == K::integer ? 'i' : v.type() == K::floating ? 'f' : 's';
+        key += kind_letter(v.type());
         return true;
     }
     return false;
@@ -357,6 +366,250 @@ std::size_t prepare(cached_binding& out, const compiled_shape& sh) {
     return made;
 }
 
+// ---- The JSON road for values that are not scalars (a whole `where: $w`, a value keyed
+// verbatim): docs/adr/0017-compiled-plan-cache.md, amendment (session 11).
+
+/// Deeper than this (from the variable) the JSON road declines: the tree road keys up to 64
+/// levels and the compiler refuses a `where` deeper than 32.
+constexpr int max_in_place_depth = 32;
+
+/// The key as the JSON road writes it: into a buffer on the stack; `full` once it did not
+/// fit (the request then declines).
+struct key_sink {
+    char* p;
+    std::size_t cap;
+    std::size_t n = 0;
+    bool full = false;
+
+    void operator+=(char c) {
+        if (n < cap) p[n++] = c;
+        else full = true;
+    }
+    void operator+=(std::string_view s) {
+        if (s.size() > cap - n) {
+            full = true;
+            return;
+        }
+        std::copy(s.begin(), s.end(), p + n);
+        n += s.size();
+    }
+    std::string_view view() const noexcept { return {p, n}; }
+};
+
+/// Walks a variable's value given in place (the request's JSON) against its declared type,
+/// writing the bytes append_key() writes for the value graphql::coerce_input would make of
+/// it, having proved that this value is the JSON node for node: every object key a field of
+/// its input type (once), no field coercion would add (a default) or refuse (a required one
+/// absent), no single value it would wrap into a list, every enum value one of its type's,
+/// every scalar one coerce_scalar takes as it is or as an Int or Float (the key holds the
+/// coerced kind), every string storable (where_builder refuses NUL and invalid UTF-8
+/// anywhere in a `where`). False on anything else, or when the key overflows its buffer
+/// (which bounds the walk): the request then takes bind(), which answers as before.
+struct in_place_key {
+    const graphql::schema& s;
+    const json_ops& ops;
+    key_sink& key;
+    scalars mode;
+
+    /// Node `at` as a value of `type` less its first `w` wrappers.
+    bool value(const void* at, const graphql::type_expr& type, std::size_t w, int depth) {
+        using W = graphql::type_expr::wrap;
+        if (depth > max_in_place_depth || key.full) return false;
+        const graphql::scalar_input v = ops.scalar(at);
+        const bool non_null = w < type.wrappers.size() && type.wrappers[w] == W::non_null;
+        if (non_null) ++w;
+        if (v.k == K::null) {
+            if (non_null) return false; // coercion's error
+            key += 'n';
+            return !key.full;
+        }
+        if (w < type.wrappers.size()) { // a list
+            if (v.k != K::list) return false; // coercion would make a list of one of it
+            key += '[';
+            const std::size_t n = ops.size(at);
+            for (std::size_t i = 0; i < n; ++i)
+                if (!value(ops.item(at, i), type, w + 1, depth + 1)) return false;
+            key += ']';
+            return !key.full;
+        }
+        const graphql::type_def* t = s.find_type(type.name);
+        if (!t) return false;
+        switch (t->kind) {
+        case graphql::named_kind::enum_:
+            if (v.k != K::string || !t->has_enum_value(v.s)) return false;
+            key += 'e';
+            key_name(key, v.s);
+            return !key.full;
+        case graphql::named_kind::input_object: return v.k == K::object && fields(at, *t, depth);
+        case graphql::named_kind::scalar: break;
+        default: return false;
+        }
+        using O = graphql::scalar_coercion::outcome;
+        const auto c = graphql::coerce_scalar(*t, v);
+        if (c.o == O::integer || c.o == O::floating)
+            return leaf(c.o == O::integer ? K::integer : K::floating);
+        if (c.o != O::same) return false; // a made string, a Vector's list, an error
+        if (v.k == K::list || v.k == K::object) return raw(at, depth); // JSON, a custom scalar
+        if (v.k == K::boolean) {
+            key += v.b ? 't' : 'f';
+            return !key.full;
+        }
+        if (v.k == K::string && !storable_string(v.s)) return false;
+        return leaf(v.k);
+    }
+
+    /// An input object's fields, in the request's order (coercion keeps it).
+    bool fields(const void* at, const graphql::type_def& t, int depth) {
+        key += '{';
+        const std::size_t n = ops.size(at);
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::string_view name = ops.key(at, i);
+            const void* x = ops.item(at, i);
+            const graphql::argument_def* f = t.find_input_field(name);
+            // Unknown: coercion's error; given twice: a lookup by name may read the other.
+            if (!f || ops.find(at, name) != x) return false;
+            key_name(key, name);
+            if (!value(x, f->type, 0, depth + 1)) return false;
+        }
+        for (const auto& f : t.input_fields)
+            if ((f.default_value || f.type.is_non_null()) && !ops.find(at, f.name))
+                return false; // coercion adds the default, or refuses its absence
+        key += '}';
+        return !key.full;
+    }
+
+    /// A value a scalar type takes as given (JSON, a custom scalar): append_key over it.
+    bool raw(const void* at, int depth) {
+        if (depth > max_in_place_depth || key.full) return false;
+        const graphql::scalar_input v = ops.scalar(at);
+        switch (v.k) {
+        case K::null: key += 'n'; break;
+        case K::boolean: key += v.b ? 't' : 'f'; break;
+        case K::list: {
+            key += '[';
+            const std::size_t n = ops.size(at);
+            for (std::size_t i = 0; i < n; ++i)
+                if (!raw(ops.item(at, i), depth + 1)) return false;
+            key += ']';
+            break;
+        }
+        case K::object: {
+            key += '{';
+            const std::size_t n = ops.size(at);
+            for (std::size_t i = 0; i < n; ++i) {
+                const std::string_view name = ops.key(at, i);
+                const void* x = ops.item(at, i);
+                if (!storable_string(name) || ops.find(at, name) != x) return false;
+                key_name(key, name);
+                if (!raw(x, depth + 1)) return false;
+            }
+            key += '}';
+            break;
+        }
+        case K::string:
+            if (!storable_string(v.s)) return false;
+            return leaf(K::string);
+        case K::integer:
+        case K::floating: return leaf(v.k);
+        default: return false;
+        }
+        return !key.full;
+    }
+
+    /// A string or a number: its kind, where the mode allows it.
+    bool leaf(K k) {
+        if (mode == scalars::refuse) return false;
+        key += kind_letter(k);
+        return !key.full;
+    }
+};
+
+/// The value at a slot's `path` in a variable given in place (`g`, declared `type`), as
+/// fill_root reads it: a scalar coerced by coerce_scalar (into `scalar`), or a list or an
+/// object (an `in` list, a JSON operand) made into the tree road's coerced value by its own
+/// rules (into `tree`; this allocates). Empty when the path is not there or null (a key
+/// that does not fit: the request declines). in_place_key proved the structure.
+value_ref in_place_at(const graphql::schema& s, const compiled_operation::given_variable& g,
+                      const graphql::type_expr& type, const std::vector<step>& path,
+                      graphql::scalar_input& scalar, std::optional<input_value>& tree) {
+    using W = graphql::type_expr::wrap;
+    if (!g.present || !g.raw || !g.ops || path.empty()) return {};
+    const json_ops& ops = *g.ops;
+    const void* at = g.raw;
+    const graphql::type_expr* ft = &type; // the type of `at`, less its first `w` wrappers
+    std::size_t w = 0;
+    for (const auto& st : path) {
+        if (w < ft->wrappers.size() && ft->wrappers[w] == W::non_null) ++w;
+        const K k = ops.scalar(at).k;
+        if (st.index < 0) {
+            const graphql::type_def* t = s.find_type(ft->name);
+            const graphql::argument_def* f = t ? t->find_input_field(st.key) : nullptr;
+            if (k != K::object || w != ft->wrappers.size() || !f) return {};
+            at = ops.find(at, st.key);
+            ft = &f->type;
+            w = 0;
+        } else {
+            if (k != K::list || w >= ft->wrappers.size() || ft->wrappers[w] != W::list ||
+                static_cast<std::size_t>(st.index) >= ops.size(at))
+                return {};
+            at = ops.item(at, static_cast<std::size_t>(st.index));
+            ++w;
+        }
+        if (!at || ops.scalar(at).k == K::null) return {};
+    }
+    if (w < ft->wrappers.size() && ft->wrappers[w] == W::non_null) ++w;
+    const graphql::type_def* t = s.find_type(ft->name);
+    if (!t) return {};
+    scalar = ops.scalar(at);
+    if (scalar.k == K::list || scalar.k == K::object) {
+        graphql::type_expr rest = *ft;
+        rest.wrappers.erase(rest.wrappers.begin(),
+                            rest.wrappers.begin() + static_cast<std::ptrdiff_t>(w));
+        auto r = graphql::coerce_input(s, ops.tree(at), rest);
+        // fill_root makes a list's or an object's text (kept by the binding); it would view a
+        // string's, and `tree` dies with bind_scalars.
+        if (!r || r->type() == K::string || r->type() == K::enum_) return {};
+        tree = std::move(*r);
+        return {&*tree, nullptr};
+    }
+    if (w != ft->wrappers.size()) return {};
+    if (t->kind == graphql::named_kind::enum_) {
+        if (scalar.k != K::string || !t->has_enum_value(scalar.s)) return {};
+        scalar.k = K::enum_;
+        return {nullptr, &scalar};
+    }
+    if (t->kind != graphql::named_kind::scalar) return {};
+    using O = graphql::scalar_coercion::outcome;
+    const auto c = graphql::coerce_scalar(*t, scalar);
+    if (c.o == O::integer) scalar = {K::integer, false, c.i, 0, {}};
+    else if (c.o == O::floating) scalar = {K::floating, false, 0, c.d, {}};
+    else if (c.o != O::same) return {};
+    return {nullptr, &scalar};
+}
+
+/// The JSON road's key of variable `u` given in place (`g`) that is not a scalar slot: a
+/// whole `where` object (`object`), or a value keyed verbatim. False: the request declines.
+bool key_in_place(const graphql::schema& s, const graphql::variable_use& u, bool object,
+                  const compiled_operation::given_variable& g, key_sink& key) {
+    // Absent: a default (its value or its error) and a required variable's error are bind()'s;
+    // a nullable one without a default is keyed absent, as bind() keys it.
+    if (!g.present) {
+        if (u.has_default || u.type->is_non_null()) return false;
+        key += 'a';
+        key += ',';
+        return !key.full;
+    }
+    if (!g.raw || !g.ops) return false;
+    // A whole `where` object: its structure, its strings and numbers by kind (the slots
+    // compile_shape() proved); null as bind() keys it. Another variable: verbatim, with no
+    // string or number (append_key's scalars::refuse).
+    if (object && g.ops->scalar(g.raw).k == K::object) key += 'o';
+    in_place_key walk{s, *g.ops, key, object ? scalars::by_kind : scalars::refuse};
+    if (!walk.value(g.raw, *u.type, 0, 0)) return false;
+    key += ',';
+    return !key.full;
+}
+
 } // namespace
 
 std::string_view cached_binding::keep(std::string&& text, std::size_t reserve) {
@@ -434,14 +687,20 @@ compiled_operation::compiled_operation(const graphql::schema& s,
     }
     // The JSON road (bind_scalars): every variable a scalar slot, whose type it coerces to.
     scalars_only_ = true;
+    json_road_ = true;
     names_.reserve(uses_.size());
     scalar_types_.reserve(uses_.size());
     for (std::size_t i = 0; i < uses_.size(); ++i) {
         names_.push_back(uses_[i].name);
         const graphql::type_def* t = uses_[i].type ? s_.find_type(uses_[i].type->name) : nullptr;
         scalar_types_.push_back(t);
-        // A cursor's key needs its decoded values (bind()'s key): not the JSON road's.
-        scalars_only_ = scalars_only_ && slot_[i] == slot_scalar && t && !cursor_[i];
+        // Read in place (bind_scalars): a scalar slot; or, given the JSON, a whole `where`
+        // object or a value keyed verbatim (its key written from the JSON). Never a cursor:
+        // its key needs its decoded values (bind()'s key).
+        const bool scalar = slot_[i] == slot_scalar && t && !cursor_[i];
+        scalars_only_ = scalars_only_ && scalar;
+        json_road_ = json_road_ && uses_[i].type && !cursor_[i] &&
+                     (scalar || slot_[i] == slot_object || slot_[i] == 0);
     }
 }
 
@@ -521,15 +780,18 @@ compiled_operation::bind(const graphql::input_value& variables) const {
 
 std::optional<cached_binding>
 compiled_operation::bind_scalars(std::span<const given_variable> given) const {
-    if (!scalars_only_ || given.size() != uses_.size()) return std::nullopt;
-    // The key bind() makes of these values (slot_state: one kind per variable, then ','),
-    // written in place: at most 32 variables take this road.
-    char key_buf[64];
-    if (given.size() * 2 > sizeof key_buf) return std::nullopt;
+    if (!json_road_ || given.size() != uses_.size()) return std::nullopt;
+    // The key bind() makes of these values (slot_state: one kind per scalar slot, then ',';
+    // a whole object's structure), written in place: a key that does not fit declines.
+    char key_buf[1024];
+    key_sink key{key_buf, sizeof key_buf};
     boost::container::small_vector<graphql::scalar_input, 8> coerced(given.size());
-    std::size_t n = 0;
     for (std::size_t i = 0; i < given.size(); ++i) {
         const auto& g = given[i];
+        if (slot_[i] != slot_scalar) {
+            if (!key_in_place(s_, uses_[i], slot_[i] == slot_object, g, key)) return std::nullopt;
+            continue;
+        }
         // Absent: a default (its value or its error) and a required variable's error are
         // bind()'s; a nullable one without a default is keyed absent. Null: the error for a
         // non-null type is bind()'s; a nullable one is keyed null. (Neither fills a slot in
@@ -538,8 +800,8 @@ compiled_operation::bind_scalars(std::span<const given_variable> given) const {
         if (!g.present || g.value.k == K::null) {
             if (non_null || (!g.present && uses_[i].has_default)) return std::nullopt;
             coerced[i] = {};
-            key_buf[n++] = g.present ? 'n' : 'a';
-            key_buf[n++] = ',';
+            key += g.present ? 'n' : 'a';
+            key += ',';
             continue;
         }
         graphql::scalar_input v = g.value;
@@ -556,18 +818,18 @@ compiled_operation::bind_scalars(std::span<const given_variable> given) const {
         else if (c.o == O::floating) v = {K::floating, false, 0, c.d, {}};
         else if (c.o != O::same) return std::nullopt; // a made string, a list, an error
         coerced[i] = v;
-        key_buf[n++] = v.k == K::boolean   ? 'b'
-                       : v.k == K::integer ? 'i'
-                       : v.k == K::floating ? 'f'
-                                            : 's';
-        key_buf[n++] = ',';
+        key += v.k == K::boolean   ? 'b'
+               : v.k == K::integer ? 'i'
+               : v.k == K::floating ? 'f'
+                                    : 's';
+        key += ',';
     }
-    const std::string_view key(key_buf, n);
+    if (key.full) return std::nullopt;
     std::shared_ptr<const compiled_shape> shape;
     {
         std::lock_guard lock(m_);
         for (const auto& [k, sh] : shapes_)
-            if (k == key) {
+            if (k == key.view()) {
                 shape = sh;
                 break;
             }
@@ -579,12 +841,17 @@ compiled_operation::bind_scalars(std::span<const given_variable> given) const {
     out->shape = std::move(shape);
     const compiled_shape& sh = *out->shape;
     const std::size_t made = prepare(*out, sh);
-    auto value_of = [&coerced](const compiled_root::slot& sl) -> value_ref {
+    // A slot inside a whole object: read down its path, into these (one slot at a time).
+    graphql::scalar_input leaf;
+    std::optional<input_value> leaf_tree;
+    auto value_of = [&](const compiled_root::slot& sl) -> value_ref {
+        const auto var = static_cast<std::size_t>(sl.var);
+        if (slot_[var] == slot_object)
+            return in_place_at(s_, given[var], *uses_[var].type, sl.path, leaf, leaf_tree);
         // A scalar slot is the variable itself (a path is an input object's), present and
         // not null in a shape that made it a slot.
-        if (!sl.path.empty() || coerced[static_cast<std::size_t>(sl.var)].k == K::null)
-            return {};
-        return {nullptr, &coerced[static_cast<std::size_t>(sl.var)]};
+        if (!sl.path.empty() || coerced[var].k == K::null) return {};
+        return {nullptr, &coerced[var]};
     };
     for (std::size_t i = 0; i < sh.roots.size(); ++i) {
         if (!sh.roots[i]) continue;

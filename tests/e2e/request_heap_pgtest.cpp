@@ -269,5 +269,29 @@ TEST_F(request_heap_e2e, lists_over_one_keep_alive_connection_allocate_nothing) 
     }
 }
 
+// A whole `where: $w` object, the style of most generated clients (issue 15, ADR 0017
+// amendment session 11): bound on the JSON road — its structure keyed and its operands read
+// in place from the request's JSON, no input_value tree — it allocates nothing either (40.0
+// per request on the tree road, measured with this test; 2 more were the engine's count of
+// the variables' JSON values, a work list now inline: docs/benchmarks.md).
+TEST_F(request_heap_e2e, a_whole_where_object_over_one_keep_alive_connection_allocates_nothing) {
+    auto users = post_graphql(server_->port(), R"({"query":"{ users { email } }"})");
+    ASSERT_EQ(users.status, 200) << users.body;
+    const auto v = boost::json::parse(users.body);
+    const auto email = v.at("data").at("users").as_array().front().at("email");
+    boost::json::object where{
+        {"OR", boost::json::array{boost::json::object{{"email", {{"eq", email}}}},
+                                  boost::json::object{{"firstName", {{"startswith", "Al"}}}}}},
+        {"age", {{"gte", 0}}}};
+    boost::json::object body{
+        {"query", "query UsersWhere($w: UserWhereInput) "
+                  "{ users(where: $w, limit: 10) { id email firstName } }"},
+        {"variables", {{"w", where}}}};
+    body_ = boost::json::serialize(body);
+    const double per_request = allocations_per_request(1, 600);
+    EXPECT_LE(per_request, sequential_budget) << "allocations per whole-where request";
+    RecordProperty("allocations_per_request", std::to_string(per_request));
+}
+
 } // namespace
 } // namespace fraiseql::test

@@ -601,6 +601,71 @@ TEST(plan_cache_roads, where_operands_are_slots) {
     EXPECT_EQ(params_of(*y, 1), (std::vector<std::string>{"34c9e15e-52af-c47c-225b-757e7bee1f9d"}));
 }
 
+// The JSON road serves whole `where: $w` objects (ADR 0017, amendment session 11): the
+// cases whose variables are such objects (beside scalar slots and values keyed verbatim)
+// are bound from the request's JSON in place once bind() has compiled their shape, with the
+// shape and parameters bind() gives (check() compares them for every set); and a one-step
+// mutation that coercion would change or refuse, or the compiler refuse, is declined.
+TEST(plan_cache_roads, json_road_serves_whole_where_objects) {
+    std::vector<std::string> served;
+    std::size_t with_variables = 0;
+    for (const auto& n : cases()) {
+        auto c = prepare(n);
+        if (!c || !c->variables.is_object()) continue;
+        ++with_variables;
+        fraiseql::sql::compiled_operation cache(schema(), c->op, options);
+        if (!cache.bind(fraiseql::test::input_from_json(c->variables))) continue;
+        if (fraiseql::exec::bind_json(cache, c->variables)) served.push_back(n);
+    }
+    for (const char* n : {"cache_where_object_logic", "cache_where_variable", "scalars_variables"})
+        EXPECT_NE(std::find(served.begin(), served.end(), n), served.end())
+            << n << ": its own variables are not served by the JSON road";
+    std::cout << "JSON road: " << served.size() << " of " << with_variables
+              << " cases with variables served on their own variables:";
+    for (const auto& n : served) std::cout << " " << n;
+    std::cout << "\n";
+
+    auto c = prepare("cache_where_variable");
+    ASSERT_TRUE(c);
+    fraiseql::sql::compiled_operation cache(schema(), c->op, options);
+    // The shapes the mutations below would hit if a check were missing (warm: bind()).
+    for (const char* warm : {
+             R"({"w": {"name": {"eq": "a"}, "count": {"in": [1]}}})",
+             R"({"w": {"name": {"eq": "a"}, "count": {"in": [1, 2]}}})",
+             R"({"w": {"name": {"eq": "a"}, "status": {"eq": "ACTIVE"}}})",
+             R"({"w": {"ip": {"inRange": {"from": "10.0.0.1", "to": "10.0.0.9"}}}})",
+             R"({"w": {"OR": [{"name": {"eq": "a"}}, {"name": {"eq": "b"}}]}})"})
+        ASSERT_TRUE(cache.bind(fraiseql::test::input_from_json(bj::parse(warm)))) << warm;
+    struct expectation {
+        const char* vars;
+        bool json_road;
+    };
+    const expectation cases_[] = {
+        // Served: the warm shapes with other values (an Int for a Float is the scalar rule's).
+        {R"({"w": {"name": {"eq": "zz"}, "count": {"in": [7, 8]}}})", true},
+        {R"({"w": {"name": {"eq": "a"}, "status": {"eq": "ARCHIVED"}}})", false}, // a new shape
+        {R"({"w": {"ip": {"inRange": {"from": "::1", "to": "::2"}}}})", true},
+        {R"({"w": {"OR": [{"name": {"eq": "x"}}, {"name": {"eq": "y"}}]}})", true},
+        // Declined, one step away from a served one:
+        {R"({"w": {"name": {"eq": "a"}, "count": {"in": [1]}, "nope": {"eq": 1}}})", false}, // unknown key
+        {R"({"w": {"ip": {"inRange": {"from": "10.0.0.1"}}}})", false}, // a required field absent
+        {R"({"w": {"name": {"eq": "a"}, "count": {"in": 1}}})", false},       // a single value for a list
+        {R"({"w": {"name": {"eq": "a"}, "status": {"eq": "ACTIVEE"}}})", false}, // an enum misspelled
+        {R"({"w": {"name": {"eq": "a"}, "count": {"in": ["1"]}}})", false},   // a string for a number
+        {R"({"w": {"name": {"eq": 1}, "count": {"in": [1]}}})", false},       // a number for a string
+        {R"({"w": {"name": {"eq": "a\u0000"}, "count": {"in": [1]}}})", false}, // NUL
+        {R"({"w": {"OR": [{"name": {"eq": "x"}}, {"name": {"eq": "y"}}, {"name": {"eq": "z"}}]}})",
+         false}, // an OR of three is not an OR of two
+    };
+    for (const auto& e : cases_) {
+        const bj::value vars = bj::parse(e.vars);
+        auto j = fraiseql::exec::bind_json(cache, vars);
+        EXPECT_EQ(j.has_value(), e.json_road) << e.vars;
+        tally t;
+        check("cache_where_variable", cache, *c->op, vars, t); // the same answer as bind()
+    }
+}
+
 TEST(plan_cache_fuzz, random_variable_sets_within_a_budget) {
     using R = fraiseql::sql::uncached_reason;
     std::uint64_t seed = 15017;
@@ -638,7 +703,8 @@ TEST(plan_cache_fuzz, random_variable_sets_within_a_budget) {
     std::cout << "plan cache fuzz: seed " << seed << ", " << n << " sets, " << t.compiled
               << " through the cache; declined: variables " << t.declined[R::variables]
               << ", not cacheable " << t.declined[R::not_cacheable] << ", value "
-              << t.declined[R::value] << ", bind " << t.declined[R::bind] << "\n";
+              << t.declined[R::value] << ", bind " << t.declined[R::bind] << "; " << t.json
+              << " also on the JSON road\n";
 }
 
 } // namespace
@@ -688,6 +754,7 @@ TEST(plan_cache_roads, json_road_answers_as_the_uncached_road) {
     const char* page = "query ($l: Int, $o: Int) { items(limit: $l, offset: $o) { id name } }";
     const char* dflt = "query ($l: Int = 5) { items(limit: $l) { id } }";
     const char* named = "query ($n: String!) { items(where: {name: {eq: $n}}) { id } }";
+    const char* whole = "query ($w: ItemWhereInput) { items(where: $w) { id } }";
     const char* uuid = R"({"id": "24c9e15e-52af-c47c-225b-757e7bee1f9d"})";
     const road_case cases[] = {
         {by_id, uuid, R"({"id": "aaaaaaaa-52af-c47c-225b-757e7bee1f9d"})", true,
@@ -723,6 +790,16 @@ TEST(plan_cache_roads, json_road_answers_as_the_uncached_road) {
         {named, R"({"n": "a"})", R"({"n": "with \"quotes\" and ünïcode"})", true,
          "'with \"quotes\" and ünïcode'"},
         {named, R"({"n": "a"})", R"({"n": "nul\u0000inside"})", false, "contains the NUL character"},
+        // A whole where object (session 11): served in place, or the uncached road's answer.
+        {whole, R"({"w": {"name": {"startswith": "a"}, "count": {"gt": 1}}})",
+         R"({"w": {"name": {"startswith": "b_%"}, "count": {"gt": 2.0}}})", true, "'b\\_\\%%'\n  '2'"},
+        {whole, R"({"w": {"name": {"startswith": "a"}}})", R"({"w": {"name": {"startswith": "a"}, "nope": 1}})",
+         false, "Field \"nope\" is not defined by type \"ItemWhereInput\"."},
+        {whole, R"({"w": {"count": {"in": [1]}}})", R"({"w": {"count": {"in": 1}}})", false, "'{\"1\"}'"},
+        {whole, R"({"w": {"status": {"eq": "ACTIVE"}}})", R"({"w": {"status": {"eq": "ACTIV"}}})", false,
+         "Value \"ACTIV\" does not exist in \"Status\" enum."},
+        {whole, R"({"w": {"name": {"eq": "a"}}})", R"({"w": {"name": {"eq": "a\u0000"}}})", false,
+         "contains the NUL character"},
     };
     for (const auto& c : cases) {
         const std::string where = std::string(c.query) + " with " + c.vars;

@@ -168,6 +168,20 @@ enum class uncached_reason : std::uint8_t {
     bind,          ///< variable coercion or binding fails: the uncached road reports it
 };
 
+/// A value of the request's JSON read in place (the JSON road, exec::bind_json): `at` is one
+/// of its nodes, opaque here, and these functions read it, so that this library walks the
+/// request's boost::json without linking it (docs/adr/0017-compiled-plan-cache.md, session 11).
+struct json_ops {
+    /// Its kind, and a scalar's value (a string: a view into the JSON); a list or an object
+    /// carries its kind only.
+    graphql::scalar_input (*scalar)(const void* at);
+    std::size_t (*size)(const void* at);                        ///< an object's fields, a list's items
+    std::string_view (*key)(const void* at, std::size_t i);     ///< an object's i-th field's name
+    const void* (*item)(const void* at, std::size_t i);         ///< an object's i-th field's value, a list's i-th item
+    const void* (*find)(const void* at, std::string_view name); ///< an object's field, or nullptr
+    graphql::input_value (*tree)(const void* at);               ///< as an input_value (the tree road's)
+};
+
 /// The compiled shapes of one prepared operation. Thread-safe: bind() may run on several
 /// threads at once.
 class compiled_operation {
@@ -188,18 +202,28 @@ public:
     fraiseql::result<cached_binding, uncached_reason> bind(const graphql::input_value& variables) const;
 
     /// The JSON road (issue 15): a hit bound with no input_value tree and no heap, when every
-    /// variable of the operation is a scalar slot and `given` (per variable, in definition
-    /// order: variable_names()) holds each present with a scalar its type accepts as the
-    /// same value, and that shape is remembered. nullopt on anything else: the caller then
+    /// variable of the operation is a scalar slot, a whole `where` object (slot_object) or
+    /// a value keyed verbatim, `given` (per variable, in definition order: variable_names())
+    /// holds each as coercion would take it unchanged (a scalar its type accepts as the same
+    /// value; an object or list that is walked against its input type: every key a field,
+    /// no default added, no single value wrapped in a list, enums valid, every string
+    /// storable), and that shape is remembered. nullopt on anything else: the caller then
     /// takes bind(), which gives the answer (a binding, the errors, or a reason) — so this
     /// road never decides an error. The scalar rules are graphql::coerce_scalar's.
     struct given_variable {
         bool present = false;
         graphql::scalar_input value;
+        /// The value in place (a list or an object is read through `ops`); nullptr: only
+        /// `value` (a scalar slot's caller may give no more).
+        const void* raw = nullptr;
+        const json_ops* ops = nullptr;
     };
     std::optional<cached_binding> bind_scalars(std::span<const given_variable> given) const;
     /// Whether bind_scalars may serve this operation (every variable a scalar slot).
     bool scalar_slots_only() const noexcept { return scalars_only_; }
+    /// Whether bind_scalars may serve this operation given its variables in place (`raw`):
+    /// every variable a scalar slot, a whole `where` object, or keyed verbatim.
+    bool json_road() const noexcept { return json_road_; }
     /// The operation's variable names, in definition order (views into the operation).
     std::span<const std::string_view> variable_names() const noexcept { return names_; }
 
@@ -234,6 +258,7 @@ private:
     /// per variable: its named type (the scalar a slot_scalar variable coerces to)
     std::vector<const graphql::type_def*> scalar_types_;
     bool scalars_only_ = false;
+    bool json_road_ = false;
     mutable std::mutex m_;
     mutable std::vector<std::pair<std::string, std::shared_ptr<const compiled_shape>>> shapes_;
 };
