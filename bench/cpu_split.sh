@@ -8,7 +8,8 @@
 #   bench/cpu_split.sh SHAPE [BACKEND=native] [THREADS=1] [BUILD_DIR=build/release]
 #
 # Environment: SCALE (default 0.1, shared with run-all.sh and counts.sh), PORT (18990),
-# DB_SOCKET=1 to reach PostgreSQL over its unix socket instead of TCP.
+# DB_SOCKET=1 to reach PostgreSQL over its unix socket instead of TCP, BENCH_FRAISEQL_BIN (another
+# server binary against BUILD_DIR's bench cluster: a before/after pair in one sitting).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -25,7 +26,8 @@ die() {
     log "error: $*"
     exit 1
 }
-[[ -x "$build/apps/fraiseql/fraiseql" ]] || die "no $build/apps/fraiseql/fraiseql: build first"
+fraiseql=${BENCH_FRAISEQL_BIN:-$build/apps/fraiseql/fraiseql}
+[[ -x "$fraiseql" ]] || die "no $fraiseql: build first"
 work=$(mktemp -d "${TMPDIR:-/tmp}/fraiseql-cpu.XXXXXX")
 cluster_dir=$build/bench-pg
 server=""
@@ -39,7 +41,7 @@ if [[ "${DB_SOCKET:-0}" = 1 ]]; then
 fi
 body=$here/queries/$shape.fraiseql.json
 [[ -f "$body" ]] || die "no $body"
-"$build/apps/fraiseql/fraiseql" serve --log-level warn --schema "$here/schema/bench.graphql" \
+"$fraiseql" serve --log-level warn --schema "$here/schema/bench.graphql" \
     --database-url "$db_url" --port "$PORT" --backend "$backend" --pool-size 10 \
     --threads "$threads" --environment production >"$work/server.log" 2>&1 &
 server=$!
