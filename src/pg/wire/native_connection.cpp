@@ -339,6 +339,17 @@ asio::awaitable<result<void>> native_connection::open(deadline dl) {
     auto timed_out = [&] {
         return give_up(errc::timeout, "connecting to " + where + ": deadline expired");
     };
+    // A read or write that fails before the session is ready: the connection was never made
+    // (errc::connection_failed, as libpq reports it), whichever step of the startup met the
+    // reset. It was connection_lost for a write (or the SSLRequest's answer), so a server that
+    // resets at accept gave either code by timing: the reset reached the socket before or
+    // after the startup message was written (seen under ThreadSanitizer, chaos
+    // network.refused_connections_fail_fast_and_recover).
+    auto closed_in_startup = [&](const boost::system::error_code& ec) {
+        return give_up(errc::connection_failed,
+                       "server " + where + " closed the connection during startup: " +
+                           ec.message());
+    };
     if (auto ec = co_await t_.connect(ci)) {
         if (wd_->fired) co_return timed_out();
         co_return give_up(errc::connection_failed,
@@ -354,7 +365,7 @@ asio::awaitable<result<void>> native_connection::open(deadline dl) {
         proto::append_ssl_request(out_);
         if (auto [ec, sent] = co_await t_.write(asio::buffer(out_)); ec) {
             if (wd_->fired) co_return timed_out();
-            co_return give_up(errc::connection_lost, "connection lost: " + ec.message());
+            co_return closed_in_startup(ec);
         }
         // Exactly one byte: anything the server sent after 'S' and before the TLS
         // handshake must not be trusted (CVE-2021-23222), so it is never buffered.
@@ -362,8 +373,7 @@ asio::awaitable<result<void>> native_connection::open(deadline dl) {
         auto [ec, n] = co_await t_.read_some(asio::buffer(&answer, 1));
         if (ec || n != 1) {
             if (wd_->fired) co_return timed_out();
-            co_return give_up(errc::connection_lost,
-                              "connection lost: " + (ec ? ec : asio::error::eof).message());
+            co_return closed_in_startup(ec ? ec : asio::error::eof);
         }
         if (answer == 'S') {
             if (auto hec = co_await t_.handshake(*cfg_->tls, ci)) {
@@ -398,7 +408,7 @@ asio::awaitable<result<void>> native_connection::open(deadline dl) {
         co_return give_up(std::move(r).error());
     if (auto [ec, sent] = co_await t_.write(asio::buffer(out_)); ec) {
         if (wd_->fired) co_return timed_out();
-        co_return give_up(errc::connection_lost, "connection lost: " + ec.message());
+        co_return closed_in_startup(ec);
     }
     for (;;) {
         auto d = proto::decode({buf_.data() + begin_, end_ - begin_});
@@ -407,9 +417,7 @@ asio::awaitable<result<void>> native_connection::open(deadline dl) {
         if (d.status == proto::decode_status::need_more) {
             if (auto ec = received(co_await read_more(d.needed))) {
                 if (wd_->fired) co_return timed_out();
-                co_return give_up(errc::connection_failed,
-                                    "server " + where + " closed the connection during "
-                                    "startup: " + ec.message());
+                co_return closed_in_startup(ec);
             }
             continue;
         }
@@ -421,7 +429,7 @@ asio::awaitable<result<void>> native_connection::open(deadline dl) {
         if (step == proto::startup_machine::step::write) {
             if (auto [ec, sent] = co_await t_.write(asio::buffer(out_)); ec) {
                 if (wd_->fired) co_return timed_out();
-                co_return give_up(errc::connection_lost, "connection lost: " + ec.message());
+                co_return closed_in_startup(ec);
             }
         }
         if (step == proto::startup_machine::step::done) break;

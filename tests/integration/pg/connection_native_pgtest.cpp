@@ -3,7 +3,12 @@
 // the configurable statement-cache size (libpq: fixed, libpq_query.* tests its eviction).
 // ParameterStatus tracking and DEALLOCATE ALL recovery run on both backends
 // (connection_query_pgtest.cpp).
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include "connection_fixture.hpp"
 #include "fraiseql/pg/native.hpp"
@@ -73,6 +78,39 @@ TEST_F(native_only, statement_cache_evicts_and_closes) {
     ASSERT_TRUE(run1(*c, "SELECT count(*) FROM pg_prepared_statements", &n));
     EXPECT_LE(std::stoi(n.at(0, 0)), 5); // 4 cached + this one being prepared
     EXPECT_GE(std::stoi(n.at(0, 0)), 4);
+}
+
+
+// A server that resets the connection during the startup (here: after reading the SSLRequest,
+// while the driver waits for its one-byte answer) fails the connect with connection_failed,
+// the code of "could not connect" (pg/error.hpp) and libpq's, not connection_lost. Before,
+// a write or the SSLRequest's answer meeting the reset said connection_lost, so a server that
+// resets at accept gave either code by timing (chaos network.refused_connections_fail_fast…
+// under ThreadSanitizer). No cluster: a listener on 127.0.0.1 plays the server.
+TEST(native_startup, a_reset_during_startup_is_connection_failed) {
+    asio::io_context io;
+    asio::ip::tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
+    const auto port = acceptor.local_endpoint().port();
+    bool reset = false;
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+            auto s = co_await acceptor.async_accept(asio::use_awaitable);
+            char request[8]; // SSLRequest: length 8, code 80877103
+            co_await asio::async_read(s, asio::buffer(request), asio::use_awaitable);
+            s.set_option(asio::socket_base::linger(true, 0)); // close with RST
+            s.close();
+            reset = true;
+        },
+        asio::detached);
+    auto c = pg::make_native_connector(
+        io.get_executor(),
+        "postgresql://nobody@127.0.0.1:" + std::to_string(port) + "/none?sslmode=prefer", {});
+    ASSERT_TRUE(c);
+    auto conn = test::run(io, (*c)->connect(in(5s)));
+    EXPECT_TRUE(reset);
+    ASSERT_FALSE(conn);
+    EXPECT_EQ(conn.error().code, pg::errc::connection_failed) << conn.error().message;
 }
 
 } // namespace
