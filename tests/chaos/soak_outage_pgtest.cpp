@@ -1,5 +1,6 @@
 // Soak (docs/reliability.md §5): the real server (threads = 2) under mixed reads and writes
-// from 4 client threads for a bounded time (FRAISEQL_SOAK_SECONDS, default 30 s per backend)
+// from 4 client threads for a bounded time (FRAISEQL_TEST_SOAK_SECONDS, default 30 s per
+// backend; the server ignores FRAISEQL_TEST_* variables, unlike other FRAISEQL_* ones)
 // while faults are injected in turn every 2.5 s: one random backend terminated, every
 // backend terminated, running statements cancelled, a fast restart, kill -9 of a backend
 // (crash recovery), read-only for a second. At the end:
@@ -19,7 +20,7 @@ namespace fraiseql::test::chaos {
 namespace {
 
 int soak_seconds() {
-    const char* s = std::getenv("FRAISEQL_SOAK_SECONDS");
+    const char* s = std::getenv("FRAISEQL_TEST_SOAK_SECONDS");
     const int n = s ? std::atoi(s) : 0;
     return n > 0 ? n : 30;
 }
